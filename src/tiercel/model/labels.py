@@ -1,0 +1,27 @@
+"""Labels: given as a map or as a list of ``{key, value}``, kept as an ordered list of pairs."""
+
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+from tiercel.model.base import KestraModel
+from tiercel.model.property import Text
+
+SYSTEM_PREFIX = "system."
+
+
+class Label(KestraModel):
+    """One label."""
+
+    key: Text
+    value: Text
+
+
+def _normalize(value: Any) -> Any:
+    if isinstance(value, dict):
+        return [{"key": key, "value": item} for key, item in value.items()]
+    return value
+
+
+Labels = Annotated[list[Label], BeforeValidator(_normalize)]
+"""Labels as Kestra accepts them: ``{k: v}`` or ``[{key: k, value: v}]``."""

@@ -1,0 +1,42 @@
+"""Dynamic properties: a literal of the declared type, or an expression rendered at run time.
+
+Kestra 1.x declares most task properties as ``Property<T>``: the YAML may hold a value of type
+``T`` or a string with ``{{ ... }}`` that is rendered, then coerced to ``T``, when the task runs.
+"""
+
+from typing import Annotated, TypeVar, Union
+
+from pydantic import AfterValidator, BeforeValidator
+
+T = TypeVar("T")
+
+
+def is_expression(value: object) -> bool:
+    """Tell whether a value is a string that the expression language would render."""
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+def _must_be_expression(value: str) -> str:
+    if not is_expression(value):
+        raise ValueError("expected a value of the declared type or a {{ expression }}")
+    return value
+
+
+Expression = Annotated[str, AfterValidator(_must_be_expression)]
+"""A string holding at least one ``{{ }}`` or ``{% %}`` block."""
+
+Property = Union[T, Expression]  # noqa: UP007 - a generic alias needs Union to be subscriptable
+"""``Property[int]`` accepts ``5``, ``"5"`` and ``"{{ inputs.n }}"``."""
+
+
+def _scalar_to_str(value: object) -> object:
+    # Jackson turns YAML booleans and numbers into text for String properties.
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_scalar_to_str)]
+"""A string property that, like Kestra's, also takes a YAML number or boolean as its text."""

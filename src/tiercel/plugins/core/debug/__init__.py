@@ -1,0 +1,5 @@
+"""Core ``debug`` plugins."""
+
+from tiercel.sdk import PluginObject
+
+PLUGINS: list[type[PluginObject]] = []

@@ -1,0 +1,5 @@
+"""Core ``http`` plugins."""
+
+from tiercel.sdk import PluginObject
+
+PLUGINS: list[type[PluginObject]] = []

@@ -1,0 +1,5 @@
+"""Core ``state`` plugins."""
+
+from tiercel.sdk import PluginObject
+
+PLUGINS: list[type[PluginObject]] = []

@@ -1,0 +1,5 @@
+"""Core ``storage`` plugins."""
+
+from tiercel.sdk import PluginObject
+
+PLUGINS: list[type[PluginObject]] = []

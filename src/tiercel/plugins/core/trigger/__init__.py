@@ -1,0 +1,5 @@
+"""Core ``trigger`` plugins."""
+
+from tiercel.sdk import PluginObject
+
+PLUGINS: list[type[PluginObject]] = []

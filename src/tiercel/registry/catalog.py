@@ -1,0 +1,138 @@
+"""The registry of plugin classes, keyed by Kestra type name and alias."""
+
+import difflib
+import functools
+import importlib.metadata
+import inspect
+from collections.abc import Iterable, Sequence
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel
+
+from tiercel.model import PluginKind, TypeCatalog
+from tiercel.model.base import PluginObject
+from tiercel.model.catalog import CATALOG_CONTEXT_KEY
+from tiercel.sdk import PluginInfo, plugin_info
+
+ENTRY_POINT_GROUP = "tiercel.plugins"
+
+
+class DuplicateTypeError(ValueError):
+    """Two different classes claim the same type name."""
+
+
+class Registry(TypeCatalog):
+    """Plugin classes by kind and by every name they answer to."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, type[PluginObject]] = {}
+        self._info: dict[type[PluginObject], PluginInfo] = {}
+        self._canonical_names: dict[PluginKind, list[str]] = {kind: [] for kind in PluginKind}
+
+    def register(self, cls: type[PluginObject]) -> None:
+        """Add one class decorated with ``@plugin``.
+
+        Raises:
+            TypeError: the class is not a plugin class or carries no ``@plugin`` metadata.
+            DuplicateTypeError: another class already has one of its names.
+        """
+        if not (inspect.isclass(cls) and issubclass(cls, PluginObject)):
+            raise TypeError(f"{cls!r} is not a task, trigger, condition or task runner class")
+        info = plugin_info(cls)
+        if info is None:
+            raise TypeError(f"{cls.__qualname__} has no @plugin(...) type name")
+        if self._info.get(cls) == info:
+            return
+        for name in info.names:
+            owner = self._by_name.get(name)
+            if owner is not None and owner is not cls:
+                raise DuplicateTypeError(
+                    f"type '{name}' is claimed by both {_qualified(owner)} and {_qualified(cls)}"
+                )
+        for name in info.names:
+            self._by_name[name] = cls
+        self._info[cls] = info
+        self._canonical_names[cls.plugin_kind].append(info.type)
+
+    def register_all(self, items: Iterable[type[PluginObject]]) -> None:
+        """Add several classes."""
+        for cls in items:
+            self.register(cls)
+
+    def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
+        """Add every class published by installed packages under the entry-point group.
+
+        An entry point may name a class, an iterable of classes, or a module whose
+        ``PLUGINS`` attribute lists them.
+        """
+        for entry_point in importlib.metadata.entry_points(group=group):
+            self.register_all(_classes_of(entry_point.load()))
+
+    # TypeCatalog
+
+    def resolve(self, kind: PluginKind, type_name: str) -> type[BaseModel] | None:
+        cls = self._by_name.get(type_name)
+        return cls if cls is not None and cls.plugin_kind is kind else None
+
+    def classes(self, kind: PluginKind) -> Sequence[type[BaseModel]]:
+        return [cls for cls in self._info if cls.plugin_kind is kind]
+
+    def kind_of(self, type_name: str) -> PluginKind | None:
+        cls = self._by_name.get(type_name)
+        return cls.plugin_kind if cls is not None else None
+
+    def suggest(self, kind: PluginKind, type_name: str) -> str | None:
+        names = self._canonical_names[kind]
+        matches = difflib.get_close_matches(type_name, names, n=1, cutoff=0.8)
+        if matches:
+            return matches[0]
+        # A right class name in the wrong package: 'io.kestra.core.tasks.Log' and the like.
+        short = type_name.rsplit(".", 1)[-1]
+        same_short = [name for name in names if name.rsplit(".", 1)[-1] == short]
+        return same_short[0] if len(same_short) == 1 else None
+
+    # Queries
+
+    def info(self, cls: type[PluginObject]) -> PluginInfo:
+        """Return the metadata a registered class was registered with."""
+        return self._info[cls]
+
+    def get(self, type_name: str) -> type[PluginObject] | None:
+        """Return the class for a type name or alias of any kind."""
+        return self._by_name.get(type_name)
+
+    def canonical_name(self, type_name: str) -> str | None:
+        """Return the canonical type name that a name or alias stands for."""
+        cls = self._by_name.get(type_name)
+        return self._info[cls].type if cls is not None else None
+
+    def plugins(self) -> list[tuple[PluginInfo, type[PluginObject]]]:
+        """Every registered class with its metadata, sorted by type name."""
+        return sorted(((info, cls) for cls, info in self._info.items()), key=lambda p: p[0].type)
+
+    def context(self) -> dict[str, Any]:
+        """The pydantic validation context that lets flow models resolve ``type``."""
+        return {CATALOG_CONTEXT_KEY: self}
+
+
+def _qualified(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _classes_of(obj: Any) -> list[type[PluginObject]]:
+    if inspect.isclass(obj):
+        return [obj]
+    if isinstance(obj, ModuleType):
+        obj = getattr(obj, "PLUGINS", ())
+    if callable(obj):
+        obj = obj()
+    return list(obj)
+
+
+@functools.cache
+def default_registry() -> Registry:
+    """The registry of every installed plugin, loaded once per process."""
+    registry = Registry()
+    registry.load_entry_points()
+    return registry
