@@ -7,6 +7,8 @@ reach it through the ``TypeCatalog`` port that the registry installs (see ``mode
 from tiercel.model.base import KestraModel
 from tiercel.model.catalog import PluginKind, TypeCatalog
 from tiercel.model.errors import Problem, Violation
+from tiercel.model.flow import Flow
+from tiercel.model.loader import LoadedFlow, LoadResult, load_flows
 from tiercel.model.property import Expression, Property
 from tiercel.model.state import State
 from tiercel.model.task import (
@@ -27,7 +29,10 @@ __all__ = [
     "AnyTrigger",
     "Condition",
     "Expression",
+    "Flow",
     "KestraModel",
+    "LoadResult",
+    "LoadedFlow",
     "PluginKind",
     "Problem",
     "Property",
@@ -37,4 +42,5 @@ __all__ = [
     "Trigger",
     "TypeCatalog",
     "Violation",
+    "load_flows",
 ]

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
 from tiercel.model.base import KestraModel
 from tiercel.model.property import Text
@@ -23,5 +23,21 @@ def _normalize(value: Any) -> Any:
     return value
 
 
-Labels = Annotated[list[Label], BeforeValidator(_normalize)]
+_SCALAR = {"type": ["string", "number", "boolean"]}
+_SCHEMA = {
+    "anyOf": [
+        {"type": "object", "additionalProperties": _SCALAR},
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"key": _SCALAR, "value": _SCALAR},
+                "required": ["key", "value"],
+                "additionalProperties": False,
+            },
+        },
+    ]
+}
+
+Labels = Annotated[list[Label], BeforeValidator(_normalize), WithJsonSchema(_SCHEMA)]
 """Labels as Kestra accepts them: ``{k: v}`` or ``[{key: k, value: v}]``."""

@@ -6,7 +6,7 @@ Kestra 1.x declares most task properties as ``Property<T>``: the YAML may hold a
 
 from typing import Annotated, TypeVar, Union
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 T = TypeVar("T")
 
@@ -38,5 +38,9 @@ def _scalar_to_str(value: object) -> object:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_scalar_to_str)]
+Text = Annotated[
+    str,
+    BeforeValidator(_scalar_to_str),
+    WithJsonSchema({"type": ["string", "number", "boolean"]}),
+]
 """A string property that, like Kestra's, also takes a YAML number or boolean as its text."""

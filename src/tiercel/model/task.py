@@ -120,6 +120,13 @@ class Task(PluginObject):
         """
         return []
 
+    def called_flow(self) -> tuple[str, str] | None:
+        """Return ``(namespace, flowId)`` of the flow this task starts, for tasks that start one.
+
+        Subflow-like tasks override it; flow checks use it to refuse a flow calling itself.
+        """
+        return None
+
     def child_tasks(self) -> Iterator[tuple[Path, "Task"]]:
         """Yield every task held directly by this one, with its path relative to this task."""
         for name, field in type(self).model_fields.items():

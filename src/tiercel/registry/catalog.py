@@ -83,14 +83,17 @@ class Registry(TypeCatalog):
         return cls.plugin_kind if cls is not None else None
 
     def suggest(self, kind: PluginKind, type_name: str) -> str | None:
-        names = self._canonical_names[kind]
-        matches = difflib.get_close_matches(type_name, names, n=1, cutoff=0.8)
-        if matches:
-            return matches[0]
-        # A right class name in the wrong package: 'io.kestra.core.tasks.Log' and the like.
+        best: tuple[float, str] | None = None
         short = type_name.rsplit(".", 1)[-1]
-        same_short = [name for name in names if name.rsplit(".", 1)[-1] == short]
-        return same_short[0] if len(same_short) == 1 else None
+        for name in self._canonical_names[kind]:
+            whole = difflib.SequenceMatcher(None, type_name, name).ratio()
+            last = difflib.SequenceMatcher(None, short, name.rsplit(".", 1)[-1]).ratio()
+            # The class name must look alike too: 'flow.Dag' is not a typo of 'log.Log'.
+            score = whole + last
+            if (whole >= 0.85 and last >= 0.6) or last == 1.0:
+                if best is None or score > best[0]:
+                    best = (score, name)
+        return best[1] if best else None
 
     # Queries
 

@@ -1,0 +1,24 @@
+"""``tiercel``: the command-line entry point."""
+
+import sys
+
+import click
+
+from tiercel import __version__
+from tiercel.cli.flow import flow
+from tiercel.cli.plugins import plugins
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tiercel")
+def cli() -> None:
+    """Tiercel runs Kestra's declarative YAML flows, in Python."""
+
+
+cli.add_command(flow)
+cli.add_command(plugins)
+
+
+def main() -> None:
+    """Run the CLI; the console script ``tiercel`` calls this."""
+    sys.exit(cli.main(standalone_mode=True))

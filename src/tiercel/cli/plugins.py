@@ -1,0 +1,32 @@
+"""``tiercel plugins ...``: the installed task, trigger and condition types."""
+
+import json
+
+import click
+
+from tiercel.registry import default_registry
+from tiercel.registry.schema import flow_schema
+
+
+@click.group()
+def plugins() -> None:
+    """List plugin types and export the flow language's JSON Schema."""
+
+
+@plugins.command("list")
+@click.option("--aliases", is_flag=True, help="Also list the legacy names of each type.")
+def list_plugins(aliases: bool) -> None:
+    """List every installed plugin type with its kind and summary."""
+    for info, cls in default_registry().plugins():
+        flag = " (deprecated)" if info.deprecated else ""
+        click.echo(f"{info.type:<62} {cls.plugin_kind.value:<11} {info.title}{flag}")
+        if aliases:
+            for alias in info.aliases:
+                click.echo(f"  alias {alias}")
+
+
+@plugins.command()
+@click.option("--indent", type=int, default=2, show_default=True)
+def schema(indent: int) -> None:
+    """Print the JSON Schema of a flow, for editors such as VS Code's YAML extension."""
+    click.echo(json.dumps(flow_schema(default_registry()), indent=indent or None))
