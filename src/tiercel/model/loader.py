@@ -93,14 +93,33 @@ def _load_document(document: Document, index: int, name: str, catalog: TypeCatal
     except ValidationError as exc:
         loaded.problems.extend(_problems(exc, data, document, name, catalog))
         return loaded
+    found = []
     for violation in check_flow(flow):
-        line, column = document.position(violation.path)
-        loaded.problems.append(
-            Problem(name, line, column, format_path(violation.path), violation.message)
-        )
+        path = _written_path(violation.path, data)
+        line, column = document.position(path)
+        found.append(Problem(name, line, column, format_path(path), violation.message))
+    loaded.problems.extend(sorted(found, key=lambda p: (p.line, p.column)))
     if not loaded.problems:
         loaded.flow = flow
     return loaded
+
+
+def _written_path(path: Path, data: Any) -> Path:
+    """Map a model path onto the data as written: item ``n`` of a map-form list (labels given
+    as ``{k: v}``) becomes the map's ``n``-th key."""
+    written: list[PathPart] = []
+    current = data
+    for part in path:
+        if isinstance(current, dict) and isinstance(part, int) and 0 <= part < len(current):
+            part = list(current)[part]
+        written.append(part)
+        if isinstance(current, dict) and isinstance(part, str):
+            current = current.get(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            current = None
+    return tuple(written)
 
 
 def _problems(

@@ -113,9 +113,9 @@ def read_documents(text: str) -> list[Document]:
     builder = _Builder()
     try:
         for node in yaml.compose_all(text, Loader=_Loader):
-            if node is None:
-                continue
-            documents.append(builder.document(node))
+            document = builder.document(node)
+            if document.data is not None:  # an empty document, as after a trailing '---'
+                documents.append(document)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
@@ -148,6 +148,8 @@ class _Builder:
         self.active: set[int] = set()
 
     def document(self, node: yaml.Node) -> Document:
+        # Aliases never cross documents, and node ids may be reused once a document is freed.
+        self.sizes.clear()
         doc = Document(data=None, line=node.start_mark.line + 1)
         doc.positions[()] = _where(node)
         doc.data = self.value(node, (), doc, 0)
