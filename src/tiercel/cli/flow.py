@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 
 from tiercel.model import LoadResult, Problem, load_flows
-from tiercel.registry import default_registry
+from tiercel.model.source import MAX_BYTES
+from tiercel.registry import Registry, default_registry
 
 FLOW_SUFFIXES = (".yaml", ".yml")
 
@@ -40,17 +41,27 @@ def validate(paths: tuple[Path, ...], quiet: bool) -> None:
     raise SystemExit(1 if failed else 0)
 
 
-def read_flow_file(file: Path, registry: object) -> LoadResult:
-    """Load a flow file, turning an unreadable file into a problem rather than an exception."""
-    from tiercel.model import TypeCatalog  # noqa: F401 - typing aid only
+def read_flow_file(file: Path, registry: Registry) -> LoadResult:
+    """Load a flow file, turning an unreadable file into a problem rather than an exception.
 
+    Never reads more than the size limit of a flow source, however large the file.
+    """
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            size = file.stat().st_size / 1_048_576
+            message = f"file is {size:.1f} MiB, over the {MAX_BYTES // 1_048_576} MiB limit"
+            return _failed(file, message)
     except OSError as exc:
-        result = LoadResult(str(file))
-        result.problems.append(Problem(str(file), 1, 1, "", f"cannot read: {exc.strerror}"))
-        return result
-    return load_flows(raw, str(file), registry)  # type: ignore[arg-type]
+        return _failed(file, f"cannot read: {exc.strerror or exc}")
+    return load_flows(raw, str(file), registry)
+
+
+def _failed(file: Path, message: str) -> LoadResult:
+    result = LoadResult(str(file))
+    result.problems.append(Problem(str(file), 1, 1, "", message))
+    return result
 
 
 def _flow_files(paths: tuple[Path, ...]) -> Iterator[Path]:

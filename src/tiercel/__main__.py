@@ -1,0 +1,5 @@
+"""``python -m tiercel``: the same as the ``tiercel`` command."""
+
+from tiercel.cli.main import main
+
+main()

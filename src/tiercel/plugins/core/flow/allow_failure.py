@@ -1,0 +1,11 @@
+"""``io.kestra.plugin.core.flow.AllowFailure``: a sequence whose failure does not fail the flow."""
+
+from tiercel.plugins.core.flow.sequential import Sequential
+from tiercel.sdk import plugin
+
+
+@plugin(
+    "io.kestra.plugin.core.flow.AllowFailure", aliases=["io.kestra.core.tasks.flows.AllowFailure"]
+)
+class AllowFailure(Sequential):
+    """Run tasks in order; if one fails, stop the block and end it in WARNING."""

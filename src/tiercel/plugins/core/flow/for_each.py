@@ -1,0 +1,20 @@
+"""``io.kestra.plugin.core.flow.ForEach``: run a group of tasks for each value of a list."""
+
+from typing import Any
+
+from pydantic import Field
+
+from tiercel.plugins.core.flow.sequential import Sequential
+from tiercel.sdk import plugin
+
+
+@plugin("io.kestra.plugin.core.flow.ForEach")
+class ForEach(Sequential):
+    """Run the tasks once per value, up to ``concurrencyLimit`` groups at a time."""
+
+    values: str | list[Any] = Field(
+        description="A list, or a string rendered to a JSON array; duplicates run once."
+    )
+    concurrency_limit: int = Field(
+        default=1, description="How many value groups may run at once; 0 means no limit."
+    )

@@ -1,0 +1,23 @@
+"""``io.kestra.plugin.core.flow.Parallel``: run child tasks at the same time."""
+
+from typing import Annotated
+
+from pydantic import Field
+
+from tiercel.sdk import AnyTask, FlowableTask, Property, plugin
+
+
+@plugin("io.kestra.plugin.core.flow.Parallel", aliases=["io.kestra.core.tasks.flows.Parallel"])
+class Parallel(FlowableTask):
+    """Start child tasks together, at most ``concurrent`` at a time."""
+
+    tasks: Annotated[list[AnyTask], Field(min_length=1)] = Field(
+        description="The tasks to run side by side."
+    )
+    concurrent: Property[int] = Field(
+        default=0, description="How many children may run at once; 0 means no limit."
+    )
+    fail_fast: Property[bool] = Field(
+        default=False,
+        description="Kill the still-running children as soon as one fails (Kestra 1.x).",
+    )

@@ -1,0 +1,13 @@
+"""``io.kestra.plugin.core.flow.Sleep``: wait for a fixed duration on a worker."""
+
+from pydantic import Field
+
+from tiercel.plugins.core.flow.duration import Duration
+from tiercel.sdk import Property, RunnableTask, plugin
+
+
+@plugin("io.kestra.plugin.core.flow.Sleep")
+class Sleep(RunnableTask):
+    """Wait for the given duration, then succeed."""
+
+    duration: Property[Duration] = Field(description="How long to wait, e.g. ``PT5S``.")

@@ -1,0 +1,79 @@
+"""``io.kestra.plugin.core.flow.Subflow``: start an execution of another flow."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from tiercel.sdk import Label, Labels, Property, Task, Text, Violation, plugin
+
+# The prefix Kestra reserves for labels it sets itself (``system.correlationId`` and the like).
+SYSTEM_LABEL_PREFIX = "system."
+
+
+class RestartBehavior(StrEnum):
+    """What restarting the parent does to a subflow execution that failed."""
+
+    RETRY_FAILED = "RETRY_FAILED"
+    NEW_EXECUTION = "NEW_EXECUTION"
+
+
+def system_label_violations(labels: list[Label] | None) -> list[Violation]:
+    """Refuse labels a flow may not set: those whose key starts with ``system.``."""
+    return [
+        Violation(
+            ("labels", index),
+            "System labels can only be set by Kestra itself, offending label: "
+            f"{label.key}={label.value}.",
+        )
+        for index, label in enumerate(labels or [])
+        if label.key.startswith(SYSTEM_LABEL_PREFIX)
+    ]
+
+
+@plugin(
+    "io.kestra.plugin.core.flow.Subflow",
+    aliases=["io.kestra.core.tasks.flows.Subflow", "io.kestra.core.tasks.flows.Flow"],
+)
+class Subflow(Task):
+    """Start an execution of another flow, and by default wait for it to end."""
+
+    namespace: Annotated[Text, Field(min_length=1)] = Field(
+        description="Namespace of the flow to start."
+    )
+    flow_id: Text = Field(description="Id of the flow to start.")
+    revision: Annotated[int, Field(ge=1)] | None = Field(
+        default=None, description="Revision to run; the latest when unset."
+    )
+    inputs: dict[str, Any] | None = Field(
+        default=None, description="Inputs of the child execution, each rendered."
+    )
+    labels: Labels | None = Field(default=None, description="Labels of the child execution.")
+    wait: bool = Field(default=True, description="Wait for the child execution to end.")
+    transmit_failed: bool = Field(
+        default=True,
+        description="Fail this task when the child fails or is killed (only with ``wait``).",
+    )
+    inherit_labels: Property[bool] = Field(
+        default=False, description="Copy this execution's labels onto the child execution."
+    )
+    schedule_date: Property[datetime] | None = Field(
+        default=None, description="Start the child execution at this date instead of now."
+    )
+    outputs: dict[str, Any] | None = Field(
+        default=None,
+        description="Deprecated since Kestra 0.15: values read from the child execution.",
+    )
+    restart_behavior: RestartBehavior = Field(
+        default=RestartBehavior.RETRY_FAILED,
+        description="Whether a restart retries the failed child or creates a new one.",
+    )
+
+    def called_flow(self) -> tuple[str, str] | None:
+        """The namespace and id of the flow this task starts."""
+        return self.namespace, self.flow_id
+
+    def violations(self) -> list[Violation]:
+        """Labels given to the child may not be system labels."""
+        return super().violations() + system_label_violations(self.labels)

@@ -1,0 +1,41 @@
+"""Access to the Kestra compatibility corpus in ../shared/kestra-compat."""
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import COMPAT
+
+FLOWS = COMPAT / "flows"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of the corpus and what Kestra's tests assert about it."""
+
+    file: str
+    namespace: str
+    id: str
+    valid: bool | None
+    core_only: bool
+    expect: dict[str, Any] | None
+
+    @property
+    def path(self) -> Path:
+        return FLOWS / self.file
+
+    @property
+    def name(self) -> str:
+        return self.file.rsplit("/", 1)[-1]
+
+
+@cache
+def entries() -> tuple[Entry, ...]:
+    """Every entry of catalog.json."""
+    raw = json.loads((COMPAT / "catalog.json").read_text())
+    return tuple(
+        Entry(e["file"], e["namespace"], e["id"], e["valid"], e["core_only"], e["expect"])
+        for e in raw
+    )
