@@ -53,7 +53,7 @@ def test_errors_name_file_line_column_path_and_suggest(tmp_path: Path) -> None:
     bad = tmp_path / "etl.yaml"
     bad.write_text(BAD)
     (tmp_path / "ok.yaml").write_text(GOOD)
-    code, out, err = run("flow", "validate", str(tmp_path))
+    code, _, err = run("flow", "validate", str(tmp_path))
     assert code == 1
     assert (
         f"{bad}:11:9: tasks[1].tasks[0].type: Invalid type: unknown task type "

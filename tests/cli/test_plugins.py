@@ -11,7 +11,9 @@ def test_list_shows_types_kinds_and_aliases() -> None:
     result = CliRunner().invoke(cli, ["plugins", "list", "--aliases"])
     assert result.exit_code == 0
     line = next(
-        row for row in result.stdout.splitlines() if row.startswith("io.kestra.plugin.core.log.Log ")
+        row
+        for row in result.stdout.splitlines()
+        if row.startswith("io.kestra.plugin.core.log.Log ")
     )
     assert " task " in line
     assert "  alias io.kestra.core.tasks.log.Log" in result.stdout

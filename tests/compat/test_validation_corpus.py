@@ -44,7 +44,9 @@ REASONS: dict[str, list[str]] = {
     ],
     "invalid.yaml": ["id: must match", "namespace: must match"],
     "listener.yaml": ["listeners[0].tasks: must not be empty", "listeners[1].tasks: must not"],
-    "recursive-flow.yaml": ["Invalid Flow: Recursive call to flow [io.kestra.tests.recursive-flow]"],
+    "recursive-flow.yaml": [
+        "Invalid Flow: Recursive call to flow [io.kestra.tests.recursive-flow]"
+    ],
     "switch-invalid.yaml": ["No task defined, neither cases or default have any tasks"],
     "system-labels.yaml": [
         "offending label: system.label=system_key",
@@ -77,9 +79,7 @@ def test_flows_kestra_accepts_are_accepted(registry: Registry, entry: Entry) -> 
 
 
 @pytest.mark.parametrize("entry", REJECTED, ids=_ids)
-def test_flows_kestra_rejects_are_rejected_for_its_reason(
-    registry: Registry, entry: Entry
-) -> None:
+def test_flows_kestra_rejects_are_rejected_for_its_reason(registry: Registry, entry: Entry) -> None:
     result = load_flows(entry.path.read_bytes(), entry.file, registry)
     found = "\n".join(map(str, result.all_problems()))
     assert not result.ok

@@ -240,7 +240,10 @@ def test_inputs_of_every_shape() -> None:
     ],
 )
 def test_bad_inputs(inputs: str, expected: str) -> None:
-    text = f"id: f\nnamespace: n\ninputs:\n  {inputs}\ntasks:\n  - {{id: a, type: test.Echo, message: x}}\n"
+    text = (
+        f"id: f\nnamespace: n\ninputs:\n  {inputs}\n"
+        "tasks:\n  - {id: a, type: test.Echo, message: x}\n"
+    )
     found = [str(p) for p in load_flows(text, "f.yaml", REGISTRY).all_problems()]
     assert len(found) == 1 and expected in found[0], found
 

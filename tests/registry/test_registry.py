@@ -31,7 +31,7 @@ def test_registering_twice_is_harmless_but_a_name_clash_is_refused() -> None:
     class Impostor(RunnableTask):
         """Claims a taken name."""
 
-    with pytest.raises(DuplicateTypeError, match="test.Echo"):
+    with pytest.raises(DuplicateTypeError, match=r"test\.Echo"):
         registry.register(Impostor)
 
 

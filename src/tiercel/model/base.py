@@ -68,12 +68,14 @@ class PluginField:
             type_name = value.get("type")
             if type_name is None:
                 raise PydanticCustomError(
-                    "missing_type", "missing type id property 'type' (for a {kind})",
+                    "missing_type",
+                    "missing type id property 'type' (for a {kind})",
                     {"kind": kind.value},
                 )
             if not isinstance(type_name, str):
                 raise PydanticCustomError(
-                    "invalid_type", "Invalid type: {type} ('type' must be a string)",
+                    "invalid_type",
+                    "Invalid type: {type} ('type' must be a string)",
                     {"type": repr(type_name)},
                 )
             catalog = catalog_from(info.context)
@@ -87,8 +89,9 @@ class PluginField:
     def __get_pydantic_json_schema__(
         self, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        # The registry replaces this reference with the union of every installed class.
-        return {"$ref": f"#/$defs/{PLUGIN_REFS[self.kind]}"}
+        # The registry defines this reference as the union of every installed class. It is
+        # wrapped so that pydantic does not try to resolve a definition it never generated.
+        return {"allOf": [{"$ref": f"#/$defs/{PLUGIN_REFS[self.kind]}"}]}
 
 
 PLUGIN_REFS = {

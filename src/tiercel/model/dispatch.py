@@ -34,8 +34,10 @@ def type_dispatcher(
             raise PydanticCustomError(
                 "invalid_type",
                 "Invalid type: {type} (expected one of {names})",
-                {"type": str(type_name) if type_name is not None else "null",
-                 "names": ", ".join(sorted(choices))},
+                {
+                    "type": str(type_name) if type_name is not None else "null",
+                    "names": ", ".join(sorted(choices)),
+                },
             )
         return cls.__pydantic_validator__.validate_python(value, context=info.context)
 

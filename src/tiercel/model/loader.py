@@ -158,10 +158,12 @@ def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[Path, bool]:
         if isinstance(current, dict) and isinstance(part, str) and part in current:
             current = current[part]
             path.append(part)
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            continue
+        if isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             current = current[part]
             path.append(part)
-        elif last and isinstance(current, dict) and isinstance(part, str):
+            continue
+        if last and isinstance(current, dict) and isinstance(part, str):
             path.append(part)  # a missing or unknown key
         else:
             skipped = True
@@ -184,7 +186,7 @@ def _message(error: ErrorDetails, path: Path, data: Any, catalog: TypeCatalog) -
     if kind == "time_delta_parsing":
         return "must be an ISO-8601 duration such as 'PT5M' or 'P1D'"
     if kind == "string_pattern_mismatch":
-        return f"must match \"{error.get('ctx', {}).get('pattern', '')}\""
+        return f'must match "{error.get("ctx", {}).get("pattern", "")}"'
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):

@@ -177,6 +177,7 @@ class _Builder:
                     doc.positions[(*path, index)] = _where(item)
                     result.append(self.value(item, (*path, index), doc, depth + 1))
             else:
+                assert isinstance(node, yaml.ScalarNode)
                 result = _scalar(node)
         finally:
             self.active.discard(key)
@@ -216,7 +217,9 @@ def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node
     merged: list[tuple[yaml.Node, yaml.Node]] = []
     for key_node, value_node in node.value:
         if key_node.tag == _TAG + "merge":
-            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            sources = (
+                value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            )
             for source in sources:
                 if not isinstance(source, yaml.MappingNode):
                     raise SourceError("'<<' must merge a mapping", *_where(source))
@@ -240,12 +243,12 @@ def _as_text(value: Any) -> str:
 _RESOLVER = yaml.resolver.Resolver()
 
 
-def _scalar(node: yaml.Node) -> Any:
+def _scalar(node: yaml.ScalarNode) -> Any:
     text, tag = node.value, node.tag
     if not node.style:
         # A plain scalar whose tag is the one YAML 1.1 would guess is untagged: type it as
         # Jackson does (YAML 1.2 core schema), so ``yes`` and ``2024-01-01`` stay text.
-        if tag == _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)):
+        if tag == _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)):  # type: ignore[no-untyped-call]
             return _plain(text)
     elif tag == _TAG + "str":
         return text
@@ -277,6 +280,6 @@ def _typed(text: str, tag: str, node: yaml.Node) -> Any:
     if tag in _IMPLICIT_TAGS:
         value = _plain(text)
         if isinstance(value, str):
-            raise SourceError(f"'{text}' is not a valid {tag[len(_TAG):]}", *_where(node))
+            raise SourceError(f"'{text}' is not a valid {tag[len(_TAG) :]}", *_where(node))
         return value
     raise SourceError(f"unsupported YAML tag '{tag}'", *_where(node))

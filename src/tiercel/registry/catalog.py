@@ -6,7 +6,7 @@ import importlib.metadata
 import inspect
 from collections.abc import Iterable, Sequence
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
@@ -90,9 +90,9 @@ class Registry(TypeCatalog):
             last = difflib.SequenceMatcher(None, short, name.rsplit(".", 1)[-1]).ratio()
             # The class name must look alike too: 'flow.Dag' is not a typo of 'log.Log'.
             score = whole + last
-            if (whole >= 0.85 and last >= 0.6) or last == 1.0:
-                if best is None or score > best[0]:
-                    best = (score, name)
+            alike = (whole >= 0.85 and last >= 0.6) or last == 1.0
+            if alike and (best is None or score > best[0]):
+                best = (score, name)
         return best[1] if best else None
 
     # Queries
@@ -125,7 +125,7 @@ def _qualified(cls: type) -> str:
 
 def _classes_of(obj: Any) -> list[type[PluginObject]]:
     if inspect.isclass(obj):
-        return [obj]
+        return [cast(type[PluginObject], obj)]  # register() refuses any other class
     if isinstance(obj, ModuleType):
         obj = getattr(obj, "PLUGINS", ())
     if callable(obj):

@@ -7,7 +7,8 @@ its siblings are the unions of every class of their kind.
 
 from typing import Any
 
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from tiercel.model import Flow, PluginKind
 from tiercel.model.base import PLUGIN_REFS, PluginObject
@@ -19,13 +20,15 @@ SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 def flow_schema(registry: Registry) -> dict[str, Any]:
     """Return the JSON Schema (draft 7) of a flow, with every registered plugin type."""
     plugins = registry.plugins()
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [(Flow, "validation")]
+    models += [(cls, "validation") for _, cls in plugins]
     keys, top = models_json_schema(
-        [(Flow, "validation")] + [(cls, "validation") for _, cls in plugins],
+        models,
         by_alias=True,
         ref_template="#/$defs/{model}",
     )
     definitions: dict[str, Any] = top["$defs"]
-    unions: dict[PluginKind, list[dict[str, str]]] = {kind: [] for kind in PluginKind}
+    unions: dict[PluginKind, list[tuple[list[str], str]]] = {kind: [] for kind in PluginKind}
     for info, cls in plugins:
         ref = keys[(cls, "validation")]["$ref"]
         name = ref.rsplit("/", 1)[-1]
@@ -36,9 +39,9 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
         if info.deprecated:
             definition["deprecated"] = True
         definition.setdefault("properties", {})["type"] = {"enum": list(info.names)}
-        unions[_kind(cls)].append({"$ref": ref})
-    for kind, refs in unions.items():
-        definitions[PLUGIN_REFS[kind]] = {"anyOf": refs} if refs else {"type": "object"}
+        unions[_kind(cls)].append((list(info.names), ref))
+    for kind, members in unions.items():
+        definitions[PLUGIN_REFS[kind]] = _union(members)
     root_name = keys[(Flow, "validation")]["$ref"].rsplit("/", 1)[-1]
     root = dict(definitions[root_name])
     root["$schema"] = SCHEMA_DIALECT
@@ -47,15 +50,35 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
     return _draft7(root)
 
 
+def _union(members: list[tuple[list[str], str]]) -> dict[str, Any]:
+    """One object whose ``type`` picks the definition to apply.
+
+    ``if``/``then`` on the type name, rather than ``anyOf``, lets a validator (and an editor)
+    check an object against its own class only, and say what is wrong with it.
+    """
+    names = sorted(name for member_names, _ in members for name in member_names)
+    if not names:
+        return {"type": "object"}
+    return {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": names}},
+        "allOf": [
+            {"if": {"properties": {"type": {"enum": member_names}}}, "then": {"$ref": ref}}
+            for member_names, ref in members
+        ],
+    }
+
+
 def _kind(cls: type[PluginObject]) -> PluginKind:
     return cls.plugin_kind
 
 
 def _draft7(schema: dict[str, Any]) -> dict[str, Any]:
     # Draft 7 tools (VS Code's YAML extension) look definitions up under ``definitions``.
-    text_refs = _rewrite(schema)
-    text_refs["definitions"] = text_refs.pop("$defs")
-    return text_refs
+    rewritten: dict[str, Any] = _rewrite(schema)
+    rewritten["definitions"] = rewritten.pop("$defs")
+    return rewritten
 
 
 def _rewrite(value: Any) -> Any:

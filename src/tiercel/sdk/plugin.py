@@ -27,7 +27,7 @@ class PluginInfo:
 
 
 def plugin(
-    type: str,  # noqa: A002 - the YAML key is ``type``
+    type: str,
     *,
     aliases: Sequence[str] = (),
     title: str = "",

@@ -1,4 +1,5 @@
-"""The two families of tasks: runnable (a worker runs it) and flowable (the executor resolves it)."""
+"""The two families of tasks: runnable (a worker runs them) and flowable (the executor
+resolves them)."""
 
 from pydantic import Field
 
