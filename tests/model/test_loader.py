@@ -159,7 +159,7 @@ def test_flow_checks_run_once_types_are_right() -> None:
     )
     assert found == [
         "flows/f.yaml:5:3: labels.system.secret: System labels can only be set by Kestra itself, "
-        "offending label: system.secret=x",
+        "offending label: system.secret=x.",
         "flows/f.yaml:10:5: tasks[0].workerGroup: Worker Group is an Enterprise Edition "
         "functionality",
         "flows/f.yaml:11:5: tasks[1]: Invalid Flow: Recursive call to flow [n.f]",

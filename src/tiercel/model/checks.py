@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 
 from tiercel.model.errors import Path, Violation
 from tiercel.model.flow import Flow
-from tiercel.model.labels import SYSTEM_PREFIX, Label
+from tiercel.model.labels import SYSTEM_PREFIX, USER_SYSTEM_LABELS, Label
 from tiercel.model.task import Task, Trigger
 
 _ENTERPRISE_WORKER_GROUP = "Worker Group is an Enterprise Edition functionality"
@@ -49,11 +49,11 @@ def _duplicates(what: str, items: Iterable[tuple[Path, str]]) -> Iterator[Violat
 
 def _system_labels(labels: list[Label], path: Path) -> Iterator[Violation]:
     for index, label in enumerate(labels):
-        if label.key.startswith(SYSTEM_PREFIX):
+        if label.key.startswith(SYSTEM_PREFIX) and label.key not in USER_SYSTEM_LABELS:
             yield Violation(
                 (*path, index),
                 "System labels can only be set by Kestra itself, offending label: "
-                f"{label.key}={label.value}",
+                f"{label.key}={label.value}.",
             )
 
 

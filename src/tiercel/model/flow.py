@@ -1,7 +1,6 @@
 """The flow: Kestra's top-level document, with every property it has."""
 
 from collections.abc import Iterator
-from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ from tiercel.model.base import KestraModel
 from tiercel.model.errors import Path
 from tiercel.model.input import INPUT_ID_PATTERN, AnyInput, InputType
 from tiercel.model.labels import Labels
-from tiercel.model.property import Text
+from tiercel.model.property import Duration, Text
 from tiercel.model.task import AnyCondition, AnyTask, AnyTrigger, Retry, Task, walk_tasks
 
 FLOW_ID_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$"
@@ -77,7 +76,7 @@ class Sla(KestraModel):
     type: SlaType
     behavior: SlaBehavior = SlaBehavior.FAIL
     labels: Labels | None = None
-    duration: timedelta | None = None
+    duration: Duration | None = None
     assert_: Text | None = Field(default=None, alias="assert")
 
 

@@ -8,6 +8,8 @@ from tiercel.model.base import KestraModel
 from tiercel.model.property import Text
 
 SYSTEM_PREFIX = "system."
+USER_SYSTEM_LABELS = frozenset({"system.readOnly"})
+"""System labels a flow may set itself: ``system.readOnly`` locks the flow in the UI."""
 
 
 class Label(KestraModel):

@@ -4,6 +4,7 @@ Kestra 1.x declares most task properties as ``Property<T>``: the YAML may hold a
 ``T`` or a string with ``{{ ... }}`` that is rendered, then coerced to ``T``, when the task runs.
 """
 
+from datetime import timedelta
 from typing import Annotated, TypeVar, Union
 
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
@@ -44,3 +45,23 @@ Text = Annotated[
     WithJsonSchema({"type": ["string", "number", "boolean"]}),
 ]
 """A string property that, like Kestra's, also takes a YAML number or boolean as its text."""
+
+
+def _upper_iso(value: object) -> object:
+    # java.time.Duration.parse takes the ISO-8601 letters in either case (PT5m, pt1s).
+    if isinstance(value, str) and value.lstrip("+-")[:1] in ("p", "P"):
+        return value.upper()
+    return value
+
+
+def _positive(value: timedelta) -> timedelta:
+    if value <= timedelta(0):
+        raise ValueError("must be a positive duration")
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_upper_iso)]
+"""An ISO-8601 duration such as ``PT5M``, in either letter case, or a number of seconds."""
+
+PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
+"""A ``Duration`` longer than zero."""

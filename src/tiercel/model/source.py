@@ -16,10 +16,18 @@ import yaml
 
 from tiercel.model.errors import Path
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+_PLAIN = "tiercel:untagged"
+"""The tag the composer gives a scalar written without one; this module types it itself."""
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Composes nodes without guessing scalar types: YAML 1.1's guesses are not Jackson's."""
+
+    yaml_implicit_resolvers: dict[str, list[object]] = {}  # noqa: RUF012 - PyYAML's API
+    DEFAULT_SCALAR_TAG = _PLAIN
+
 
 MAX_BYTES = 10 * 1024 * 1024
 """The largest flow source accepted; Kestra's own limit on a flow is far smaller in practice."""
@@ -30,7 +38,7 @@ MAX_DEPTH = 200
 _MAX_BRACKET_DEPTH = 1_000  # libyaml recurses in C on flow collections: refuse before it does.
 
 _TAG = "tag:yaml.org,2002:"
-_IMPLICIT_TAGS = {_TAG + name for name in ("int", "float", "bool", "null", "timestamp")}
+_TYPED_TAGS = {_TAG + name for name in ("int", "float", "bool", "null", "timestamp")}
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -156,6 +164,9 @@ class _Builder:
         return doc
 
     def value(self, node: yaml.Node, path: Path, doc: Document, depth: int) -> Any:
+        if isinstance(node, yaml.ScalarNode):  # the common case, kept cheap
+            self._spend(1, node)
+            return _scalar(node)
         key = id(node)
         cached = self.sizes.get(key)
         if cached is not None:
@@ -177,7 +188,6 @@ class _Builder:
                     doc.positions[(*path, index)] = _where(item)
                     result.append(self.value(item, (*path, index), doc, depth + 1))
             else:
-                assert isinstance(node, yaml.ScalarNode)
                 result = _scalar(node)
         finally:
             self.active.discard(key)
@@ -216,7 +226,7 @@ def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node
     """Yield a mapping's own pairs, then those brought in by ``<<`` merge keys (flagged)."""
     merged: list[tuple[yaml.Node, yaml.Node]] = []
     for key_node, value_node in node.value:
-        if key_node.tag == _TAG + "merge":
+        if key_node.value == "<<" and key_node.tag == _PLAIN and not key_node.style:
             sources = (
                 value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
             )
@@ -240,18 +250,12 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-_RESOLVER = yaml.resolver.Resolver()
-
-
 def _scalar(node: yaml.ScalarNode) -> Any:
     text, tag = node.value, node.tag
-    if not node.style:
-        # A plain scalar whose tag is the one YAML 1.1 would guess is untagged: type it as
-        # Jackson does (YAML 1.2 core schema), so ``yes`` and ``2024-01-01`` stay text.
-        if tag == _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)):  # type: ignore[no-untyped-call]
-            return _plain(text)
-    elif tag == _TAG + "str":
-        return text
+    if tag == _PLAIN:
+        # Untagged: quoted and block scalars are text; plain ones are typed as Jackson types
+        # them (YAML 1.2 core schema), so ``yes`` and ``2024-01-01`` stay text.
+        return _plain(text) if not node.style else text
     return _typed(text, tag, node)
 
 
@@ -277,7 +281,7 @@ def _plain(text: str) -> Any:
 def _typed(text: str, tag: str, node: yaml.Node) -> Any:
     if tag in (_TAG + "str", _TAG + "timestamp"):
         return text
-    if tag in _IMPLICIT_TAGS:
+    if tag in _TYPED_TAGS:
         value = _plain(text)
         if isinstance(value, str):
             raise SourceError(f"'{text}' is not a valid {tag[len(_TAG) :]}", *_where(node))

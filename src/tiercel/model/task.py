@@ -1,7 +1,6 @@
 """The properties every task, trigger, condition and task runner has, and retry policies."""
 
 from collections.abc import Iterator
-from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -11,7 +10,7 @@ from tiercel.model.base import KestraModel, PluginField, PluginObject
 from tiercel.model.catalog import PluginKind
 from tiercel.model.errors import Path, Violation
 from tiercel.model.labels import Labels
-from tiercel.model.property import Property, Text
+from tiercel.model.property import Duration, Property, Text
 from tiercel.model.state import State
 
 TASK_ID_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$"
@@ -39,7 +38,7 @@ class RetryBehavior(StrEnum):
 
 class _RetryBase(KestraModel):
     max_attempt: Annotated[int, Field(ge=1)] | None = None
-    max_duration: timedelta | None = None
+    max_duration: Duration | None = None
     warning_on_retry: bool = False
     behavior: RetryBehavior = RetryBehavior.RETRY_FAILED_TASK
 
@@ -48,15 +47,15 @@ class ConstantRetry(_RetryBase):
     """Retry after the same ``interval`` each time."""
 
     type: Literal["constant"]
-    interval: timedelta
+    interval: Duration
 
 
 class ExponentialRetry(_RetryBase):
     """Retry after ``interval`` growing by ``delayFactor``, at most ``maxInterval``."""
 
     type: Literal["exponential"]
-    interval: timedelta
-    max_interval: timedelta
+    interval: Duration
+    max_interval: Duration
     delay_factor: float | None = None
 
 
@@ -64,8 +63,8 @@ class RandomRetry(_RetryBase):
     """Retry after a random delay between ``minInterval`` and ``maxInterval``."""
 
     type: Literal["random"]
-    min_interval: timedelta
-    max_interval: timedelta
+    min_interval: Duration
+    max_interval: Duration
 
 
 Retry = Annotated[ConstantRetry | ExponentialRetry | RandomRetry, Field(discriminator="type")]
@@ -90,7 +89,7 @@ class TaskCache(KestraModel):
     """Reuse a runnable task's outputs for ``ttl``."""
 
     enabled: bool = False
-    ttl: timedelta | None = None
+    ttl: Duration | None = None
 
 
 class Task(PluginObject):
@@ -102,7 +101,7 @@ class Task(PluginObject):
     version: str | None = None
     description: str | None = None
     retry: Retry | None = None
-    timeout: Property[timedelta] | None = None
+    timeout: Property[Duration] | None = None
     disabled: bool = False
     run_if: Text = "true"
     allow_failure: bool = False

@@ -22,7 +22,7 @@ from tiercel.model import (
 )
 from tiercel.model.base import PluginObject
 from tiercel.model.labels import Label, Labels
-from tiercel.model.property import Text
+from tiercel.model.property import Duration, PositiveDuration, Text
 from tiercel.model.task import LogLevel, TaskId
 from tiercel.sdk.plugin import PluginInfo, plugin, plugin_info
 from tiercel.sdk.task import FlowableTask, RunnableTask
@@ -33,6 +33,7 @@ __all__ = [
     "AnyTaskRunner",
     "AnyTrigger",
     "Condition",
+    "Duration",
     "Expression",
     "FlowableTask",
     "KestraModel",
@@ -41,6 +42,7 @@ __all__ = [
     "LogLevel",
     "PluginInfo",
     "PluginObject",
+    "PositiveDuration",
     "Property",
     "RunnableTask",
     "State",

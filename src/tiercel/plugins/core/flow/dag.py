@@ -64,7 +64,9 @@ class Dag(FlowableTask):
         if first_missing is not None:
             index, position = first_missing
             found.append(
-                Violation(("tasks", index, "dependsOn", position), NOT_EXISTING + ", ".join(missing))
+                Violation(
+                    ("tasks", index, "dependsOn", position), NOT_EXISTING + ", ".join(missing)
+                )
             )
             return found
         cyclic = self.cyclic_tasks()

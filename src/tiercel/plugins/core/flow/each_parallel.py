@@ -16,6 +16,4 @@ from tiercel.sdk import plugin
 class EachParallel(Parallel):
     """Run the tasks for every value side by side (deprecated: use ForEach)."""
 
-    value: str | list[Any] = Field(
-        description="A list, or a string rendered to a JSON array."
-    )
+    value: str | list[Any] = Field(description="A list, or a string rendered to a JSON array.")

@@ -16,6 +16,4 @@ from tiercel.sdk import plugin
 class EachSequential(Sequential):
     """Run the tasks for each value in turn (deprecated: use ForEach)."""
 
-    value: str | list[Any] = Field(
-        description="A list, or a string rendered to a JSON array."
-    )
+    value: str | list[Any] = Field(description="A list, or a string rendered to a JSON array.")

@@ -10,7 +10,7 @@ from tiercel.sdk import plugin
 
 @plugin("io.kestra.plugin.core.flow.ForEach")
 class ForEach(Sequential):
-    """Run the tasks once per value, up to ``concurrencyLimit`` groups at a time."""
+    """Run the tasks once per value, a limited number of values at a time."""
 
     values: str | list[Any] = Field(
         description="A list, or a string rendered to a JSON array; duplicates run once."

@@ -9,7 +9,7 @@ from tiercel.sdk import AnyTask, FlowableTask, Text, plugin
 
 @plugin("io.kestra.plugin.core.flow.If", aliases=["io.kestra.core.tasks.flows.If"])
 class If(FlowableTask):
-    """Run ``then`` when the condition renders truthy, otherwise ``else``."""
+    """Run the then branch when the condition renders truthy, otherwise the else branch."""
 
     condition: Text = Field(
         description="An expression; '', '0', '-0', 'false' and null count as false."

@@ -5,8 +5,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from tiercel.plugins.core.flow.duration import PositiveDuration
-from tiercel.sdk import AnyTask, FlowableTask, KestraModel, Property, Text, plugin
+from tiercel.sdk import AnyTask, FlowableTask, KestraModel, PositiveDuration, Property, Text, plugin
 
 
 class CheckFrequency(KestraModel):

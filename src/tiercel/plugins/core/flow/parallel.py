@@ -9,7 +9,7 @@ from tiercel.sdk import AnyTask, FlowableTask, Property, plugin
 
 @plugin("io.kestra.plugin.core.flow.Parallel", aliases=["io.kestra.core.tasks.flows.Parallel"])
 class Parallel(FlowableTask):
-    """Start child tasks together, at most ``concurrent`` at a time."""
+    """Start child tasks together, optionally capping how many run at once."""
 
     tasks: Annotated[list[AnyTask], Field(min_length=1)] = Field(
         description="The tasks to run side by side."

@@ -5,8 +5,7 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.core.flow.duration import Duration
-from tiercel.sdk import AnyTask, FlowableTask, Property, plugin
+from tiercel.sdk import AnyTask, Duration, FlowableTask, Property, plugin
 
 
 class PauseBehavior(StrEnum):

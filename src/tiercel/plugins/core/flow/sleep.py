@@ -2,8 +2,7 @@
 
 from pydantic import Field
 
-from tiercel.plugins.core.flow.duration import Duration
-from tiercel.sdk import Property, RunnableTask, plugin
+from tiercel.sdk import Duration, Property, RunnableTask, plugin
 
 
 @plugin("io.kestra.plugin.core.flow.Sleep")

@@ -4,9 +4,9 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from tiercel.plugins.core.flow.duration import Duration
 from tiercel.sdk import (
     AnyTask,
+    Duration,
     FlowableTask,
     KestraModel,
     Property,

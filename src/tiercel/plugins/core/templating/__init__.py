@@ -1,5 +1,6 @@
 """Core ``templating`` plugins."""
 
+from tiercel.plugins.core.templating.templated_task import TemplatedTask
 from tiercel.sdk import PluginObject
 
-PLUGINS: list[type[PluginObject]] = []
+PLUGINS: list[type[PluginObject]] = [TemplatedTask]

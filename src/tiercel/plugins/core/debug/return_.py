@@ -1,0 +1,12 @@
+"""``io.kestra.plugin.core.debug.Return``: render a string and return it as an output."""
+
+from pydantic import Field
+
+from tiercel.sdk import RunnableTask, Text, plugin
+
+
+@plugin("io.kestra.plugin.core.debug.Return", aliases=["io.kestra.core.tasks.debugs.Return"])
+class Return(RunnableTask):
+    """Render a template and expose the result as the value output."""
+
+    format: Text | None = Field(default=None, description="The text to render.")
