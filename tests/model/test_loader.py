@@ -301,3 +301,21 @@ def test_retry_policies() -> None:
     assert [str(p) for p in result.all_problems()] == [
         "flows/f.yaml:13:5: tasks[1].retry.maxInterval: missing required property"
     ]
+
+
+def test_legacy_names_and_deprecated_types_give_notices_not_errors() -> None:
+    result = load(
+        """
+        id: f
+        namespace: n
+        tasks:
+          - id: a
+            type: legacy.Echo
+            message: x
+        """
+    )
+    assert result.ok
+    (loaded,) = result.flows
+    assert [str(n) for n in loaded.notices] == [
+        "flows/f.yaml:6:5: tasks[0].type: legacy.Echo is replaced by test.Echo"
+    ]

@@ -82,6 +82,8 @@ def _report(result: LoadResult, quiet: bool) -> None:
             if not quiet:
                 where = f"{result.source}:{loaded.line}"
                 click.echo(f"{click.style('valid', fg='green')}  {where}  {loaded.flow.uid}")
+            for notice in loaded.notices:
+                click.echo(click.style(f"{notice} (warning)", fg="yellow"), err=True)
         else:
             for problem in loaded.problems:
                 click.echo(click.style(str(problem), fg="red"), err=True)

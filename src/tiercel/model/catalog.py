@@ -40,6 +40,14 @@ class TypeCatalog(Protocol):
         """Return the known type name closest to a misspelt one, if one is close."""
         ...
 
+    def canonical_name(self, type_name: str) -> str | None:
+        """Return the current name of a type given by any of its names, if it is known."""
+        ...
+
+    def is_deprecated(self, type_name: str) -> bool:
+        """Tell whether a known type is deprecated."""
+        ...
+
 
 CATALOG_CONTEXT_KEY = "tiercel.catalog"
 """The key under which validation context carries the ``TypeCatalog``."""

@@ -14,6 +14,7 @@ from tiercel.model.errors import Path, PathPart, Problem, format_path
 from tiercel.model.flow import Flow
 from tiercel.model.input import INPUT_CLASSES
 from tiercel.model.source import Document, SourceError, decode, read_documents
+from tiercel.model.task import walk_plugin_objects
 
 
 @dataclass(slots=True)
@@ -25,6 +26,8 @@ class LoadedFlow:
     flow: Flow | None
     problems: list[Problem] = field(default_factory=list)
     data: Any = None
+    notices: list[Problem] = field(default_factory=list)
+    """Advice that does not make the flow invalid: legacy type names, deprecated types."""
 
 
 @dataclass(slots=True)
@@ -101,7 +104,23 @@ def _load_document(document: Document, index: int, name: str, catalog: TypeCatal
     loaded.problems.extend(sorted(found, key=lambda p: (p.line, p.column)))
     if not loaded.problems:
         loaded.flow = flow
+        loaded.notices = _notices(flow, document, name, catalog)
     return loaded
+
+
+def _notices(flow: Flow, document: Document, name: str, catalog: TypeCatalog) -> list[Problem]:
+    notices = []
+    for path, obj in walk_plugin_objects(flow, ()):
+        canonical = catalog.canonical_name(obj.type)
+        advice = None
+        if canonical is not None and canonical != obj.type:
+            advice = f"{obj.type} is replaced by {canonical}"
+        elif catalog.is_deprecated(obj.type):
+            advice = f"{obj.type} is deprecated"
+        if advice:
+            line, column = document.position((*path, "type"))
+            notices.append(Problem(name, line, column, format_path((*path, "type")), advice))
+    return notices
 
 
 def _written_path(path: Path, data: Any) -> Path:

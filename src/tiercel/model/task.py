@@ -152,6 +152,23 @@ def _tasks_in(value: Any, path: Path) -> Iterator[tuple[Path, Task]]:
             yield from _tasks_in(item, (*path, str(key)))
 
 
+def walk_plugin_objects(value: Any, path: Path) -> Iterator[tuple[Path, PluginObject]]:
+    """Yield every task, trigger, condition and task runner in ``value``, at any depth."""
+    if isinstance(value, PluginObject):
+        yield path, value
+    if isinstance(value, KestraModel):
+        for name, field in type(value).model_fields.items():
+            inner = getattr(value, name)
+            if inner is not None:
+                yield from walk_plugin_objects(inner, (*path, field.alias or name))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from walk_plugin_objects(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_plugin_objects(item, (*path, str(key)))
+
+
 def walk_tasks(tasks: Any, path: Path) -> Iterator[tuple[Path, Task]]:
     """Yield every task in ``tasks`` and below, depth first, each with its full path."""
     for task_path, task in _tasks_in(tasks, path):

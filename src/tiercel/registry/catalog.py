@@ -95,6 +95,14 @@ class Registry(TypeCatalog):
                 best = (score, name)
         return best[1] if best else None
 
+    def canonical_name(self, type_name: str) -> str | None:
+        cls = self._by_name.get(type_name)
+        return self._info[cls].type if cls is not None else None
+
+    def is_deprecated(self, type_name: str) -> bool:
+        cls = self._by_name.get(type_name)
+        return cls is not None and self._info[cls].deprecated
+
     # Queries
 
     def info(self, cls: type[PluginObject]) -> PluginInfo:
@@ -104,11 +112,6 @@ class Registry(TypeCatalog):
     def get(self, type_name: str) -> type[PluginObject] | None:
         """Return the class for a type name or alias of any kind."""
         return self._by_name.get(type_name)
-
-    def canonical_name(self, type_name: str) -> str | None:
-        """Return the canonical type name that a name or alias stands for."""
-        cls = self._by_name.get(type_name)
-        return self._info[cls].type if cls is not None else None
 
     def plugins(self) -> list[tuple[PluginInfo, type[PluginObject]]]:
         """Every registered class with its metadata, sorted by type name."""
