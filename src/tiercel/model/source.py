@@ -22,7 +22,7 @@ _PLAIN = "tiercel:untagged"
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """Composes nodes without guessing scalar types: YAML 1.1's guesses are not Jackson's."""
 
     yaml_implicit_resolvers: dict[str, list[object]] = {}  # noqa: RUF012 - PyYAML's API
@@ -182,13 +182,11 @@ class _Builder:
         try:
             if isinstance(node, yaml.MappingNode):
                 result: Any = self._mapping(node, path, doc, depth)
-            elif isinstance(node, yaml.SequenceNode):
+            else:  # a sequence: scalars were handled above
                 result = []
                 for index, item in enumerate(node.value):
                     doc.positions[(*path, index)] = _where(item)
                     result.append(self.value(item, (*path, index), doc, depth + 1))
-            else:
-                result = _scalar(node)
         finally:
             self.active.discard(key)
         self._spend(1, node)
