@@ -21,6 +21,12 @@ class Entry:
     valid: bool | None
     core_only: bool
     expect: dict[str, Any] | None
+    types: tuple[str, ...] = ()
+
+    @property
+    def needs_test_plugins(self) -> bool:
+        """Whether the flow uses one of Kestra's Java-only test types (triggers included)."""
+        return not self.core_only or any(".test." in name for name in self.types)
 
     @property
     def path(self) -> Path:
@@ -36,6 +42,14 @@ def entries() -> tuple[Entry, ...]:
     """Every entry of catalog.json."""
     raw = json.loads((COMPAT / "catalog.json").read_text())
     return tuple(
-        Entry(e["file"], e["namespace"], e["id"], e["valid"], e["core_only"], e["expect"])
+        Entry(
+            e["file"],
+            e["namespace"],
+            e["id"],
+            e["valid"],
+            e["core_only"],
+            e["expect"],
+            tuple(e["task_types"] + e["trigger_types"] + e["condition_types"]),
+        )
         for e in raw
     )

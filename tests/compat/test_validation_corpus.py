@@ -7,7 +7,7 @@ from tests.compat.corpus import Entry, entries
 from tiercel.model import load_flows
 from tiercel.registry import Registry
 
-ACCEPTED = [e for e in entries() if e.valid is True and e.core_only]
+ACCEPTED = [e for e in entries() if e.valid is True and not e.needs_test_plugins]
 REJECTED = [e for e in entries() if e.valid is False]
 
 # For each rejected file: text that our problems must contain, taken from what Kestra's test

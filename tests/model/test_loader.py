@@ -133,8 +133,6 @@ def test_flow_checks_run_once_types_are_right() -> None:
         """
         id: f
         namespace: n
-        labels:
-          system.secret: x
         tasks:
           - id: a
             type: test.Echo
@@ -158,14 +156,12 @@ def test_flow_checks_run_once_types_are_right() -> None:
         """
     )
     assert found == [
-        "flows/f.yaml:5:3: labels.system.secret: System labels can only be set by Kestra itself, "
-        "offending label: system.secret=x.",
-        "flows/f.yaml:10:5: tasks[0].workerGroup: Worker Group is an Enterprise Edition "
+        "flows/f.yaml:8:5: tasks[0].workerGroup: Worker Group is an Enterprise Edition "
         "functionality",
-        "flows/f.yaml:11:5: tasks[1]: Invalid Flow: Recursive call to flow [n.f]",
-        "flows/f.yaml:17:5: tasks[2].low: low must not exceed high",
-        "flows/f.yaml:20:5: errors[0]: Duplicate task id with name [a]",
-        "flows/f.yaml:25:5: triggers[1]: Duplicate trigger id with name [t]",
+        "flows/f.yaml:9:5: tasks[1]: Invalid Flow: Recursive call to flow [n.f]",
+        "flows/f.yaml:15:5: tasks[2].low: low must not exceed high",
+        "flows/f.yaml:18:5: errors[0]: Duplicate task id with name [a]",
+        "flows/f.yaml:23:5: triggers[1]: Duplicate trigger id with name [t]",
     ]
 
 
@@ -318,4 +314,23 @@ def test_legacy_names_and_deprecated_types_give_notices_not_errors() -> None:
     (loaded,) = result.flows
     assert [str(n) for n in loaded.notices] == [
         "flows/f.yaml:6:5: tasks[0].type: legacy.Echo is replaced by test.Echo"
+    ]
+
+
+def test_system_labels_are_kestras_but_system_read_only() -> None:
+    found = problems(
+        """
+        id: f
+        namespace: n
+        labels:
+          system.secret: x
+          system.readOnly: "true"
+          team: data
+        tasks:
+          - {id: a, type: test.Echo, message: x}
+        """
+    )
+    assert found == [
+        "flows/f.yaml:4:1: labels: System labels can only be set by Kestra itself, "
+        "offending label: system.secret=x."
     ]

@@ -29,6 +29,7 @@ def test_sdk_public_names_are_pinned() -> None:
         "TaskRunner",
         "Text",
         "Trigger",
+        "UserLabels",
         "Violation",
         "plugin",
         "plugin_info",

@@ -5,15 +5,14 @@ from collections.abc import Iterable, Iterator
 
 from tiercel.model.errors import Path, Violation
 from tiercel.model.flow import Flow
-from tiercel.model.labels import SYSTEM_PREFIX, USER_SYSTEM_LABELS, Label
 from tiercel.model.task import Task, Trigger
 
 _ENTERPRISE_WORKER_GROUP = "Worker Group is an Enterprise Edition functionality"
 
 
 def check_flow(flow: Flow) -> list[Violation]:
-    """Return every rule the flow breaks: duplicate ids, self-calls, reserved labels, and
-    each task's own rules."""
+    """Return every rule the flow breaks: duplicate ids, self-calls, Enterprise-only
+    properties, and each task's and trigger's own rules."""
     found: list[Violation] = []
     tasks = list(flow.all_tasks())
     found.extend(_duplicates("task id", ((path, task.id) for path, task in tasks)))
@@ -23,7 +22,6 @@ def check_flow(flow: Flow) -> list[Violation]:
     found.extend(_duplicates("input", inputs))
     outputs = [(("outputs", i), item.id) for i, item in enumerate(flow.outputs or [])]
     found.extend(_duplicates("output", outputs))
-    found.extend(_system_labels(flow.labels or [], ("labels",)))
     for path, task in tasks:
         found.extend(_task_rules(flow, path, task))
     for path, trigger in triggers:
@@ -47,16 +45,6 @@ def _duplicates(what: str, items: Iterable[tuple[Path, str]]) -> Iterator[Violat
     yield Violation(first_repeat, f"Duplicate {what} with name [{', '.join(repeated)}]")
 
 
-def _system_labels(labels: list[Label], path: Path) -> Iterator[Violation]:
-    for index, label in enumerate(labels):
-        if label.key.startswith(SYSTEM_PREFIX) and label.key not in USER_SYSTEM_LABELS:
-            yield Violation(
-                (*path, index),
-                "System labels can only be set by Kestra itself, offending label: "
-                f"{label.key}={label.value}.",
-            )
-
-
 def _task_rules(flow: Flow, path: Path, task: Task) -> Iterator[Violation]:
     if task.worker_group is not None:
         yield Violation((*path, "workerGroup"), _ENTERPRISE_WORKER_GROUP)
@@ -70,6 +58,5 @@ def _task_rules(flow: Flow, path: Path, task: Task) -> Iterator[Violation]:
 def _trigger_rules(path: Path, trigger: Trigger) -> Iterator[Violation]:
     if trigger.worker_group is not None:
         yield Violation((*path, "workerGroup"), _ENTERPRISE_WORKER_GROUP)
-    yield from _system_labels(trigger.labels or [], (*path, "labels"))
     for violation in trigger.violations():
         yield violation.under(path)

@@ -9,7 +9,7 @@ from pydantic import Field
 from tiercel.model.base import KestraModel
 from tiercel.model.errors import Path
 from tiercel.model.input import INPUT_ID_PATTERN, AnyInput, InputType
-from tiercel.model.labels import Labels
+from tiercel.model.labels import UserLabels
 from tiercel.model.property import Duration, Text
 from tiercel.model.task import AnyCondition, AnyTask, AnyTrigger, Retry, Task, walk_tasks
 
@@ -75,7 +75,7 @@ class Sla(KestraModel):
     id: Annotated[str, Field(min_length=1)]
     type: SlaType
     behavior: SlaBehavior = SlaBehavior.FAIL
-    labels: Labels | None = None
+    labels: UserLabels | None = None
     duration: Duration | None = None
     assert_: Text | None = Field(default=None, alias="assert")
 
@@ -121,7 +121,7 @@ class Flow(KestraModel):
     namespace: Namespace
     revision: Annotated[int, Field(ge=1)] | None = None
     description: str | None = None
-    labels: Labels | None = None
+    labels: UserLabels | None = None
     inputs: list[AnyInput] | None = None
     variables: dict[str, Any] | None = None
     tasks: Annotated[list[AnyTask], Field(min_length=1)]

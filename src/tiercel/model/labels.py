@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from tiercel.model.base import KestraModel
 from tiercel.model.property import Text
@@ -43,3 +43,18 @@ _SCHEMA = {
 
 Labels = Annotated[list[Label], BeforeValidator(_normalize), WithJsonSchema(_SCHEMA)]
 """Labels as Kestra accepts them: ``{k: v}`` or ``[{key: k, value: v}]``."""
+
+
+def _no_system_labels(labels: list[Label]) -> list[Label]:
+    offending = [
+        f"System labels can only be set by Kestra itself, offending label: {x.key}={x.value}."
+        for x in labels
+        if x.key.startswith(SYSTEM_PREFIX) and x.key not in USER_SYSTEM_LABELS
+    ]
+    if offending:
+        raise ValueError(" ".join(offending))
+    return labels
+
+
+UserLabels = Annotated[Labels, AfterValidator(_no_system_labels)]
+"""Labels written in a flow: the ``system.`` prefix is Kestra's, except ``system.readOnly``."""

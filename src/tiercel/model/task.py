@@ -9,7 +9,7 @@ from pydantic import Field
 from tiercel.model.base import KestraModel, PluginField, PluginObject
 from tiercel.model.catalog import PluginKind
 from tiercel.model.errors import Path, Violation
-from tiercel.model.labels import Labels
+from tiercel.model.labels import UserLabels
 from tiercel.model.property import Duration, Property, Text
 from tiercel.model.state import State
 
@@ -215,7 +215,7 @@ class Trigger(PluginObject):
     log_level: LogLevel | None = None
     min_log_level: LogLevel | None = None
     log_to_file: bool = False
-    labels: Labels | None = None
+    labels: UserLabels | None = None
     stop_after: list[State] | None = None
 
     def violations(self) -> list[Violation]:

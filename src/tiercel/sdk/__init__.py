@@ -21,7 +21,7 @@ from tiercel.model import (
     Violation,
 )
 from tiercel.model.base import PluginObject
-from tiercel.model.labels import Label, Labels
+from tiercel.model.labels import Label, Labels, UserLabels
 from tiercel.model.property import Duration, PositiveDuration, Text
 from tiercel.model.task import LogLevel, TaskId
 from tiercel.sdk.plugin import PluginInfo, plugin, plugin_info
@@ -51,6 +51,7 @@ __all__ = [
     "TaskRunner",
     "Text",
     "Trigger",
+    "UserLabels",
     "Violation",
     "plugin",
     "plugin_info",

@@ -5,8 +5,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from tiercel.plugins.core.flow.subflow import RestartBehavior, system_label_violations
-from tiercel.sdk import FlowableTask, KestraModel, Labels, Property, Text, Violation, plugin
+from tiercel.plugins.core.flow.subflow import RestartBehavior
+from tiercel.sdk import FlowableTask, KestraModel, Property, Text, UserLabels, plugin
 
 
 class Batch(KestraModel):
@@ -40,7 +40,7 @@ class ForEachItem(FlowableTask):
         default=None,
         description="Inputs of each child; ``{{ taskrun.items }}`` is the batch's file URI.",
     )
-    labels: Labels | None = Field(default=None, description="Labels of the child executions.")
+    labels: UserLabels | None = Field(default=None, description="Labels of the child executions.")
     wait: bool = Field(default=True, description="Wait for every child execution to end.")
     transmit_failed: bool = Field(
         default=True, description="Fail this task when a child fails or is killed."
@@ -59,7 +59,3 @@ class ForEachItem(FlowableTask):
     def called_flow(self) -> tuple[str, str] | None:
         """The namespace and id of the flow each batch starts."""
         return self.namespace, self.flow_id
-
-    def violations(self) -> list[Violation]:
-        """Labels given to the children may not be system labels."""
-        return super().violations() + system_label_violations(self.labels)

@@ -6,10 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from tiercel.sdk import Label, Labels, Property, Task, Text, Violation, plugin
-
-# The prefix Kestra reserves for labels it sets itself (``system.correlationId`` and the like).
-SYSTEM_LABEL_PREFIX = "system."
+from tiercel.sdk import Property, Task, Text, UserLabels, plugin
 
 
 class RestartBehavior(StrEnum):
@@ -17,19 +14,6 @@ class RestartBehavior(StrEnum):
 
     RETRY_FAILED = "RETRY_FAILED"
     NEW_EXECUTION = "NEW_EXECUTION"
-
-
-def system_label_violations(labels: list[Label] | None) -> list[Violation]:
-    """Refuse labels a flow may not set: those whose key starts with ``system.``."""
-    return [
-        Violation(
-            ("labels", index),
-            "System labels can only be set by Kestra itself, offending label: "
-            f"{label.key}={label.value}.",
-        )
-        for index, label in enumerate(labels or [])
-        if label.key.startswith(SYSTEM_LABEL_PREFIX)
-    ]
 
 
 @plugin(
@@ -49,7 +33,7 @@ class Subflow(Task):
     inputs: dict[str, Any] | None = Field(
         default=None, description="Inputs of the child execution, each rendered."
     )
-    labels: Labels | None = Field(default=None, description="Labels of the child execution.")
+    labels: UserLabels | None = Field(default=None, description="Labels of the child execution.")
     wait: bool = Field(default=True, description="Wait for the child execution to end.")
     transmit_failed: bool = Field(
         default=True,
@@ -73,7 +57,3 @@ class Subflow(Task):
     def called_flow(self) -> tuple[str, str] | None:
         """The namespace and id of the flow this task starts."""
         return self.namespace, self.flow_id
-
-    def violations(self) -> list[Violation]:
-        """Labels given to the child may not be system labels."""
-        return super().violations() + system_label_violations(self.labels)

@@ -1,0 +1,22 @@
+"""``io.kestra.plugin.core.condition.Expression``: pass when an expression renders truthy."""
+
+from typing import Annotated
+
+from pydantic import Field
+
+from tiercel.sdk import Condition, Text, plugin
+
+
+@plugin(
+    "io.kestra.plugin.core.condition.Expression",
+    aliases=[
+        "io.kestra.core.models.conditions.types.VariableCondition",
+        "io.kestra.plugin.core.condition.ExpressionCondition",
+    ],
+)
+class Expression(Condition):
+    """Pass when an expression renders to anything but blank or ``false``."""
+
+    expression: Annotated[Text, Field(min_length=1)] = Field(
+        description="Rendered with the trigger's variables; blank or `false` fails the condition."
+    )

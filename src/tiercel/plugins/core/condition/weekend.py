@@ -1,0 +1,19 @@
+"""``io.kestra.plugin.core.condition.Weekend``: allow Saturdays and Sundays."""
+
+from pydantic import Field
+
+from tiercel.plugins.core.condition.day_week import TRIGGER_DATE
+from tiercel.sdk import Condition, Text, plugin
+
+
+@plugin(
+    "io.kestra.plugin.core.condition.Weekend",
+    aliases=[
+        "io.kestra.core.models.conditions.types.WeekendCondition",
+        "io.kestra.plugin.core.condition.WeekendCondition",
+    ],
+)
+class Weekend(Condition):
+    """Pass when the date falls on a Saturday or a Sunday."""
+
+    date: Text = Field(default=TRIGGER_DATE, description="An ISO-8601 date or datetime.")
