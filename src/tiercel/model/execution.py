@@ -1,0 +1,188 @@
+"""Executions and task runs: the record of one run of a flow, in Kestra's JSON shape.
+
+Records are built by Tiercel itself, never parsed from a user's YAML, so the code that makes
+them uses ``model_construct`` (no validation, Python field names). Task runs are kept apart
+from their execution (the storage keeps them as rows, one per task
+run) so that recording one transition costs the same however large the execution grows.
+``Execution.to_kestra_json`` puts the two back together as Kestra's API returns them.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import Field
+
+from tiercel.model.base import KestraModel
+from tiercel.model.labels import Label
+from tiercel.model.state import State
+
+
+class StateHistory(KestraModel):
+    """One state entered, and when."""
+
+    state: State
+    date: datetime
+
+
+class RunState(KestraModel):
+    """A current state with every state before it."""
+
+    current: State
+    histories: tuple[StateHistory, ...]
+
+    @classmethod
+    def start(cls, state: State, now: datetime) -> "RunState":
+        """A new history beginning with ``state``."""
+        entry = StateHistory.model_construct(state=state, date=now)
+        return cls.model_construct(current=state, histories=(entry,))
+
+    def to(self, state: State, now: datetime) -> "RunState":
+        """This history with ``state`` entered at ``now``."""
+        entry = StateHistory.model_construct(state=state, date=now)
+        return RunState.model_construct(current=state, histories=(*self.histories, entry))
+
+    @property
+    def start_date(self) -> datetime:
+        """When the first state was entered."""
+        return self.histories[0].date
+
+    @property
+    def end_date(self) -> datetime | None:
+        """When the final state was entered, once there is one."""
+        return self.histories[-1].date if self.current.is_terminated else None
+
+    @property
+    def duration(self) -> timedelta:
+        """From the first state to the final one, or to the last state entered so far."""
+        return self.histories[-1].date - self.histories[0].date
+
+    def to_kestra_json(self) -> dict[str, Any]:
+        """Kestra's ``State`` object."""
+        end = self.end_date
+        return {
+            "current": self.current.value,
+            "histories": [
+                {"state": h.state.value, "date": _iso(h.date)} for h in self.histories
+            ],
+            "startDate": _iso(self.start_date),
+            "endDate": _iso(end) if end else None,
+            "duration": _iso_duration(self.duration),
+        }
+
+
+class Attempt(KestraModel):
+    """One try at running a task."""
+
+    state: RunState
+
+
+class TaskRun(KestraModel):
+    """One run of one task (several for a task inside a loop: one per value)."""
+
+    id: str
+    execution_id: str
+    namespace: str
+    flow_id: str
+    task_id: str
+    parent_task_run_id: str | None = None
+    value: str | None = None
+    iteration: int | None = None
+    attempts: tuple[Attempt, ...] = ()
+    outputs: dict[str, Any] | None = None
+    state: RunState
+
+    def to_kestra_json(self) -> dict[str, Any]:
+        """Kestra's ``TaskRun`` object."""
+        return {
+            "id": self.id,
+            "executionId": self.execution_id,
+            "namespace": self.namespace,
+            "flowId": self.flow_id,
+            "taskId": self.task_id,
+            "parentTaskRunId": self.parent_task_run_id,
+            "value": self.value,
+            "iteration": self.iteration,
+            "attempts": [{"state": a.state.to_kestra_json()} for a in self.attempts] or None,
+            "outputs": self.outputs,
+            "state": self.state.to_kestra_json(),
+        }
+
+
+class ExecutionTrigger(KestraModel):
+    """What started an execution, when a trigger did."""
+
+    id: str
+    type: str
+    variables: dict[str, Any] | None = None
+
+
+class ExecutionMetadata(KestraModel):
+    """Bookkeeping across restarts."""
+
+    attempt_number: int = 1
+    original_created_date: datetime | None = None
+
+
+class Execution(KestraModel):
+    """One run of a flow, without its task runs (stored apart, one per row)."""
+
+    id: str
+    namespace: str
+    flow_id: str
+    flow_revision: int = 1
+    state: RunState
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    outputs: dict[str, Any] | None = None
+    labels: tuple[Label, ...] = ()
+    variables: dict[str, Any] | None = None
+    parent_id: str | None = None
+    original_id: str | None = None
+    trigger: ExecutionTrigger | None = None
+    metadata: ExecutionMetadata = Field(default_factory=ExecutionMetadata)
+    schedule_date: datetime | None = None
+    deleted: bool = False
+
+    def to_kestra_json(self, task_runs: list[TaskRun]) -> dict[str, Any]:
+        """Kestra's ``Execution`` object, with its ``taskRunList``."""
+        return {
+            "id": self.id,
+            "namespace": self.namespace,
+            "flowId": self.flow_id,
+            "flowRevision": self.flow_revision,
+            "state": self.state.to_kestra_json(),
+            "taskRunList": [run.to_kestra_json() for run in task_runs],
+            "inputs": self.inputs,
+            "outputs": self.outputs,
+            "labels": [{"key": label.key, "value": label.value} for label in self.labels],
+            "variables": self.variables,
+            "parentId": self.parent_id,
+            "originalId": self.original_id or self.id,
+            "trigger": self.trigger.model_dump(by_alias=True) if self.trigger else None,
+            "metadata": {
+                "attemptNumber": self.metadata.attempt_number,
+                "originalCreatedDate": _iso(
+                    self.metadata.original_created_date or self.state.start_date
+                ),
+            },
+            "scheduleDate": _iso(self.schedule_date) if self.schedule_date else None,
+            "deleted": self.deleted,
+        }
+
+
+def _iso(moment: datetime) -> str:
+    text = moment.isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def _iso_duration(span: timedelta) -> str:
+    seconds = span.total_seconds()
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = "PT"
+    if hours:
+        text += f"{int(hours)}H"
+    if minutes:
+        text += f"{int(minutes)}M"
+    if seconds or text == "PT":
+        text += f"{seconds:.3f}".rstrip("0").rstrip(".") + "S"
+    return text
