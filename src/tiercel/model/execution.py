@@ -61,9 +61,7 @@ class RunState(KestraModel):
         end = self.end_date
         return {
             "current": self.current.value,
-            "histories": [
-                {"state": h.state.value, "date": _iso(h.date)} for h in self.histories
-            ],
+            "histories": [{"state": h.state.value, "date": _iso(h.date)} for h in self.histories],
             "startDate": _iso(self.start_date),
             "endDate": _iso(end) if end else None,
             "duration": _iso_duration(self.duration),
@@ -90,6 +88,8 @@ class TaskRun(KestraModel):
     attempts: tuple[Attempt, ...] = ()
     outputs: dict[str, Any] | None = None
     state: RunState
+    memo: dict[str, Any] | None = None
+    """A flowable's private notes (its rendered loop values...); not part of Kestra's JSON."""
 
     def to_kestra_json(self) -> dict[str, Any]:
         """Kestra's ``TaskRun`` object."""

@@ -24,6 +24,17 @@ from tiercel.model.base import PluginObject
 from tiercel.model.labels import Label, Labels, UserLabels
 from tiercel.model.property import Duration, PositiveDuration, Text
 from tiercel.model.task import LogLevel, TaskId
+from tiercel.sdk.flowable import (
+    Branches,
+    NextRun,
+    Plan,
+    Scope,
+    Slots,
+    loop_values,
+    rendered_int,
+    run_branches,
+    run_groups,
+)
 from tiercel.sdk.plugin import PluginInfo, plugin, plugin_info
 from tiercel.sdk.task import FlowableTask, RunnableTask
 
@@ -32,6 +43,7 @@ __all__ = [
     "AnyTask",
     "AnyTaskRunner",
     "AnyTrigger",
+    "Branches",
     "Condition",
     "Duration",
     "Expression",
@@ -40,11 +52,15 @@ __all__ = [
     "Label",
     "Labels",
     "LogLevel",
+    "NextRun",
+    "Plan",
     "PluginInfo",
     "PluginObject",
     "PositiveDuration",
     "Property",
     "RunnableTask",
+    "Scope",
+    "Slots",
     "State",
     "Task",
     "TaskId",
@@ -53,6 +69,10 @@ __all__ = [
     "Trigger",
     "UserLabels",
     "Violation",
+    "loop_values",
     "plugin",
     "plugin_info",
+    "rendered_int",
+    "run_branches",
+    "run_groups",
 ]

@@ -1,9 +1,13 @@
 """The two families of tasks: runnable (a worker runs them) and flowable (the executor
 resolves them)."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from pydantic import Field
 
 from tiercel.model.task import AnyTask, Task
+from tiercel.sdk.flowable import Branches, Plan, Scope
 
 
 class RunnableTask(Task):
@@ -15,3 +19,20 @@ class FlowableTask(Task):
 
     errors: list[AnyTask] | None = None
     finally_: list[AnyTask] | None = Field(default=None, alias="finally")
+
+    def plan(self, scope: Scope) -> Plan:
+        """Decide which child runs to create now, or the final state once all have ended."""
+        raise NotImplementedError(f"{self.type} cannot run in this version of Tiercel")
+
+    def outputs(self, scope: Scope) -> dict[str, Any] | None:
+        """The outputs of the flowable's own run, once it has ended."""
+        return None
+
+    def branches(self, tasks: Sequence[Task]) -> Branches:
+        """``tasks`` with this task's ``errors`` and ``finally``, disabled tasks left out."""
+        return Branches(enabled(tasks), enabled(self.errors or []), enabled(self.finally_ or []))
+
+
+def enabled(tasks: Sequence[Task]) -> list[Task]:
+    """The tasks that are not ``disabled``: Kestra leaves those out of resolution."""
+    return [task for task in tasks if not task.disabled]

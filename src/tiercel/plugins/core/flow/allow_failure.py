@@ -1,7 +1,7 @@
 """``io.kestra.plugin.core.flow.AllowFailure``: a sequence whose failure does not fail the flow."""
 
 from tiercel.plugins.core.flow.sequential import Sequential
-from tiercel.sdk import plugin
+from tiercel.sdk import Plan, Scope, State, plugin
 
 
 @plugin(
@@ -9,3 +9,10 @@ from tiercel.sdk import plugin
 )
 class AllowFailure(Sequential):
     """Run tasks in order; if one fails, stop the block and end it in WARNING."""
+
+    def plan(self, scope: Scope) -> Plan:
+        """As a Sequential, but a failure ends the block in WARNING."""
+        plan = super().plan(scope)
+        if plan.state is State.FAILED:
+            return Plan(plan.next_runs, State.WARNING)
+        return plan

@@ -5,7 +5,20 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from tiercel.sdk import AnyTask, FlowableTask, KestraModel, Property, Violation, plugin
+from tiercel.sdk import (
+    AnyTask,
+    FlowableTask,
+    KestraModel,
+    NextRun,
+    Plan,
+    Property,
+    Scope,
+    State,
+    Violation,
+    plugin,
+    rendered_int,
+    run_branches,
+)
 
 NOT_EXISTING = "Not existing task id in dependency: "
 CYCLIC = "Cyclic dependency detected: "
@@ -74,6 +87,26 @@ class Dag(FlowableTask):
             found.append(Violation(("tasks",), CYCLIC + ", ".join(cyclic)))
         return found
 
+    def plan(self, scope: Scope) -> Plan:
+        """Start every task whose dependencies have succeeded, ``concurrent`` at a time."""
+        branches = self.branches([item.task for item in self.tasks])
+        ids = branches.ids(branches.tasks)
+        if scope.effective_states(ids) & {State.FAILED, State.KILLED}:
+            return run_branches(scope, branches)  # no new task: errors, finally, end
+        limit = rendered_int(scope, self.concurrent)
+        room = limit - scope.count(ids, terminated=False) if limit else len(self.tasks)
+        ready: list[NextRun] = []
+        for item in self.tasks:
+            if len(ready) >= room:
+                break
+            if item.task.disabled or scope.child(item.task.id) is not None:
+                continue
+            if all(_succeeded(scope, dependency) for dependency in item.depends_on or []):
+                ready.append(NextRun(item.task))
+        if ready or scope.count(ids) < len(branches.tasks):
+            return Plan(ready)
+        return run_branches(scope, branches)
+
     def cyclic_tasks(self) -> list[str]:
         """Ids of the tasks that can reach themselves through ``dependsOn``, in DAG order."""
         graph: dict[str, list[str]] = {}
@@ -97,3 +130,8 @@ def _reaches(graph: dict[str, list[str]], start: str) -> bool:
                 seen.add(dependency)
                 stack.append(dependency)
     return False
+
+
+def _succeeded(scope: Scope, task_id: str) -> bool:
+    run = scope.child(task_id)
+    return run is not None and run.state.current in (State.SUCCESS, State.WARNING, State.SKIPPED)

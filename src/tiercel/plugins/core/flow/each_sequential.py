@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.core.flow.sequential import Sequential
-from tiercel.sdk import plugin
+from tiercel.sdk import Plan, Scope, Slots, loop_values, plugin, run_branches
 
 
 @plugin(
@@ -17,3 +17,9 @@ class EachSequential(Sequential):
     """Run the tasks for each value in turn (deprecated: use ForEach)."""
 
     value: str | list[Any] = Field(description="A list, or a string rendered to a JSON array.")
+
+    def plan(self, scope: Scope) -> Plan:
+        """For each value in turn, each task in turn."""
+        values = loop_values(scope, self.value)
+        branches = self.branches(self.tasks)
+        return run_branches(scope, branches, Slots(branches.tasks, values), limit=1)

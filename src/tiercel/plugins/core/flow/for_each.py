@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.core.flow.sequential import Sequential
-from tiercel.sdk import plugin
+from tiercel.sdk import Plan, Scope, loop_values, plugin, run_groups
 
 
 @plugin("io.kestra.plugin.core.flow.ForEach")
@@ -18,3 +18,8 @@ class ForEach(Sequential):
     concurrency_limit: int = Field(
         default=1, description="How many value groups may run at once; 0 means no limit."
     )
+
+    def plan(self, scope: Scope) -> Plan:
+        """The tasks in turn for each value, ``concurrencyLimit`` values at a time."""
+        values = loop_values(scope, self.values)
+        return run_groups(scope, self.branches(self.tasks), values, self.concurrency_limit)

@@ -1,10 +1,11 @@
 """``io.kestra.plugin.core.flow.If``: choose a branch from a condition."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from tiercel.sdk import AnyTask, FlowableTask, Text, plugin
+from tiercel.expr import is_truthy
+from tiercel.sdk import AnyTask, FlowableTask, Plan, Scope, Text, plugin, run_branches
 
 
 @plugin("io.kestra.plugin.core.flow.If", aliases=["io.kestra.core.tasks.flows.If"])
@@ -20,3 +21,19 @@ class If(FlowableTask):
     else_: list[AnyTask] | None = Field(
         default=None, alias="else", description="Tasks run when the condition is false."
     )
+
+    def plan(self, scope: Scope) -> Plan:
+        """Evaluate the condition once, then run the chosen branch."""
+        return run_branches(
+            scope, self.branches(self.then if self._result(scope) else self.else_ or [])
+        )
+
+    def outputs(self, scope: Scope) -> dict[str, Any] | None:
+        """``evaluationResult``: what the condition evaluated to."""
+        return {"evaluationResult": self._result(scope)}
+
+    def _result(self, scope: Scope) -> bool:
+        memo = scope.memo()
+        if "result" not in memo:
+            memo["result"] = is_truthy(scope.render(self.condition))
+        return bool(memo["result"])

@@ -4,7 +4,16 @@ from typing import Annotated
 
 from pydantic import Field
 
-from tiercel.sdk import AnyTask, FlowableTask, Property, plugin
+from tiercel.sdk import (
+    AnyTask,
+    FlowableTask,
+    Plan,
+    Property,
+    Scope,
+    plugin,
+    rendered_int,
+    run_branches,
+)
 
 
 @plugin("io.kestra.plugin.core.flow.Parallel", aliases=["io.kestra.core.tasks.flows.Parallel"])
@@ -21,3 +30,9 @@ class Parallel(FlowableTask):
         default=False,
         description="Kill the still-running children as soon as one fails (Kestra 1.x).",
     )
+
+    def plan(self, scope: Scope) -> Plan:
+        """Every child at once, at most ``concurrent`` at a time when it is set."""
+        return run_branches(
+            scope, self.branches(self.tasks), limit=rendered_int(scope, self.concurrent)
+        )

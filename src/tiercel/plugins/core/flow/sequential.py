@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from tiercel.sdk import AnyTask, FlowableTask, plugin
+from tiercel.sdk import AnyTask, FlowableTask, Plan, Scope, plugin, run_branches
 
 
 @plugin("io.kestra.plugin.core.flow.Sequential", aliases=["io.kestra.core.tasks.flows.Sequential"])
@@ -14,3 +14,7 @@ class Sequential(FlowableTask):
     tasks: Annotated[list[AnyTask], Field(min_length=1)] = Field(
         description="The tasks to run, in order."
     )
+
+    def plan(self, scope: Scope) -> Plan:
+        """One child after the other; a failure stops the rest."""
+        return run_branches(scope, self.branches(self.tasks))

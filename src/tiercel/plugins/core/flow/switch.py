@@ -1,10 +1,10 @@
 """``io.kestra.plugin.core.flow.Switch``: choose a branch by value."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from tiercel.sdk import AnyTask, FlowableTask, Text, Violation, plugin
+from tiercel.sdk import AnyTask, FlowableTask, Plan, Scope, Text, Violation, plugin, run_branches
 
 NO_TASK = "No task defined, neither cases or default have any tasks"
 
@@ -29,3 +29,22 @@ class Switch(FlowableTask):
         if not self.cases and not self.defaults:
             found.append(Violation((), NO_TASK))
         return found
+
+    def plan(self, scope: Scope) -> Plan:
+        """Render the value once, then run its case, or the defaults when none matches."""
+        value = self._value(scope)
+        tasks = (self.cases or {}).get(value)
+        return run_branches(
+            scope, self.branches(tasks if tasks is not None else self.defaults or [])
+        )
+
+    def outputs(self, scope: Scope) -> dict[str, Any] | None:
+        """``value``: the rendered value; ``defaults``: whether no case matched."""
+        value = self._value(scope)
+        return {"value": value, "defaults": value not in (self.cases or {})}
+
+    def _value(self, scope: Scope) -> str:
+        memo = scope.memo()
+        if "value" not in memo:
+            memo["value"] = str(scope.render(self.value))
+        return str(memo["value"])

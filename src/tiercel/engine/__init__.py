@@ -1,0 +1,32 @@
+"""The pure engine: from a flow, an execution and an event to the execution's next state and
+the commands to carry out.
+
+No I/O, clock, randomness or id generation happens here: time and new ids come in as
+arguments. Flowable tasks are resolved through the sdk's ``plan`` contract; runnable tasks
+become ``RunTask`` commands for a worker. Imports ``sdk``, ``model`` and ``expr`` only.
+"""
+
+from tiercel.engine.advance import Step, advance
+from tiercel.engine.events import (
+    Command,
+    Event,
+    ExecutionEnded,
+    Kill,
+    RunTask,
+    Start,
+    TaskResult,
+)
+from tiercel.engine.view import ExecutionView
+
+__all__ = [
+    "Command",
+    "Event",
+    "ExecutionEnded",
+    "ExecutionView",
+    "Kill",
+    "RunTask",
+    "Start",
+    "Step",
+    "TaskResult",
+    "advance",
+]

@@ -1,0 +1,214 @@
+"""``advance``: apply one event to an execution and resolve what runs next."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tiercel.engine.context import task_variables
+from tiercel.engine.events import (
+    Command,
+    Event,
+    ExecutionEnded,
+    Kill,
+    KillRuns,
+    RunTask,
+    Start,
+    TaskResult,
+)
+from tiercel.engine.scope import RootScope, RunScope, ScopeError
+from tiercel.engine.view import ExecutionView
+from tiercel.expr import ExpressionError, evaluate, is_truthy
+from tiercel.model.execution import Attempt, RunState, TaskRun
+from tiercel.model.state import State
+from tiercel.model.task import Task
+from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
+from tiercel.sdk.task import FlowableTask, enabled
+
+NewId = Callable[[], str]
+
+
+@dataclass(slots=True)
+class Step:
+    """What one event changed: the task runs to store and the commands to carry out.
+
+    ``execution_changed`` tells whether the execution record itself needs storing.
+    """
+
+    changed: dict[str, TaskRun] = field(default_factory=dict)
+    commands: list[Command] = field(default_factory=list)
+    execution_changed: bool = False
+    logs: list[tuple[str | None, str, str]] = field(default_factory=list)
+    """(task run id, level, message) lines the executor itself writes."""
+
+
+class _Engine:
+    def __init__(self, view: ExecutionView, now: datetime, new_id: NewId) -> None:
+        self.view = view
+        self.now = now
+        self.new_id = new_id
+        self.step = Step()
+        self.pending: list[str | None] = []  # scopes to resolve: parent run ids, None = root
+
+    # Events
+
+    def start(self) -> None:
+        execution = self.view.execution
+        if execution.state.current is not State.CREATED:
+            return
+        self._set_execution_state(State.RUNNING)
+        self.pending.append(None)
+
+    def task_result(self, event: TaskResult) -> None:
+        run = self.view.runs.get(event.task_run_id)
+        if run is None or run.state.current.is_terminated:
+            return  # a duplicate or late report: the first one counted
+        self._finish(run, event.state, event.outputs)
+
+    def kill(self) -> None:
+        if self.view.execution.state.current.is_terminated:
+            return
+        live = [run for run in self.view.task_runs() if not run.state.current.is_terminated]
+        for run in live:
+            self._save(_with_state(run, State.KILLED, self.now))
+        if live:
+            self.step.commands.append(KillRuns(tuple(run.id for run in live)))
+        self._set_execution_state(State.KILLED)
+        self.step.commands.append(ExecutionEnded(self.view.execution))
+
+    # Resolution
+
+    def resolve(self) -> None:
+        while self.pending:
+            scope_id = self.pending.pop()
+            if self.view.execution.state.current.is_terminated:
+                return
+            if scope_id is None:
+                self._resolve_root()
+            else:
+                self._resolve_flowable(self.view.runs[scope_id])
+
+    def _resolve_root(self) -> None:
+        flow = self.view.flow
+        branches = Branches(
+            enabled(flow.tasks), enabled(flow.errors or []), enabled(flow.finally_ or [])
+        )
+        plan = run_branches(RootScope(self.view, self.now), branches)
+        self._apply(None, plan)
+        if plan.state is not None:
+            self._set_execution_state(plan.state)
+            self.step.commands.append(ExecutionEnded(self.view.execution))
+
+    def _resolve_flowable(self, run: TaskRun) -> None:
+        if run.state.current.is_terminated:
+            return
+        task = self.view.index.task(run.task_id)
+        assert isinstance(task, FlowableTask)
+        scope = RunScope(self.view, run, task, self.now)
+        try:
+            plan = task.plan(scope)
+            outputs = task.outputs(scope) if plan.state is not None else None
+        except (ExpressionError, ScopeError, ValueError) as exc:
+            self.step.logs.append((run.id, "ERROR", f"{task.id}: {exc}"))
+            self._finish(self.view.runs[run.id], State.FAILED, None)
+            return
+        if scope.memo_changed:
+            run = self._save(run.model_copy(update={"memo": scope.memo()}))
+        self._apply(run.id, plan)
+        if plan.state is not None:
+            self._finish(self.view.runs[run.id], plan.state, outputs)
+
+    def _apply(self, parent_id: str | None, plan: Plan) -> None:
+        for next_run in plan.next_runs:
+            self._create(parent_id, next_run)
+
+    def _create(self, parent_id: str | None, next_run: NextRun) -> None:
+        task = next_run.task
+        run = TaskRun.model_construct(
+            id=self.new_id(),
+            execution_id=self.view.execution.id,
+            namespace=self.view.execution.namespace,
+            flow_id=self.view.execution.flow_id,
+            task_id=task.id,
+            parent_task_run_id=parent_id,
+            value=next_run.value,
+            iteration=next_run.iteration,
+            attempts=(),
+            outputs=None,
+            state=RunState.start(State.CREATED, self.now),
+            memo=None,
+        )
+        self._save(run)
+        skip, problem = self._run_if(run, task)
+        if problem is not None:
+            self.step.logs.append((run.id, "ERROR", problem))
+            self._finish(run, State.FAILED, None)
+        elif skip:
+            self._finish(run, State.SKIPPED, None)
+        elif isinstance(task, FlowableTask):
+            self._save(_with_state(run, State.RUNNING, self.now))
+            self.pending.append(run.id)
+        else:
+            running = _with_state(run, State.RUNNING, self.now)
+            attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
+            running = running.model_copy(update={"attempts": (attempt,)})
+            self._save(running)
+            variables = task_variables(self.view, running, task)
+            self.step.commands.append(RunTask(running, task, variables))
+
+    def _run_if(self, run: TaskRun, task: Task) -> tuple[bool, str | None]:
+        condition = task.run_if.strip()
+        if condition in ("", "true"):
+            return False, None
+        if condition.startswith("{{") and condition.endswith("}}"):
+            condition = condition[2:-2]
+        try:
+            value = evaluate(condition, task_variables(self.view, run, task))
+        except ExpressionError as exc:
+            return False, f"runIf of '{task.id}' cannot be evaluated: {exc}"
+        return not is_truthy(value), None
+
+    def _finish(self, run: TaskRun, state: State, outputs: dict[str, Any] | None) -> None:
+        ended = _with_state(run, state, self.now)
+        if ended.attempts:
+            last = ended.attempts[-1]
+            attempt = Attempt.model_construct(state=last.state.to(state, self.now))
+            ended = ended.model_copy(update={"attempts": (*ended.attempts[:-1], attempt)})
+        if outputs is not None:
+            ended = ended.model_copy(update={"outputs": outputs})
+        self._save(ended)
+        self.pending.append(run.parent_task_run_id)
+
+    def _save(self, run: TaskRun) -> TaskRun:
+        self.view.put(run)
+        self.step.changed[run.id] = run
+        return run
+
+    def _set_execution_state(self, state: State) -> None:
+        execution = self.view.execution
+        self.view.execution = execution.model_copy(
+            update={"state": execution.state.to(state, self.now)}
+        )
+        self.step.execution_changed = True
+
+
+def _with_state(run: TaskRun, state: State, now: datetime) -> TaskRun:
+    return run.model_copy(update={"state": run.state.to(state, now)})
+
+
+def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> Step:
+    """Apply ``event`` to the execution held by ``view`` and resolve everything it unblocks.
+
+    The view is updated in place (it is the executor's working copy); the returned ``Step``
+    lists every task run that changed and the commands to carry out, so the caller can store
+    them before acting. A caller that fails to store them must drop the view and reload it.
+    """
+    engine = _Engine(view, now, new_id)
+    if isinstance(event, Start):
+        engine.start()
+    elif isinstance(event, TaskResult):
+        engine.task_result(event)
+    elif isinstance(event, Kill):
+        engine.kill()
+    engine.resolve()
+    return engine.step

@@ -1,0 +1,68 @@
+"""The variables a task's expressions see: ``flow``, ``execution``, ``inputs``, ``outputs``,
+``vars``, ``labels``, ``task``, ``taskrun``, ``parent``, ``parents``..."""
+
+from typing import Any
+
+from tiercel.engine.view import ExecutionView
+from tiercel.model.execution import TaskRun
+from tiercel.model.task import Task
+
+
+def _iso(run: TaskRun) -> str:
+    return run.state.start_date.isoformat().replace("+00:00", "Z")
+
+
+def base_variables(view: ExecutionView) -> dict[str, Any]:
+    """What every expression of the execution sees, before any task's own variables."""
+    flow = view.flow
+    execution = view.execution
+    labels: dict[str, str] = {}
+    for label in execution.labels:
+        labels.setdefault(label.key, label.value)  # the first value wins, as in Kestra
+    return {
+        "flow": {
+            "id": flow.id,
+            "namespace": flow.namespace,
+            "revision": execution.flow_revision,
+            "tenantId": flow.tenant_id,
+        },
+        "execution": {
+            "id": execution.id,
+            "startDate": execution.state.start_date.isoformat().replace("+00:00", "Z"),
+            "originalId": execution.original_id or execution.id,
+            "state": execution.state.current.value,
+        },
+        "inputs": execution.inputs,
+        "vars": {**(flow.variables or {}), **(execution.variables or {})},
+        "labels": labels,
+        "outputs": view.outputs,
+        "envs": {},
+        "globals": {},
+    }
+
+
+def task_variables(view: ExecutionView, run: TaskRun, task: Task) -> dict[str, Any]:
+    """The variables of one task run: the execution's plus ``task``, ``taskrun`` and the
+    loop values of the runs around it (``parent``, ``parents``)."""
+    variables = base_variables(view)
+    variables["task"] = {"id": task.id, "type": task.type}
+    variables["taskrun"] = {
+        "id": run.id,
+        "startDate": _iso(run),
+        "attemptsCount": len(run.attempts),
+        "parentId": run.parent_task_run_id,
+        "value": run.value,
+        "iteration": run.iteration,
+    }
+    parents = [
+        {
+            "taskrun": {"id": ancestor.id, "value": ancestor.value},
+            "outputs": ancestor.outputs or {},
+        }
+        for ancestor in view.ancestors(run)
+        if ancestor.value is not None or ancestor.outputs
+    ]
+    if parents:
+        variables["parents"] = parents
+        variables["parent"] = parents[0]
+    return variables

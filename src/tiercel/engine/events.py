@@ -1,0 +1,56 @@
+"""What happens to an execution (events) and what the engine asks for in return (commands)."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.state import State
+from tiercel.model.task import Task
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """The execution was created: start running it."""
+
+
+@dataclass(frozen=True, slots=True)
+class TaskResult:
+    """A worker finished one attempt of a task run."""
+
+    task_run_id: str
+    state: State
+    outputs: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Kill:
+    """Someone asked to kill the execution."""
+
+
+Event = Start | TaskResult | Kill
+
+
+@dataclass(frozen=True, slots=True)
+class RunTask:
+    """Ask a worker to run a runnable task, with the variables its properties render with."""
+
+    run: TaskRun
+    task: Task
+    variables: dict[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionEnded:
+    """The execution reached its final state (flow triggers and parent subflows listen)."""
+
+    execution: Execution
+
+
+@dataclass(frozen=True, slots=True)
+class KillRuns:
+    """Ask workers to stop these running task runs."""
+
+    task_run_ids: tuple[str, ...]
+
+
+Command = RunTask | ExecutionEnded | KillRuns

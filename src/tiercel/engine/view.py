@@ -1,0 +1,147 @@
+"""An execution with its task runs, indexed for the questions the engine asks on every event.
+
+Every index is updated as runs change, so that resolving one event costs the same whether
+the execution has ten task runs or ten thousand.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.flow import Flow
+from tiercel.model.state import State
+from tiercel.model.task import Task
+
+Key = tuple[str | None, str]  # (parent task run id, task id)
+
+
+class FlowIndex:
+    """Every task of a flow by id, with the id of the task that holds it (None at the top)."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.tasks: dict[str, Task] = {}
+        self.parent_of: dict[str, str | None] = {}
+        top = [*flow.tasks, *(flow.errors or []), *(flow.finally_ or [])]
+        top += flow.after_execution or []
+        stack: list[tuple[Task, str | None]] = [(task, None) for task in top]
+        while stack:
+            task, parent = stack.pop()
+            self.tasks[task.id] = task
+            self.parent_of[task.id] = parent
+            stack.extend((child, task.id) for _, child in task.child_tasks())
+
+    def task(self, task_id: str) -> Task:
+        """The task with this id."""
+        return self.tasks[task_id]
+
+
+class ExecutionView:
+    """The working state of one execution: its record, its task runs and their indexes."""
+
+    def __init__(self, flow: Flow, execution: Execution, runs: Iterable[TaskRun] = ()) -> None:
+        self.flow = flow
+        self.index = FlowIndex(flow)
+        self.execution = execution
+        self.runs: dict[str, TaskRun] = {}
+        self.order: list[str] = []
+        self._by_value: dict[tuple[str | None, str, str | None], str] = {}
+        self._created: Counter[Key] = Counter()
+        self._live: Counter[Key] = Counter()
+        self._ended: dict[Key, Counter[State]] = {}
+        self.outputs: dict[str, Any] = {}
+        for run in runs:
+            self.put(run)
+
+    # Reading
+
+    def child(self, parent_id: str | None, task_id: str, value: str | None) -> TaskRun | None:
+        """The run of ``task_id`` under ``parent_id`` for ``value``, if it exists."""
+        run_id = self._by_value.get((parent_id, task_id, value))
+        return self.runs[run_id] if run_id is not None else None
+
+    def count(
+        self, parent_id: str | None, task_ids: frozenset[str], terminated: bool | None
+    ) -> int:
+        """How many runs of these tasks exist under ``parent_id`` (all, ended or live)."""
+        if terminated is None:
+            return sum(self._created[(parent_id, t)] for t in task_ids)
+        live = sum(self._live[(parent_id, t)] for t in task_ids)
+        if terminated:
+            return sum(self._created[(parent_id, t)] for t in task_ids) - live
+        return live
+
+    def effective_states(self, parent_id: str | None, task_ids: frozenset[str]) -> frozenset[State]:
+        """The states ended runs of these tasks count as for their parent."""
+        found: set[State] = set()
+        for task_id in task_ids:
+            counts = self._ended.get((parent_id, task_id))
+            if counts:
+                found.update(state for state, n in counts.items() if n)
+        return frozenset(found)
+
+    def ancestors(self, run: TaskRun) -> Iterator[TaskRun]:
+        """The runs enclosing ``run``, nearest first."""
+        parent_id = run.parent_task_run_id
+        while parent_id is not None:
+            parent = self.runs[parent_id]
+            yield parent
+            parent_id = parent.parent_task_run_id
+
+    # Writing
+
+    def put(self, run: TaskRun) -> None:
+        """Add a run or replace it with a newer version, keeping every index right."""
+        old = self.runs.get(run.id)
+        key = (run.parent_task_run_id, run.task_id)
+        if old is None:
+            self.order.append(run.id)
+            self._by_value[(run.parent_task_run_id, run.task_id, run.value)] = run.id
+            self._created[key] += 1
+        else:
+            self._forget_state(old, key)
+        self.runs[run.id] = run
+        if run.state.current.is_terminated:
+            effective = self._effective(run)
+            self._ended.setdefault(key, Counter())[effective] += 1
+        else:
+            self._live[key] += 1
+        if run.outputs is not None and (old is None or old.outputs != run.outputs):
+            self._store_outputs(run)
+
+    def _forget_state(self, old: TaskRun, key: Key) -> None:
+        if old.state.current.is_terminated:
+            self._ended[key][self._effective(old)] -= 1
+        else:
+            self._live[key] -= 1
+
+    def _effective(self, run: TaskRun) -> State:
+        state = run.state.current
+        task = self.index.tasks.get(run.task_id)
+        if task is not None:
+            if state is State.FAILED and task.allow_failure:
+                state = State.WARNING
+            if state is State.WARNING and task.allow_warning:
+                state = State.SUCCESS
+        if state is State.SKIPPED:
+            state = State.SUCCESS
+        return state
+
+    def _store_outputs(self, run: TaskRun) -> None:
+        # Outputs inside loops are nested by the value of each enclosing loop, outermost first:
+        # outputs.t[parent.taskrun.value][taskrun.value].
+        values = [r.value for r in self.ancestors(run) if r.value is not None][::-1]
+        if run.value is not None:
+            values.append(run.value)
+        if not values:
+            self.outputs[run.task_id] = run.outputs
+            return
+        node = self.outputs.setdefault(run.task_id, {})
+        for value in values[:-1]:
+            node = node.setdefault(value, {})
+        node[values[-1]] = run.outputs
+
+    def task_runs(self) -> list[TaskRun]:
+        """Every task run, in creation order."""
+        return [self.runs[run_id] for run_id in self.order]

@@ -1,0 +1,278 @@
+"""The engine as a table: flow + worker outcomes → states, task runs and outputs."""
+
+from tests.engine.harness import Run, load
+from tiercel.engine import Kill, TaskResult
+from tiercel.model import State
+
+LOG = "io.kestra.plugin.core.log.Log"
+FAIL = "io.kestra.plugin.core.execution.Fail"
+RETURN = "io.kestra.plugin.core.debug.Return"
+
+
+def flow(tasks: str, extra: str = "") -> str:
+    return f"id: f\nnamespace: t\n{extra}\ntasks:\n{tasks}"
+
+
+def test_sequential_tasks_run_in_order_and_outputs_chain() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - {{id: a, type: {RETURN}, format: "one"}}
+  - {{id: b, type: {RETURN}, format: "{{{{ outputs.a.value }}}}-two"}}
+  - {{id: c, type: {LOG}, message: "{{{{ outputs.b.value }}}}"}}
+"""
+            )
+        )
+    ).until_end()
+    assert run.state is State.SUCCESS
+    assert run.started == ["a", "b", "c"]
+    assert run.view.outputs["b"] == {"value": "one-two"}
+    assert run.ended
+
+
+def test_a_failure_stops_the_rest_runs_errors_and_finally() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - {{id: a, type: {LOG}, message: x}}
+  - {{id: boom, type: {FAIL}}}
+  - {{id: never, type: {LOG}, message: x}}
+""",
+                extra=f"""errors:
+  - {{id: on_error, type: {LOG}, message: x}}
+finally:
+  - {{id: cleanup, type: {LOG}, message: x}}""",
+            )
+        )
+    ).until_end()
+    assert run.state is State.FAILED
+    assert run.started == ["a", "boom", "on_error", "cleanup"]
+
+
+def test_allow_failure_and_allow_warning() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - {{id: boom, type: {FAIL}, allowFailure: true}}
+  - {{id: after, type: {LOG}, message: x}}
+"""
+            )
+        )
+    ).until_end()
+    assert run.state is State.WARNING
+    assert run.started == ["boom", "after"]
+    assert run.runs("boom")[0].state.current is State.FAILED
+
+
+def test_run_if_false_skips_the_task() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - {{id: maybe, type: {LOG}, message: x, runIf: "{{{{ inputs.go }}}}"}}
+  - {{id: after, type: {LOG}, message: x}}
+"""
+            )
+        ),
+        inputs={"go": False},
+    ).until_end()
+    assert run.state is State.SUCCESS
+    assert run.states() == [("maybe", None, "SKIPPED"), ("after", None, "SUCCESS")]
+
+
+def test_parallel_starts_all_children_or_concurrent_at_a_time() -> None:
+    tasks = "\n".join(f"      - {{id: t{i}, type: {LOG}, message: x}}" for i in range(4))
+    wide = Run(
+        load(flow(f"  - id: p\n    type: io.kestra.plugin.core.flow.Parallel\n    tasks:\n{tasks}"))
+    )
+    assert len(wide.start().queue) == 4
+    narrow = Run(
+        load(
+            flow(
+                "  - id: p\n    type: io.kestra.plugin.core.flow.Parallel\n"
+                f"    concurrent: 2\n    tasks:\n{tasks}"
+            )
+        )
+    )
+    assert len(narrow.start().queue) == 2
+    narrow.drain()
+    assert narrow.state is State.SUCCESS
+    assert narrow.runs("p")[0].state.current is State.SUCCESS
+
+
+def test_each_parallel_gives_each_child_its_value_and_nests_outputs() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: each
+    type: io.kestra.plugin.core.flow.EachParallel
+    value: ["file1.csv", "file2.csv", "file3.csv"]
+    tasks:
+      - id: seq
+        type: io.kestra.plugin.core.flow.Sequential
+        tasks:
+          - {{id: ret, type: {RETURN}, format: "got {{{{ parent.taskrun.value }}}}"}}
+  - {{id: last, type: {RETURN}, format: "{{{{ outputs.ret['file2.csv'].value }}}}"}}
+"""
+            )
+        )
+    ).until_end()
+    assert run.state is State.SUCCESS
+    assert [r.value for r in run.runs("seq")] == ["file1.csv", "file2.csv", "file3.csv"]
+    assert run.view.outputs["ret"]["file3.csv"] == {"value": "got file3.csv"}
+    assert run.view.outputs["last"] == {"value": "got file2.csv"}
+
+
+def test_each_sequential_runs_value_by_value_and_task_by_task() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: each
+    type: io.kestra.plugin.core.flow.EachSequential
+    value: '[1, {{"k": "v"}}]'
+    tasks:
+      - {{id: a, type: {LOG}, message: x}}
+      - {{id: b, type: {LOG}, message: x}}
+"""
+            )
+        )
+    ).until_end(lifo=True)
+    assert [(t, v) for t, v, _ in run.states()[1:]] == [
+        ("a", "1"),
+        ("b", "1"),
+        ("a", '{"k":"v"}'),
+        ("b", '{"k":"v"}'),
+    ]
+
+
+def test_for_each_runs_groups_up_to_the_limit() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: loop
+    type: io.kestra.plugin.core.flow.ForEach
+    values: [a, b, c, a]
+    concurrencyLimit: 2
+    tasks:
+      - {{id: one, type: {LOG}, message: x}}
+      - {{id: two, type: {LOG}, message: x}}
+"""
+            )
+        )
+    )
+    run.start()
+    assert [(c.run.task_id, c.run.value) for c in run.queue] == [("one", "a"), ("one", "b")]
+    run.drain()
+    assert run.state is State.SUCCESS
+    assert sorted((r.task_id, r.value) for r in run.view.task_runs() if r.value) == sorted(
+        (t, v) for t in ("one", "two") for v in ("a", "b", "c")
+    )
+
+
+def test_if_and_switch_choose_branches_and_expose_outputs() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: check
+    type: io.kestra.plugin.core.flow.If
+    condition: "{{{{ inputs.n > 2 }}}}"
+    then: [{{id: big, type: {LOG}, message: x}}]
+    else: [{{id: small, type: {LOG}, message: x}}]
+  - id: pick
+    type: io.kestra.plugin.core.flow.Switch
+    value: "{{{{ inputs.colour }}}}"
+    cases:
+      red: [{{id: r, type: {LOG}, message: x}}]
+    defaults: [{{id: other, type: {LOG}, message: x}}]
+"""
+            )
+        ),
+        inputs={"n": 5, "colour": "blue"},
+    ).until_end()
+    assert run.state is State.SUCCESS
+    assert run.started == ["big", "other"]
+    assert run.view.outputs["check"] == {"evaluationResult": True}
+    assert run.view.outputs["pick"] == {"value": "blue", "defaults": True}
+
+
+def test_dag_follows_dependencies() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: dag
+    type: io.kestra.plugin.core.flow.Dag
+    tasks:
+      - task: {{id: load, type: {LOG}, message: x}}
+        dependsOn: [extract]
+      - task: {{id: extract, type: {LOG}, message: x}}
+      - task: {{id: report, type: {LOG}, message: x}}
+        dependsOn: [load, extract]
+"""
+            )
+        )
+    ).until_end()
+    assert run.state is State.SUCCESS
+    assert run.started == ["extract", "load", "report"]
+
+
+def test_a_failure_inside_a_flowable_fails_it_and_the_flow() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: seq
+    type: io.kestra.plugin.core.flow.Sequential
+    tasks:
+      - {{id: boom, type: {FAIL}}}
+    errors:
+      - {{id: local_error, type: {LOG}, message: x}}
+  - {{id: never, type: {LOG}, message: x}}
+"""
+            )
+        )
+    ).until_end()
+    assert run.state is State.FAILED
+    assert run.started == ["boom", "local_error"]
+    assert run.runs("seq")[0].state.current is State.FAILED
+
+
+def test_allow_failure_block_turns_failure_into_warning() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: tolerant
+    type: io.kestra.plugin.core.flow.AllowFailure
+    tasks:
+      - {{id: boom, type: {FAIL}}}
+      - {{id: skipped_by_failure, type: {LOG}, message: x}}
+  - {{id: after, type: {LOG}, message: x}}
+"""
+            )
+        )
+    ).until_end()
+    assert run.state is State.WARNING
+    assert run.started == ["boom", "after"]
+
+
+def test_kill_stops_everything() -> None:
+    run = Run(load(flow(f"  - {{id: a, type: {LOG}, message: x}}"))).start()
+    run.send(Kill())
+    assert run.state is State.KILLED
+    assert run.runs("a")[0].state.current is State.KILLED
+
+
+def test_a_late_result_for_an_ended_run_is_ignored() -> None:
+    run = Run(load(flow(f"  - {{id: a, type: {LOG}, message: x}}"))).start()
+    command = run.queue.pop()
+    run.send(TaskResult(command.run.id, State.SUCCESS))
+    run.send(TaskResult(command.run.id, State.FAILED))
+    assert run.state is State.SUCCESS
