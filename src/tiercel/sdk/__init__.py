@@ -5,6 +5,7 @@ does, ``FlowableTask`` for control flow the executor resolves. Triggers, conditi
 runners follow the same pattern. This layer builds on ``tiercel.model`` and imports nothing else.
 """
 
+from tiercel.expr import is_truthy
 from tiercel.model import (
     AnyCondition,
     AnyTask,
@@ -36,6 +37,14 @@ from tiercel.sdk.flowable import (
     run_groups,
 )
 from tiercel.sdk.plugin import PluginInfo, plugin, plugin_info
+from tiercel.sdk.run_context import (
+    FileStore,
+    KeyValues,
+    Outcome,
+    RunContext,
+    TaskFailure,
+    TaskLogger,
+)
 from tiercel.sdk.task import FlowableTask, RunnableTask
 
 __all__ = [
@@ -47,28 +56,35 @@ __all__ = [
     "Condition",
     "Duration",
     "Expression",
+    "FileStore",
     "FlowableTask",
     "KestraModel",
+    "KeyValues",
     "Label",
     "Labels",
     "LogLevel",
     "NextRun",
+    "Outcome",
     "Plan",
     "PluginInfo",
     "PluginObject",
     "PositiveDuration",
     "Property",
+    "RunContext",
     "RunnableTask",
     "Scope",
     "Slots",
     "State",
     "Task",
+    "TaskFailure",
     "TaskId",
+    "TaskLogger",
     "TaskRunner",
     "Text",
     "Trigger",
     "UserLabels",
     "Violation",
+    "is_truthy",
     "loop_values",
     "plugin",
     "plugin_info",

@@ -1,17 +1,22 @@
 """The two families of tasks: runnable (a worker runs them) and flowable (the executor
 resolves them)."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import Field
 
 from tiercel.model.task import AnyTask, Task
 from tiercel.sdk.flowable import Branches, Plan, Scope
+from tiercel.sdk.run_context import Outcome, RunContext
 
 
 class RunnableTask(Task):
     """A task whose work is done by a worker, away from the executor."""
+
+    def run(self, ctx: RunContext) -> Mapping[str, Any] | Outcome | None:
+        """Do the task's work; return its outputs (or an ``Outcome``), raise to fail."""
+        raise NotImplementedError(f"{self.type} cannot run in this version of Tiercel")
 
 
 class FlowableTask(Task):

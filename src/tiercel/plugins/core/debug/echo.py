@@ -2,7 +2,8 @@
 
 from pydantic import Field
 
-from tiercel.sdk import LogLevel, Property, RunnableTask, Text, plugin
+from tiercel.plugins.core.log.log import log_at
+from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask, Text, plugin
 
 
 @plugin(
@@ -15,3 +16,7 @@ class Echo(RunnableTask):
 
     format: Text | None = Field(default=None, description="The message to render and log.")
     level: Property[LogLevel] = Field(default=LogLevel.INFO, description="The log level.")
+
+    def run(self, ctx: RunContext) -> None:
+        """Log the rendered format."""
+        log_at(ctx.logger, ctx.render_as(self.level, LogLevel), str(ctx.render(self.format)))

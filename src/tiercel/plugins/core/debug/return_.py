@@ -1,8 +1,10 @@
 """``io.kestra.plugin.core.debug.Return``: render a string and return it as an output."""
 
+from typing import Any
+
 from pydantic import Field
 
-from tiercel.sdk import RunnableTask, Text, plugin
+from tiercel.sdk import RunContext, RunnableTask, Text, plugin
 
 
 @plugin("io.kestra.plugin.core.debug.Return", aliases=["io.kestra.core.tasks.debugs.Return"])
@@ -10,3 +12,7 @@ class Return(RunnableTask):
     """Render a template and expose the result as the value output."""
 
     format: Text | None = Field(default=None, description="The text to render.")
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``value``: the rendered format."""
+        return {"value": ctx.render(self.format)}

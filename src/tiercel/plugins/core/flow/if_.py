@@ -4,8 +4,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from tiercel.expr import is_truthy
-from tiercel.sdk import AnyTask, FlowableTask, Plan, Scope, Text, plugin, run_branches
+from tiercel.sdk import AnyTask, FlowableTask, Plan, Scope, Text, is_truthy, plugin, run_branches
 
 
 @plugin("io.kestra.plugin.core.flow.If", aliases=["io.kestra.core.tasks.flows.If"])

@@ -1,8 +1,10 @@
 """``io.kestra.plugin.core.flow.Sleep``: wait for a fixed duration on a worker."""
 
+from datetime import timedelta
+
 from pydantic import Field
 
-from tiercel.sdk import Duration, Property, RunnableTask, plugin
+from tiercel.sdk import Duration, Property, RunContext, RunnableTask, plugin
 
 
 @plugin("io.kestra.plugin.core.flow.Sleep")
@@ -10,3 +12,7 @@ class Sleep(RunnableTask):
     """Wait for the given duration, then succeed."""
 
     duration: Property[Duration] = Field(description="How long to wait, e.g. ``PT5S``.")
+
+    def run(self, ctx: RunContext) -> None:
+        """Wait; a kill interrupts the wait."""
+        ctx.sleep(ctx.render_as(self.duration, timedelta).total_seconds())

@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.sdk import Property, RunnableTask, plugin
+from tiercel.sdk import Property, RunContext, RunnableTask, plugin
 
 
 @plugin("io.kestra.plugin.core.output.OutputValues")
@@ -14,3 +14,7 @@ class OutputValues(RunnableTask):
     values: Property[dict[str, Any]] | None = Field(
         default=None, description="Values to render: text, numbers, lists or maps."
     )
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``values``: every value rendered."""
+        return {"values": ctx.render(self.values) or {}}

@@ -1,0 +1,7 @@
+"""The runtime: the executor loop and the workers around the pure engine.
+
+The executor applies events to executions through ``tiercel.engine`` and stores every change
+before acting on it; workers run runnable tasks with a ``RunContext``. They meet through the
+storage ports, so one process can be a worker only, an executor only, or both. Imports
+``engine``, ``storage``, ``sdk``, ``model`` and ``expr``.
+"""

@@ -1,0 +1,140 @@
+"""The worker's ``RunContext``: rendering, logging, files, KV and metrics for one task run."""
+
+import tempfile
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter
+
+from tiercel.expr import Environment, render_value
+from tiercel.model.task import LogLevel
+from tiercel.sdk import FileStore, KeyValues
+
+T = TypeVar("T")
+
+LogSink = Callable[[LogLevel, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A metric a task recorded."""
+
+    name: str
+    value: float
+    kind: str
+    tags: Mapping[str, str]
+
+
+class Logger:
+    """Sends each line to the run's log sink, with secret values masked."""
+
+    def __init__(self, sink: LogSink, secrets: Callable[[], list[str]]) -> None:
+        self._sink = sink
+        self._secrets = secrets
+
+    def _emit(self, level: LogLevel, message: str) -> None:
+        for secret in self._secrets():
+            if secret:
+                message = message.replace(secret, "******")
+        self._sink(level, message)
+
+    def trace(self, message: str) -> None:
+        self._emit(LogLevel.TRACE, message)
+
+    def debug(self, message: str) -> None:
+        self._emit(LogLevel.DEBUG, message)
+
+    def info(self, message: str) -> None:
+        self._emit(LogLevel.INFO, message)
+
+    def warn(self, message: str) -> None:
+        self._emit(LogLevel.WARN, message)
+
+    def error(self, message: str) -> None:
+        self._emit(LogLevel.ERROR, message)
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+    return adapter
+
+
+@dataclass
+class WorkerRunContext:
+    """The ``RunContext`` a worker gives a runnable task."""
+
+    variables: Mapping[str, Any]
+    sink: LogSink
+    files: FileStore
+    kv_store: Callable[[str], KeyValues]
+    clock: Callable[[], datetime]
+    namespace: str
+    work_root: Path | None = None
+    functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    killed: threading.Event = field(default_factory=threading.Event)
+    metrics: list[Metric] = field(default_factory=list)
+    revealed_secrets: list[str] = field(default_factory=list)
+    _work_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        functions = dict(self.functions)
+        if "secret" in functions:
+            lookup = functions["secret"]
+
+            def secret(key: str) -> Any:
+                # Every secret the task reads is masked in its logs from then on.
+                value = lookup(key)
+                if isinstance(value, str):
+                    self.revealed_secrets.append(value)
+                return value
+
+            functions["secret"] = secret
+        self._environment = Environment(functions=functions, clock=self.clock)
+        self._logger = Logger(self.sink, lambda: self.revealed_secrets)
+
+    @property
+    def logger(self) -> Logger:
+        return self._logger
+
+    def render(self, value: Any) -> Any:
+        return render_value(value, self.variables, env=self._environment)
+
+    def render_as(self, value: Any, kind: type[T]) -> T:
+        rendered = self.render(value)
+        if isinstance(rendered, kind):
+            return rendered
+        result: T = _adapter(kind).validate_python(rendered)
+        return result
+
+    def kv(self, namespace: str | None = None) -> KeyValues:
+        return self.kv_store(namespace or self.namespace)
+
+    def metric(
+        self,
+        name: str,
+        value: float,
+        *,
+        kind: str = "counter",
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        self.metrics.append(Metric(name, float(value), kind, dict(tags or {})))
+
+    def working_dir(self) -> Path:
+        if self._work_dir is None:
+            self._work_dir = Path(tempfile.mkdtemp(prefix="tiercel-", dir=self.work_root))
+        return self._work_dir
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def sleep(self, seconds: float) -> None:
+        self.killed.wait(max(0.0, seconds))

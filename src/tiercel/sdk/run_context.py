@@ -1,0 +1,149 @@
+"""``RunContext``: everything a runnable task may use while a worker runs it.
+
+A task never reaches for globals: it renders its properties, logs, stores files, reads and
+writes the KV store, all through the context it is given. The runtime implements it; tests can
+too.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol, TypeVar
+
+from tiercel.model.state import State
+
+T = TypeVar("T")
+
+
+class TaskLogger(Protocol):
+    """Log lines of a task run, stored with the execution and streamed to watchers."""
+
+    def trace(self, message: str) -> None:
+        """Log at TRACE level."""
+        ...
+
+    def debug(self, message: str) -> None:
+        """Log at DEBUG level."""
+        ...
+
+    def info(self, message: str) -> None:
+        """Log at INFO level."""
+        ...
+
+    def warn(self, message: str) -> None:
+        """Log at WARN level."""
+        ...
+
+    def error(self, message: str) -> None:
+        """Log at ERROR level."""
+        ...
+
+
+class FileStore(Protocol):
+    """The internal storage, as a task sees it: ``kestra://`` URIs."""
+
+    def put(self, name: str, data: bytes | BinaryIO) -> str:
+        """Store a file of this task run under ``name``; return its ``kestra://`` URI."""
+        ...
+
+    def open(self, uri: str) -> BinaryIO:
+        """Open a stored file for reading."""
+        ...
+
+    def read_bytes(self, uri: str) -> bytes:
+        """The whole content of a stored file."""
+        ...
+
+    def exists(self, uri: str) -> bool:
+        """Whether a stored file exists."""
+        ...
+
+    def size(self, uri: str) -> int:
+        """The size of a stored file in bytes."""
+        ...
+
+    def delete(self, uri: str) -> bool:
+        """Delete a stored file; tell whether it existed."""
+        ...
+
+
+class KeyValues(Protocol):
+    """A namespace's KV store."""
+
+    def get(self, key: str) -> Any | None:
+        """The value of a key, or None when it is absent or expired."""
+        ...
+
+    def set(self, key: str, value: Any, *, kv_type: str | None = None, ttl: Any = None,
+            overwrite: bool = True) -> None:  # fmt: skip
+        """Set a key."""
+        ...
+
+    def delete(self, key: str) -> bool:
+        """Delete a key; tell whether it existed."""
+        ...
+
+    def keys(self, prefix: str | None = None) -> list[str]:
+        """The live keys, optionally under a prefix."""
+        ...
+
+
+class RunContext(Protocol):
+    """What a runnable task receives from the worker that runs it."""
+
+    @property
+    def variables(self) -> Mapping[str, Any]:
+        """The variables expressions see (``flow``, ``execution``, ``outputs``, ...)."""
+        ...
+
+    @property
+    def logger(self) -> TaskLogger:
+        """This task run's logger."""
+        ...
+
+    @property
+    def files(self) -> FileStore:
+        """The internal storage."""
+        ...
+
+    def render(self, value: Any) -> Any:
+        """Render a property: strings, and lists and maps recursively."""
+        ...
+
+    def render_as(self, value: Any, kind: type[T]) -> T:
+        """Render a property and coerce the result to ``kind`` (int, bool, timedelta, ...)."""
+        ...
+
+    def kv(self, namespace: str | None = None) -> KeyValues:
+        """A namespace's KV store (the flow's namespace by default)."""
+        ...
+
+    def metric(self, name: str, value: float, *, kind: str = "counter",
+               tags: Mapping[str, str] | None = None) -> None:  # fmt: skip
+        """Record a counter or a timer."""
+        ...
+
+    def working_dir(self) -> Path:
+        """A directory private to this task run, created on first use."""
+        ...
+
+    def now(self) -> datetime:
+        """The current time."""
+        ...
+
+    def sleep(self, seconds: float) -> None:
+        """Wait, returning early when the task run is killed."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a task returns when it ends in another state than SUCCESS (WARNING, say)."""
+
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+    state: State = State.SUCCESS
+
+
+class TaskFailure(Exception):
+    """Raised by a task to fail with a message and no traceback in the logs."""
