@@ -31,11 +31,11 @@ def test_scalars_are_typed_like_jackson() -> None:
 
 def test_positions_point_at_keys_and_items() -> None:
     doc = read_one("id: x\ntasks:\n  - id: a\n    type: t\n  - id: b\n")
-    assert doc.positions[("id",)] == (1, 1)
-    assert doc.positions[("tasks",)] == (2, 1)
-    assert doc.positions[("tasks", 0)] == (3, 5)
-    assert doc.positions[("tasks", 0, "type")] == (4, 5)
-    assert doc.positions[("tasks", 1, "id")] == (5, 5)
+    assert doc.position(("id",)) == (1, 1)
+    assert doc.position(("tasks",)) == (2, 1)
+    assert doc.position(("tasks", 0)) == (3, 5)
+    assert doc.position(("tasks", 0, "type")) == (4, 5)
+    assert doc.position(("tasks", 1, "id")) == (5, 5)
     # A path that does not exist resolves to its nearest existing parent.
     assert doc.position(("tasks", 0, "missing")) == (3, 5)
 

@@ -76,20 +76,40 @@ class SourceIssue:
 
 @dataclass(slots=True)
 class Document:
-    """One YAML document: its data and the 1-based line and column of every value in it."""
+    """One YAML document: its data, and its nodes to tell where any value is written."""
 
     data: Any
     line: int
-    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    root: yaml.Node | None = None
     issues: list[SourceIssue] = field(default_factory=list)
 
     def position(self, path: Path) -> tuple[int, int]:
-        """Return where ``path`` (or the nearest enclosing value that exists) is written."""
-        for end in range(len(path), -1, -1):
-            found = self.positions.get(path[:end])
-            if found is not None:
+        """Return the 1-based line and column of ``path``: the key of a mapping entry, the
+        start of a list item, or the nearest enclosing value that exists.
+
+        Positions are looked up in the node tree only when asked for, so reading a valid
+        flow records none.
+        """
+        node = self.root
+        if node is None:
+            return (self.line, 1)
+        found = _where(node)
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node, _ in _merged_pairs(node):
+                    if isinstance(key_node, yaml.ScalarNode) and _key_text(key_node) == part:
+                        found, node = _where(key_node), value_node
+                        break
+                else:
+                    return found
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if not 0 <= part < len(node.value):
+                    return found
+                node = node.value[part]
+                found = _where(node)
+            else:
                 return found
-        return (self.line, 1)
+        return found
 
 
 def decode(raw: bytes) -> str:
@@ -154,16 +174,16 @@ class _Builder:
         self.count = 0
         self.sizes: dict[int, tuple[Any, int]] = {}
         self.active: set[int] = set()
+        self.path: list[str | int] = []  # where the builder is, for duplicate-key reports
 
     def document(self, node: yaml.Node) -> Document:
         # Aliases never cross documents, and node ids may be reused once a document is freed.
         self.sizes.clear()
-        doc = Document(data=None, line=node.start_mark.line + 1)
-        doc.positions[()] = _where(node)
-        doc.data = self.value(node, (), doc, 0)
+        doc = Document(data=None, line=node.start_mark.line + 1, root=node)
+        doc.data = self.value(node, doc, 0)
         return doc
 
-    def value(self, node: yaml.Node, path: Path, doc: Document, depth: int) -> Any:
+    def value(self, node: yaml.Node, doc: Document, depth: int) -> Any:
         if isinstance(node, yaml.ScalarNode):  # the common case, kept cheap
             self._spend(1, node)
             return _scalar(node)
@@ -181,34 +201,31 @@ class _Builder:
         self.active.add(key)
         try:
             if isinstance(node, yaml.MappingNode):
-                result: Any = self._mapping(node, path, doc, depth)
+                result: Any = self._mapping(node, doc, depth)
             else:  # a sequence: scalars were handled above
                 result = []
                 for index, item in enumerate(node.value):
-                    doc.positions[(*path, index)] = _where(item)
-                    result.append(self.value(item, (*path, index), doc, depth + 1))
+                    self.path.append(index)
+                    result.append(self.value(item, doc, depth + 1))
+                    self.path.pop()
         finally:
             self.active.discard(key)
         self._spend(1, node)
         self.sizes[key] = (result, self.count - before)
         return result
 
-    def _mapping(
-        self, node: yaml.MappingNode, path: Path, doc: Document, depth: int
-    ) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, doc: Document, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node, merged in _merged_pairs(node):
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str | int | float | bool) or key is None:
-                raise SourceError("a mapping key must be a plain value", *_where(key_node))
-            name = key if isinstance(key, str) else _as_text(key)
-            child = (*path, name)
+            name = _key_text(key_node)
             if name in result and not merged:
                 line, column = _where(key_node)
-                doc.issues.append(SourceIssue(child, f"Duplicate field '{name}'", line, column))
+                path = (*self.path, name)
+                doc.issues.append(SourceIssue(path, f"Duplicate field '{name}'", line, column))
             if not merged or name not in result:
-                doc.positions[child] = _where(key_node)
-                result[name] = self.value(value_node, child, doc, depth + 1)
+                self.path.append(name)
+                result[name] = self.value(value_node, doc, depth + 1)
+                self.path.pop()
         return result
 
     def _spend(self, amount: int, node: yaml.Node) -> None:
@@ -238,6 +255,13 @@ def _merged_pairs(node: yaml.MappingNode) -> Iterator[tuple[yaml.Node, yaml.Node
         yield key_node, value_node, True
 
 
+def _key_text(key_node: yaml.Node) -> str:
+    key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+    if key is None or not isinstance(key, str | int | float | bool):
+        raise SourceError("a mapping key must be a plain value", *_where(key_node))
+    return key if isinstance(key, str) else _as_text(key)
+
+
 def _where(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -257,7 +281,12 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return _typed(text, tag, node)
 
 
+_MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
+
+
 def _plain(text: str) -> Any:
+    if text and text[0] not in _MAYBE_TYPED:
+        return text  # most plain scalars are words: no pattern can match
     if text in _NULL:
         return None
     if text in _TRUE:
