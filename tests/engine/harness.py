@@ -10,6 +10,7 @@ from tiercel.engine import (
     ExecutionEnded,
     ExecutionView,
     RunTask,
+    SetTimer,
     Start,
     TaskResult,
     advance,
@@ -17,7 +18,7 @@ from tiercel.engine import (
 from tiercel.engine.events import Event
 from tiercel.expr import render_value
 from tiercel.model import Flow, State, load_flows
-from tiercel.model.execution import Execution, RunState
+from tiercel.model.execution import Execution, ExecutionMetadata, RunState
 from tiercel.registry import default_registry
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -60,7 +61,7 @@ class Run:
             parent_id=None,
             original_id=None,
             trigger=None,
-            metadata=None,
+            metadata=ExecutionMetadata.model_construct(attempt_number=1),
             schedule_date=None,
             deleted=False,
         )
@@ -69,11 +70,17 @@ class Run:
         self.clock = (T0 + timedelta(milliseconds=n) for n in itertools.count(1))
         self.queue: list[RunTask] = []
         self.started: list[str] = []  # task ids, in the order they were sent to the worker
+        self.timers: list[SetTimer] = []
+        self.timer_sent_at: list[datetime] = []
         self.ended = False
 
     def send(self, event: Event) -> None:
-        step = advance(self.view, event, next(self.clock), lambda: next(self.ids))
+        now = next(self.clock)
+        step = advance(self.view, event, now, lambda: next(self.ids))
         for command in step.commands:
+            if isinstance(command, SetTimer):
+                self.timers.append(command)
+                self.timer_sent_at.append(now)
             if isinstance(command, RunTask):
                 self.queue.append(command)
                 self.started.append(command.run.task_id)

@@ -1,5 +1,7 @@
 """The engine as a table: flow + worker outcomes → states, task runs and outputs."""
 
+from datetime import timedelta
+
 from tests.engine.harness import Run, load
 from tiercel.engine import Kill, TaskResult
 from tiercel.model import State
@@ -276,3 +278,68 @@ def test_a_late_result_for_an_ended_run_is_ignored() -> None:
     run.send(TaskResult(command.run.id, State.SUCCESS))
     run.send(TaskResult(command.run.id, State.FAILED))
     assert run.state is State.SUCCESS
+
+
+def test_a_failed_attempt_is_retried_after_the_policy_delay() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: flaky
+    type: {FAIL}
+    retry: {{type: exponential, interval: PT1S, maxInterval: PT5S, maxAttempt: 3}}
+"""
+            )
+        )
+    ).start()
+    timers = []
+    for _ in range(3):
+        command = run.queue.pop()
+        step_before = len(run.timers)
+        run.send(TaskResult(command.run.id, State.FAILED))
+        timers.extend(run.timers[step_before:])
+        if run.timers[step_before:]:
+            run.send(run.timers[-1].event)
+    (task_run,) = run.runs("flaky")
+    assert len(task_run.attempts) == 3
+    assert [a.state.current for a in task_run.attempts] == [State.FAILED] * 3
+    assert [t.at - t_prev for t, t_prev in zip(timers, run.timer_sent_at, strict=True)] == [
+        timedelta(seconds=1),
+        timedelta(seconds=2),
+    ]
+    assert run.state is State.FAILED
+
+
+def test_success_after_a_retry_is_a_warning_with_warning_on_retry() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: flaky
+    type: {LOG}
+    message: x
+    retry: {{type: constant, interval: PT1S, maxAttempt: 2, warningOnRetry: true}}
+"""
+            )
+        )
+    ).start()
+    first = run.queue.pop()
+    run.send(TaskResult(first.run.id, State.FAILED))
+    run.send(run.timers[-1].event)
+    second = run.queue.pop()
+    assert second.run.id == first.run.id
+    run.send(TaskResult(second.run.id, State.SUCCESS))
+    assert run.state is State.WARNING
+    assert len(run.runs("flaky")[0].attempts) == 2
+
+
+def test_flow_outputs_are_rendered_at_the_end() -> None:
+    run = Run(
+        load(
+            flow(
+                f"  - {{id: a, type: {RETURN}, format: hello}}",
+                extra="outputs:\n  - {id: greeting, type: STRING, value: '{{ outputs.a.value }}!'}",
+            )
+        )
+    ).until_end()
+    assert run.view.execution.outputs == {"greeting": "hello!"}

@@ -12,9 +12,12 @@ from tiercel.engine.events import (
     Event,
     ExecutionEnded,
     Kill,
+    KillRuns,
     RunTask,
+    SetTimer,
     Start,
     TaskResult,
+    Wake,
 )
 from tiercel.engine.view import ExecutionView
 
@@ -24,9 +27,12 @@ __all__ = [
     "ExecutionEnded",
     "ExecutionView",
     "Kill",
+    "KillRuns",
     "RunTask",
+    "SetTimer",
     "Start",
     "Step",
     "TaskResult",
+    "Wake",
     "advance",
 ]

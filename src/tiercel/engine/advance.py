@@ -2,10 +2,10 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from tiercel.engine.context import task_variables
+from tiercel.engine.context import base_variables, task_variables
 from tiercel.engine.events import (
     Command,
     Event,
@@ -13,12 +13,15 @@ from tiercel.engine.events import (
     Kill,
     KillRuns,
     RunTask,
+    SetTimer,
     Start,
     TaskResult,
+    Wake,
 )
+from tiercel.engine.retry import next_delay
 from tiercel.engine.scope import RootScope, RunScope, ScopeError
 from tiercel.engine.view import ExecutionView
-from tiercel.expr import ExpressionError, evaluate, is_truthy
+from tiercel.expr import ExpressionError, evaluate, is_truthy, render_value
 from tiercel.model.execution import Attempt, RunState, TaskRun
 from tiercel.model.state import State
 from tiercel.model.task import Task
@@ -61,9 +64,37 @@ class _Engine:
 
     def task_result(self, event: TaskResult) -> None:
         run = self.view.runs.get(event.task_run_id)
-        if run is None or run.state.current.is_terminated:
+        if run is None or run.state.current is not State.RUNNING:
             return  # a duplicate or late report: the first one counted
-        self._finish(run, event.state, event.outputs)
+        task = self.view.index.task(run.task_id)
+        state = event.state
+        if state is State.FAILED and task.retry is not None:
+            delay = next_delay(task.retry, run, self.now)
+            if delay is not None:
+                self._retry_later(run, delay)
+                return
+        policy = task.retry
+        if state is State.SUCCESS and policy is not None and len(run.attempts) > 1:
+            state = State.WARNING if policy.warning_on_retry else state
+        self._finish(run, state, event.outputs)
+
+    def wake(self, event: Wake) -> None:
+        run = self.view.runs.get(event.task_run_id)
+        if run is None or run.state.current is not State.RETRYING:
+            return
+        if self.view.execution.state.current.is_terminated:
+            return
+        attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
+        running = _with_state(run, State.RUNNING, self.now)
+        running = running.model_copy(update={"attempts": (*run.attempts, attempt)})
+        self._dispatch(running, self.view.index.task(run.task_id))
+
+    def _retry_later(self, run: TaskRun, delay: timedelta) -> None:
+        last = run.attempts[-1]
+        failed = Attempt.model_construct(state=last.state.to(State.FAILED, self.now))
+        retrying = _with_state(run, State.RETRYING, self.now)
+        self._save(retrying.model_copy(update={"attempts": (*run.attempts[:-1], failed)}))
+        self.step.commands.append(SetTimer(self.now + delay, Wake(run.id)))
 
     def kill(self) -> None:
         if self.view.execution.state.current.is_terminated:
@@ -96,8 +127,28 @@ class _Engine:
         plan = run_branches(RootScope(self.view, self.now), branches)
         self._apply(None, plan)
         if plan.state is not None:
-            self._set_execution_state(plan.state)
+            state = plan.state
+            outputs, problem = self._flow_outputs()
+            if problem is not None:
+                self.step.logs.append((None, "ERROR", problem))
+                state = State.FAILED
+            if outputs is not None:
+                self.view.execution = self.view.execution.model_copy(update={"outputs": outputs})
+            self._set_execution_state(state)
             self.step.commands.append(ExecutionEnded(self.view.execution))
+
+    def _flow_outputs(self) -> tuple[dict[str, Any] | None, str | None]:
+        declared = self.view.flow.outputs
+        if not declared:
+            return None, None
+        variables = base_variables(self.view)
+        outputs: dict[str, Any] = {}
+        for output in declared:
+            try:
+                outputs[output.id] = render_value(output.value, variables)
+            except ExpressionError as exc:
+                return None, f"Failed to render the flow output '{output.id}': {exc}"
+        return outputs, None
 
     def _resolve_flowable(self, run: TaskRun) -> None:
         if run.state.current.is_terminated:
@@ -151,10 +202,12 @@ class _Engine:
         else:
             running = _with_state(run, State.RUNNING, self.now)
             attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
-            running = running.model_copy(update={"attempts": (attempt,)})
-            self._save(running)
-            variables = task_variables(self.view, running, task)
-            self.step.commands.append(RunTask(running, task, variables))
+            self._dispatch(running.model_copy(update={"attempts": (attempt,)}), task)
+
+    def _dispatch(self, running: TaskRun, task: Task) -> None:
+        self._save(running)
+        variables = task_variables(self.view, running, task)
+        self.step.commands.append(RunTask(running, task, variables))
 
     def _run_if(self, run: TaskRun, task: Task) -> tuple[bool, str | None]:
         condition = task.run_if.strip()
@@ -210,5 +263,7 @@ def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> 
         engine.task_result(event)
     elif isinstance(event, Kill):
         engine.kill()
+    elif isinstance(event, Wake):
+        engine.wake(event)
     engine.resolve()
     return engine.step

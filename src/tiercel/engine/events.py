@@ -1,6 +1,7 @@
 """What happens to an execution (events) and what the engine asks for in return (commands)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from tiercel.model.execution import Execution, TaskRun
@@ -27,7 +28,14 @@ class Kill:
     """Someone asked to kill the execution."""
 
 
-Event = Start | TaskResult | Kill
+@dataclass(frozen=True, slots=True)
+class Wake:
+    """A timer set by the engine went off for a task run (a retry's delay has passed)."""
+
+    task_run_id: str
+
+
+Event = Start | TaskResult | Kill | Wake
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,4 +61,12 @@ class KillRuns:
     task_run_ids: tuple[str, ...]
 
 
-Command = RunTask | ExecutionEnded | KillRuns
+@dataclass(frozen=True, slots=True)
+class SetTimer:
+    """Deliver ``event`` to the execution at ``at``."""
+
+    at: datetime
+    event: Wake
+
+
+Command = RunTask | ExecutionEnded | KillRuns | SetTimer
