@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from tests.engine.harness import Run, load
-from tiercel.engine import Kill, TaskResult
+from tiercel.engine import Kill, Resume, TaskResult
 from tiercel.model import State
 
 LOG = "io.kestra.plugin.core.log.Log"
@@ -343,3 +343,41 @@ def test_flow_outputs_are_rendered_at_the_end() -> None:
         )
     ).until_end()
     assert run.view.execution.outputs == {"greeting": "hello!"}
+
+
+PAUSE = "io.kestra.plugin.core.flow.Pause"
+
+
+def test_pause_waits_for_a_resume_and_passes_its_inputs_on() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - {{id: wait, type: {PAUSE}, onResume: [{{id: ok, type: BOOLEAN}}]}}
+  - {{id: after, type: {RETURN}, format: "{{{{ outputs.wait.onResume.ok }}}}"}}
+"""
+            )
+        )
+    ).start()
+    assert run.state is State.PAUSED
+    assert run.runs("wait")[0].state.current is State.PAUSED
+    run.send(Resume({"ok": True}))
+    run.drain()
+    assert run.state is State.SUCCESS
+    assert run.view.outputs["after"] == {"value": "true"}
+
+
+def test_pause_with_a_duration_resumes_itself() -> None:
+    run = Run(load(flow(f"  - {{id: wait, type: {PAUSE}, pauseDuration: PT5M}}"))).start()
+    assert run.state is State.PAUSED
+    (timer,) = run.timers
+    assert timer.at - run.timer_sent_at[0] == timedelta(minutes=5)
+    run.send(timer.event)
+    assert run.state is State.SUCCESS
+    assert [s.state for s in run.runs("wait")[0].state.histories] == [
+        State.CREATED,
+        State.RUNNING,
+        State.PAUSED,
+        State.RUNNING,
+        State.SUCCESS,
+    ]

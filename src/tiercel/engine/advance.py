@@ -12,6 +12,7 @@ from tiercel.engine.events import (
     ExecutionEnded,
     Kill,
     KillRuns,
+    Resume,
     RunTask,
     SetTimer,
     Start,
@@ -80,14 +81,30 @@ class _Engine:
 
     def wake(self, event: Wake) -> None:
         run = self.view.runs.get(event.task_run_id)
-        if run is None or run.state.current is not State.RETRYING:
+        if run is None or self.view.execution.state.current.is_terminated:
             return
-        if self.view.execution.state.current.is_terminated:
+        if run.state.current is State.PAUSED:
+            self._unpause(run, {"resumed": "timer"})
+            return
+        if run.state.current is not State.RETRYING:
             return
         attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
         running = _with_state(run, State.RUNNING, self.now)
         running = running.model_copy(update={"attempts": (*run.attempts, attempt)})
         self._dispatch(running, self.view.index.task(run.task_id))
+
+    def resume(self, event: Resume) -> None:
+        paused = [run for run in self.view.task_runs() if run.state.current is State.PAUSED]
+        for run in paused:
+            self._unpause(run, {"resumed": "manual", "onResume": event.inputs})
+
+    def _unpause(self, run: TaskRun, notes: dict[str, Any]) -> None:
+        memo = {**(run.memo or {}), **notes}
+        self._save(_with_state(run, State.RUNNING, self.now).model_copy(update={"memo": memo}))
+        self.pending.append(run.id)
+        still_paused = any(r.state.current is State.PAUSED for r in self.view.runs.values())
+        if self.view.execution.state.current is State.PAUSED and not still_paused:
+            self._set_execution_state(State.RUNNING)
 
     def _retry_later(self, run: TaskRun, delay: timedelta) -> None:
         last = run.attempts[-1]
@@ -165,9 +182,21 @@ class _Engine:
             return
         if scope.memo_changed:
             run = self._save(run.model_copy(update={"memo": scope.memo()}))
+        if plan.pause:
+            self._pause(run, plan.resume_after)
+            return
         self._apply(run.id, plan)
         if plan.state is not None:
             self._finish(self.view.runs[run.id], plan.state, outputs)
+
+    def _pause(self, run: TaskRun, resume_after: timedelta | None) -> None:
+        if run.state.current is State.PAUSED:
+            return
+        self._save(_with_state(run, State.PAUSED, self.now))
+        if resume_after is not None:
+            self.step.commands.append(SetTimer(self.now + resume_after, Wake(run.id)))
+        if self.view.execution.state.current is State.RUNNING:
+            self._set_execution_state(State.PAUSED)
 
     def _apply(self, parent_id: str | None, plan: Plan) -> None:
         for next_run in plan.next_runs:
@@ -265,5 +294,7 @@ def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> 
         engine.kill()
     elif isinstance(event, Wake):
         engine.wake(event)
+    elif isinstance(event, Resume):
+        engine.resume(event)
     engine.resolve()
     return engine.step

@@ -29,13 +29,20 @@ class Kill:
 
 
 @dataclass(frozen=True, slots=True)
+class Resume:
+    """Someone resumed the paused execution, with the ``onResume`` inputs they gave."""
+
+    inputs: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Wake:
     """A timer set by the engine went off for a task run (a retry's delay has passed)."""
 
     task_run_id: str
 
 
-Event = Start | TaskResult | Kill | Wake
+Event = Start | TaskResult | Kill | Resume | Wake
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,14 @@ orderings Kestra's flowables share, with their ``errors`` and ``finally`` branch
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol
+
+from pydantic import TypeAdapter
 
 from tiercel.expr import to_string
 from tiercel.model.execution import TaskRun
+from tiercel.model.property import Duration
 from tiercel.model.state import State
 from tiercel.model.task import Task
 
@@ -111,10 +115,17 @@ class Slots:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """What a flowable wants now: child runs to create, or its final state once it has ended."""
+    """What a flowable wants now: child runs to create, or its final state once it has ended.
+
+    ``pause`` asks the executor to pause the run and the execution until someone resumes
+    them, or until ``resume_after`` has passed when it is set; the run's notes then hold
+    ``resumed`` (``"timer"`` or ``"manual"``) and, for a manual resume, ``onResume``.
+    """
 
     next_runs: list[NextRun]
     state: State | None = None
+    pause: bool = False
+    resume_after: timedelta | None = None
 
 
 def run_branches(
@@ -254,3 +265,14 @@ def _group_progress(scope: Scope, tasks: Sequence[Task], value: str) -> tuple[in
         if not run.state.current.is_terminated:
             return position, True
     return len(tasks), False
+
+
+_DURATION: TypeAdapter[timedelta] = TypeAdapter(Duration)
+
+
+def rendered_duration(scope: Scope, value: Any) -> timedelta:
+    """A ``Property[Duration]`` rendered in the scope (``PT5M``, in either letter case)."""
+    rendered = scope.render(value)
+    if isinstance(rendered, timedelta):
+        return rendered
+    return _DURATION.validate_python(rendered)

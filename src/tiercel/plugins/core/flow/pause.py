@@ -5,7 +5,18 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.sdk import AnyTask, Duration, FlowableTask, Property, plugin
+from tiercel.sdk import (
+    AnyTask,
+    Duration,
+    FlowableTask,
+    Plan,
+    Property,
+    Scope,
+    State,
+    plugin,
+    rendered_duration,
+    run_branches,
+)
 
 
 class PauseBehavior(StrEnum):
@@ -37,3 +48,32 @@ class Pause(FlowableTask):
     tasks: list[AnyTask] | None = Field(
         default=None, description="Deprecated: tasks run once the pause ends."
     )
+
+    def plan(self, scope: Scope) -> Plan:
+        """Pause; once resumed, run the deprecated ``tasks`` if any and end."""
+        resumed = scope.memo().get("resumed")
+        if resumed is None:
+            wait = self.pause_duration if self.pause_duration is not None else self.delay
+            after = None if wait is None else rendered_duration(scope, wait)
+            return Plan([], pause=True, resume_after=after)
+        if self.tasks:
+            plan = run_branches(scope, self.branches(self.tasks))
+            if plan.state is None:
+                return plan
+        if resumed == "timer":
+            behavior = PauseBehavior(scope.render(self.behavior))
+            return Plan([], _TIMER_ENDS[behavior])
+        return Plan([], State.SUCCESS)
+
+    def outputs(self, scope: Scope) -> dict[str, Any] | None:
+        """``onResume``: the inputs given when the execution was resumed."""
+        given = scope.memo().get("onResume")
+        return {"onResume": given} if given is not None else None
+
+
+_TIMER_ENDS = {
+    PauseBehavior.RESUME: State.SUCCESS,
+    PauseBehavior.WARN: State.WARNING,
+    PauseBehavior.CANCEL: State.CANCELLED,
+    PauseBehavior.FAIL: State.FAILED,
+}
