@@ -381,3 +381,59 @@ def test_pause_with_a_duration_resumes_itself() -> None:
         State.RUNNING,
         State.SUCCESS,
     ]
+
+
+def test_wait_for_loops_until_the_condition_holds() -> None:
+    run = Run(
+        load(
+            flow(
+                """
+  - id: waitfor
+    type: io.kestra.plugin.core.flow.WaitFor
+    condition: "{{ outputs.output_values.values.count == '4' }}"
+    tasks:
+      - id: output_values
+        type: io.kestra.plugin.core.output.OutputValues
+        values:
+          count: "{{ outputs.waitfor.iterationCount + 1 }}"
+"""
+            )
+        )
+    ).start()
+    while run.queue or (run.timers and not run.ended):
+        if run.queue:
+            command = run.queue.pop(0)
+            values = run.view.outputs["waitfor"]["iterationCount"] + 1
+            run.send(TaskResult(command.run.id, State.SUCCESS, {"values": {"count": str(values)}}))
+        else:
+            timer = run.timers.pop(0)
+            assert timer.at - run.timer_sent_at.pop(0) == timedelta(seconds=1)  # WaitFor's
+            run.send(timer.event)
+    assert run.state is State.SUCCESS
+    assert [r.iteration for r in run.runs("output_values")] == [1, 2, 3]
+    assert run.runs("waitfor")[0].outputs == {"iterationCount": 3}
+
+
+def test_loop_until_fails_on_max_reached_when_asked() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: loop
+    type: io.kestra.plugin.core.flow.LoopUntil
+    condition: "{{{{ false }}}}"
+    failOnMaxReached: true
+    checkFrequency: {{maxIterations: 2, interval: PT0.2S}}
+    tasks:
+      - {{id: step, type: {LOG}, message: x}}
+"""
+            )
+        )
+    ).start()
+    while run.queue or (run.timers and not run.ended):
+        if run.queue:
+            run.send(TaskResult(run.queue.pop(0).run.id, State.SUCCESS))
+        else:
+            run.send(run.timers.pop(0).event)
+    assert run.state is State.FAILED
+    assert len(run.runs("step")) == 2

@@ -86,6 +86,9 @@ class _Engine:
         if run.state.current is State.PAUSED:
             self._unpause(run, {"resumed": "timer"})
             return
+        if run.state.current is State.RUNNING and run.attempts == ():
+            self.pending.append(run.id)  # a flowable asked to be resolved again
+            return
         if run.state.current is not State.RETRYING:
             return
         attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
@@ -182,6 +185,10 @@ class _Engine:
             return
         if scope.memo_changed:
             run = self._save(run.model_copy(update={"memo": scope.memo()}))
+        if plan.outputs is not None and plan.outputs != run.outputs:
+            run = self._save(run.model_copy(update={"outputs": plan.outputs}))
+        if plan.wake_after is not None:
+            self.step.commands.append(SetTimer(self.now + plan.wake_after, Wake(run.id)))
         if plan.pause:
             self._pause(run, plan.resume_after)
             return

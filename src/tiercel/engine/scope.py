@@ -30,8 +30,10 @@ class RunScope:
     def run(self) -> TaskRun:
         return self._run
 
-    def child(self, task_id: str, value: str | None = None) -> TaskRun | None:
-        return self._view.child(self._run.id, task_id, value)
+    def child(
+        self, task_id: str, value: str | None = None, iteration: int | None = None
+    ) -> TaskRun | None:
+        return self._view.child(self._run.id, task_id, value, iteration)
 
     def count(self, task_ids: frozenset[str], *, terminated: bool | None = None) -> int:
         return self._view.count(self._run.id, task_ids, terminated)
@@ -70,8 +72,10 @@ class RootScope:
     def run(self) -> TaskRun:
         raise ScopeError("the flow itself has no task run")
 
-    def child(self, task_id: str, value: str | None = None) -> TaskRun | None:
-        return self._view.child(None, task_id, value)
+    def child(
+        self, task_id: str, value: str | None = None, iteration: int | None = None
+    ) -> TaskRun | None:
+        return self._view.child(None, task_id, value, iteration)
 
     def count(self, task_ids: frozenset[str], *, terminated: bool | None = None) -> int:
         return self._view.count(None, task_ids, terminated)

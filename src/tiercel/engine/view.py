@@ -46,7 +46,7 @@ class ExecutionView:
         self.execution = execution
         self.runs: dict[str, TaskRun] = {}
         self.order: list[str] = []
-        self._by_value: dict[tuple[str | None, str, str | None], str] = {}
+        self._by_value: dict[tuple[str | None, str, str | None, int | None], str] = {}
         self._created: Counter[Key] = Counter()
         self._live: Counter[Key] = Counter()
         self._ended: dict[Key, Counter[State]] = {}
@@ -56,9 +56,15 @@ class ExecutionView:
 
     # Reading
 
-    def child(self, parent_id: str | None, task_id: str, value: str | None) -> TaskRun | None:
-        """The run of ``task_id`` under ``parent_id`` for ``value``, if it exists."""
-        run_id = self._by_value.get((parent_id, task_id, value))
+    def child(
+        self,
+        parent_id: str | None,
+        task_id: str,
+        value: str | None,
+        iteration: int | None = None,
+    ) -> TaskRun | None:
+        """The run of ``task_id`` under ``parent_id`` for ``value`` (and loop ``iteration``)."""
+        run_id = self._by_value.get((parent_id, task_id, value, iteration))
         return self.runs[run_id] if run_id is not None else None
 
     def count(
@@ -97,7 +103,8 @@ class ExecutionView:
         key = (run.parent_task_run_id, run.task_id)
         if old is None:
             self.order.append(run.id)
-            self._by_value[(run.parent_task_run_id, run.task_id, run.value)] = run.id
+            child_key = (run.parent_task_run_id, run.task_id, run.value, run.iteration)
+            self._by_value[child_key] = run.id
             self._created[key] += 1
         else:
             self._forget_state(old, key)

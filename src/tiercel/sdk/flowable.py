@@ -10,7 +10,7 @@ orderings Kestra's flowables share, with their ``errors`` and ``finally`` branch
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from pydantic import TypeAdapter
@@ -39,8 +39,15 @@ class Scope(Protocol):
         """The flowable's own task run."""
         ...
 
-    def child(self, task_id: str, value: str | None = None) -> TaskRun | None:
-        """The child run of ``task_id`` (for ``value`` inside a loop), if it exists yet."""
+    @property
+    def now(self) -> datetime:
+        """The time of the event being resolved."""
+        ...
+
+    def child(
+        self, task_id: str, value: str | None = None, iteration: int | None = None
+    ) -> TaskRun | None:
+        """The child run of ``task_id`` (for a loop's ``value`` or ``iteration``), if any."""
         ...
 
     def count(self, task_ids: frozenset[str], *, terminated: bool | None = None) -> int:
@@ -126,6 +133,10 @@ class Plan:
     state: State | None = None
     pause: bool = False
     resume_after: timedelta | None = None
+    wake_after: timedelta | None = None
+    """Resolve the run again after this long, though nothing below it changed."""
+    outputs: dict[str, Any] | None = None
+    """Outputs to show on the run while it is still running (a loop's iteration count)."""
 
 
 def run_branches(
