@@ -17,6 +17,8 @@ from tiercel.engine.events import (
     RunTask,
     SetTimer,
     Start,
+    StartSubflow,
+    SubflowEnded,
     TaskResult,
     Wake,
 )
@@ -33,7 +35,9 @@ __all__ = [
     "RunTask",
     "SetTimer",
     "Start",
+    "StartSubflow",
     "Step",
+    "SubflowEnded",
     "TaskResult",
     "Wake",
     "advance",

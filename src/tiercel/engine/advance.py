@@ -16,6 +16,8 @@ from tiercel.engine.events import (
     RunTask,
     SetTimer,
     Start,
+    StartSubflow,
+    SubflowEnded,
     TaskResult,
     Wake,
 )
@@ -27,7 +29,7 @@ from tiercel.model.execution import Attempt, RunState, TaskRun
 from tiercel.model.state import State
 from tiercel.model.task import Task
 from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
-from tiercel.sdk.task import FlowableTask, enabled
+from tiercel.sdk.task import FlowableTask, SubflowTask, enabled
 
 NewId = Callable[[], str]
 
@@ -235,10 +237,42 @@ class _Engine:
         elif isinstance(task, FlowableTask):
             self._save(_with_state(run, State.RUNNING, self.now))
             self.pending.append(run.id)
+        elif isinstance(task, SubflowTask):
+            self._start_subflow(_with_state(run, State.RUNNING, self.now), task)
         else:
             running = _with_state(run, State.RUNNING, self.now)
             attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
             self._dispatch(running.model_copy(update={"attempts": (attempt,)}), task)
+
+    def _start_subflow(self, running: TaskRun, task: SubflowTask) -> None:
+        self._save(running)
+        variables = task_variables(self.view, running, task)
+        try:
+            call = task.subflow_call(lambda value: render_value(value, variables))
+        except ExpressionError as exc:
+            self.step.logs.append((running.id, "ERROR", f"{task.id}: {exc}"))
+            self._finish(running, State.FAILED, None)
+            return
+        # Kept with the run: the child's end is judged by it, maybe after a restart.
+        self._save(running.model_copy(update={"memo": {"transmitFailed": call.transmit_failed}}))
+        self.step.commands.append(StartSubflow(running, call, self.view.execution))
+
+    def subflow_ended(self, event: SubflowEnded) -> None:
+        run = self.view.runs.get(event.task_run_id)
+        if run is None or run.state.current is not State.RUNNING:
+            return
+        outputs: dict[str, Any] = {"executionId": event.execution_id}
+        if event.state is None:
+            self._finish(run, State.SUCCESS, outputs)
+            return
+        outputs["state"] = event.state.value
+        if event.outputs is not None:
+            outputs["outputs"] = event.outputs
+        state = event.state
+        if state in (State.FAILED, State.KILLED, State.CANCELLED):
+            transmit = (run.memo or {}).get("transmitFailed", True)
+            state = State.FAILED if transmit else State.SUCCESS
+        self._finish(run, state, outputs)
 
     def _dispatch(self, running: TaskRun, task: Task) -> None:
         self._save(running)
@@ -303,5 +337,7 @@ def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> 
         engine.wake(event)
     elif isinstance(event, Resume):
         engine.resume(event)
+    elif isinstance(event, SubflowEnded):
+        engine.subflow_ended(event)
     engine.resolve()
     return engine.step

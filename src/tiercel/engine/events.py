@@ -7,6 +7,7 @@ from typing import Any
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.state import State
 from tiercel.model.task import Task
+from tiercel.sdk.task import SubflowCall
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +37,24 @@ class Resume:
 
 
 @dataclass(frozen=True, slots=True)
+class SubflowEnded:
+    """The execution a subflow task started has ended (or started, when not waited for)."""
+
+    task_run_id: str
+    execution_id: str
+    state: State | None
+    """The child's final state; None when the task does not wait for it."""
+    outputs: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Wake:
     """A timer set by the engine went off for a task run (a retry's delay has passed)."""
 
     task_run_id: str
 
 
-Event = Start | TaskResult | Kill | Resume | Wake
+Event = Start | TaskResult | Kill | Resume | SubflowEnded | Wake
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +81,15 @@ class KillRuns:
 
 
 @dataclass(frozen=True, slots=True)
+class StartSubflow:
+    """Create and start an execution of another flow for a subflow task run."""
+
+    run: TaskRun
+    call: SubflowCall
+    parent: Execution
+
+
+@dataclass(frozen=True, slots=True)
 class SetTimer:
     """Deliver ``event`` to the execution at ``at``."""
 
@@ -76,4 +97,4 @@ class SetTimer:
     event: Wake
 
 
-Command = RunTask | ExecutionEnded | KillRuns | SetTimer
+Command = RunTask | ExecutionEnded | KillRuns | SetTimer | StartSubflow

@@ -299,26 +299,6 @@ def format_duration(nanos: int) -> str:
     return text + "S"
 
 
-def to_instant(value: Any) -> str:
-    """An instant, printed as Kestra prints one."""
-    return format_instant(parse_instant(value))
-
-
-def to_date(value: Any) -> str:
-    """A date, printed ``2042-12-03``."""
-    return parse_date(value).isoformat()
-
-
-def to_time(value: Any) -> str:
-    """A time of day, printed as ``LocalTime`` prints one."""
-    return format_time(parse_time(value))
-
-
-def to_duration(value: Any) -> str:
-    """A duration, printed as ``Duration`` prints one."""
-    return format_duration(parse_duration(value))
-
-
 # --- documents and lists ---------------------------------------------------------------------
 
 
@@ -410,10 +390,10 @@ COERCERS: dict[InputType, Callable[[Any], Any]] = {
     InputType.FLOAT: to_float,
     InputType.BOOLEAN: to_bool,
     InputType.BOOL: to_bool,
-    InputType.DATETIME: to_instant,
-    InputType.DATE: to_date,
-    InputType.TIME: to_time,
-    InputType.DURATION: to_duration,
+    InputType.DATETIME: lambda value: format_instant(parse_instant(value)),
+    InputType.DATE: lambda value: parse_date(value).isoformat(),
+    InputType.TIME: lambda value: format_time(parse_time(value)),
+    InputType.DURATION: lambda value: format_duration(parse_duration(value)),
     InputType.JSON: to_json,
     InputType.YAML: to_yaml,
 }

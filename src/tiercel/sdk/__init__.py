@@ -46,7 +46,7 @@ from tiercel.sdk.run_context import (
     TaskFailure,
     TaskLogger,
 )
-from tiercel.sdk.task import FlowableTask, RunnableTask
+from tiercel.sdk.task import FlowableTask, RunnableTask, SubflowCall, SubflowTask
 
 __all__ = [
     "AnyCondition",
@@ -76,6 +76,8 @@ __all__ = [
     "Scope",
     "Slots",
     "State",
+    "SubflowCall",
+    "SubflowTask",
     "Task",
     "TaskFailure",
     "TaskId",

@@ -1,11 +1,13 @@
 """The two families of tasks: runnable (a worker runs them) and flowable (the executor
 resolves them)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import Field
 
+from tiercel.model.labels import Label
 from tiercel.model.task import AnyTask, Task
 from tiercel.sdk.flowable import Branches, Plan, Scope
 from tiercel.sdk.run_context import Outcome, RunContext
@@ -41,3 +43,25 @@ class FlowableTask(Task):
 def enabled(tasks: Sequence[Task]) -> list[Task]:
     """The tasks that are not ``disabled``: Kestra leaves those out of resolution."""
     return [task for task in tasks if not task.disabled]
+
+
+@dataclass(frozen=True, slots=True)
+class SubflowCall:
+    """An execution of another flow that a task asks the executor to start."""
+
+    namespace: str
+    flow_id: str
+    inputs: dict[str, Any] = field(default_factory=dict)
+    labels: list[Label] = field(default_factory=list)
+    revision: int | None = None
+    wait: bool = True
+    transmit_failed: bool = True
+    inherit_labels: bool = False
+
+
+class SubflowTask(Task):
+    """A task the executor carries out by starting an execution of another flow."""
+
+    def subflow_call(self, render: Callable[[Any], Any]) -> SubflowCall:
+        """The execution to start, with every property rendered through ``render``."""
+        raise NotImplementedError(f"{self.type} cannot run in this version of Tiercel")

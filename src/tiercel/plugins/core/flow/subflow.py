@@ -1,12 +1,22 @@
 """``io.kestra.plugin.core.flow.Subflow``: start an execution of another flow."""
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Field
 
-from tiercel.sdk import Property, Task, Text, UserLabels, plugin
+from tiercel.sdk import (
+    Label,
+    Property,
+    SubflowCall,
+    SubflowTask,
+    Text,
+    UserLabels,
+    is_truthy,
+    plugin,
+)
 
 
 class RestartBehavior(StrEnum):
@@ -20,7 +30,7 @@ class RestartBehavior(StrEnum):
     "io.kestra.plugin.core.flow.Subflow",
     aliases=["io.kestra.core.tasks.flows.Subflow", "io.kestra.core.tasks.flows.Flow"],
 )
-class Subflow(Task):
+class Subflow(SubflowTask):
     """Start an execution of another flow, and by default wait for it to end."""
 
     namespace: Annotated[Text, Field(min_length=1)] = Field(
@@ -57,3 +67,19 @@ class Subflow(Task):
     def called_flow(self) -> tuple[str, str] | None:
         """The namespace and id of the flow this task starts."""
         return self.namespace, self.flow_id
+
+    def subflow_call(self, render: Callable[[Any], Any]) -> SubflowCall:
+        """The child execution: rendered inputs and labels, and how to wait for it."""
+        labels = [
+            Label.model_construct(key=x.key, value=str(render(x.value))) for x in self.labels or []
+        ]
+        return SubflowCall(
+            namespace=str(render(self.namespace)),
+            flow_id=str(render(self.flow_id)),
+            inputs=render(self.inputs or {}),
+            labels=labels,
+            revision=self.revision,
+            wait=self.wait,
+            transmit_failed=self.transmit_failed,
+            inherit_labels=is_truthy(render(self.inherit_labels)),
+        )
