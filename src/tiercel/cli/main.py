@@ -6,6 +6,7 @@ import click
 
 from tiercel import __version__
 from tiercel.cli.flow import flow
+from tiercel.cli.flow_test import test_flow
 from tiercel.cli.plugins import plugins
 
 
@@ -16,6 +17,7 @@ def cli() -> None:
 
 
 cli.add_command(flow)
+flow.add_command(test_flow)
 cli.add_command(plugins)
 
 

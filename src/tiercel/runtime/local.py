@@ -1,7 +1,7 @@
 """An executor and a pool of worker threads in one process, for ``tiercel flow test``.
 
 Events for every execution go through one queue; the executor thread applies each with the
-engine and records the resulting changes before it hands runnable tasks to the workers.
+engine, then hands runnable tasks to the workers, starts subflow executions and sets timers.
 """
 
 import queue
@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from tiercel.engine import (
@@ -20,22 +21,34 @@ from tiercel.engine import (
     RunTask,
     SetTimer,
     Start,
+    StartSubflow,
+    SubflowEnded,
     advance,
 )
-from tiercel.model.execution import Execution, ExecutionMetadata, RunState, TaskRun
+from tiercel.engine.inputs import InputError, resolve_inputs
+from tiercel.expr import render_typed
+from tiercel.model.execution import (
+    Execution,
+    ExecutionMetadata,
+    ExecutionTrigger,
+    RunState,
+    TaskRun,
+)
 from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
+from tiercel.runtime.adapters import NamespaceKeyValues, TaskFiles
 from tiercel.runtime.context import Metric, WorkerRunContext
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.worker import run_task
-from tiercel.sdk import FileStore, KeyValues
+from tiercel.storage.ports import InternalStorage, KVStore
+from tiercel.storage.uris import input_file_uri
 
 
 @dataclass(frozen=True, slots=True)
 class LogLine:
-    """One line a task run logged."""
+    """One line a task run (or the executor, for it) logged."""
 
     execution_id: str
     task_run_id: str | None
@@ -47,22 +60,35 @@ class LogLine:
 
 @dataclass
 class Services:
-    """What workers lend to tasks: files, KV stores, secrets, the clock."""
+    """What workers lend to tasks: internal storage, the KV store, secrets, the clock."""
 
-    files: FileStore
-    kv: Callable[[str], KeyValues]
+    storage: InternalStorage
+    kv: KVStore
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def store_input_file(self, execution: Execution, input_id: str, value: Any) -> str:
+        """Upload a FILE input given as a local path; return its ``kestra://`` URI."""
+        path = Path(str(value)).expanduser()
+        if not path.is_file():
+            raise ValueError(f"no such file: {path}")
+        uri = input_file_uri(
+            execution.namespace, execution.flow_id, execution.id, input_id, path.name
+        )
+        with path.open("rb") as stream:
+            return self.storage.put(uri, stream)
 
 
 @dataclass
 class Finished:
-    """An execution at its end, with its task runs, logs and metrics."""
+    """An execution at its end, with its task runs, and everything the run logged."""
 
     execution: Execution
     task_runs: list[TaskRun]
     logs: list[LogLine]
     metrics: list[Metric]
+    executions: dict[str, Execution] = field(default_factory=dict)
+    """Every execution the run created, subflow executions included, by id."""
 
 
 class LocalRunner:
@@ -71,11 +97,13 @@ class LocalRunner:
     def __init__(
         self,
         services: Services,
+        flows: Mapping[tuple[str, str], Flow] | None = None,
         *,
         threads: int = 4,
         on_log: Callable[[LogLine], None] | None = None,
     ) -> None:
         self.services = services
+        self.flows = dict(flows or {})
         self.threads = threads
         self.on_log = on_log
         self._events: queue.Queue[tuple[str, Event]] = queue.Queue()
@@ -83,14 +111,37 @@ class LocalRunner:
         self._logs: list[LogLine] = []
         self._metrics: list[Metric] = []
         self._kill_switches: dict[str, threading.Event] = {}
+        self._views: dict[str, ExecutionView] = {}
+        self._callers: dict[str, tuple[str, str]] = {}  # child id → (parent id, task run id)
+        self._jobs = 0  # worker jobs and timers not yet reported back
 
     def execute(
         self,
         flow: Flow,
-        inputs: dict[str, Any] | None = None,
+        inputs: Mapping[str, Any] | None = None,
         labels: tuple[Label, ...] = (),
     ) -> Finished:
-        """Create an execution of ``flow`` and run it until it ends (or pauses)."""
+        """Create an execution of ``flow`` and run it until it ends or waits to be resumed.
+
+        Raises:
+            InputError: the inputs are refused; no execution was created.
+        """
+        self.flows.setdefault((flow.namespace, flow.id), flow)
+        root = self._create(flow, dict(inputs or {}), labels)
+        with ThreadPoolExecutor(self.threads, thread_name_prefix="tiercel-worker") as pool:
+            self._loop(pool)
+        view = self._views[root.id]
+        executions = {eid: v.execution for eid, v in self._views.items()}
+        return Finished(view.execution, view.task_runs(), self._logs, self._metrics, executions)
+
+    def _create(
+        self,
+        flow: Flow,
+        given: dict[str, Any],
+        labels: tuple[Label, ...],
+        parent: Execution | None = None,
+        trigger: ExecutionTrigger | None = None,
+    ) -> Execution:
         now = self.services.clock()
         execution = Execution.model_construct(
             id=new_id(),
@@ -98,48 +149,133 @@ class LocalRunner:
             flow_id=flow.id,
             flow_revision=flow.revision or 1,
             state=RunState.start(State.CREATED, now),
-            inputs=inputs or {},
+            inputs={},
             outputs=None,
             labels=(*(flow.labels or ()), *labels),
             variables=None,
-            parent_id=None,
+            parent_id=parent.id if parent else None,
             original_id=None,
-            trigger=None,
+            trigger=trigger,
             metadata=ExecutionMetadata.model_construct(attempt_number=1, original_created_date=now),
             schedule_date=None,
             deleted=False,
         )
-        view = ExecutionView(flow, execution)
-        with ThreadPoolExecutor(self.threads, thread_name_prefix="tiercel-worker") as pool:
-            self._events.put((execution.id, Start()))
-            self._loop(view, pool)
-        return Finished(view.execution, view.task_runs(), self._logs, self._metrics)
+        context = {
+            "flow": {"id": flow.id, "namespace": flow.namespace, "revision": flow.revision},
+            "execution": {"id": execution.id},
+        }
 
-    def _loop(self, view: ExecutionView, pool: ThreadPoolExecutor) -> None:
-        while True:
-            _, event = self._events.get()
+        def store_file(input_id: str, value: Any) -> str:
+            return self.services.store_input_file(execution, input_id, value)
+
+        typed = resolve_inputs(
+            flow.inputs or [],
+            given,
+            render=lambda value: render_typed(value, context) if isinstance(value, str) else value,
+            store_file=store_file,
+        )
+        execution = execution.model_copy(update={"inputs": typed})
+        self._views[execution.id] = ExecutionView(flow, execution)
+        self._events.put((execution.id, Start()))
+        return execution
+
+    def _loop(self, pool: ThreadPoolExecutor) -> None:
+        while not self._settled():
+            execution_id, event = self._events.get()
+            view = self._views[execution_id]
             step = advance(view, event, self.services.clock(), new_id)
             for run_id, level, message in step.logs:
-                self._log(view.execution.id, view.runs.get(run_id or ""), LogLevel(level), message)
-            ended = False
+                run = view.runs.get(run_id) if run_id else None
+                self._log(execution_id, run, LogLevel(level), message)
             for command in step.commands:
-                if isinstance(command, RunTask):
-                    pool.submit(self._work, view.execution.id, command)
-                elif isinstance(command, KillRuns):
-                    for run_id in command.task_run_ids:
-                        switch = self._kill_switches.get(run_id)
-                        if switch is not None:
-                            switch.set()
-                elif isinstance(command, SetTimer):
-                    self._set_timer(view.execution.id, command)
-                elif isinstance(command, ExecutionEnded):
-                    ended = True
-            if ended or view.execution.state.current is State.PAUSED:
-                return
+                self._carry_out(view, command, pool)
+
+    def _settled(self) -> bool:
+        # Done once no event is waiting, no job or timer is out, and every execution has
+        # ended or is paused with nobody to resume it.
+        if not self._events.empty():
+            return False
+        with self._lock:
+            if self._jobs:
+                return False
+        return all(
+            v.execution.state.current.is_terminated or v.execution.state.current is State.PAUSED
+            for v in self._views.values()
+        )
+
+    def _carry_out(self, view: ExecutionView, command: Any, pool: ThreadPoolExecutor) -> None:
+        execution_id = view.execution.id
+        if isinstance(command, RunTask):
+            with self._lock:
+                self._jobs += 1
+            pool.submit(self._work, execution_id, command)
+        elif isinstance(command, SetTimer):
+            self._set_timer(execution_id, command)
+        elif isinstance(command, KillRuns):
+            for run_id in command.task_run_ids:
+                switch = self._kill_switches.get(run_id)
+                if switch is not None:
+                    switch.set()
+        elif isinstance(command, StartSubflow):
+            self._start_subflow(execution_id, command)
+        elif isinstance(command, ExecutionEnded):
+            caller = self._callers.get(execution_id)
+            if caller is not None:
+                parent_id, task_run_id = caller
+                ended = command.execution
+                self._events.put(
+                    (
+                        parent_id,
+                        SubflowEnded(task_run_id, ended.id, ended.state.current, ended.outputs),
+                    )
+                )
+
+    def _start_subflow(self, parent_id: str, command: StartSubflow) -> None:
+        call = command.call
+        flow = self.flows.get((call.namespace, call.flow_id))
+        run = command.run
+        if flow is None:
+            message = f"Unable to find flow '{call.namespace}'.'{call.flow_id}'"
+            self._fail_caller(parent_id, run, message)
+            return
+        labels = tuple(call.labels)
+        if call.inherit_labels:
+            labels = (*command.parent.labels, *labels)
+        trigger = ExecutionTrigger.model_construct(
+            id=run.task_id,
+            type="io.kestra.plugin.core.flow.Subflow",
+            variables={
+                "executionId": command.parent.id,
+                "namespace": command.parent.namespace,
+                "flowId": command.parent.flow_id,
+                "flowRevision": command.parent.flow_revision,
+            },
+        )
+        try:
+            child = self._create(flow, call.inputs, labels, command.parent, trigger)
+        except InputError as exc:
+            self._fail_caller(parent_id, run, f"Invalid inputs for the subflow: {exc}")
+            return
+        if call.wait:
+            self._callers[child.id] = (parent_id, run.id)
+        else:
+            self._events.put((parent_id, SubflowEnded(run.id, child.id, None)))
+
+    def _fail_caller(self, parent_id: str, run: TaskRun, message: str) -> None:
+        self._log(parent_id, run, LogLevel.ERROR, message)
+        self._events.put((parent_id, SubflowEnded(run.id, "", State.FAILED)))
 
     def _set_timer(self, execution_id: str, command: SetTimer) -> None:
         delay = (command.at - self.services.clock()).total_seconds()
-        timer = threading.Timer(max(0.0, delay), self._events.put, [(execution_id, command.event)])
+        with self._lock:
+            self._jobs += 1
+
+        def fire() -> None:
+            self._events.put((execution_id, command.event))
+            with self._lock:
+                self._jobs -= 1
+
+        timer = threading.Timer(max(0.0, delay), fire)
         timer.daemon = True
         timer.start()
 
@@ -154,8 +290,10 @@ class LocalRunner:
         ctx = WorkerRunContext(
             variables=command.variables,
             sink=sink,
-            files=self.services.files,
-            kv_store=self.services.kv,
+            files=TaskFiles(self.services.storage, run),
+            kv_store=lambda namespace: NamespaceKeyValues(
+                self.services.kv, namespace, self.services.clock
+            ),
             clock=self.services.clock,
             namespace=run.namespace,
             functions=self.services.functions,
@@ -165,9 +303,10 @@ class LocalRunner:
             result = run_task(command, ctx)
         finally:
             self._kill_switches.pop(run.id, None)
+        self._events.put((execution_id, result))
         with self._lock:
             self._metrics.extend(ctx.metrics)
-        self._events.put((execution_id, result))
+            self._jobs -= 1
 
     def _log(self, execution_id: str, run: TaskRun | None, level: LogLevel, message: str) -> None:
         line = LogLine(

@@ -1,0 +1,139 @@
+"""``tiercel flow test``: run one execution of a flow file to its end, here and now."""
+
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from tiercel.cli.flow import flow, read_flow_file
+from tiercel.engine.inputs import InputError
+from tiercel.model import Flow, LoadResult, State
+from tiercel.model.execution import TaskRun
+from tiercel.registry import Registry, default_registry
+from tiercel.runtime.local import Finished, LocalRunner, LogLine
+from tiercel.wiring import data_dir, local_services
+
+_LEVEL_COLOURS = {
+    "ERROR": "red",
+    "WARN": "yellow",
+    "DEBUG": "bright_black",
+    "TRACE": "bright_black",
+}
+_STATE_COLOURS = {"SUCCESS": "green", "WARNING": "yellow", "FAILED": "red", "KILLED": "red"}
+
+
+@flow.command("test")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1)
+@click.option("--flows", "flows_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Load other flows (subflows, flow triggers) from this directory.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the execution as Kestra's JSON.")
+@click.option("--data-dir", "data_root", type=click.Path(path_type=Path, file_okay=False),
+              help="Where the embedded backend keeps its data (default: $TIERCEL_HOME or "
+                   "~/.tiercel).")  # fmt: skip
+@click.option("--threads", type=int, default=4, show_default=True, help="Worker threads.")
+def test_flow(
+    file: Path,
+    inputs: tuple[str, ...],
+    flows_dir: Path | None,
+    as_json: bool,
+    data_root: Path | None,
+    threads: int,
+) -> None:
+    """Run FILE once with INPUTS given as KEY=VALUE, streaming its logs.
+
+    Exit status 0 when the execution ends in SUCCESS or WARNING, 1 otherwise.
+    """
+    registry = default_registry()
+    target = _single_flow(read_flow_file(file, registry))
+    given = _parse_inputs(inputs)
+    others = _load_flows(flows_dir, registry) if flows_dir else {}
+    with local_services(data_dir(data_root)) as services:
+        runner = LocalRunner(
+            services, others, threads=threads, on_log=None if as_json else _print_log
+        )
+        try:
+            finished = runner.execute(target, given)
+        except InputError as exc:
+            for input_id, message in exc.problems:
+                click.echo(click.style(f"{file}: inputs.{input_id}: {message}", fg="red"), err=True)
+            sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(finished.execution.to_kestra_json(finished.task_runs), indent=2))
+    else:
+        _print_summary(finished)
+    ok = finished.execution.state.current in (State.SUCCESS, State.WARNING)
+    sys.exit(0 if ok else 1)
+
+
+def _single_flow(result: LoadResult) -> Flow:
+    problems = result.all_problems()
+    if problems:
+        for problem in problems:
+            click.echo(click.style(str(problem), fg="red"), err=True)
+        sys.exit(1)
+    flows = result.valid_flows()
+    if len(flows) != 1:
+        click.echo(f"{result.source}: holds {len(flows)} flows; flow test runs one", err=True)
+        sys.exit(1)
+    return flows[0]
+
+
+def _load_flows(directory: Path, registry: Registry) -> dict[tuple[str, str], Flow]:
+    flows: dict[tuple[str, str], Flow] = {}
+    for path in sorted(directory.rglob("*")):
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            for loaded in read_flow_file(path, registry).valid_flows():
+                flows[(loaded.namespace, loaded.id)] = loaded
+    return flows
+
+
+def _parse_inputs(pairs: tuple[str, ...]) -> dict[str, str]:
+    given: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"input '{pair}' must be written KEY=VALUE")
+        given[key] = value
+    return given
+
+
+def _print_log(line: LogLine) -> None:
+    when = line.timestamp.strftime("%H:%M:%S.%f")[:-3]
+    level = click.style(f"{line.level.value:<5}", fg=_LEVEL_COLOURS.get(line.level.value))
+    click.echo(f"{when} {level} {line.task_id or '-':<20} {line.message}")
+
+
+def _print_summary(finished: Finished) -> None:
+    execution = finished.execution
+    state = execution.state.current.value
+    click.echo("")
+    click.echo(
+        f"{click.style(state, fg=_STATE_COLOURS.get(state), bold=True)}  "
+        f"{execution.namespace}.{execution.flow_id}  execution {execution.id}  "
+        f"in {_seconds(execution.state.duration)}"
+    )
+    for run in finished.task_runs:
+        click.echo(f"  {_label(run):<40} {_coloured(run.state.current.value):<18} "
+                   f"{_seconds(run.state.duration)}")  # fmt: skip
+    outputs = [(run, run.outputs) for run in finished.task_runs if run.outputs]
+    if outputs:
+        click.echo("outputs:")
+        for run, values in outputs:
+            click.echo(f"  {_label(run)}: {json.dumps(values, ensure_ascii=False)}")
+    if execution.outputs:
+        click.echo(f"flow outputs: {json.dumps(execution.outputs, ensure_ascii=False)}")
+
+
+def _label(run: TaskRun) -> str:
+    return f"{run.task_id}[{run.value}]" if run.value is not None else run.task_id
+
+
+def _coloured(state: str) -> str:
+    return click.style(state, fg=_STATE_COLOURS.get(state))
+
+
+def _seconds(span: timedelta) -> str:
+    return f"{span.total_seconds() * 1000:.0f} ms"

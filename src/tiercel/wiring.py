@@ -1,0 +1,48 @@
+"""The one place that picks the backends: where data lives and which adapters serve it."""
+
+import base64
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tiercel.runtime.local import Services
+from tiercel.storage.local import LocalInternalStorage
+from tiercel.storage.sql.database import Database
+from tiercel.storage.sql.kv import SqlKVStore
+
+
+def data_dir(explicit: Path | None = None) -> Path:
+    """Where the embedded backend keeps its data: ``--data-dir``, ``$TIERCEL_HOME``, or
+    ``~/.tiercel``."""
+    chosen = explicit or Path(os.environ.get("TIERCEL_HOME") or Path.home() / ".tiercel")
+    chosen.mkdir(parents=True, exist_ok=True)
+    return chosen
+
+
+def secret_function(environ: dict[str, str] | None = None) -> Callable[[str], Any]:
+    """``secret(key)``: Kestra's open-source secrets, base64 in ``SECRET_<KEY>`` variables."""
+    source = dict(os.environ if environ is None else environ)
+
+    def secret(key: str) -> str:
+        encoded = source.get(f"SECRET_{key.upper()}") or source.get(f"SECRET_{key}")
+        if encoded is None:
+            raise ValueError(f"Cannot find secret for key '{key}'")
+        return base64.b64decode(encoded).decode()
+
+    return secret
+
+
+@contextmanager
+def local_services(root: Path) -> Iterator[Services]:
+    """The embedded backend under ``root``: SQLite for state, local disk for files."""
+    database = Database.sqlite(root / "tiercel.db")
+    try:
+        yield Services(
+            storage=LocalInternalStorage(root / "storage"),
+            kv=SqlKVStore(database),
+            functions={"secret": secret_function()},
+        )
+    finally:
+        database.close()
