@@ -37,6 +37,7 @@ def secret_function(environ: dict[str, str] | None = None) -> Callable[[str], An
 @contextmanager
 def local_services(root: Path) -> Iterator[Services]:
     """The embedded backend under ``root``: SQLite for state, local disk for files."""
+    root.mkdir(parents=True, exist_ok=True)
     database = Database.sqlite(root / "tiercel.db")
     try:
         yield Services(

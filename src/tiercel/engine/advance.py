@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from tiercel.engine.context import base_variables, task_variables
 from tiercel.engine.events import (
     Command,
@@ -26,12 +28,15 @@ from tiercel.engine.scope import RootScope, RunScope, ScopeError
 from tiercel.engine.view import ExecutionView
 from tiercel.expr import ExpressionError, evaluate, is_truthy, render_value
 from tiercel.model.execution import Attempt, RunState, TaskRun
+from tiercel.model.property import Duration
 from tiercel.model.state import State
 from tiercel.model.task import Task
 from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
 from tiercel.sdk.task import FlowableTask, SubflowTask, enabled
 
 NewId = Callable[[], str]
+
+_DURATION: TypeAdapter[timedelta] = TypeAdapter(Duration)
 
 
 @dataclass(slots=True)
@@ -85,6 +90,9 @@ class _Engine:
         run = self.view.runs.get(event.task_run_id)
         if run is None or self.view.execution.state.current.is_terminated:
             return
+        if event.timeout:
+            self._time_out(run)
+            return
         if run.state.current is State.PAUSED:
             self._unpause(run, {"resumed": "timer"})
             return
@@ -110,6 +118,29 @@ class _Engine:
         still_paused = any(r.state.current is State.PAUSED for r in self.view.runs.values())
         if self.view.execution.state.current is State.PAUSED and not still_paused:
             self._set_execution_state(State.RUNNING)
+
+    def _time_out(self, run: TaskRun) -> None:
+        if run.state.current.is_terminated:
+            return
+        task = self.view.index.task(run.task_id)
+        self.step.logs.append((run.id, "ERROR", f"Timeout after {task.timeout}"))
+        if run.state.current is State.PAUSED:
+            self._unpause(run, {"resumed": "timeout"})
+            run = self.view.runs[run.id]
+        elif run.state.current is State.RUNNING and run.attempts:
+            self.step.commands.append(KillRuns((run.id,)))
+        self._finish(run, State.FAILED, None)
+
+    def _set_timeout(self, run: TaskRun, task: Task) -> None:
+        if task.timeout is None:
+            return
+        try:
+            limit = render_value(task.timeout, task_variables(self.view, run, task))
+            span = limit if isinstance(limit, timedelta) else _DURATION.validate_python(limit)
+        except (ExpressionError, ValueError) as exc:
+            self.step.logs.append((run.id, "WARN", f"timeout of '{task.id}' ignored: {exc}"))
+            return
+        self.step.commands.append(SetTimer(self.now + span, Wake(run.id, timeout=True)))
 
     def _retry_later(self, run: TaskRun, delay: timedelta) -> None:
         last = run.attempts[-1]
@@ -228,6 +259,7 @@ class _Engine:
             memo=None,
         )
         self._save(run)
+        self._set_timeout(run, task)
         skip, problem = self._run_if(run, task)
         if problem is not None:
             self.step.logs.append((run.id, "ERROR", problem))
@@ -254,7 +286,8 @@ class _Engine:
             self._finish(running, State.FAILED, None)
             return
         # Kept with the run: the child's end is judged by it, maybe after a restart.
-        self._save(running.model_copy(update={"memo": {"transmitFailed": call.transmit_failed}}))
+        memo = {"transmitFailed": call.transmit_failed, "legacyOutputs": call.legacy_outputs}
+        self._save(running.model_copy(update={"memo": memo}))
         self.step.commands.append(StartSubflow(running, call, self.view.execution))
 
     def subflow_ended(self, event: SubflowEnded) -> None:
@@ -268,6 +301,15 @@ class _Engine:
         outputs["state"] = event.state.value
         if event.outputs is not None:
             outputs["outputs"] = event.outputs
+        legacy = (run.memo or {}).get("legacyOutputs")
+        if legacy:
+            try:
+                rendered = render_value(legacy, {"outputs": event.task_outputs or {}})
+            except ExpressionError as exc:
+                self.step.logs.append((run.id, "ERROR", f"{run.task_id}: {exc}"))
+                self._finish(run, State.FAILED, outputs)
+                return
+            outputs["outputs"] = {**outputs.get("outputs", {}), **rendered}
         state = event.state
         if state in (State.FAILED, State.KILLED, State.CANCELLED):
             transmit = (run.memo or {}).get("transmitFailed", True)

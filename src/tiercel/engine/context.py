@@ -16,9 +16,9 @@ def base_variables(view: ExecutionView) -> dict[str, Any]:
     """What every expression of the execution sees, before any task's own variables."""
     flow = view.flow
     execution = view.execution
-    labels: dict[str, str] = {}
+    labels: dict[str, Any] = {}
     for label in execution.labels:
-        labels.setdefault(label.key, label.value)  # the first value wins, as in Kestra
+        _nest(labels, label.key, label.value)
     return {
         "flow": {
             "id": flow.id,
@@ -39,6 +39,19 @@ def base_variables(view: ExecutionView) -> dict[str, Any]:
         "envs": {},
         "globals": {},
     }
+
+
+def _nest(target: dict[str, Any], key: str, value: str) -> None:
+    # Labels read as a nested map (``labels.system.correlationId``); the first value of a
+    # repeated key wins, as in Kestra.
+    *parents, last = key.split(".")
+    node = target
+    for part in parents:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            return
+        node = child
+    node.setdefault(last, value)
 
 
 def task_variables(view: ExecutionView, run: TaskRun, task: Task) -> dict[str, Any]:

@@ -45,13 +45,18 @@ class SubflowEnded:
     state: State | None
     """The child's final state; None when the task does not wait for it."""
     outputs: dict[str, Any] | None = None
+    """The child's flow outputs."""
+    task_outputs: dict[str, Any] | None = None
+    """The child's task outputs, for the deprecated ``outputs`` of a subflow task."""
 
 
 @dataclass(frozen=True, slots=True)
 class Wake:
-    """A timer set by the engine went off for a task run (a retry's delay has passed)."""
+    """A timer set by the engine went off for a task run: a retry's delay has passed, a
+    pause has lasted its duration, or (``timeout``) the task ran out of time."""
 
     task_run_id: str
+    timeout: bool = False
 
 
 Event = Start | TaskResult | Kill | Resume | SubflowEnded | Wake

@@ -6,6 +6,7 @@ engine, then hands runnable tasks to the workers, starts subflow executions and 
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from tiercel.engine import (
     Event,
     ExecutionEnded,
     ExecutionView,
+    Kill,
     KillRuns,
     RunTask,
     SetTimer,
@@ -89,6 +91,12 @@ class Finished:
     metrics: list[Metric]
     executions: dict[str, Execution] = field(default_factory=dict)
     """Every execution the run created, subflow executions included, by id."""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """The task outputs as expressions see them (nested by loop values)."""
+
+
+CORRELATION_ID = "system.correlationId"
+"""The label every execution carries: the id of the execution that started the chain."""
 
 
 class LocalRunner:
@@ -120,19 +128,26 @@ class LocalRunner:
         flow: Flow,
         inputs: Mapping[str, Any] | None = None,
         labels: tuple[Label, ...] = (),
+        *,
+        timeout: float | None = None,
     ) -> Finished:
         """Create an execution of ``flow`` and run it until it ends or waits to be resumed.
+
+        With ``timeout`` (seconds), executions still running then are killed.
 
         Raises:
             InputError: the inputs are refused; no execution was created.
         """
         self.flows.setdefault((flow.namespace, flow.id), flow)
         root = self._create(flow, dict(inputs or {}), labels)
+        deadline = None if timeout is None else time.monotonic() + timeout
         with ThreadPoolExecutor(self.threads, thread_name_prefix="tiercel-worker") as pool:
-            self._loop(pool)
+            self._loop(pool, deadline)
         view = self._views[root.id]
         executions = {eid: v.execution for eid, v in self._views.items()}
-        return Finished(view.execution, view.task_runs(), self._logs, self._metrics, executions)
+        return Finished(
+            view.execution, view.task_runs(), self._logs, self._metrics, executions, view.outputs
+        )
 
     def _create(
         self,
@@ -143,8 +158,15 @@ class LocalRunner:
         trigger: ExecutionTrigger | None = None,
     ) -> Execution:
         now = self.services.clock()
+        execution_id = new_id()
+        correlation = next(
+            (x for x in (parent.labels if parent else ()) if x.key == CORRELATION_ID), None
+        )
+        if correlation is None:
+            correlation = Label.model_construct(key=CORRELATION_ID, value=execution_id)
+        labels = (*labels, correlation)
         execution = Execution.model_construct(
-            id=new_id(),
+            id=execution_id,
             namespace=flow.namespace,
             flow_id=flow.id,
             flow_revision=flow.revision or 1,
@@ -179,9 +201,21 @@ class LocalRunner:
         self._events.put((execution.id, Start()))
         return execution
 
-    def _loop(self, pool: ThreadPoolExecutor) -> None:
+    def _loop(self, pool: ThreadPoolExecutor, deadline: float | None) -> None:
+        killed = False
         while not self._settled():
-            execution_id, event = self._events.get()
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                execution_id, event = self._events.get(timeout=wait)
+            except queue.Empty:
+                if killed:
+                    return  # killed, yet something still does not end: give up
+                killed = True
+                deadline = time.monotonic() + 5
+                for view in self._views.values():
+                    if not view.execution.state.current.is_terminated:
+                        self._events.put((view.execution.id, Kill()))
+                continue
             view = self._views[execution_id]
             step = advance(view, event, self.services.clock(), new_id)
             for run_id, level, message in step.logs:
@@ -223,12 +257,10 @@ class LocalRunner:
             if caller is not None:
                 parent_id, task_run_id = caller
                 ended = command.execution
-                self._events.put(
-                    (
-                        parent_id,
-                        SubflowEnded(task_run_id, ended.id, ended.state.current, ended.outputs),
-                    )
+                event = SubflowEnded(
+                    task_run_id, ended.id, ended.state.current, ended.outputs, view.outputs
                 )
+                self._events.put((parent_id, event))
 
     def _start_subflow(self, parent_id: str, command: StartSubflow) -> None:
         call = command.call
@@ -296,7 +328,10 @@ class LocalRunner:
             ),
             clock=self.services.clock,
             namespace=run.namespace,
-            functions=self.services.functions,
+            functions={
+                **self.services.functions,
+                "errorLogs": lambda: self._error_logs(execution_id),
+            },
             killed=killed,
         )
         try:
@@ -307,6 +342,23 @@ class LocalRunner:
         with self._lock:
             self._metrics.extend(ctx.metrics)
             self._jobs -= 1
+
+    def _error_logs(self, execution_id: str) -> list[dict[str, Any]]:
+        """``errorLogs()``: the ERROR lines of an execution so far, oldest first."""
+        with self._lock:
+            lines = [x for x in self._logs if x.execution_id == execution_id]
+        return [
+            {
+                "taskId": line.task_id,
+                "taskRunId": line.task_run_id,
+                "executionId": line.execution_id,
+                "level": line.level.value,
+                "message": line.message,
+                "timestamp": line.timestamp.isoformat().replace("+00:00", "Z"),
+            }
+            for line in lines
+            if line.level is LogLevel.ERROR
+        ]
 
     def _log(self, execution_id: str, run: TaskRun | None, level: LogLevel, message: str) -> None:
         line = LogLine(

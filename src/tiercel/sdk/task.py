@@ -57,6 +57,8 @@ class SubflowCall:
     wait: bool = True
     transmit_failed: bool = True
     inherit_labels: bool = False
+    legacy_outputs: dict[str, Any] | None = None
+    """Deprecated ``outputs``: expressions rendered against the child's task outputs."""
 
 
 class SubflowTask(Task):

@@ -82,4 +82,5 @@ class Subflow(SubflowTask):
             wait=self.wait,
             transmit_failed=self.transmit_failed,
             inherit_labels=is_truthy(render(self.inherit_labels)),
+            legacy_outputs=self.outputs,
         )

@@ -4,7 +4,17 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from tiercel.sdk import AnyTask, FlowableTask, Plan, Scope, Text, Violation, plugin, run_branches
+from tiercel.sdk import (
+    AnyTask,
+    FlowableTask,
+    Plan,
+    Scope,
+    State,
+    Text,
+    Violation,
+    plugin,
+    run_branches,
+)
 
 NO_TASK = "No task defined, neither cases or default have any tasks"
 
@@ -34,9 +44,11 @@ class Switch(FlowableTask):
         """Render the value once, then run its case, or the defaults when none matches."""
         value = self._value(scope)
         tasks = (self.cases or {}).get(value)
-        return run_branches(
-            scope, self.branches(tasks if tasks is not None else self.defaults or [])
-        )
+        chosen = tasks if tasks is not None else self.defaults
+        if not chosen:
+            # Kestra fails a switch that has nothing to run for the value.
+            return Plan([], State.FAILED)
+        return run_branches(scope, self.branches(chosen))
 
     def outputs(self, scope: Scope) -> dict[str, Any] | None:
         """``value``: the rendered value; ``defaults``: whether no case matched."""
