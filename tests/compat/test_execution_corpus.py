@@ -87,9 +87,11 @@ def _cases() -> Iterator[Any]:
             if not any(case.get(key) for key in ("state", "taskrun_count", "outputs")):
                 continue  # asserts something else than a run (a graph, the inputs' shape)
             case_id = f"{entry.file.rsplit('/flows/', 1)[-1]}#{index}"
-            marks = [pytest.mark.xfail(reason=NOT_YET[case_id], strict=True)] if (
-                case_id in NOT_YET
-            ) else []
+            marks = (
+                [pytest.mark.xfail(reason=NOT_YET[case_id], strict=True)]
+                if (case_id in NOT_YET)
+                else []
+            )
             yield pytest.param(entry, case, id=case_id, marks=marks)
 
 
