@@ -15,6 +15,33 @@ class ScopeError(Exception):
     """A flowable asked for something its scope cannot give."""
 
 
+class _Notes(dict[str, Any]):
+    """A run's notes that remember whether they were written to.
+
+    Comparing old and new notes would cost as much as a loop's stored values on every event.
+    """
+
+    written = False
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.written = True
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.written = True
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key in self:
+            self.written = True
+        return super().pop(key, *default)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self.written = True
+        return super().setdefault(key, default)
+
+
 class RunScope:
     """The scope of one flowable task run."""
 
@@ -23,7 +50,7 @@ class RunScope:
         self._run = run
         self._task = task
         self.now = now
-        self._memo = dict(run.memo or {})
+        self._memo = _Notes(run.memo or {})
         self._variables: dict[str, Any] | None = None
 
     @property
@@ -58,7 +85,7 @@ class RunScope:
     @property
     def memo_changed(self) -> bool:
         """Whether the flowable wrote new notes during this resolution."""
-        return self._memo != (self._run.memo or {})
+        return self._memo.written
 
 
 class RootScope:
