@@ -1,0 +1,132 @@
+"""``tiercel flow test`` end to end: real flow files, the embedded backend, real workers."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tiercel.cli.main import cli
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def run(*args: str, data: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["flow", "test", *args, "--data-dir", str(data)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_seed_parallel_example_logs_its_three_tasks(tmp_path: Path) -> None:
+    code, out, _ = run(str(EXAMPLES / "parallel.yaml"), data=tmp_path)
+    assert code == 0
+    for n in (1, 2, 3):
+        assert f"task{n}" in out and f"Task {n} 실행" in out
+    assert "SUCCESS" in out
+
+
+def test_the_seed_each_parallel_example_logs_every_value(tmp_path: Path) -> None:
+    code, out, _ = run(str(EXAMPLES / "each-parallel.yaml"), data=tmp_path)
+    assert code == 0
+    for name in ("file1.csv", "file2.csv", "file3.csv"):
+        assert f"처리 중: {name}" in out
+        assert f"process_file[{name}]" in out
+
+
+def test_inputs_and_kestra_json(tmp_path: Path) -> None:
+    code, out, _ = run(str(EXAMPLES / "hello.yaml"), "name=Tiercel", "--json", data=tmp_path)
+    assert code == 0
+    execution = json.loads(out)
+    assert execution["state"]["current"] == "SUCCESS"
+    assert execution["inputs"] == {"name": "Tiercel"}
+    (task_run,) = execution["taskRunList"]
+    assert task_run["taskId"] == "greet"
+    assert task_run["state"]["current"] == "SUCCESS"
+    assert [h["state"] for h in execution["state"]["histories"]] == [
+        "CREATED",
+        "RUNNING",
+        "SUCCESS",
+    ]
+
+
+def test_a_failed_flow_exits_1_and_shows_the_error(tmp_path: Path) -> None:
+    flow = tmp_path / "fail.yaml"
+    flow.write_text(
+        "id: boom\nnamespace: t\ntasks:\n"
+        "  - {id: fail, type: io.kestra.plugin.core.execution.Fail, errorMessage: 'broken'}\n"
+    )
+    code, out, _ = run(str(flow), data=tmp_path / "data")
+    assert code == 1
+    assert "broken" in out
+    assert "FAILED" in out
+
+
+def test_bad_inputs_and_bad_flows_are_reported_not_raised(tmp_path: Path) -> None:
+    flow = tmp_path / "typed.yaml"
+    flow.write_text(
+        "id: typed\nnamespace: t\ninputs:\n  - {id: n, type: INT, max: 5}\n"
+        "tasks:\n  - {id: log, type: io.kestra.plugin.core.log.Log, message: '{{ inputs.n }}'}\n"
+    )
+    code, _, err = run(str(flow), "n=12", data=tmp_path / "data")
+    assert code == 1
+    assert "inputs.n: Invalid input for `n`" in err
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        "id: x\nnamespace: t\ntasks:\n  - {id: a, type: io.kestra.plugin.core.log.Lgo}\n"
+    )
+    code, _, err = run(str(broken), data=tmp_path / "data")
+    assert code == 1
+    assert "broken.yaml:4:" in err and "did you mean" in err
+    assert "Traceback" not in err
+
+
+def test_a_pause_nobody_resumes_ends_the_command_paused(tmp_path: Path) -> None:
+    flow = tmp_path / "pause.yaml"
+    flow.write_text(
+        "id: p\nnamespace: t\ntasks:\n  - {id: wait, type: io.kestra.plugin.core.flow.Pause}\n"
+    )
+    code, out, _ = run(str(flow), data=tmp_path / "data")
+    assert code == 1
+    assert "PAUSED" in out
+
+
+def test_subflows_come_from_the_flows_directory(tmp_path: Path) -> None:
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "child.yaml").write_text(
+        "id: child\nnamespace: t\ninputs:\n  - {id: who, type: STRING}\n"
+        "tasks:\n  - {id: hi, type: io.kestra.plugin.core.debug.Return,"
+        " format: 'hi {{ inputs.who }}'}\n"
+        "outputs:\n  - {id: said, type: STRING, value: '{{ outputs.hi.value }}'}\n"
+    )
+    parent = tmp_path / "parent.yaml"
+    parent.write_text(
+        "id: parent\nnamespace: t\ntasks:\n"
+        "  - {id: call, type: io.kestra.plugin.core.flow.Subflow, namespace: t, flowId: child,"
+        " inputs: {who: you}}\n"
+        "  - {id: echo, type: io.kestra.plugin.core.log.Log,"
+        " message: '{{ outputs.call.outputs.said }}'}\n"
+    )
+    code, out, _ = run(str(parent), "--flows", str(flows), data=tmp_path / "data")
+    assert code == 0, out
+    assert "hi you" in out
+
+
+def test_the_console_script_runs_a_flow(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tiercel",
+            "flow",
+            "test",
+            str(EXAMPLES / "hello.yaml"),
+            "--data-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Hello, world!" in done.stdout
