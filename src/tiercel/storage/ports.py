@@ -1,0 +1,278 @@
+"""The storage ports: one ``Protocol`` per concern, which every backend implements.
+
+Nothing here reads a clock: a method that needs the current time takes ``now`` (an aware
+datetime), so expiry is decided by the caller's clock and tests can fix it.
+"""
+
+import builtins
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any, BinaryIO, Protocol
+
+from tiercel.storage.kv import KVEntry, KVType
+from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, NamespaceFile
+
+
+class InternalStorage(Protocol):
+    """Files addressed by ``kestra:///`` URIs (task outputs, FILE inputs, namespace files).
+
+    Every method refuses a URI that is not ``kestra:///...`` or that tries to leave the
+    storage (``..``, NUL) with ``InvalidPathError``.
+    """
+
+    def put(self, uri: str, data: bytes | BinaryIO) -> str:
+        """Store a file, replacing any file at ``uri``, atomically.
+
+        Readers see the old content or the new one, never a part of the new one.
+
+        Args:
+            uri: Where to store it.
+            data: The content, or a binary stream read to its end (not closed).
+
+        Returns:
+            The URI in canonical form.
+        """
+        ...
+
+    def open(self, uri: str) -> BinaryIO:
+        """Open a stored file for streaming reads; the caller closes it.
+
+        Raises:
+            StorageFileNotFoundError: No file at ``uri``.
+        """
+        ...
+
+    def read_bytes(self, uri: str) -> bytes:
+        """The whole content of a stored file.
+
+        Raises:
+            StorageFileNotFoundError: No file at ``uri``.
+        """
+        ...
+
+    def exists(self, uri: str) -> bool:
+        """Whether a file is stored at ``uri`` (a directory prefix is not a file)."""
+        ...
+
+    def size(self, uri: str) -> int:
+        """The size of a stored file in bytes.
+
+        Raises:
+            StorageFileNotFoundError: No file at ``uri``.
+        """
+        ...
+
+    def delete(self, uri: str) -> bool:
+        """Delete a file; tell whether it existed."""
+        ...
+
+    def delete_prefix(self, prefix: str) -> builtins.list[str]:
+        """Delete every file under a directory URI.
+
+        Returns:
+            The URIs of the deleted files, sorted.
+        """
+        ...
+
+    def list(self, prefix: str) -> builtins.list[str]:
+        """The URIs of every file under a directory URI, at any depth, sorted."""
+        ...
+
+
+class KVStore(Protocol):
+    """Kestra's per-namespace key-value store, with typed values and TTLs.
+
+    An expired key behaves as absent everywhere (``get``, ``keys``, ``entries``, and
+    ``set(..., overwrite=False)``) even before ``purge`` removes it.
+    """
+
+    def set(
+        self,
+        namespace: str,
+        key: str,
+        value: Any,
+        *,
+        now: datetime,
+        kv_type: KVType | str | None = None,
+        ttl: timedelta | None = None,
+        overwrite: bool = True,
+        description: str | None = None,
+    ) -> KVEntry:
+        """Set a key.
+
+        Args:
+            namespace: The namespace.
+            key: The key, checked with ``validate_key``.
+            value: The value; it must fit ``kv_type``.
+            now: The current time: the entry's update time, and the start of its TTL.
+            kv_type: The type to store the value as; inferred from the value when None.
+            ttl: How long the key lives; forever when None.
+            overwrite: Replace a live value; when False, a live key raises ``KeyExistsError``.
+            description: Kestra's ``kvDescription``.
+
+        Returns:
+            The stored entry.
+        """
+        ...
+
+    def get(self, namespace: str, key: str, *, now: datetime) -> KVEntry | None:
+        """The entry of a live key, or None when it is absent or expired."""
+        ...
+
+    def keys(self, namespace: str, prefix: str | None = None, *, now: datetime) -> list[str]:
+        """The live keys of a namespace, optionally only those starting with ``prefix``, sorted."""
+        ...
+
+    def entries(self, namespace: str, prefix: str | None = None, *, now: datetime) -> list[KVEntry]:
+        """The live entries of a namespace, sorted by key."""
+        ...
+
+    def delete(self, namespace: str, key: str) -> bool:
+        """Delete a key; tell whether a stored value was removed (an expired one counts)."""
+        ...
+
+    def purge(
+        self,
+        *,
+        now: datetime,
+        namespaces: Collection[str] | None = None,
+        include_child_namespaces: bool = True,
+        key_pattern: str | None = None,
+        expired_only: bool = True,
+    ) -> int:
+        """Delete keys in bulk, as Kestra's ``kv.PurgeKV`` does.
+
+        Args:
+            now: The current time, which decides what has expired.
+            namespaces: The namespaces to purge; every namespace when None.
+            include_child_namespaces: Also purge ``a.b.c`` when ``a.b`` is listed.
+            key_pattern: A glob over keys (``AI_*``); every key when None.
+            expired_only: Delete only keys whose TTL has run out.
+
+        Returns:
+            How many keys were deleted.
+        """
+        ...
+
+
+class NamespaceFiles(Protocol):
+    """A namespace's virtual file system.
+
+    Paths are relative to the namespace; a leading ``/`` is optional and ``..`` is refused.
+    Directories exist only through the files below them.
+    """
+
+    def write(
+        self, namespace: str, path: str, data: bytes | BinaryIO, *, overwrite: bool = True
+    ) -> NamespaceFile:
+        """Store a file, atomically.
+
+        Raises:
+            StorageFileExistsError: The file exists and ``overwrite`` is False.
+        """
+        ...
+
+    def read(self, namespace: str, path: str) -> bytes:
+        """The content of a file.
+
+        Raises:
+            StorageFileNotFoundError: No such file.
+        """
+        ...
+
+    def open(self, namespace: str, path: str) -> BinaryIO:
+        """Open a file for streaming reads; the caller closes it.
+
+        Raises:
+            StorageFileNotFoundError: No such file.
+        """
+        ...
+
+    def exists(self, namespace: str, path: str) -> bool:
+        """Whether a file exists at ``path``."""
+        ...
+
+    def delete(self, namespace: str, path: str) -> builtins.list[NamespaceFile]:
+        """Delete a file, or a directory with everything below it.
+
+        Returns:
+            The deleted files, sorted by path; empty when nothing was there.
+        """
+        ...
+
+    def move(self, namespace: str, source: str, target: str) -> builtins.list[NamespaceFile]:
+        """Move a file or a directory to ``target``.
+
+        Returns:
+            The files at their new paths, sorted.
+
+        Raises:
+            StorageFileNotFoundError: Nothing at ``source``.
+            StorageFileExistsError: Something already at ``target``.
+        """
+        ...
+
+    def list(
+        self,
+        namespace: str,
+        prefix: str = "",
+        *,
+        include: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+    ) -> builtins.list[NamespaceFile]:
+        """The files under ``prefix``, filtered by globs as Kestra's ``namespaceFiles`` does.
+
+        Args:
+            namespace: The namespace.
+            prefix: A directory to list; the whole namespace when empty.
+            include: Keep files matching one of these globs (all files when empty).
+            exclude: Drop files matching one of these globs.
+
+        Returns:
+            The files, sorted by path.
+        """
+        ...
+
+
+class LogStore(Protocol):
+    """Log lines, read back in the order they were appended."""
+
+    def append(self, entries: Iterable[LogEntry]) -> None:
+        """Store a batch of lines in one transaction."""
+        ...
+
+    def find(self, query: LogQuery, *, offset: int = 0, limit: int | None = None) -> list[LogEntry]:
+        """The lines matching ``query``, oldest appended first.
+
+        Args:
+            query: The filters.
+            offset: How many matching lines to skip (paging).
+            limit: At most this many lines; all when None.
+        """
+        ...
+
+    def count(self, query: LogQuery) -> int:
+        """How many lines match ``query``."""
+        ...
+
+    def delete_by_execution(self, execution_id: str) -> int:
+        """Delete every line of an execution; tell how many there were."""
+        ...
+
+
+class MetricStore(Protocol):
+    """Metric values of task runs."""
+
+    def append(self, entries: Iterable[MetricEntry]) -> None:
+        """Store a batch of metric values in one transaction."""
+        ...
+
+    def find_by_execution(
+        self, execution_id: str, *, task_run_id: str | None = None, name: str | None = None
+    ) -> list[MetricEntry]:
+        """The values of an execution, optionally of one task run or one name, in append order."""
+        ...
+
+    def delete_by_execution(self, execution_id: str) -> int:
+        """Delete every value of an execution; tell how many there were."""
+        ...

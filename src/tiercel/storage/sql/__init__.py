@@ -1,0 +1,16 @@
+"""SQL adapters of the storage ports, on SQLAlchemy Core: SQLite (default) and PostgreSQL."""
+
+from tiercel.storage.sql.database import Database
+from tiercel.storage.sql.kv import SqlKVStore
+from tiercel.storage.sql.logs import SqlLogStore
+from tiercel.storage.sql.metrics import SqlMetricStore
+from tiercel.storage.sql.migrations import MIGRATIONS, Migration
+
+__all__ = [
+    "MIGRATIONS",
+    "Database",
+    "Migration",
+    "SqlKVStore",
+    "SqlLogStore",
+    "SqlMetricStore",
+]

@@ -1,0 +1,165 @@
+"""``Database``: one SQLAlchemy engine, its transactions and its migrations."""
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from tiercel.storage.errors import StorageError
+from tiercel.storage.sql import dialects
+from tiercel.storage.sql.migrations import (
+    MIGRATIONS,
+    Migration,
+    apply_missing,
+    check_sequence,
+    current_version,
+)
+
+
+class Database:
+    """A SQL database holding Tiercel's tables, migrated to the latest schema on open.
+
+    One ``Database`` is shared by every thread of a process: each transaction checks a
+    connection out of a thread-safe pool. Close it when done (it is a context manager).
+
+    Example:
+        >>> with Database.sqlite(tmp_path / "tiercel.db") as db:  # doctest: +SKIP
+        ...     logs = SqlLogStore(db)
+    """
+
+    def __init__(
+        self,
+        url: str | URL,
+        *,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        busy_timeout_s: float = 10.0,
+        pool_size: int = 8,
+        echo: bool = False,
+    ) -> None:
+        """Connect to ``url`` and apply the migrations it lacks.
+
+        Args:
+            url: A SQLAlchemy URL: ``sqlite:///path/to/tiercel.db`` or
+                ``postgresql+psycopg://user:pass@host/db``.
+            migrations: The schema's history; tests pass their own.
+            busy_timeout_s: How long a SQLite writer waits for another writer's lock.
+            pool_size: Connections kept open (as many again may be opened under load).
+            echo: Log every SQL statement (debugging).
+
+        Raises:
+            StorageError: An unusable URL, or a schema that cannot be migrated.
+        """
+        try:
+            parsed = make_url(url)
+            options = dialects.engine_options(
+                parsed, busy_timeout_s=busy_timeout_s, pool_size=pool_size
+            )
+            self._engine: Engine = create_engine(parsed, echo=echo, **options)
+        except (ArgumentError, ImportError) as err:
+            # A typo in the URL or a missing driver (psycopg) should read as configuration.
+            raise StorageError(f"cannot use database URL {str(url)!r}: {err}") from err
+        try:
+            dialects.configure(self._engine, busy_timeout_s=busy_timeout_s)
+            self._applied = self._migrate(migrations)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    @classmethod
+    def sqlite(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        busy_timeout_s: float = 10.0,
+        pool_size: int = 8,
+    ) -> Self:
+        """Open (or create) the SQLite database file at ``path``.
+
+        Args:
+            path: The database file; its directory must exist.
+            migrations: As for the constructor.
+            busy_timeout_s: As for the constructor.
+            pool_size: As for the constructor.
+        """
+        url = URL.create("sqlite", database=os.fspath(path))
+        return cls(url, migrations=migrations, busy_timeout_s=busy_timeout_s, pool_size=pool_size)
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, for stores built on this database."""
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        """The dialect's name: ``sqlite`` or ``postgresql``."""
+        return self._engine.dialect.name
+
+    @property
+    def applied_migrations(self) -> tuple[int, ...]:
+        """The migration versions this ``Database`` applied when it opened (often none)."""
+        return self._applied
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version the database is at."""
+        with self.read() as conn:
+            return current_version(conn)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A transaction for reading: every query in it sees one consistent snapshot."""
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A transaction for writing, committed at the end unless an exception escapes.
+
+        On SQLite it holds the database's write lock from its first statement, so its reads
+        and writes form one serialised unit; keep it short.
+        """
+        with self._engine.connect() as conn:
+            conn.execution_options(**{dialects.WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Database({self._engine.url.render_as_string(hide_password=True)!r})"
+
+    def _migrate(self, history: Sequence[Migration]) -> tuple[int, ...]:
+        latest = check_sequence(history)
+        try:
+            # The common case, an up-to-date database, needs no write lock.
+            with self.read() as conn:
+                if current_version(conn) == latest:
+                    return ()
+            with self.write() as conn:
+                dialects.lock_for_migrations(conn)
+                return tuple(apply_missing(conn, history))
+        except StorageError:
+            raise
+        except Exception as err:
+            # Also covers a database that cannot be opened at all (missing directory, refused
+            # connection): the first statement that needs a connection runs here.
+            raise StorageError(f"opening {self!r} failed: {err}") from err

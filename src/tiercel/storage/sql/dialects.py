@@ -1,0 +1,107 @@
+"""What differs between SQLite and PostgreSQL, kept in one place.
+
+Everything else in ``tiercel.storage.sql`` is portable SQLAlchemy Core. The differences are how
+the engine is built, how a connection is set up, and how a write transaction starts:
+
+* SQLite runs in WAL mode (readers never block the writer) with ``synchronous=NORMAL``
+  (durable at each checkpoint, no fsync per commit), a busy timeout and foreign keys on. A write
+  transaction starts with ``BEGIN IMMEDIATE``: it takes the write lock up front, so a
+  transaction that reads then writes waits its turn instead of failing with "database is
+  locked" when another connection committed in between (which a deferred ``BEGIN`` does in
+  WAL mode, whatever the busy timeout).
+* PostgreSQL needs none of that; migrations take an advisory lock so that two processes
+  starting together do not both migrate.
+"""
+
+import sqlite3
+import time
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.engine import URL
+
+from tiercel.storage.errors import StorageError
+
+WRITE_OPTION = "tiercel_write"
+"""Execution option marking a connection whose next transaction will write."""
+
+_WAL_RETRY_MS = 20
+# Any constant works, as long as every Tiercel process uses the same one.
+_MIGRATION_LOCK_ID = 0x71E2CE1
+
+
+def engine_options(url: URL, *, busy_timeout_s: float, pool_size: int) -> dict[str, Any]:
+    """Keyword arguments for ``create_engine`` suited to the URL's dialect.
+
+    Raises:
+        StorageError: An in-memory SQLite URL: each pooled connection would get its own empty
+            database.
+    """
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database in ("", ":memory:") or url.query.get("mode") == "memory":
+            raise StorageError(
+                f"{url.render_as_string(hide_password=True)}: an in-memory SQLite database "
+                "cannot be shared between connections; give a file path"
+            )
+        return {
+            "pool_size": pool_size,
+            "max_overflow": pool_size,
+            # The driver's own lock wait, used before our PRAGMA runs on a new connection.
+            "connect_args": {"timeout": busy_timeout_s},
+        }
+    # pre_ping replaces connections a server restart has closed, rather than failing once.
+    return {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
+
+
+def configure(engine: Engine, *, busy_timeout_s: float) -> None:
+    """Install the per-connection set-up the engine's dialect needs."""
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, busy_timeout_ms=round(busy_timeout_s * 1000))
+
+
+def lock_for_migrations(conn: Connection) -> None:
+    """Serialise migrations across processes, inside the current write transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
+    # SQLite: the write transaction's BEGIN IMMEDIATE already excludes every other writer.
+
+
+def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Stop the sqlite3 module from issuing BEGIN on its own (and COMMIT before DDL);
+        # ``_on_begin`` issues the BEGIN we want instead.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+            _use_wal(cursor, attempts=max(1, busy_timeout_ms // _WAL_RETRY_MS))
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _use_wal(cursor: Any, *, attempts: int) -> None:
+    """Put the database file in WAL mode, which then sticks to the file for every connection.
+
+    Switching needs an exclusive lock, and SQLite answers "database is locked" at once, without
+    the busy handler, when another connection holds one (several processes opening a new
+    database together), so this retries for about the busy timeout.
+    """
+    for attempt in range(attempts):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or attempt == attempts - 1:
+                raise
+            time.sleep(_WAL_RETRY_MS / 1000)

@@ -1,0 +1,106 @@
+"""``SqlLogStore``: log lines in the ``log_entries`` table, in append order."""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, Row, delete, func, insert, select
+
+from tiercel.model.task import LogLevel
+from tiercel.storage.ports import LogStore
+from tiercel.storage.records import LogEntry, LogQuery, levels_at_least
+from tiercel.storage.sql.database import Database
+from tiercel.storage.sql.schema import log_entries as logs
+
+
+class SqlLogStore:
+    """The ``LogStore`` port on a ``Database``."""
+
+    def __init__(self, db: Database) -> None:
+        """Store log lines in ``db``.
+
+        Args:
+            db: An open, migrated database.
+        """
+        self._db = db
+
+    def append(self, entries: Iterable[LogEntry]) -> None:
+        """Store a batch of lines in one transaction, in the given order."""
+        rows = [_row(entry) for entry in entries]
+        if not rows:
+            return
+        # One executemany: the ids, which give the read order, follow the list order.
+        with self._db.write() as conn:
+            conn.execute(insert(logs), rows)
+
+    def find(self, query: LogQuery, *, offset: int = 0, limit: int | None = None) -> list[LogEntry]:
+        """The lines matching ``query``, oldest appended first."""
+        if offset < 0 or (limit is not None and limit < 0):
+            raise ValueError(f"offset and limit must not be negative: {offset}, {limit}")
+        statement = select(logs).where(*_filters(query)).order_by(logs.c.id).offset(offset)
+        if limit is not None:
+            statement = statement.limit(limit)
+        with self._db.read() as conn:
+            return [_entry(row) for row in conn.execute(statement)]
+
+    def count(self, query: LogQuery) -> int:
+        """How many lines match ``query``."""
+        statement = select(func.count()).select_from(logs).where(*_filters(query))
+        with self._db.read() as conn:
+            return int(conn.execute(statement).scalar_one())
+
+    def delete_by_execution(self, execution_id: str) -> int:
+        """Delete every line of an execution; tell how many there were."""
+        with self._db.write() as conn:
+            return conn.execute(delete(logs).where(logs.c.execution_id == execution_id)).rowcount
+
+
+def _filters(query: LogQuery) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if query.execution_id is not None:
+        conditions.append(logs.c.execution_id == query.execution_id)
+    if query.task_run_id is not None:
+        conditions.append(logs.c.task_run_id == query.task_run_id)
+    if query.task_id is not None:
+        conditions.append(logs.c.task_id == query.task_id)
+    if query.min_level is not None:
+        # Levels are stored by name; an IN list keeps the column plain text on every database.
+        levels = [level.value for level in levels_at_least(query.min_level)]
+        conditions.append(logs.c.level.in_(levels))
+    return conditions
+
+
+def _row(entry: LogEntry) -> dict[str, Any]:
+    return {
+        "namespace": entry.namespace,
+        "flow_id": entry.flow_id,
+        "task_id": entry.task_id,
+        "execution_id": entry.execution_id,
+        "task_run_id": entry.task_run_id,
+        "attempt_number": entry.attempt_number,
+        "trigger_id": entry.trigger_id,
+        "timestamp": entry.timestamp,
+        "level": entry.level.value,
+        "thread": entry.thread,
+        "message": entry.message,
+    }
+
+
+def _entry(row: Row[Any]) -> LogEntry:
+    return LogEntry(
+        namespace=row.namespace,
+        flow_id=row.flow_id,
+        timestamp=row.timestamp,
+        level=LogLevel(row.level),
+        message=row.message,
+        task_id=row.task_id,
+        execution_id=row.execution_id,
+        task_run_id=row.task_run_id,
+        attempt_number=row.attempt_number,
+        trigger_id=row.trigger_id,
+        thread=row.thread,
+    )
+
+
+if TYPE_CHECKING:
+    # mypy proves here that the adapter implements its port.
+    _conforms: type[LogStore] = SqlLogStore

@@ -1,0 +1,116 @@
+"""The current schema, as the queries see it.
+
+Migrations build the tables (``tiercel.storage.sql.migrations``); these definitions must describe
+what the latest migration leaves, which a test checks by reflecting a migrated database.
+
+Times are stored as integer microseconds since the Unix epoch, UTC: exact, ordered the same
+way on every database, and free of each driver's own time zone handling.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Dialect,
+    Double,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+# SQLite gives a rowid alias (and so autoincrement) only to a column declared INTEGER.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+"""The type of surrogate primary keys."""
+
+
+def to_micros(moment: datetime) -> int:
+    """An aware datetime as microseconds since the epoch.
+
+    Raises:
+        ValueError: ``moment`` is naive.
+    """
+    if moment.utcoffset() is None:
+        raise ValueError(f"a stored time needs a time zone, not {moment!r}")
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def from_micros(micros: int) -> datetime:
+    """Microseconds since the epoch as an aware UTC datetime."""
+    return _EPOCH + micros * _MICROSECOND
+
+
+class UtcMicros(TypeDecorator[datetime]):
+    """An aware datetime stored as a BIGINT of microseconds since the epoch."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> int | None:
+        """Convert a datetime on its way into the database."""
+        return None if value is None else to_micros(value)
+
+    def process_result_value(self, value: Any | None, dialect: Dialect) -> datetime | None:
+        """Convert a stored integer back to a UTC datetime."""
+        return None if value is None else from_micros(int(value))
+
+
+metadata = MetaData()
+
+kv_entries = Table(
+    "kv_entries",
+    metadata,
+    Column("namespace", String, primary_key=True),
+    Column("key", String, primary_key=True),
+    Column("value_type", String(16), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("description", Text),
+    Column("created_at", UtcMicros, nullable=False),
+    Column("updated_at", UtcMicros, nullable=False),
+    Column("expires_at", UtcMicros),
+    Index("ix_kv_entries_expires_at", "expires_at"),
+)
+
+log_entries = Table(
+    "log_entries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("namespace", String, nullable=False),
+    Column("flow_id", String, nullable=False),
+    Column("task_id", String),
+    Column("execution_id", String),
+    Column("task_run_id", String),
+    Column("attempt_number", Integer),
+    Column("trigger_id", String),
+    Column("timestamp", UtcMicros, nullable=False),
+    Column("level", String(8), nullable=False),
+    Column("thread", String),
+    Column("message", Text, nullable=False),
+    Index("ix_log_entries_execution", "execution_id", "id"),
+    Index("ix_log_entries_task_run", "task_run_id", "id"),
+)
+
+metric_entries = Table(
+    "metric_entries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("namespace", String, nullable=False),
+    Column("flow_id", String, nullable=False),
+    Column("task_id", String),
+    Column("execution_id", String),
+    Column("task_run_id", String),
+    Column("type", String(16), nullable=False),
+    Column("name", String, nullable=False),
+    Column("value", Double, nullable=False),
+    Column("tags", Text, nullable=False),
+    Column("timestamp", UtcMicros, nullable=False),
+    Index("ix_metric_entries_execution", "execution_id", "id"),
+)
