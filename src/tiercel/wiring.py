@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from tiercel.runtime.local import Services
-from tiercel.storage.local import LocalInternalStorage
-from tiercel.storage.sql.database import Database
-from tiercel.storage.sql.kv import SqlKVStore
+from tiercel.storage import (
+    Database,
+    LocalInternalStorage,
+    SqlExecutionStore,
+    SqlKVStore,
+    SqlLogStore,
+)
 
 
 def data_dir(explicit: Path | None = None) -> Path:
@@ -43,6 +47,8 @@ def local_services(root: Path) -> Iterator[Services]:
         yield Services(
             storage=LocalInternalStorage(root / "storage"),
             kv=SqlKVStore(database),
+            executions=SqlExecutionStore(database),
+            logs=SqlLogStore(database),
             functions={"secret": secret_function()},
         )
     finally:

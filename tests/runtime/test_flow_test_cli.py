@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tiercel.cli.main import cli
+from tiercel.storage import Database, LogQuery, SqlExecutionStore, SqlLogStore
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -130,3 +131,17 @@ def test_the_console_script_runs_a_flow(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Hello, world!" in done.stdout
+
+
+def test_the_execution_its_task_runs_and_logs_are_stored(tmp_path: Path) -> None:
+    code, out, _ = run(str(EXAMPLES / "parallel.yaml"), "--json", data=tmp_path)
+    assert code == 0
+    execution_id = json.loads(out)["id"]
+    with Database.sqlite(tmp_path / "tiercel.db") as db:
+        loaded = SqlExecutionStore(db).load(execution_id)
+        logs = SqlLogStore(db).find(LogQuery(execution_id=execution_id))
+    assert loaded is not None
+    record, runs = loaded
+    assert record.state.current.value == "SUCCESS"
+    assert sorted(r.task_id for r in runs) == ["parallel_processing", "task1", "task2", "task3"]
+    assert sorted(line.message for line in logs) == ["Task 1 실행", "Task 2 실행", "Task 3 실행"]

@@ -6,6 +6,7 @@ import tiercel.storage
 def test_storage_public_names_are_pinned() -> None:
     assert sorted(tiercel.storage.__all__) == [
         "Database",
+        "ExecutionStore",
         "GlobError",
         "InternalStorage",
         "InvalidKeyError",
@@ -27,6 +28,7 @@ def test_storage_public_names_are_pinned() -> None:
         "NamespaceFile",
         "NamespaceFiles",
         "SchemaError",
+        "SqlExecutionStore",
         "SqlKVStore",
         "SqlLogStore",
         "SqlMetricStore",

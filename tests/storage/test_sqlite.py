@@ -28,6 +28,9 @@ from tiercel.storage.sql.schema import metadata
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
+ALL_VERSIONS = tuple(m.version for m in MIGRATIONS)
+LATEST = ALL_VERSIONS[-1]
+
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
@@ -70,8 +73,8 @@ def test_every_connection_is_set_up_for_concurrency(db: Database) -> None:
 
 
 def test_a_new_database_is_migrated(db: Database) -> None:
-    assert db.applied_migrations == (1,)
-    assert db.schema_version == 1
+    assert db.applied_migrations == ALL_VERSIONS
+    assert db.schema_version == LATEST
     assert db.dialect == "sqlite"
 
 
@@ -123,9 +126,10 @@ def test_reopening_applies_only_new_migrations(tmp_path: Path) -> None:
     def add_table(conn: Connection) -> None:
         conn.execute(text("CREATE TABLE extra (id INTEGER PRIMARY KEY)"))
 
-    with Database.sqlite(path, migrations=[*MIGRATIONS, Migration(2, "extra", add_table)]) as db:
-        assert db.applied_migrations == (2,)
-        assert db.schema_version == 2
+    history = [*MIGRATIONS, Migration(LATEST + 1, "extra", add_table)]
+    with Database.sqlite(path, migrations=history) as db:
+        assert db.applied_migrations == (LATEST + 1,)
+        assert db.schema_version == LATEST + 1
         with db.read() as conn:
             assert inspect(conn).has_table("extra")
         assert SqlKVStore(db).get("ns", "k", now=NOW) is not None
@@ -140,16 +144,16 @@ def test_a_failed_migration_changes_nothing(tmp_path: Path) -> None:
         raise RuntimeError("boom")
 
     with pytest.raises(StorageError, match="boom"):
-        Database.sqlite(path, migrations=[*MIGRATIONS, Migration(2, "broken", broken)])
+        Database.sqlite(path, migrations=[*MIGRATIONS, Migration(LATEST + 1, "broken", broken)])
     with Database.sqlite(path) as db:
-        assert db.schema_version == 1
+        assert db.schema_version == LATEST
         with db.read() as conn:
             assert not inspect(conn).has_table("half_done")
 
 
 def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "tiercel.db"
-    later = [*MIGRATIONS, Migration(2, "later", lambda conn: None)]
+    later = [*MIGRATIONS, Migration(LATEST + 1, "later", lambda conn: None)]
     Database.sqlite(path, migrations=later).close()
     with pytest.raises(SchemaError, match="newer"):
         Database.sqlite(path)
@@ -159,7 +163,7 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     "history",
     [
         [Migration(2, "starts at two", lambda conn: None)],
-        [*MIGRATIONS, Migration(3, "gap", lambda conn: None)],
+        [*MIGRATIONS, Migration(LATEST + 2, "gap", lambda conn: None)],
         [*MIGRATIONS, *MIGRATIONS],
     ],
 )
@@ -177,7 +181,7 @@ def test_migrating_concurrently_is_safe(tmp_path: Path) -> None:
             return applied
 
     applied = run_threads(6, open_and_close)
-    assert sorted(applied) == [(), (), (), (), (), (1,)]
+    assert sorted(applied) == [(), (), (), (), (), ALL_VERSIONS]
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])

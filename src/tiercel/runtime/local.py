@@ -44,7 +44,8 @@ from tiercel.runtime.adapters import NamespaceKeyValues, TaskFiles
 from tiercel.runtime.context import Metric, WorkerRunContext
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.worker import run_task
-from tiercel.storage.ports import InternalStorage, KVStore
+from tiercel.storage.ports import ExecutionStore, InternalStorage, KVStore, LogStore
+from tiercel.storage.records import LogEntry
 from tiercel.storage.uris import input_file_uri
 
 
@@ -62,10 +63,13 @@ class LogLine:
 
 @dataclass
 class Services:
-    """What workers lend to tasks: internal storage, the KV store, secrets, the clock."""
+    """Where state lives, and what workers lend to tasks: internal storage, the KV store,
+    secrets, the clock."""
 
     storage: InternalStorage
     kv: KVStore
+    executions: ExecutionStore
+    logs: LogStore
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
@@ -122,6 +126,7 @@ class LocalRunner:
         self._views: dict[str, ExecutionView] = {}
         self._callers: dict[str, tuple[str, str]] = {}  # child id → (parent id, task run id)
         self._jobs = 0  # worker jobs and timers not yet reported back
+        self._unsaved_logs: list[LogEntry] = []
 
     def execute(
         self,
@@ -197,6 +202,7 @@ class LocalRunner:
             store_file=store_file,
         )
         execution = execution.model_copy(update={"inputs": typed})
+        self.services.executions.save(execution, ())
         self._views[execution.id] = ExecutionView(flow, execution)
         self._events.put((execution.id, Start()))
         return execution
@@ -221,8 +227,14 @@ class LocalRunner:
             for run_id, level, message in step.logs:
                 run = view.runs.get(run_id) if run_id else None
                 self._log(execution_id, run, LogLevel(level), message)
+            # Stored before anything is acted on: a crash here loses no decision.
+            self.services.executions.save(
+                view.execution if step.execution_changed else None, step.changed.values()
+            )
+            self._flush_logs()
             for command in step.commands:
                 self._carry_out(view, command, pool)
+        self._flush_logs()
 
     def _settled(self) -> bool:
         # Done once no event is waiting, no job or timer is out, and every execution has
@@ -369,7 +381,26 @@ class LocalRunner:
             message,
             self.services.clock(),
         )
+        view = self._views.get(execution_id)
+        entry = LogEntry(
+            namespace=view.execution.namespace if view else "",
+            flow_id=view.execution.flow_id if view else "",
+            timestamp=line.timestamp,
+            level=line.level,
+            message=message,
+            task_id=line.task_id,
+            execution_id=execution_id,
+            task_run_id=line.task_run_id,
+            attempt_number=len(run.attempts) if run and run.attempts else None,
+        )
         with self._lock:
             self._logs.append(line)
+            self._unsaved_logs.append(entry)
         if self.on_log is not None:
             self.on_log(line)
+
+    def _flush_logs(self) -> None:
+        with self._lock:
+            batch, self._unsaved_logs = self._unsaved_logs, []
+        if batch:
+            self.services.logs.append(batch)

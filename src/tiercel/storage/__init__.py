@@ -23,9 +23,22 @@ from tiercel.storage.globs import GlobError
 from tiercel.storage.kv import KV_KEY_PATTERN, KVEntry, KVType, validate_key
 from tiercel.storage.local import LocalInternalStorage
 from tiercel.storage.namespace_files import StorageNamespaceFiles
-from tiercel.storage.ports import InternalStorage, KVStore, LogStore, MetricStore, NamespaceFiles
+from tiercel.storage.ports import (
+    ExecutionStore,
+    InternalStorage,
+    KVStore,
+    LogStore,
+    MetricStore,
+    NamespaceFiles,
+)
 from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, MetricType, NamespaceFile
-from tiercel.storage.sql import Database, SqlKVStore, SqlLogStore, SqlMetricStore
+from tiercel.storage.sql import (
+    Database,
+    SqlExecutionStore,
+    SqlKVStore,
+    SqlLogStore,
+    SqlMetricStore,
+)
 from tiercel.storage.uris import (
     KESTRA_SCHEME,
     execution_id_of,
@@ -45,6 +58,7 @@ __all__ = [
     "KESTRA_SCHEME",
     "KV_KEY_PATTERN",
     "Database",
+    "ExecutionStore",
     "GlobError",
     "InternalStorage",
     "InvalidKeyError",
@@ -64,6 +78,7 @@ __all__ = [
     "NamespaceFile",
     "NamespaceFiles",
     "SchemaError",
+    "SqlExecutionStore",
     "SqlKVStore",
     "SqlLogStore",
     "SqlMetricStore",

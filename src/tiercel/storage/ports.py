@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO, Protocol
 
+from tiercel.model.execution import Execution, TaskRun
 from tiercel.storage.kv import KVEntry, KVType
 from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, NamespaceFile
 
@@ -275,4 +276,20 @@ class MetricStore(Protocol):
 
     def delete_by_execution(self, execution_id: str) -> int:
         """Delete every value of an execution; tell how many there were."""
+        ...
+
+
+class ExecutionStore(Protocol):
+    """Executions and their task runs, each task run its own record."""
+
+    def save(self, execution: Execution | None, runs: Iterable[TaskRun]) -> None:
+        """Store, in one transaction, the execution (when given) and the changed task runs."""
+        ...
+
+    def load(self, execution_id: str) -> tuple[Execution, list[TaskRun]] | None:
+        """An execution with its task runs in creation order, or None when unknown."""
+        ...
+
+    def ids(self, *, namespace: str | None = None, flow_id: str | None = None) -> list[str]:
+        """Execution ids, oldest first."""
         ...

@@ -1,6 +1,7 @@
 """SQL adapters of the storage ports, on SQLAlchemy Core: SQLite (default) and PostgreSQL."""
 
 from tiercel.storage.sql.database import Database
+from tiercel.storage.sql.executions import SqlExecutionStore
 from tiercel.storage.sql.kv import SqlKVStore
 from tiercel.storage.sql.logs import SqlLogStore
 from tiercel.storage.sql.metrics import SqlMetricStore
@@ -10,6 +11,7 @@ __all__ = [
     "MIGRATIONS",
     "Database",
     "Migration",
+    "SqlExecutionStore",
     "SqlKVStore",
     "SqlLogStore",
     "SqlMetricStore",

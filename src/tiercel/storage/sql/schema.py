@@ -114,3 +114,29 @@ metric_entries = Table(
     Column("timestamp", UtcMicros, nullable=False),
     Index("ix_metric_entries_execution", "execution_id", "id"),
 )
+
+executions = Table(
+    "executions",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("namespace", String, nullable=False),
+    Column("flow_id", String, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", UtcMicros, nullable=False),
+    Column("updated_at", UtcMicros, nullable=False),
+    Column("document", Text, nullable=False),
+    Index("ix_executions_flow", "namespace", "flow_id", "created_at"),
+    Index("ix_executions_state", "state"),
+)
+
+task_runs = Table(
+    "task_runs",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("execution_id", String, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("task_id", String, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("document", Text, nullable=False),
+    Index("ix_task_runs_execution", "execution_id", "seq"),
+)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, inspect, select
 
 from tiercel.storage.errors import SchemaError
-from tiercel.storage.sql.migrations import v0001_init
+from tiercel.storage.sql.migrations import v0001_init, v0002_executions
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,10 @@ class Migration:
     upgrade: Callable[[Connection], None]
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "init", v0001_init.upgrade),)
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "init", v0001_init.upgrade),
+    Migration(2, "executions", v0002_executions.upgrade),
+)
 """Every migration, in order."""
 
 _metadata = MetaData()

@@ -1,0 +1,109 @@
+"""Executions and task runs on a ``Database``: one row each, the record kept as JSON."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from tiercel.model.execution import Execution, TaskRun
+from tiercel.storage.sql.database import Database
+from tiercel.storage.sql.schema import executions, task_runs
+
+
+class SqlExecutionStore:
+    """The ``ExecutionStore`` port on a ``Database``."""
+
+    def __init__(self, db: Database) -> None:
+        """Store executions in ``db``.
+
+        Args:
+            db: An open, migrated database.
+        """
+        self._db = db
+
+    def save(self, execution: Execution | None, runs: Iterable[TaskRun]) -> None:
+        """Store what one transition changed, in one transaction: the execution record when
+        given, and each changed task run (new ones are appended in creation order)."""
+        changed = list(runs)
+        with self._db.write() as conn:
+            if execution is not None:
+                now = execution.state.histories[-1].date
+                document = execution.model_dump_json(by_alias=True)
+                updated = conn.execute(
+                    executions.update()
+                    .where(executions.c.id == execution.id)
+                    .values(state=execution.state.current.value, updated_at=now, document=document)
+                )
+                if updated.rowcount == 0:
+                    conn.execute(
+                        insert(executions).values(
+                            id=execution.id,
+                            namespace=execution.namespace,
+                            flow_id=execution.flow_id,
+                            state=execution.state.current.value,
+                            created_at=execution.state.start_date,
+                            updated_at=now,
+                            document=document,
+                        )
+                    )
+            if not changed:
+                return
+            ids = [run.id for run in changed]
+            known = dict(
+                conn.execute(
+                    select(task_runs.c.id, task_runs.c.seq).where(task_runs.c.id.in_(ids))
+                ).all()
+            )
+            next_seq = None
+            rows = []
+            for run in changed:
+                seq = known.get(run.id)
+                if seq is None:
+                    if next_seq is None:
+                        next_seq = self._next_seq(conn, run.execution_id)
+                    seq, next_seq = next_seq, next_seq + 1
+                rows.append(
+                    {
+                        "id": run.id,
+                        "execution_id": run.execution_id,
+                        "seq": seq,
+                        "task_id": run.task_id,
+                        "state": run.state.current.value,
+                        "document": run.model_dump_json(by_alias=True),
+                    }
+                )
+            if known:
+                conn.execute(delete(task_runs).where(task_runs.c.id.in_(list(known))))
+            conn.execute(insert(task_runs), rows)
+
+    @staticmethod
+    def _next_seq(conn: Connection, execution_id: str) -> int:
+        current = conn.execute(
+            select(func.max(task_runs.c.seq)).where(task_runs.c.execution_id == execution_id)
+        ).scalar_one()
+        return 0 if current is None else int(current) + 1
+
+    def load(self, execution_id: str) -> tuple[Execution, list[TaskRun]] | None:
+        """An execution and its task runs in creation order, or None if it is unknown."""
+        with self._db.read() as conn:
+            document = conn.execute(
+                select(executions.c.document).where(executions.c.id == execution_id)
+            ).scalar_one_or_none()
+            if document is None:
+                return None
+            runs = conn.execute(
+                select(task_runs.c.document)
+                .where(task_runs.c.execution_id == execution_id)
+                .order_by(task_runs.c.seq)
+            ).scalars()
+            loaded = [TaskRun.model_validate_json(text) for text in runs]
+        return Execution.model_validate_json(document), loaded
+
+    def ids(self, *, namespace: str | None = None, flow_id: str | None = None) -> list[str]:
+        """Execution ids, oldest first, optionally of one namespace and flow."""
+        query = select(executions.c.id).order_by(executions.c.created_at)
+        if namespace is not None:
+            query = query.where(executions.c.namespace == namespace)
+        if flow_id is not None:
+            query = query.where(executions.c.flow_id == flow_id)
+        with self._db.read() as conn:
+            return list(conn.execute(query).scalars())

@@ -1,0 +1,77 @@
+"""Executions and task runs on SQLite: one row per task run, in creation order, reloadable."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tiercel.model.execution import Attempt, Execution, ExecutionMetadata, RunState, TaskRun
+from tiercel.model.state import State
+from tiercel.storage import Database, SqlExecutionStore
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def execution(state: State = State.CREATED) -> Execution:
+    return Execution.model_construct(
+        id="e1",
+        namespace="company.team",
+        flow_id="etl",
+        flow_revision=3,
+        state=RunState.start(State.CREATED, T0).to(state, T0 + timedelta(seconds=1)),
+        inputs={"n": 1},
+        outputs=None,
+        labels=(),
+        variables=None,
+        parent_id=None,
+        original_id=None,
+        trigger=None,
+        metadata=ExecutionMetadata.model_construct(attempt_number=1, original_created_date=T0),
+        schedule_date=None,
+        deleted=False,
+    )
+
+
+def task_run(run_id: str, state: State = State.RUNNING, outputs: object = None) -> TaskRun:
+    return TaskRun.model_construct(
+        id=run_id,
+        execution_id="e1",
+        namespace="company.team",
+        flow_id="etl",
+        task_id=f"task-{run_id}",
+        parent_task_run_id=None,
+        value=None,
+        iteration=None,
+        attempts=(Attempt.model_construct(state=RunState.start(state, T0)),),
+        outputs=outputs,
+        state=RunState.start(state, T0),
+        memo=None,
+    )
+
+
+def test_a_transition_round_trips(tmp_path: Path) -> None:
+    with Database.sqlite(tmp_path / "t.db") as db:
+        store = SqlExecutionStore(db)
+        store.save(execution(), [task_run("a"), task_run("b")])
+        store.save(
+            execution(State.RUNNING),
+            [task_run("a", State.SUCCESS, outputs={"value": 1}), task_run("c")],
+        )
+        loaded = store.load("e1")
+    assert loaded is not None
+    record, runs = loaded
+    assert record.state.current is State.RUNNING
+    assert record.inputs == {"n": 1}
+    assert [r.id for r in runs] == ["a", "b", "c"]  # creation order, not update order
+    assert runs[0].state.current is State.SUCCESS
+    assert runs[0].outputs == {"value": 1}
+
+
+def test_data_survives_reopening_and_unknown_ids_are_none(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    with Database.sqlite(path) as db:
+        SqlExecutionStore(db).save(execution(), [task_run("a")])
+    with Database.sqlite(path) as db:
+        store = SqlExecutionStore(db)
+        assert store.load("missing") is None
+        assert store.ids(namespace="company.team", flow_id="etl") == ["e1"]
+        loaded = store.load("e1")
+    assert loaded is not None and [r.id for r in loaded[1]] == ["a"]
