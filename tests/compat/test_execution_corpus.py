@@ -25,7 +25,6 @@ _TEMPLATE = "flow.Template (deprecated templates) does not run yet"
 _FOR_EACH_ITEM = "flow.ForEachItem does not run yet"
 _WORKING_DIRECTORY = "flow.WorkingDirectory does not run yet"
 _FETCH = "log.Fetch needs the log store, which tasks cannot reach yet"
-_LABELS = "execution.Labels (executor-side) does not run yet"
 _STATE = "state.* tasks do not run yet"
 _KV = "kv.* tasks do not run yet"
 _TRIGGERS = "needs the scheduler and flow triggers (issue 5)"
@@ -52,8 +51,6 @@ NOT_YET: dict[str, str] = {
     "valids/get-log-executionid.yaml#0": _FETCH,
     "valids/get-log-taskid.yaml#0": _FETCH,
     "valids/get-log.yaml#0": _FETCH,
-    "valids/labels-update-task.yml#0": _LABELS,
-    "valids/npe-labels-update-task.yml#0": _LABELS,
     "valids/state.yaml#0": _STATE,
     "valids/state.yaml#1": _STATE,
     "valids/kv.yaml#0": _KV,

@@ -437,3 +437,33 @@ def test_loop_until_fails_on_max_reached_when_asked() -> None:
             run.send(run.timers.pop(0).event)
     assert run.state is State.FAILED
     assert len(run.runs("step")) == 2
+
+
+def test_executor_side_tasks_change_labels_and_variables_and_exit() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: tag
+    type: io.kestra.plugin.core.execution.Labels
+    labels: {{team: "{{{{ 'da' ~ 'ta' }}}}", tier: 1}}
+  - id: set
+    type: io.kestra.plugin.core.execution.SetVariables
+    variables: {{region: eu, nested: {{a: 1}}}}
+  - id: unset
+    type: io.kestra.plugin.core.execution.UnsetVariables
+    variables: [nested.a]
+  - {{id: show, type: {RETURN}, format: "{{{{ vars.region }}}}-{{{{ vars.base }}}}"}}
+  - {{id: stop, type: io.kestra.plugin.core.execution.Exit, state: WARNING}}
+  - {{id: never, type: {LOG}, message: x}}
+""",
+                extra="variables: {base: b}",
+            )
+        )
+    ).until_end()
+    assert run.state is State.WARNING
+    labels = {label.key: label.value for label in run.view.execution.labels}
+    assert labels == {"team": "data", "tier": "1"}
+    assert run.view.execution.variables == {"base": "b", "region": "eu", "nested": {}}
+    assert run.view.outputs["show"] == {"value": "eu-b"}
+    assert not run.runs("never")

@@ -13,6 +13,8 @@ def test_sdk_public_names_are_pinned() -> None:
         "Branches",
         "Condition",
         "Duration",
+        "ExecutionChange",
+        "ExecutionTask",
         "Expression",
         "FileStore",
         "FlowableTask",

@@ -32,7 +32,8 @@ from tiercel.model.property import Duration
 from tiercel.model.state import State
 from tiercel.model.task import Task
 from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
-from tiercel.sdk.task import FlowableTask, SubflowTask, enabled
+from tiercel.sdk.run_context import TaskFailure
+from tiercel.sdk.task import ExecutionTask, FlowableTask, SubflowTask, enabled
 
 NewId = Callable[[], str]
 
@@ -271,10 +272,44 @@ class _Engine:
             self.pending.append(run.id)
         elif isinstance(task, SubflowTask):
             self._start_subflow(_with_state(run, State.RUNNING, self.now), task)
+        elif isinstance(task, ExecutionTask):
+            self._change_execution(_with_state(run, State.RUNNING, self.now), task)
         else:
             running = _with_state(run, State.RUNNING, self.now)
             attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
             self._dispatch(running.model_copy(update={"attempts": (attempt,)}), task)
+
+    def _change_execution(self, running: TaskRun, task: ExecutionTask) -> None:
+        self._save(running)
+        variables = task_variables(self.view, running, task)
+        try:
+            change = task.change(lambda value: render_value(value, variables), variables["vars"])
+        except (ExpressionError, TaskFailure, ValueError) as exc:
+            self.step.logs.append((running.id, "ERROR", f"{task.id}: {exc}"))
+            self._finish(running, State.FAILED, None)
+            return
+        execution = self.view.execution
+        update: dict[str, Any] = {}
+        if change.labels:
+            replaced = {label.key for label in change.labels}
+            kept = [label for label in execution.labels if label.key not in replaced]
+            update["labels"] = (*kept, *change.labels)
+        if change.variables is not None:
+            update["variables"] = change.variables
+        if update:
+            self.view.execution = execution.model_copy(update=update)
+            self.step.execution_changed = True
+        if change.end is None:
+            self._finish(running, State.SUCCESS, None)
+            return
+        self._save(_with_state(running, State.SUCCESS, self.now))
+        live = [r.id for r in self.view.task_runs() if not r.state.current.is_terminated]
+        if change.end is State.KILLED and live:
+            for run_id in live:
+                self._save(_with_state(self.view.runs[run_id], State.KILLED, self.now))
+            self.step.commands.append(KillRuns(tuple(live)))
+        self._set_execution_state(change.end)
+        self.step.commands.append(ExecutionEnded(self.view.execution))
 
     def _start_subflow(self, running: TaskRun, task: SubflowTask) -> None:
         self._save(running)

@@ -33,7 +33,8 @@ def base_variables(view: ExecutionView) -> dict[str, Any]:
             "state": execution.state.current.value,
         },
         "inputs": execution.inputs,
-        "vars": {**(flow.variables or {}), **(execution.variables or {})},
+        # Once a task has set variables, the execution's copy replaces the flow's.
+        "vars": execution.variables if execution.variables is not None else flow.variables or {},
         "labels": labels,
         "outputs": view.outputs,
         "envs": {},

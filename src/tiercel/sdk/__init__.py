@@ -46,7 +46,14 @@ from tiercel.sdk.run_context import (
     TaskFailure,
     TaskLogger,
 )
-from tiercel.sdk.task import FlowableTask, RunnableTask, SubflowCall, SubflowTask
+from tiercel.sdk.task import (
+    ExecutionChange,
+    ExecutionTask,
+    FlowableTask,
+    RunnableTask,
+    SubflowCall,
+    SubflowTask,
+)
 
 __all__ = [
     "AnyCondition",
@@ -56,6 +63,8 @@ __all__ = [
     "Branches",
     "Condition",
     "Duration",
+    "ExecutionChange",
+    "ExecutionTask",
     "Expression",
     "FileStore",
     "FlowableTask",

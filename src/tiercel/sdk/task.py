@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.model.labels import Label
+from tiercel.model.state import State
 from tiercel.model.task import AnyTask, Task
 from tiercel.sdk.flowable import Branches, Plan, Scope
 from tiercel.sdk.run_context import Outcome, RunContext
@@ -66,4 +67,26 @@ class SubflowTask(Task):
 
     def subflow_call(self, render: Callable[[Any], Any]) -> SubflowCall:
         """The execution to start, with every property rendered through ``render``."""
+        raise NotImplementedError(f"{self.type} cannot run in this version of Tiercel")
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionChange:
+    """What an executor-side task does to its own execution."""
+
+    labels: list[Label] | None = None
+    """Labels to add, replacing those with the same key."""
+    variables: dict[str, Any] | None = None
+    """The execution's new ``vars`` set by the task (the whole map)."""
+    end: State | None = None
+    """End the execution in this state (``Exit``)."""
+
+
+class ExecutionTask(Task):
+    """A task the executor carries out itself, because it changes the execution's record
+    (labels, variables, its end); Kestra calls these execution-updatable tasks."""
+
+    def change(self, render: Callable[[Any], Any], variables: Mapping[str, Any]) -> ExecutionChange:
+        """What the task does, its properties rendered through ``render``; ``variables`` are
+        the execution's current ``vars``. Raise ``TaskFailure`` to fail the task."""
         raise NotImplementedError(f"{self.type} cannot run in this version of Tiercel")
