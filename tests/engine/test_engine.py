@@ -467,3 +467,20 @@ def test_executor_side_tasks_change_labels_and_variables_and_exit() -> None:
     assert run.view.execution.variables == {"base": "b", "region": "eu", "nested": {}}
     assert run.view.outputs["show"] == {"value": "eu-b"}
     assert not run.runs("never")
+
+
+def test_after_execution_runs_once_the_state_is_final_and_changes_nothing() -> None:
+    run = Run(
+        load(
+            flow(
+                f"  - {{id: boom, type: {FAIL}}}",
+                extra=f"""afterExecution:
+  - {{id: notify, type: {RETURN}, format: "{{{{ execution.state }}}}"}}
+  - {{id: broken, type: {FAIL}}}
+  - {{id: last, type: {LOG}, message: x}}""",
+            )
+        )
+    ).until_end()
+    assert run.state is State.FAILED
+    assert run.started == ["boom", "notify", "broken", "last"]
+    assert run.view.outputs["notify"] == {"value": "FAILED"}

@@ -167,7 +167,9 @@ class _Engine:
         while self.pending:
             scope_id = self.pending.pop()
             if self.view.execution.state.current.is_terminated:
-                return
+                if scope_id is None:
+                    self._resolve_after_execution()
+                continue
             if scope_id is None:
                 self._resolve_root()
             else:
@@ -190,6 +192,19 @@ class _Engine:
                 self.view.execution = self.view.execution.model_copy(update={"outputs": outputs})
             self._set_execution_state(state)
             self.step.commands.append(ExecutionEnded(self.view.execution))
+            self._resolve_after_execution()
+
+    def _resolve_after_execution(self) -> None:
+        # afterExecution runs once the execution has its final state, one task after the
+        # other; its failures change nothing.
+        tasks = enabled(self.view.flow.after_execution or [])
+        if not tasks:
+            return
+        ids = frozenset(task.id for task in tasks)
+        created = self.view.count(None, ids, None)
+        if self.view.count(None, ids, False) or created >= len(tasks):
+            return
+        self._create(None, NextRun(tasks[created]))
 
     def _flow_outputs(self) -> tuple[dict[str, Any] | None, str | None]:
         declared = self.view.flow.outputs
