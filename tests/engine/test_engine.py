@@ -484,3 +484,21 @@ def test_after_execution_runs_once_the_state_is_final_and_changes_nothing() -> N
     assert run.state is State.FAILED
     assert run.started == ["boom", "notify", "broken", "last"]
     assert run.view.outputs["notify"] == {"value": "FAILED"}
+
+
+def test_a_flow_level_retry_retries_failed_tasks() -> None:
+    run = Run(
+        load(
+            flow(
+                f"  - {{id: boom, type: {FAIL}}}",
+                extra="retry: {type: constant, interval: PT1S, maxAttempt: 4}",
+            )
+        )
+    ).start()
+    while run.queue or (run.timers and not run.ended):
+        if run.queue:
+            run.send(TaskResult(run.queue.pop(0).run.id, State.FAILED))
+        else:
+            run.send(run.timers.pop(0).event)
+    assert run.state is State.FAILED
+    assert len(run.runs("boom")[0].attempts) == 4

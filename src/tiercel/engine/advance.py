@@ -23,13 +23,14 @@ from tiercel.engine.events import (
     TaskResult,
     Wake,
 )
-from tiercel.engine.retry import next_delay
+from tiercel.engine.retry import RetryPolicy, next_delay
 from tiercel.engine.scope import RootScope, RunScope, ScopeError
 from tiercel.engine.view import ExecutionView
 from tiercel.expr import ExpressionError, evaluate, is_truthy, render_value
 from tiercel.model.execution import Attempt, RunState, TaskRun
 from tiercel.model.property import Duration
 from tiercel.model.state import State
+from tiercel.model.task import RetryBehavior
 from tiercel.model.task import Task
 from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
 from tiercel.sdk.run_context import TaskFailure
@@ -77,15 +78,24 @@ class _Engine:
             return  # a duplicate or late report: the first one counted
         task = self.view.index.task(run.task_id)
         state = event.state
-        if state is State.FAILED and task.retry is not None:
-            delay = next_delay(task.retry, run, self.now)
+        policy = task.retry or self._flow_retry()
+        if policy is not None and policy.behavior is RetryBehavior.CREATE_NEW_EXECUTION:
+            policy = None  # retried as a new execution, which this engine does not do yet
+        if state is State.FAILED and policy is not None:
+            delay = next_delay(policy, run, self.now)
             if delay is not None:
                 self._retry_later(run, delay)
                 return
-        policy = task.retry
         if state is State.SUCCESS and policy is not None and len(run.attempts) > 1:
             state = State.WARNING if policy.warning_on_retry else state
         self._finish(run, state, event.outputs)
+
+    def _flow_retry(self) -> RetryPolicy | None:
+        # A flow-level retry that retries failed tasks acts as every task's own policy.
+        policy = self.view.flow.retry
+        if policy is not None and policy.behavior is RetryBehavior.RETRY_FAILED_TASK:
+            return policy
+        return None
 
     def wake(self, event: Wake) -> None:
         run = self.view.runs.get(event.task_run_id)
