@@ -30,8 +30,7 @@ from tiercel.expr import ExpressionError, evaluate, is_truthy, render_value
 from tiercel.model.execution import Attempt, RunState, TaskRun
 from tiercel.model.property import Duration
 from tiercel.model.state import State
-from tiercel.model.task import RetryBehavior
-from tiercel.model.task import Task
+from tiercel.model.task import RetryBehavior, Task
 from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
 from tiercel.sdk.run_context import TaskFailure
 from tiercel.sdk.task import ExecutionTask, FlowableTask, SubflowTask, enabled
