@@ -2,7 +2,7 @@
 
 import base64
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,9 +38,23 @@ def secret_function(environ: dict[str, str] | None = None) -> Callable[[str], An
     return secret
 
 
+def env_variables(prefix: str = "ENV_", environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``envs``: the environment variables starting with ``prefix``, named without it and in
+    lower case (``ENV_FOO`` is ``envs.foo``), as Kestra exposes them."""
+    source = os.environ if environ is None else environ
+    return {
+        name[len(prefix) :].lower(): value
+        for name, value in source.items()
+        if name.startswith(prefix) and len(name) > len(prefix)
+    }
+
+
 @contextmanager
-def local_services(root: Path) -> Iterator[Services]:
-    """The embedded backend under ``root``: SQLite for state, local disk for files."""
+def local_services(root: Path, *, globals_: Mapping[str, Any] | None = None) -> Iterator[Services]:
+    """The embedded backend under ``root``: SQLite for state, local disk for files.
+
+    ``envs`` come from variables prefixed ``$TIERCEL_ENV_PREFIX`` (``ENV_`` by default).
+    """
     root.mkdir(parents=True, exist_ok=True)
     database = Database.sqlite(root / "tiercel.db")
     try:
@@ -50,6 +64,8 @@ def local_services(root: Path) -> Iterator[Services]:
             executions=SqlExecutionStore(database),
             logs=SqlLogStore(database),
             functions={"secret": secret_function()},
+            envs=env_variables(os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")),
+            globals=dict(globals_ or {}),
         )
     finally:
         database.close()

@@ -21,6 +21,11 @@ from tiercel.wiring import local_services
 
 TIMEOUT_S = 12
 
+# What Kestra's test configuration gives flows: variables with the KESTRA_ prefix exposed as
+# envs, and a few global variables.
+ENVIRONMENT = {"KESTRA_TEST1": "true", "KESTRA_TEST2": "Pass by env"}
+GLOBALS = {"string": "string", "int": 1, "bool": True, "nested": {"int": 2}}
+
 _TEMPLATE = "flow.Template (deprecated templates) does not run yet"
 _FOR_EACH_ITEM = "flow.ForEachItem does not run yet"
 _WORKING_DIRECTORY = "flow.WorkingDirectory does not run yet"
@@ -29,7 +34,6 @@ _STATE = "state.* tasks do not run yet"
 _KV = "kv.* tasks do not run yet"
 _TRIGGERS = "needs the scheduler and flow triggers (issue 5)"
 _RESTART = "needs restart through the ops layer"
-_ENVS = "needs KESTRA_TEST1/KESTRA_TEST2 set as Kestra's test environment sets them"
 
 # Why a case does not pass yet: the feature it needs.
 NOT_YET: dict[str, str] = {
@@ -57,7 +61,6 @@ NOT_YET: dict[str, str] = {
     "valids/kv.yaml#1": _KV,
     "valids/trigger-toggle.yaml#0": _TRIGGERS,
     "valids/restart_last_failed.yaml#0": _RESTART,
-    "valids/variables.yaml#0": _ENVS,
 }
 
 
@@ -107,12 +110,17 @@ def _placeholder(value: Any, tmp: Path) -> Any:
 
 
 @pytest.mark.parametrize(("entry", "case"), list(_cases()))
-def test_corpus_execution(entry: Entry, case: dict[str, Any], tmp_path: Path) -> None:
+def test_corpus_execution(
+    entry: Entry, case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TIERCEL_ENV_PREFIX", "KESTRA_")
     flows = corpus_flows()
     flow = flows.get((entry.namespace, entry.id))
     assert flow is not None, "the flow must load"
     inputs = {k: _placeholder(v, tmp_path) for k, v in (case.get("inputs") or {}).items()}
-    with local_services(tmp_path / "data") as services:
+    with local_services(tmp_path / "data", globals_=GLOBALS) as services:
         finished = LocalRunner(services, flows).execute(flow, inputs, timeout=TIMEOUT_S)
     if case.get("state") is not None:
         assert finished.execution.state.current.value == case["state"]

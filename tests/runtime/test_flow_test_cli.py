@@ -1,10 +1,12 @@
 """``tiercel flow test`` end to end: real flow files, the embedded backend, real workers."""
 
+import base64
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tiercel.cli.main import cli
@@ -145,3 +147,23 @@ def test_the_execution_its_task_runs_and_logs_are_stored(tmp_path: Path) -> None
     assert record.state.current.value == "SUCCESS"
     assert sorted(r.task_id for r in runs) == ["parallel_processing", "task1", "task2", "task3"]
     assert sorted(line.message for line in logs) == ["Task 1 실행", "Task 2 실행", "Task 3 실행"]
+
+
+def test_envs_and_secrets_come_from_the_environment_and_secrets_are_masked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENV_REGION", "eu-west")
+    monkeypatch.setenv("SECRET_API_TOKEN", base64.b64encode(b"s3cr3t-value").decode())
+    flow = tmp_path / "env.yaml"
+    flow.write_text(
+        "id: env\nnamespace: t\ntasks:\n"
+        "  - {id: where, type: io.kestra.plugin.core.log.Log,"
+        " message: 'region {{ envs.region }}'}\n"
+        "  - {id: leak, type: io.kestra.plugin.core.log.Log,"
+        " message: 'token {{ secret(\"API_TOKEN\") }}'}\n"
+    )
+    code, out, _ = run(str(flow), data=tmp_path / "data")
+    assert code == 0, out
+    assert "region eu-west" in out
+    assert "token ******" in out
+    assert "s3cr3t-value" not in out

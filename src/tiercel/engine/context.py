@@ -37,8 +37,8 @@ def base_variables(view: ExecutionView) -> dict[str, Any]:
         "vars": execution.variables if execution.variables is not None else flow.variables or {},
         "labels": labels,
         "outputs": view.outputs,
-        "envs": {},
-        "globals": {},
+        "envs": view.environment.get("envs", {}),
+        "globals": view.environment.get("globals", {}),
     }
 
 

@@ -5,7 +5,7 @@ the execution has ten task runs or ten thousand.
 """
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from tiercel.model.execution import Execution, TaskRun
@@ -40,8 +40,24 @@ class FlowIndex:
 class ExecutionView:
     """The working state of one execution: its record, its task runs and their indexes."""
 
-    def __init__(self, flow: Flow, execution: Execution, runs: Iterable[TaskRun] = ()) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        execution: Execution,
+        runs: Iterable[TaskRun] = (),
+        *,
+        environment: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Index ``runs`` of ``execution``.
+
+        Args:
+            flow: The flow the execution runs.
+            execution: Its record.
+            runs: Its task runs so far, in creation order.
+            environment: ``envs`` and ``globals`` as the server is configured.
+        """
         self.flow = flow
+        self.environment = dict(environment or {})
         self.index = FlowIndex(flow)
         self.execution = execution
         self.runs: dict[str, TaskRun] = {}

@@ -72,6 +72,10 @@ class Services:
     logs: LogStore
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    envs: Mapping[str, str] = field(default_factory=dict)
+    """``{{ envs.x }}``: the server's environment variables Kestra exposes (``ENV_X``)."""
+    globals: Mapping[str, Any] = field(default_factory=dict)
+    """``{{ globals.x }}``: variables set in the server's configuration."""
 
     def store_input_file(self, execution: Execution, input_id: str, value: Any) -> str:
         """Upload a FILE input given as a local path; return its ``kestra://`` URI."""
@@ -203,7 +207,8 @@ class LocalRunner:
         )
         execution = execution.model_copy(update={"inputs": typed})
         self.services.executions.save(execution, ())
-        self._views[execution.id] = ExecutionView(flow, execution)
+        environment = {"envs": self.services.envs, "globals": self.services.globals}
+        self._views[execution.id] = ExecutionView(flow, execution, environment=environment)
         self._events.put((execution.id, Start()))
         return execution
 
