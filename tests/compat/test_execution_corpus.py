@@ -26,12 +26,13 @@ TIMEOUT_S = 12
 ENVIRONMENT = {"KESTRA_TEST1": "true", "KESTRA_TEST2": "Pass by env"}
 GLOBALS = {"string": "string", "int": 1, "bool": True, "nested": {"int": 2}}
 
+# KV pairs Kestra's tests store before running a case (the catalog's notes say which).
+KV_SEEDS = {"valids/kv.yaml#0": [("io.kestra.tests", "my-key", {"field": "value"})]}
+
 _TEMPLATE = "flow.Template (deprecated templates) does not run yet"
 _FOR_EACH_ITEM = "flow.ForEachItem does not run yet"
 _WORKING_DIRECTORY = "flow.WorkingDirectory does not run yet"
 _FETCH = "log.Fetch needs the log store, which tasks cannot reach yet"
-_STATE = "state.* tasks do not run yet"
-_KV = "kv.* tasks do not run yet"
 _TRIGGERS = "needs the scheduler and flow triggers (issue 5)"
 _RESTART = "needs restart through the ops layer"
 
@@ -55,10 +56,6 @@ NOT_YET: dict[str, str] = {
     "valids/get-log-executionid.yaml#0": _FETCH,
     "valids/get-log-taskid.yaml#0": _FETCH,
     "valids/get-log.yaml#0": _FETCH,
-    "valids/state.yaml#0": _STATE,
-    "valids/state.yaml#1": _STATE,
-    "valids/kv.yaml#0": _KV,
-    "valids/kv.yaml#1": _KV,
     "valids/trigger-toggle.yaml#0": _TRIGGERS,
     "valids/restart_last_failed.yaml#0": _RESTART,
 }
@@ -86,13 +83,24 @@ def _cases() -> Iterator[Any]:
                 continue  # a subflow or a triggered flow: its parent's case checks it
             if not any(case.get(key) for key in ("state", "taskrun_count", "outputs")):
                 continue  # asserts something else than a run (a graph, the inputs' shape)
-            case_id = f"{entry.file.rsplit('/flows/', 1)[-1]}#{index}"
+            case_id = f"{_short(entry)}#{index}"
             marks = (
                 [pytest.mark.xfail(reason=NOT_YET[case_id], strict=True)]
                 if (case_id in NOT_YET)
                 else []
             )
             yield pytest.param(entry, case, id=case_id, marks=marks)
+
+
+def _short(entry: Entry) -> str:
+    return entry.file.rsplit("/flows/", 1)[-1]
+
+
+def case_id(entry: Entry, case: dict[str, Any]) -> str:
+    """The id a case has in this file: the flow's path and the case's index."""
+    assert entry.expect is not None
+    cases = [entry.expect, *(entry.expect.get("other_cases") or [])]
+    return f"{_short(entry)}#{next(i for i, c in enumerate(cases) if c is case)}"
 
 
 def _placeholder(value: Any, tmp: Path) -> Any:
@@ -121,6 +129,8 @@ def test_corpus_execution(
     assert flow is not None, "the flow must load"
     inputs = {k: _placeholder(v, tmp_path) for k, v in (case.get("inputs") or {}).items()}
     with local_services(tmp_path / "data", globals_=GLOBALS) as services:
+        for namespace, key, value in KV_SEEDS.get(case_id(entry, case), []):
+            services.kv.set(namespace, key, value, now=services.clock())
         finished = LocalRunner(services, flows).execute(flow, inputs, timeout=TIMEOUT_S)
     if case.get("state") is not None:
         assert finished.execution.state.current.value == case["state"]

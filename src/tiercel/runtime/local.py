@@ -348,6 +348,7 @@ class LocalRunner:
             functions={
                 **self.services.functions,
                 "errorLogs": lambda: self._error_logs(execution_id),
+                "kv": self._kv_function(run.namespace),
             },
             killed=killed,
         )
@@ -359,6 +360,22 @@ class LocalRunner:
         with self._lock:
             self._metrics.extend(ctx.metrics)
             self._jobs -= 1
+
+    def _kv_function(self, flow_namespace: str) -> Callable[..., Any]:
+        """``kv(key, namespace, errorOnMissing)``: a value of the KV store in expressions."""
+
+        def kv(
+            key: str,
+            namespace: str | None = None,
+            errorOnMissing: bool = False,
+        ) -> Any:
+            where = namespace or flow_namespace
+            entry = self.services.kv.get(where, key, now=self.services.clock())
+            if entry is None and errorOnMissing:
+                raise ValueError(f"The key '{key}' does not exist in the namespace '{where}'.")
+            return None if entry is None else entry.value
+
+        return kv
 
     def _error_logs(self, execution_id: str) -> list[dict[str, Any]]:
         """``errorLogs()``: the ERROR lines of an execution so far, oldest first."""

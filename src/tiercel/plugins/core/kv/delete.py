@@ -1,7 +1,10 @@
 """``io.kestra.plugin.core.kv.Delete``: remove a key from a namespace's key-value store."""
 
+from typing import Any
+
+from tiercel.plugins.core.kv.get import missing_key
 from tiercel.plugins.core.kv.set import FLOW_NAMESPACE
-from tiercel.sdk import Property, RunnableTask, Text, plugin
+from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
 
 
 @plugin("io.kestra.plugin.core.kv.Delete")
@@ -11,3 +14,12 @@ class Delete(RunnableTask):
     key: Text
     namespace: Text = FLOW_NAMESPACE
     error_on_missing: Property[bool] = False
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``deleted``: whether the key had a value."""
+        namespace = str(ctx.render(self.namespace))
+        key = str(ctx.render(self.key))
+        deleted = ctx.kv(namespace).delete(key)
+        if not deleted and ctx.render_as(self.error_on_missing, bool):
+            raise TaskFailure(missing_key(key, namespace))
+        return {"deleted": deleted}

@@ -1,9 +1,11 @@
 """``io.kestra.plugin.core.kv.GetKeys``: list the keys of a namespace's key-value store."""
 
+from typing import Any
+
 from pydantic import Field
 
 from tiercel.plugins.core.kv.set import FLOW_NAMESPACE
-from tiercel.sdk import RunnableTask, Text, plugin
+from tiercel.sdk import RunContext, RunnableTask, Text, plugin
 
 
 @plugin("io.kestra.plugin.core.kv.GetKeys")
@@ -12,3 +14,9 @@ class GetKeys(RunnableTask):
 
     prefix: Text | None = Field(default=None, description="Every key when unset.")
     namespace: Text = FLOW_NAMESPACE
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``keys``: the live keys of the namespace that start with the prefix."""
+        namespace = str(ctx.render(self.namespace))
+        prefix = None if self.prefix is None else str(ctx.render(self.prefix))
+        return {"keys": ctx.kv(namespace).keys(prefix)}

@@ -1,7 +1,9 @@
 """``io.kestra.plugin.core.state.Get`` (deprecated): read a state file."""
 
+from typing import Any
+
 from tiercel.plugins.core.state.abstract_state import AbstractState
-from tiercel.sdk import Property, plugin
+from tiercel.sdk import Property, RunContext, TaskFailure, plugin
 
 
 @plugin(
@@ -13,3 +15,12 @@ class Get(AbstractState):
     """Read a state file (deprecated: use the KV store)."""
 
     error_on_missing: Property[bool] = False
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``data``: the state (empty when there is none); ``count``: its number of keys."""
+        data = self.read_state(ctx)
+        if data is None:
+            if ctx.render_as(self.error_on_missing, bool):
+                raise TaskFailure(f"State {self.state_key(ctx)} not found")
+            data = {}
+        return {"count": len(data), "data": data}

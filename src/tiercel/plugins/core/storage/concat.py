@@ -1,8 +1,13 @@
 """``io.kestra.plugin.core.storage.Concat``: join internal-storage files into one."""
 
+import json
+import shutil
+from typing import Any
+
 from pydantic import Field
 
-from tiercel.sdk import RunnableTask, Text, plugin
+from tiercel.plugins.core.storage.files import new_file, upload
+from tiercel.sdk import RunContext, RunnableTask, TaskFailure, Text, plugin
 
 
 @plugin(
@@ -17,3 +22,27 @@ class Concat(RunnableTask):
     )
     separator: Text | None = Field(default=None, description="Written after each file.")
     extension: Text = ".tmp"
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``uri``: the files one after the other, each followed by the separator if any."""
+        separator = None if self.separator is None else str(ctx.render(self.separator))
+        path = new_file(ctx, str(ctx.render(self.extension)))
+        with path.open("wb") as out:
+            for uri in self._uris(ctx):
+                with ctx.files.open(uri) as source:
+                    shutil.copyfileobj(source, out)
+                if separator is not None:
+                    out.write(separator.encode("utf-8"))
+        return {"uri": upload(ctx, path)}
+
+    def _uris(self, ctx: RunContext) -> list[str]:
+        if isinstance(self.files, list):
+            return [str(ctx.render(uri)) for uri in self.files]
+        rendered = str(ctx.render(self.files))
+        try:
+            uris = json.loads(rendered)
+        except json.JSONDecodeError:
+            uris = None
+        if not isinstance(uris, list) or not all(isinstance(uri, str) for uri in uris):
+            raise TaskFailure(f"`files` must render a JSON array of URIs, not {rendered!r}")
+        return uris

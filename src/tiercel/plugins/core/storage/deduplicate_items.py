@@ -1,8 +1,11 @@
 """``io.kestra.plugin.core.storage.DeduplicateItems``: keep the last item of each key."""
 
+from typing import Any
+
 from pydantic import Field
 
-from tiercel.sdk import RunnableTask, Text, plugin
+from tiercel.plugins.core.storage.files import new_file, read_lines, render_for_item, upload
+from tiercel.sdk import RunContext, RunnableTask, Text, plugin
 
 
 @plugin(
@@ -14,3 +17,29 @@ class DeduplicateItems(RunnableTask):
 
     from_: Text = Field(alias="from", description="A `kestra://` URI of an ION file.")
     expr: Text = Field(description="Renders each item's key; the item's fields are variables.")
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``uri``: the items kept, in their order; ``numKeys``, ``processedItemsTotal``,
+        ``droppedItemsTotal``: the counts.
+
+        A first pass renders each item's key, a second copies the last item of each key.
+        """
+        uri = str(ctx.render(self.from_))
+        keys = [
+            render_for_item(ctx, self.expr, line, number)
+            for number, line in enumerate(read_lines(ctx, uri), start=1)
+        ]
+        last = {key: index for index, key in enumerate(keys)}
+        path = new_file(ctx, ".ion")
+        kept = 0
+        with path.open("w", encoding="utf-8", newline="\n") as out:
+            for index, line in enumerate(read_lines(ctx, uri)):
+                if index < len(keys) and last[keys[index]] == index:
+                    out.write(line + "\n")
+                    kept += 1
+        return {
+            "uri": upload(ctx, path),
+            "numKeys": len(last),
+            "processedItemsTotal": len(keys),
+            "droppedItemsTotal": len(keys) - kept,
+        }
