@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from tiercel.model import PluginKind, TypeCatalog
 from tiercel.model.base import PluginObject
 from tiercel.model.catalog import CATALOG_CONTEXT_KEY
+from tiercel.registry.index import IndexEntry
 from tiercel.sdk import PluginInfo, plugin_info
 
 ENTRY_POINT_GROUP = "tiercel.plugins"
@@ -29,6 +30,7 @@ class Registry(TypeCatalog):
         self._by_name: dict[str, type[PluginObject]] = {}
         self._info: dict[type[PluginObject], PluginInfo] = {}
         self._canonical_names: dict[PluginKind, list[str]] = {kind: [] for kind in PluginKind}
+        self._indexed: dict[str, IndexEntry] = {}  # known by name, not imported yet
 
     def register(self, cls: type[PluginObject]) -> None:
         """Add one class decorated with ``@plugin``.
@@ -52,8 +54,44 @@ class Registry(TypeCatalog):
                 )
         for name in info.names:
             self._by_name[name] = cls
+            self._indexed.pop(name, None)
         self._info[cls] = info
-        self._canonical_names[cls.plugin_kind].append(info.type)
+        if info.type not in self._canonical_names[cls.plugin_kind]:
+            self._canonical_names[cls.plugin_kind].append(info.type)
+
+    def register_index(self, entries: Iterable[IndexEntry]) -> None:
+        """Add classes by their index entries; each is imported when first needed.
+
+        Raises:
+            DuplicateTypeError: a name is already taken by another class or entry.
+        """
+        for entry in entries:
+            for name in entry.names:
+                owner = self._by_name.get(name)
+                known = self._indexed.get(name)
+                if (owner is not None and _target(owner) != entry.target) or (
+                    known is not None and known.target != entry.target
+                ):
+                    raise DuplicateTypeError(f"type '{name}' is claimed twice ({entry.target})")
+            if entry.type in self._by_name:
+                continue
+            for name in entry.names:
+                self._indexed[name] = entry
+            self._canonical_names[entry.kind].append(entry.type)
+
+    def _load(self, type_name: str) -> type[PluginObject] | None:
+        cls = self._by_name.get(type_name)
+        if cls is None:
+            entry = self._indexed.get(type_name)
+            if entry is not None:
+                self.register(entry.load())
+                cls = self._by_name.get(type_name)
+        return cls
+
+    def load_all(self) -> None:
+        """Import every class still known only by its index entry."""
+        for entry in {entry.target: entry for entry in self._indexed.values()}.values():
+            self._load(entry.type)
 
     def register_all(self, items: Iterable[type[PluginObject]]) -> None:
         """Add several classes."""
@@ -63,24 +101,34 @@ class Registry(TypeCatalog):
     def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> None:
         """Add every class published by installed packages under the entry-point group.
 
-        An entry point may name a class, an iterable of classes, or a module whose
-        ``PLUGINS`` attribute lists them.
+        An entry point may name a class, an iterable of classes, a module whose ``PLUGINS``
+        attribute lists them, or an index (see ``tiercel.registry.index``) whose classes are
+        imported when first needed.
         """
         for entry_point in importlib.metadata.entry_points(group=group):
-            self.register_all(_classes_of(entry_point.load()))
+            published = entry_point.load()
+            if isinstance(published, list) and published and isinstance(published[0], tuple):
+                self.register_index(IndexEntry.parse(row) for row in published)
+            else:
+                self.register_all(_classes_of(published))
 
     # TypeCatalog
 
     def resolve(self, kind: PluginKind, type_name: str) -> type[BaseModel] | None:
-        cls = self._by_name.get(type_name)
-        return cls if cls is not None and cls.plugin_kind is kind else None
+        if self.kind_of(type_name) is not kind:
+            return None
+        return self._load(type_name)
 
     def classes(self, kind: PluginKind) -> Sequence[type[BaseModel]]:
+        self.load_all()
         return [cls for cls in self._info if cls.plugin_kind is kind]
 
     def kind_of(self, type_name: str) -> PluginKind | None:
         cls = self._by_name.get(type_name)
-        return cls.plugin_kind if cls is not None else None
+        if cls is not None:
+            return cls.plugin_kind
+        entry = self._indexed.get(type_name)
+        return entry.kind if entry is not None else None
 
     def suggest(self, kind: PluginKind, type_name: str) -> str | None:
         best: tuple[float, str] | None = None
@@ -97,29 +145,42 @@ class Registry(TypeCatalog):
 
     def canonical_name(self, type_name: str) -> str | None:
         cls = self._by_name.get(type_name)
-        return self._info[cls].type if cls is not None else None
+        if cls is not None:
+            return self._info[cls].type
+        entry = self._indexed.get(type_name)
+        return entry.type if entry is not None else None
 
     def is_deprecated(self, type_name: str) -> bool:
         cls = self._by_name.get(type_name)
-        return cls is not None and self._info[cls].deprecated
+        if cls is not None:
+            return self._info[cls].deprecated
+        entry = self._indexed.get(type_name)
+        return entry is not None and entry.deprecated
 
     # Queries
 
     def info(self, cls: type[PluginObject]) -> PluginInfo:
         """Return the metadata a registered class was registered with."""
+        if cls not in self._info:
+            self.load_all()
         return self._info[cls]
 
     def get(self, type_name: str) -> type[PluginObject] | None:
         """Return the class for a type name or alias of any kind."""
-        return self._by_name.get(type_name)
+        return self._load(type_name)
 
     def plugins(self) -> list[tuple[PluginInfo, type[PluginObject]]]:
         """Every registered class with its metadata, sorted by type name."""
+        self.load_all()
         return sorted(((info, cls) for cls, info in self._info.items()), key=lambda p: p[0].type)
 
     def context(self) -> dict[str, Any]:
         """The pydantic validation context that lets flow models resolve ``type``."""
         return {CATALOG_CONTEXT_KEY: self}
+
+
+def _target(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
 
 
 def _qualified(cls: type) -> str:
