@@ -17,7 +17,8 @@ import sqlite3
 import time
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 
 from tiercel.storage.errors import StorageError
@@ -105,3 +106,10 @@ def _use_wal(cursor: Any, *, attempts: int) -> None:
             if "locked" not in str(err) or attempt == attempts - 1:
                 raise
             time.sleep(_WAL_RETRY_MS / 1000)
+
+
+def insert(dialect: str, table: Table) -> Any:
+    """An INSERT that can take ``on_conflict_do_update``: SQLite's or PostgreSQL's."""
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

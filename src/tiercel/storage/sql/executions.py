@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import insert, select
 
 from tiercel.model.execution import Execution, TaskRun
+from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import executions, task_runs
 
@@ -19,6 +20,15 @@ class SqlExecutionStore:
             db: An open, migrated database.
         """
         self._db = db
+        statement = dialects.insert(db.dialect, task_runs)
+        # A task run seen again replaces its state and document and keeps its place (seq).
+        self._upsert = statement.on_conflict_do_update(
+            index_elements=[task_runs.c.id],
+            set_={
+                "state": statement.excluded.state,
+                "document": statement.excluded.document,
+            },
+        )
 
     def save(self, execution: Execution | None, runs: Iterable[TaskRun]) -> None:
         """Store what one transition changed, in one transaction: the execution record when
@@ -47,40 +57,17 @@ class SqlExecutionStore:
                     )
             if not changed:
                 return
-            ids = [run.id for run in changed]
-            known = dict(
-                conn.execute(
-                    select(task_runs.c.id, task_runs.c.seq).where(task_runs.c.id.in_(ids))
-                ).all()
-            )
-            next_seq = None
-            rows = []
-            for run in changed:
-                seq = known.get(run.id)
-                if seq is None:
-                    if next_seq is None:
-                        next_seq = self._next_seq(conn, run.execution_id)
-                    seq, next_seq = next_seq, next_seq + 1
-                rows.append(
-                    {
-                        "id": run.id,
-                        "execution_id": run.execution_id,
-                        "seq": seq,
-                        "task_id": run.task_id,
-                        "state": run.state.current.value,
-                        "document": run.model_dump_json(by_alias=True),
-                    }
-                )
-            if known:
-                conn.execute(delete(task_runs).where(task_runs.c.id.in_(list(known))))
-            conn.execute(insert(task_runs), rows)
-
-    @staticmethod
-    def _next_seq(conn: Connection, execution_id: str) -> int:
-        current = conn.execute(
-            select(func.max(task_runs.c.seq)).where(task_runs.c.execution_id == execution_id)
-        ).scalar_one()
-        return 0 if current is None else int(current) + 1
+            rows = [
+                {
+                    "id": run.id,
+                    "execution_id": run.execution_id,
+                    "task_id": run.task_id,
+                    "state": run.state.current.value,
+                    "document": run.model_dump_json(by_alias=True),
+                }
+                for run in changed
+            ]
+            conn.execute(self._upsert, rows)
 
     def load(self, execution_id: str) -> tuple[Execution, list[TaskRun]] | None:
         """An execution and its task runs in creation order, or None if it is unknown."""

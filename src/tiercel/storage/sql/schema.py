@@ -132,9 +132,9 @@ executions = Table(
 task_runs = Table(
     "task_runs",
     metadata,
-    Column("id", String, primary_key=True),
+    Column("seq", Id, primary_key=True, autoincrement=True),
+    Column("id", String, nullable=False, unique=True),
     Column("execution_id", String, nullable=False),
-    Column("seq", Integer, nullable=False),
     Column("task_id", String, nullable=False),
     Column("state", String(16), nullable=False),
     Column("document", Text, nullable=False),

@@ -6,6 +6,8 @@ task runs the execution has.
 
 from sqlalchemy import BigInteger, Column, Connection, Index, Integer, MetaData, String, Table, Text
 
+_SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
 
 def upgrade(conn: Connection) -> None:
     """Create the tables of schema version 2."""
@@ -26,9 +28,10 @@ def upgrade(conn: Connection) -> None:
     Table(
         "task_runs",
         metadata,
-        Column("id", String, primary_key=True),
+        # The surrogate key numbers task runs in creation order; an upsert keeps it.
+        Column("seq", _SEQ, primary_key=True, autoincrement=True),
+        Column("id", String, nullable=False, unique=True),
         Column("execution_id", String, nullable=False),
-        Column("seq", Integer, nullable=False),
         Column("task_id", String, nullable=False),
         Column("state", String(16), nullable=False),
         Column("document", Text, nullable=False),
