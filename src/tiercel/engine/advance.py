@@ -14,6 +14,7 @@ from tiercel.engine.events import (
     ExecutionEnded,
     Kill,
     KillRuns,
+    Restart,
     Resume,
     RunTask,
     SetTimer,
@@ -33,7 +34,7 @@ from tiercel.model.state import State
 from tiercel.model.task import RetryBehavior, Task
 from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
 from tiercel.sdk.run_context import TaskFailure
-from tiercel.sdk.task import ExecutionTask, FlowableTask, SubflowTask, enabled
+from tiercel.sdk.task import ExecutionTask, FlowableTask, RunnableTask, SubflowTask, enabled
 
 NewId = Callable[[], str]
 
@@ -48,6 +49,8 @@ class Step:
     """
 
     changed: dict[str, TaskRun] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    """Task runs to delete (a restart drops the runs of error branches)."""
     commands: list[Command] = field(default_factory=list)
     execution_changed: bool = False
     logs: list[tuple[str | None, str, str]] = field(default_factory=list)
@@ -115,6 +118,53 @@ class _Engine:
         running = _with_state(run, State.RUNNING, self.now)
         running = running.model_copy(update={"attempts": (*run.attempts, attempt)})
         self._dispatch(running, self.view.index.task(run.task_id))
+
+    def restart(self) -> None:
+        """Kestra's restart: failed runs and the runs around them start again, in the same
+        execution; the error and finally branches that ran are dropped, to run again if
+        needed. Succeeded runs keep their state and outputs."""
+        execution = self.view.execution
+        if not (execution.state.current.is_terminated or execution.state.current is State.PAUSED):
+            return
+        failed = {State.FAILED, State.KILLED, State.PAUSED, State.CANCELLED}
+        runs = self.view.task_runs()
+        for run in runs:
+            if run.task_id in self.view.index.handlers and run.id in self.view.runs:
+                self._drop(run)
+        again = [r for r in self.view.task_runs() if r.state.current in failed]
+        reset: dict[str, TaskRun] = {}
+        for run in again:
+            reset[run.id] = run
+            for ancestor in self.view.ancestors(run):
+                reset.setdefault(ancestor.id, ancestor)
+        metadata = execution.metadata.model_copy(
+            update={"attempt_number": execution.metadata.attempt_number + 1}
+        )
+        self.view.execution = execution.model_copy(update={"metadata": metadata})
+        self._set_execution_state(State.RESTARTED)
+        self._set_execution_state(State.RUNNING)
+        for run in reset.values():
+            restarted = _with_state(run, State.RESTARTED, self.now)
+            task = self.view.index.task(run.task_id)
+            if isinstance(task, RunnableTask):
+                attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
+                running = _with_state(restarted, State.RUNNING, self.now)
+                self._dispatch(
+                    running.model_copy(update={"attempts": (*run.attempts, attempt)}), task
+                )
+            else:
+                memo = {k: v for k, v in (run.memo or {}).items() if k != "resumed"}
+                self._save(_with_state(restarted, State.RUNNING, self.now).model_copy(
+                    update={"memo": memo, "outputs": None}))  # fmt: skip
+                self.pending.append(run.id)
+        self.pending.append(None)
+
+    def _drop(self, run: TaskRun) -> None:
+        for child in [r for r in self.view.task_runs() if r.parent_task_run_id == run.id]:
+            self._drop(child)
+        self.view.remove(run.id)
+        self.step.changed.pop(run.id, None)
+        self.step.removed.append(run.id)
 
     def resume(self, event: Resume) -> None:
         paused = [run for run in self.view.task_runs() if run.state.current is State.PAUSED]
@@ -438,6 +488,8 @@ def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> 
         engine.wake(event)
     elif isinstance(event, Resume):
         engine.resume(event)
+    elif isinstance(event, Restart):
+        engine.restart()
     elif isinstance(event, SubflowEnded):
         engine.subflow_ended(event)
     engine.resolve()

@@ -30,6 +30,11 @@ class Kill:
 
 
 @dataclass(frozen=True, slots=True)
+class Restart:
+    """Run the failed parts of an ended (or paused) execution again, in the same execution."""
+
+
+@dataclass(frozen=True, slots=True)
 class Resume:
     """Someone resumed the paused execution, with the ``onResume`` inputs they gave."""
 
@@ -59,7 +64,7 @@ class Wake:
     timeout: bool = False
 
 
-Event = Start | TaskResult | Kill | Resume | SubflowEnded | Wake
+Event = Start | TaskResult | Kill | Restart | Resume | SubflowEnded | Wake
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,14 +23,20 @@ class FlowIndex:
         self.flow = flow
         self.tasks: dict[str, Task] = {}
         self.parent_of: dict[str, str | None] = {}
+        self.handlers: set[str] = set()
+        """Ids of the tasks of every ``errors`` and ``finally`` branch."""
         top = [*flow.tasks, *(flow.errors or []), *(flow.finally_ or [])]
         top += flow.after_execution or []
+        self.handlers.update(task.id for task in [*(flow.errors or []), *(flow.finally_ or [])])
         stack: list[tuple[Task, str | None]] = [(task, None) for task in top]
         while stack:
             task, parent = stack.pop()
             self.tasks[task.id] = task
             self.parent_of[task.id] = parent
-            stack.extend((child, task.id) for _, child in task.child_tasks())
+            for path, child in task.child_tasks():
+                stack.append((child, task.id))
+                if path and path[0] in ("errors", "finally"):
+                    self.handlers.add(child.id)
 
     def task(self, task_id: str) -> Task:
         """The task with this id."""
@@ -164,6 +170,15 @@ class ExecutionView:
         for value in values[:-1]:
             node = node.setdefault(value, {})
         node[values[-1]] = run.outputs
+
+    def remove(self, run_id: str) -> None:
+        """Forget a run (a restart drops the runs of error branches)."""
+        run = self.runs.pop(run_id)
+        key = (run.parent_task_run_id, run.task_id)
+        self.order.remove(run_id)
+        del self._by_value[(run.parent_task_run_id, run.task_id, run.value, run.iteration)]
+        self._created[key] -= 1
+        self._forget_state(run, key)
 
     def task_runs(self) -> list[TaskRun]:
         """Every task run, in creation order."""

@@ -149,10 +149,36 @@ class LocalRunner:
         """
         self.flows.setdefault((flow.namespace, flow.id), flow)
         root = self._create(flow, dict(inputs or {}), labels)
+        return self._run(root.id, timeout)
+
+    def continue_execution(
+        self, execution_id: str, event: Event, *, timeout: float | None = None
+    ) -> Finished:
+        """Load a stored execution and apply ``event`` to it (a resume, a kill, a restart),
+        then run it until it ends or waits again.
+
+        Raises:
+            LookupError: no such execution, or its flow is not known to this runner.
+        """
+        stored = self.services.executions.load(execution_id)
+        if stored is None:
+            raise LookupError(f"execution '{execution_id}' not found")
+        execution, runs = stored
+        flow = self.flows.get((execution.namespace, execution.flow_id))
+        if flow is None:
+            raise LookupError(f"flow '{execution.namespace}.{execution.flow_id}' not found")
+        environment = {"envs": self.services.envs, "globals": self.services.globals}
+        view = ExecutionView(flow, execution, runs, environment=environment)
+        self._views[execution_id] = view
+        self._events.put((execution_id, event))
+        return self._run(execution_id, timeout)
+
+    def _run(self, execution_id: str, timeout: float | None) -> Finished:
+        """Work until everything has settled; report on ``execution_id``."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with ThreadPoolExecutor(self.threads, thread_name_prefix="tiercel-worker") as pool:
             self._loop(pool, deadline)
-        view = self._views[root.id]
+        view = self._views[execution_id]
         executions = {eid: v.execution for eid, v in self._views.items()}
         return Finished(
             view.execution, view.task_runs(), self._logs, self._metrics, executions, view.outputs
@@ -234,7 +260,9 @@ class LocalRunner:
                 self._log(execution_id, run, LogLevel(level), message)
             # Stored before anything is acted on: a crash here loses no decision.
             self.services.executions.save(
-                view.execution if step.execution_changed else None, step.changed.values()
+                view.execution if step.execution_changed else None,
+                step.changed.values(),
+                step.removed,
             )
             self._flush_logs()
             for command in step.commands:

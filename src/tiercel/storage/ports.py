@@ -282,8 +282,11 @@ class MetricStore(Protocol):
 class ExecutionStore(Protocol):
     """Executions and their task runs, each task run its own record."""
 
-    def save(self, execution: Execution | None, runs: Iterable[TaskRun]) -> None:
-        """Store, in one transaction, the execution (when given) and the changed task runs."""
+    def save(
+        self, execution: Execution | None, runs: Iterable[TaskRun], removed: Iterable[str] = ()
+    ) -> None:
+        """Store, in one transaction, the execution (when given), the changed task runs, and
+        the removal of the task runs ``removed`` names."""
         ...
 
     def load(self, execution_id: str) -> tuple[Execution, list[TaskRun]] | None:

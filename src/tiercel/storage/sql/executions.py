@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.storage.sql import dialects
@@ -30,11 +30,17 @@ class SqlExecutionStore:
             },
         )
 
-    def save(self, execution: Execution | None, runs: Iterable[TaskRun]) -> None:
+    def save(
+        self, execution: Execution | None, runs: Iterable[TaskRun], removed: Iterable[str] = ()
+    ) -> None:
         """Store what one transition changed, in one transaction: the execution record when
-        given, and each changed task run (new ones are appended in creation order)."""
+        given, each changed task run (new ones are appended in creation order) and the
+        removal of the ``removed`` task runs."""
         changed = list(runs)
+        dropped = list(removed)
         with self._db.write() as conn:
+            if dropped:
+                conn.execute(delete(task_runs).where(task_runs.c.id.in_(dropped)))
             if execution is not None:
                 now = execution.state.histories[-1].date
                 document = execution.model_dump_json(by_alias=True)
