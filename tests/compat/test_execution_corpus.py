@@ -34,7 +34,6 @@ _FOR_EACH_ITEM = "flow.ForEachItem does not run yet"
 _WORKING_DIRECTORY = "flow.WorkingDirectory does not run yet"
 _FETCH = "log.Fetch needs the log store, which tasks cannot reach yet"
 _TRIGGERS = "needs the scheduler and flow triggers (issue 5)"
-_RESTART = "needs restart through the ops layer"
 
 # Why a case does not pass yet: the feature it needs.
 NOT_YET: dict[str, str] = {
@@ -57,7 +56,6 @@ NOT_YET: dict[str, str] = {
     "valids/get-log-taskid.yaml#0": _FETCH,
     "valids/get-log.yaml#0": _FETCH,
     "valids/trigger-toggle.yaml#0": _TRIGGERS,
-    "valids/restart_last_failed.yaml#0": _RESTART,
 }
 
 

@@ -6,11 +6,14 @@ from textwrap import dedent
 
 import pytest
 
+from tests.conftest import COMPAT
 from tiercel import ops
 from tiercel.model import Flow, State, load_flows
 from tiercel.registry import default_registry
 from tiercel.runtime.local import LocalRunner, Services
 from tiercel.wiring import local_services
+
+COMPAT_FLOWS = COMPAT / "flows"
 
 PAUSING = """
 id: approval
@@ -103,3 +106,21 @@ def test_restart_reruns_the_failed_task_in_the_same_execution(services: Services
     assert states[-4:] == [State.FAILED, State.RESTARTED, State.RUNNING, State.SUCCESS]
     stored = services.executions.load(failed.execution.id)
     assert stored is not None and [r.task_id for r in stored[1]] == ["first", "check", "last"]
+
+
+def test_kestras_restart_last_failed_case(services: Services) -> None:
+    """RestartCaseTest: task c fails on its first attempt only; a restart finishes the flow."""
+    path = COMPAT_FLOWS / "core/src/test/resources/flows/valids/restart_last_failed.yaml"
+    restartable = flow(path.read_text())
+    failed = LocalRunner(services, flows_of(restartable)).execute(restartable)
+    assert failed.execution.state.current is State.FAILED
+    assert len(failed.task_runs) == 3
+    assert failed.task_runs[2].state.current is State.FAILED
+    event = ops.restart(services.executions, failed.execution.id)
+    done = LocalRunner(services, flows_of(restartable)).continue_execution(
+        failed.execution.id, event
+    )
+    assert done.execution.state.current is State.SUCCESS
+    assert len(done.task_runs) == 4
+    assert len(done.task_runs[2].attempts) == 2
+    assert all(r.state.current is State.SUCCESS for r in done.task_runs)

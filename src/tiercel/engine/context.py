@@ -63,7 +63,8 @@ def task_variables(view: ExecutionView, run: TaskRun, task: Task) -> dict[str, A
     variables["taskrun"] = {
         "id": run.id,
         "startDate": _iso(run),
-        "attemptsCount": len(run.attempts),
+        # The attempts before this one, as Kestra counts them: 0 on a first run.
+        "attemptsCount": max(len(run.attempts) - 1, 0),
         "parentId": run.parent_task_run_id,
         "value": run.value,
         "iteration": run.iteration,
