@@ -167,3 +167,23 @@ def test_envs_and_secrets_come_from_the_environment_and_secrets_are_masked(
     assert "region eu-west" in out
     assert "token ******" in out
     assert "s3cr3t-value" not in out
+
+
+def test_a_working_directory_is_shared_by_its_tasks(tmp_path: Path) -> None:
+    flow = tmp_path / "wd.yaml"
+    flow.write_text(
+        "id: wd\nnamespace: t\ntasks:\n"
+        "  - id: dir\n    type: io.kestra.plugin.core.flow.WorkingDirectory\n"
+        "    inputFiles:\n      seed.txt: 'from inputFiles'\n"
+        "    outputFiles: ['*.txt']\n"
+        "    tasks:\n"
+        "      - id: write\n        type: io.kestra.plugin.core.storage.LocalFiles\n"
+        "        inputs:\n          made.txt: 'written by the first task'\n"
+        "      - id: read\n        type: io.kestra.plugin.core.storage.LocalFiles\n"
+        "        outputs: ['*.txt']\n"
+    )
+    code, out, _ = run(str(flow), "--json", data=tmp_path / "data")
+    assert code == 0, out
+    runs = {r["taskId"]: r for r in json.loads(out)["taskRunList"]}
+    assert sorted(runs["read"]["outputs"]["uris"]) == ["made.txt", "seed.txt"]
+    assert sorted(runs["dir"]["outputs"]["outputFiles"]) == ["made.txt", "seed.txt"]

@@ -18,6 +18,7 @@ from tiercel.engine.events import (
     Resume,
     RunTask,
     SetTimer,
+    SharedDirectory,
     Start,
     StartSubflow,
     SubflowEnded,
@@ -302,6 +303,19 @@ class _Engine:
             return
         self._apply(run.id, plan)
         if plan.state is not None:
+            finishing = (self.view.runs[run.id].memo or {}).get("finishing")
+            if task.shares_working_directory and plan.state in (State.SUCCESS, State.WARNING):
+                # Its files are on a worker: the worker finishes it and reports its outputs.
+                if finishing:
+                    return
+                current = self.view.runs[run.id]
+                current = self._save(
+                    current.model_copy(update={"memo": {**(current.memo or {}), "finishing": True}})
+                )
+                variables = task_variables(self.view, current, task)
+                directory = self._directory(current)
+                self.step.commands.append(RunTask(current, task, variables, directory, True))
+                return
             self._finish(self.view.runs[run.id], plan.state, outputs)
 
     def _pause(self, run: TaskRun, resume_after: timedelta | None) -> None:
@@ -428,7 +442,15 @@ class _Engine:
     def _dispatch(self, running: TaskRun, task: Task) -> None:
         self._save(running)
         variables = task_variables(self.view, running, task)
-        self.step.commands.append(RunTask(running, task, variables))
+        self.step.commands.append(RunTask(running, task, variables, self._directory(running)))
+
+    def _directory(self, run: TaskRun) -> SharedDirectory | None:
+        for ancestor in [run, *self.view.ancestors(run)]:
+            owner = self.view.index.task(ancestor.task_id)
+            if isinstance(owner, FlowableTask) and owner.shares_working_directory:
+                variables = task_variables(self.view, ancestor, owner)
+                return SharedDirectory(ancestor.id, owner, variables)
+        return None
 
     def _run_if(self, run: TaskRun, task: Task) -> tuple[bool, str | None]:
         condition = task.run_if.strip()

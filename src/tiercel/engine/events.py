@@ -68,12 +68,27 @@ Event = Start | TaskResult | Kill | Restart | Resume | SubflowEnded | Wake
 
 
 @dataclass(frozen=True, slots=True)
+class SharedDirectory:
+    """The working directory a flowable shares with the tasks below it."""
+
+    owner_run_id: str
+    owner: Task
+    owner_variables: dict[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class RunTask:
-    """Ask a worker to run a runnable task, with the variables its properties render with."""
+    """Ask a worker to run a runnable task, with the variables its properties render with.
+
+    With ``finish``, the task is a flowable whose children are done: the worker calls its
+    ``finish`` in the shared directory instead of running anything.
+    """
 
     run: TaskRun
     task: Task
     variables: dict[str, Any] = field(repr=False)
+    directory: SharedDirectory | None = None
+    finish: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,8 @@ class WorkerRunContext:
     clock: Callable[[], datetime]
     namespace: str
     work_root: Path | None = None
+    shared_dir: Path | None = None
+    """The directory a flowable shares with this task, when it runs inside one."""
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     killed: threading.Event = field(default_factory=threading.Event)
     metrics: list[Metric] = field(default_factory=list)
@@ -129,6 +131,8 @@ class WorkerRunContext:
         self.metrics.append(Metric(name, float(value), kind, dict(tags or {})))
 
     def working_dir(self) -> Path:
+        if self.shared_dir is not None:
+            return self.shared_dir
         if self._work_dir is None:
             self._work_dir = Path(tempfile.mkdtemp(prefix="tiercel-", dir=self.work_root))
         return self._work_dir

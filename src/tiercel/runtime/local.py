@@ -5,6 +5,7 @@ engine, then hands runnable tasks to the workers, starts subflow executions and 
 """
 
 import queue
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -44,6 +45,7 @@ from tiercel.runtime.adapters import NamespaceKeyValues, TaskFiles
 from tiercel.runtime.context import Metric, WorkerRunContext
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.worker import run_task
+from tiercel.sdk import FlowableTask
 from tiercel.storage.ports import ExecutionStore, InternalStorage, KVStore, LogStore
 from tiercel.storage.records import LogEntry
 from tiercel.storage.uris import input_file_uri
@@ -131,6 +133,7 @@ class LocalRunner:
         self._callers: dict[str, tuple[str, str]] = {}  # child id → (parent id, task run id)
         self._jobs = 0  # worker jobs and timers not yet reported back
         self._unsaved_logs: list[LogEntry] = []
+        self._work_root = Path(tempfile.gettempdir())
 
     def execute(
         self,
@@ -176,7 +179,12 @@ class LocalRunner:
     def _run(self, execution_id: str, timeout: float | None) -> Finished:
         """Work until everything has settled; report on ``execution_id``."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        with ThreadPoolExecutor(self.threads, thread_name_prefix="tiercel-worker") as pool:
+        # Working directories of task runs live here until the run is over.
+        with (
+            tempfile.TemporaryDirectory(prefix="tiercel-work-") as work_root,
+            ThreadPoolExecutor(self.threads, thread_name_prefix="tiercel-worker") as pool,
+        ):
+            self._work_root = Path(work_root)
             self._loop(pool, deadline)
         view = self._views[execution_id]
         executions = {eid: v.execution for eid, v in self._views.items()}
@@ -360,12 +368,47 @@ class LocalRunner:
         run = command.run
         killed = threading.Event()
         self._kill_switches[run.id] = killed
+        ctx = self._context(execution_id, run, command.variables, killed)
+        if command.directory is not None:
+            ctx.shared_dir = self._shared_directory(execution_id, command)
+        try:
+            result = run_task(command, ctx)
+        finally:
+            self._kill_switches.pop(run.id, None)
+        self._events.put((execution_id, result))
+        with self._lock:
+            self._metrics.extend(ctx.metrics)
+            self._jobs -= 1
 
+    def _shared_directory(self, execution_id: str, command: RunTask) -> Path:
+        """The directory of the flowable that ``command`` runs inside, prepared on first use."""
+        directory = command.directory
+        assert directory is not None
+        path = self._work_root / directory.owner_run_id
+        with self._lock:
+            fresh = not path.exists()
+            path.mkdir(parents=True, exist_ok=True)
+        if fresh and isinstance(directory.owner, FlowableTask):
+            owner_run = self._views[execution_id].runs[directory.owner_run_id]
+            owner_ctx = self._context(
+                execution_id, owner_run, directory.owner_variables, threading.Event()
+            )
+            owner_ctx.shared_dir = path
+            directory.owner.prepare(owner_ctx)
+        return path
+
+    def _context(
+        self,
+        execution_id: str,
+        run: TaskRun,
+        variables: dict[str, Any],
+        killed: threading.Event,
+    ) -> WorkerRunContext:
         def sink(level: LogLevel, message: str) -> None:
             self._log(execution_id, run, level, message)
 
-        ctx = WorkerRunContext(
-            variables=command.variables,
+        return WorkerRunContext(
+            variables=variables,
             sink=sink,
             files=TaskFiles(self.services.storage, run),
             kv_store=lambda namespace: NamespaceKeyValues(
@@ -379,15 +422,8 @@ class LocalRunner:
                 "kv": self._kv_function(run.namespace),
             },
             killed=killed,
+            work_root=self._work_root,
         )
-        try:
-            result = run_task(command, ctx)
-        finally:
-            self._kill_switches.pop(run.id, None)
-        self._events.put((execution_id, result))
-        with self._lock:
-            self._metrics.extend(ctx.metrics)
-            self._jobs -= 1
 
     def _kv_function(self, flow_namespace: str) -> Callable[..., Any]:
         """``kv(key, namespace, errorOnMissing)``: a value of the KV store in expressions."""

@@ -12,18 +12,20 @@ from tiercel.expr import ExpressionError
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.runtime.context import WorkerRunContext
-from tiercel.sdk import Outcome, RunnableTask, TaskFailure
+from tiercel.sdk import FlowableTask, Outcome, RunnableTask, TaskFailure
 
 
 def run_task(command: RunTask, ctx: WorkerRunContext) -> TaskResult:
     """Run the task of ``command``; every failure becomes a FAILED result with a log line."""
     task = command.task
     run_id = command.run.id
-    if not isinstance(task, RunnableTask):
+    if not isinstance(task, RunnableTask | FlowableTask) or (
+        isinstance(task, FlowableTask) and not command.finish
+    ):
         ctx.sink(LogLevel.ERROR, f"{task.type} is not a task a worker can run")
         return TaskResult(run_id, State.FAILED)
     try:
-        returned = task.run(ctx)
+        returned = task.finish(ctx) if isinstance(task, FlowableTask) else task.run(ctx)
     except TaskFailure as exc:
         ctx.logger.error(str(exc))
         return TaskResult(run_id, State.FAILED)

@@ -3,7 +3,7 @@ resolves them)."""
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -23,7 +23,14 @@ class RunnableTask(Task):
 
 
 class FlowableTask(Task):
-    """A task that holds other tasks and decides which run; it has its own error branches."""
+    """A task that holds other tasks and decides which run; it has its own error branches.
+
+    A flowable whose ``shares_working_directory`` is true gives every runnable task below it
+    one directory; a worker calls its ``prepare`` before the first of them runs there, and its
+    ``finish`` once they have all succeeded (to collect output files, say).
+    """
+
+    shares_working_directory: ClassVar[bool] = False
 
     errors: list[AnyTask] | None = None
     finally_: list[AnyTask] | None = Field(default=None, alias="finally")
@@ -34,6 +41,13 @@ class FlowableTask(Task):
 
     def outputs(self, scope: Scope) -> dict[str, Any] | None:
         """The outputs of the flowable's own run, once it has ended."""
+        return None
+
+    def prepare(self, ctx: RunContext) -> None:
+        """On a worker, fill the shared working directory before its first task runs."""
+
+    def finish(self, ctx: RunContext) -> Mapping[str, Any] | None:
+        """On a worker, once every task has succeeded: the flowable's outputs."""
         return None
 
     def branches(self, tasks: Sequence[Task]) -> Branches:

@@ -1,6 +1,9 @@
 """``io.kestra.plugin.core.flow.WorkingDirectory``: run tasks in one shared directory."""
 
+import json
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any, ClassVar
 
 from pydantic import Field
 
@@ -9,11 +12,16 @@ from tiercel.sdk import (
     Duration,
     FlowableTask,
     KestraModel,
+    Plan,
     Property,
+    RunContext,
     RunnableTask,
+    Scope,
+    TaskFailure,
     Text,
     Violation,
     plugin,
+    run_branches,
 )
 
 EMPTY_TASKS = "The 'tasks' property cannot be empty"
@@ -100,3 +108,41 @@ class WorkingDirectory(FlowableTask):
                 found.append(Violation(("tasks", index, "workerGroup"), CHILD_WORKER_GROUP))
                 return found
         return found
+
+    shares_working_directory: ClassVar[bool] = True
+
+    def plan(self, scope: Scope) -> Plan:
+        """The tasks one after the other, in the shared directory."""
+        return run_branches(scope, self.branches(self.tasks or []))
+
+    def prepare(self, ctx: RunContext) -> None:
+        """Write ``inputFiles`` into the directory: text, or the content of a stored file."""
+        given = ctx.render(self.input_files) if self.input_files is not None else {}
+        if isinstance(given, str):
+            given = json.loads(given)
+        root = ctx.working_dir()
+        for name, value in dict(given).items():
+            target = (root / name).resolve()
+            if root.resolve() not in target.parents:
+                raise TaskFailure(f"input file '{name}' would be written outside the directory")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = str(value)
+            if text.startswith("kestra://"):
+                target.write_bytes(ctx.files.read_bytes(text))
+            else:
+                target.write_text(text)
+
+    def finish(self, ctx: RunContext) -> Mapping[str, Any] | None:
+        """``outputFiles``: each file matching a pattern, stored, by its relative path."""
+        patterns = ctx.render(self.output_files) if self.output_files is not None else []
+        if not patterns:
+            return None
+        root = ctx.working_dir()
+        stored: dict[str, str] = {}
+        for pattern in patterns:
+            for path in sorted(root.glob(str(pattern))):
+                if path.is_file():
+                    name = path.relative_to(root).as_posix()
+                    with path.open("rb") as stream:
+                        stored[name] = ctx.files.put(name, stream)
+        return {"outputFiles": stored}
