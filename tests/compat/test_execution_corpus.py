@@ -32,7 +32,6 @@ KV_SEEDS = {"valids/kv.yaml#0": [("io.kestra.tests", "my-key", {"field": "value"
 _TEMPLATE = "flow.Template (deprecated templates) does not run yet"
 _FOR_EACH_ITEM = "flow.ForEachItem does not run yet"
 _WORKING_DIRECTORY = "needs the workerTaskrun variable of a WorkingDirectory child"
-_FETCH = "log.Fetch needs the log store, which tasks cannot reach yet"
 _TRIGGERS = "needs the scheduler and flow triggers (issue 5)"
 
 # Why a case does not pass yet: the feature it needs.
@@ -49,9 +48,6 @@ NOT_YET: dict[str, str] = {
     "valids/task-allow-failure-executable-foreachitem.yml#0": _FOR_EACH_ITEM,
     "valids/task-allow-warning-executable-foreachitem.yml#0": _FOR_EACH_ITEM,
     "valids/working-directory-taskrun-nested.yml#0": _WORKING_DIRECTORY,
-    "valids/get-log-executionid.yaml#0": _FETCH,
-    "valids/get-log-taskid.yaml#0": _FETCH,
-    "valids/get-log.yaml#0": _FETCH,
     "valids/trigger-toggle.yaml#0": _TRIGGERS,
 }
 

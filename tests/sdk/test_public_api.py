@@ -46,6 +46,7 @@ def test_sdk_public_names_are_pinned() -> None:
         "Trigger",
         "UserLabels",
         "Violation",
+        "format_duration",
         "is_truthy",
         "loop_values",
         "plugin",

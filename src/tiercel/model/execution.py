@@ -14,6 +14,7 @@ from pydantic import Field
 
 from tiercel.model.base import KestraModel
 from tiercel.model.labels import Label
+from tiercel.model.property import format_duration
 from tiercel.model.state import State
 
 
@@ -64,7 +65,7 @@ class RunState(KestraModel):
             "histories": [{"state": h.state.value, "date": _iso(h.date)} for h in self.histories],
             "startDate": _iso(self.start_date),
             "endDate": _iso(end) if end else None,
-            "duration": _iso_duration(self.duration),
+            "duration": format_duration(self.duration),
         }
 
 
@@ -172,17 +173,3 @@ class Execution(KestraModel):
 def _iso(moment: datetime) -> str:
     text = moment.isoformat()
     return text.replace("+00:00", "Z")
-
-
-def _iso_duration(span: timedelta) -> str:
-    seconds = span.total_seconds()
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    text = "PT"
-    if hours:
-        text += f"{int(hours)}H"
-    if minutes:
-        text += f"{int(minutes)}M"
-    if seconds or text == "PT":
-        text += f"{seconds:.3f}".rstrip("0").rstrip(".") + "S"
-    return text

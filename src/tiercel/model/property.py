@@ -65,3 +65,32 @@ Duration = Annotated[timedelta, BeforeValidator(_upper_iso)]
 
 PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
 """A ``Duration`` longer than zero."""
+
+
+_MICROS_PER_HOUR = 3_600_000_000
+_MICROS_PER_MINUTE = 60_000_000
+_MICROS_PER_SECOND = 1_000_000
+
+
+def format_duration(span: timedelta) -> str:
+    """An ISO-8601 duration as Java's ``Duration.toString`` writes it: ``PT1H30M``, ``PT0.5S``.
+
+    Days are written as hours (``PT48H``), as Java does.
+    """
+    if span < timedelta(0):
+        return "-" + format_duration(-span)
+    micros = span // timedelta(microseconds=1)
+    if micros == 0:
+        return "PT0S"
+    hours, micros = divmod(micros, _MICROS_PER_HOUR)
+    minutes, micros = divmod(micros, _MICROS_PER_MINUTE)
+    seconds, micros = divmod(micros, _MICROS_PER_SECOND)
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
+    if seconds or micros:
+        fraction = f".{micros:06d}".rstrip("0") if micros else ""
+        text += f"{seconds}{fraction}S"
+    return text

@@ -2,7 +2,7 @@
 
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -83,6 +83,9 @@ class WorkerRunContext:
     """The directory a flowable shares with this task, when it runs inside one."""
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     killed: threading.Event = field(default_factory=threading.Event)
+    log_reader: Callable[[str | None, Sequence[str] | None, LogLevel], list[dict[str, Any]]] = (
+        lambda execution_id, task_ids, min_level: []
+    )
     metrics: list[Metric] = field(default_factory=list)
     revealed_secrets: list[str] = field(default_factory=list)
     _work_dir: Path | None = None
@@ -142,3 +145,11 @@ class WorkerRunContext:
 
     def sleep(self, seconds: float) -> None:
         self.killed.wait(max(0.0, seconds))
+
+    def execution_logs(
+        self,
+        execution_id: str | None = None,
+        task_ids: Sequence[str] | None = None,
+        min_level: LogLevel = LogLevel.INFO,
+    ) -> list[dict[str, Any]]:
+        return self.log_reader(execution_id, task_ids, min_level)

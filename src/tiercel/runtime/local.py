@@ -8,7 +8,7 @@ import queue
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,7 +47,7 @@ from tiercel.runtime.ids import new_id
 from tiercel.runtime.worker import run_task
 from tiercel.sdk import FlowableTask
 from tiercel.storage.ports import ExecutionStore, InternalStorage, KVStore, LogStore
-from tiercel.storage.records import LogEntry
+from tiercel.storage.records import LogEntry, LogQuery
 from tiercel.storage.uris import input_file_uri
 
 
@@ -423,7 +423,32 @@ class LocalRunner:
             },
             killed=killed,
             work_root=self._work_root,
+            log_reader=lambda wanted, task_ids, level: self._read_logs(
+                wanted or execution_id, task_ids, level
+            ),
         )
+
+    def _read_logs(
+        self, execution_id: str, task_ids: Sequence[str] | None, level: LogLevel
+    ) -> list[dict[str, Any]]:
+        self._flush_logs()
+        lines = self.services.logs.find(LogQuery(execution_id=execution_id, min_level=level))
+        wanted = set(task_ids) if task_ids else None
+        return [
+            {
+                "namespace": line.namespace,
+                "flowId": line.flow_id,
+                "taskId": line.task_id,
+                "executionId": line.execution_id,
+                "taskRunId": line.task_run_id,
+                "attemptNumber": line.attempt_number,
+                "timestamp": line.timestamp.isoformat().replace("+00:00", "Z"),
+                "level": line.level.value,
+                "message": line.message,
+            }
+            for line in lines
+            if wanted is None or line.task_id in wanted
+        ]
 
     def _kv_function(self, flow_namespace: str) -> Callable[..., Any]:
         """``kv(key, namespace, errorOnMissing)``: a value of the KV store in expressions."""

@@ -23,7 +23,7 @@ from tiercel.model import (
 )
 from tiercel.model.base import PluginObject
 from tiercel.model.labels import Label, Labels, UserLabels
-from tiercel.model.property import Duration, PositiveDuration, Text
+from tiercel.model.property import Duration, PositiveDuration, Text, format_duration
 from tiercel.model.task import LogLevel, TaskId
 from tiercel.sdk.flowable import (
     Branches,
@@ -96,6 +96,7 @@ __all__ = [
     "Trigger",
     "UserLabels",
     "Violation",
+    "format_duration",
     "is_truthy",
     "loop_values",
     "plugin",

@@ -5,13 +5,14 @@ writes the KV store, all through the context it is given. The runtime implements
 too.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
 
 from tiercel.model.state import State
+from tiercel.model.task import LogLevel
 
 T = TypeVar("T")
 
@@ -134,6 +135,16 @@ class RunContext(Protocol):
 
     def sleep(self, seconds: float) -> None:
         """Wait, returning early when the task run is killed."""
+        ...
+
+    def execution_logs(
+        self,
+        execution_id: str | None = None,
+        task_ids: Sequence[str] | None = None,
+        min_level: LogLevel = LogLevel.INFO,
+    ) -> list[dict[str, Any]]:
+        """The stored log lines of an execution (this one by default), oldest first, each as
+        Kestra's LogEntry fields (``taskId``, ``level``, ``message``, ``timestamp``...)."""
         ...
 
 

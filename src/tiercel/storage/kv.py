@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from tiercel.model.property import format_duration
 from tiercel.storage.errors import InvalidKeyError, InvalidValueError
 
 KV_KEY_PATTERN = r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$"
@@ -25,9 +26,6 @@ _DURATION = re.compile(
     r"([-+]?)P(?=\d|T)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:[.,](\d{1,9}))?S)?)?",
     re.IGNORECASE,
 )
-_MICROS_PER_HOUR = 3_600_000_000
-_MICROS_PER_MINUTE = 60_000_000
-_MICROS_PER_SECOND = 1_000_000
 
 
 class KVType(StrEnum):
@@ -166,30 +164,6 @@ def decode_value(kv_type: KVType | str, text: str) -> Any:
     except (TypeError, ValueError) as err:
         raise InvalidValueError(f"stored {kind.value} value {raw!r} is unreadable: {err}") from None
     return raw
-
-
-def format_duration(span: timedelta) -> str:
-    """An ISO-8601 duration as Java's ``Duration.toString`` writes it: ``PT1H30M``, ``PT0.5S``.
-
-    Days are written as hours (``PT48H``), as Java does.
-    """
-    if span < timedelta(0):
-        return "-" + format_duration(-span)
-    micros = span // timedelta(microseconds=1)
-    if micros == 0:
-        return "PT0S"
-    hours, micros = divmod(micros, _MICROS_PER_HOUR)
-    minutes, micros = divmod(micros, _MICROS_PER_MINUTE)
-    seconds, micros = divmod(micros, _MICROS_PER_SECOND)
-    text = "PT"
-    if hours:
-        text += f"{hours}H"
-    if minutes:
-        text += f"{minutes}M"
-    if seconds or micros:
-        fraction = f".{micros:06d}".rstrip("0") if micros else ""
-        text += f"{seconds}{fraction}S"
-    return text
 
 
 def parse_duration(text: str) -> timedelta:

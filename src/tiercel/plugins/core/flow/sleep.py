@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from pydantic import Field
 
-from tiercel.sdk import Duration, Property, RunContext, RunnableTask, plugin
+from tiercel.sdk import Duration, Property, RunContext, RunnableTask, format_duration, plugin
 
 
 @plugin("io.kestra.plugin.core.flow.Sleep")
@@ -15,4 +15,6 @@ class Sleep(RunnableTask):
 
     def run(self, ctx: RunContext) -> None:
         """Wait; a kill interrupts the wait."""
-        ctx.sleep(ctx.render_as(self.duration, timedelta).total_seconds())
+        duration = ctx.render_as(self.duration, timedelta)
+        ctx.logger.info(f"Waiting for {format_duration(duration)}")
+        ctx.sleep(duration.total_seconds())

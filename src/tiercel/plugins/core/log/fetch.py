@@ -1,8 +1,11 @@
 """``io.kestra.plugin.core.log.Fetch``: copy an execution's logs into a stored file."""
 
+from typing import Any
+
 from pydantic import Field
 
-from tiercel.sdk import LogLevel, Property, RunnableTask, Text, plugin
+from tiercel.plugins.core.storage import ion
+from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask, Text, plugin
 
 
 @plugin(
@@ -26,3 +29,12 @@ class Fetch(RunnableTask):
     level: Property[LogLevel] = Field(
         default=LogLevel.INFO, description="The lowest level to fetch."
     )
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``size``: how many lines; ``uri``: the lines as an ION file, one per line."""
+        execution_id = ctx.render(self.execution_id) if self.execution_id else None
+        task_ids = ctx.render(self.tasks_id) if self.tasks_id is not None else None
+        level = ctx.render_as(self.level, LogLevel)
+        lines = ctx.execution_logs(execution_id, task_ids, level)
+        body = "".join(ion.dumps(line) + "\n" for line in lines)
+        return {"size": len(lines), "uri": ctx.files.put("logs.ion", body.encode())}
