@@ -40,13 +40,6 @@ NOT_YET: dict[str, str] = {
     "templates/with-template.yaml#0": _TEMPLATE,
     "tests/listeners-failed.yaml#0": "flow listeners (deprecated) do not run yet",
     "valids/sla-execution-condition.yaml#1": "flow sla is not enforced yet",
-    "valids/for-each-item-failed.yaml#0": _FOR_EACH_ITEM,
-    "valids/for-each-item-no-wait.yaml#0": _FOR_EACH_ITEM,
-    "valids/for-each-item-outputs.yaml#0": _FOR_EACH_ITEM,
-    "valids/for-each-item.yaml#0": _FOR_EACH_ITEM,
-    "valids/for-each-item.yaml#1": _FOR_EACH_ITEM,
-    "valids/task-allow-failure-executable-foreachitem.yml#0": _FOR_EACH_ITEM,
-    "valids/task-allow-warning-executable-foreachitem.yml#0": _FOR_EACH_ITEM,
     "valids/working-directory-taskrun-nested.yml#0": _WORKING_DIRECTORY,
     "valids/trigger-toggle.yaml#0": _TRIGGERS,
 }

@@ -27,3 +27,45 @@ def test_errors_branch_sees_the_error_logs(tmp_path: Path) -> None:
         finished = LocalRunner(services, flows).execute(flows[("io.kestra.tests", "errors")])
     messages = [line.message for line in finished.logs if line.task_id == "t2"]
     assert "- task: failed, message: Task failure" in messages
+
+
+def hundred_and_two_lines(tmp_path: Path) -> str:
+    """The file ForEachItemCaseTest uploads: 0..101, each left-padded to 20 characters."""
+    path = tmp_path / "items.txt"
+    path.write_text("".join(f"{n:>20}\n" for n in range(102)))
+    return str(path)
+
+
+def test_for_each_item_starts_one_execution_per_batch(tmp_path: Path) -> None:
+    flows = corpus_flows()
+    with local_services(tmp_path / "data") as services:
+        finished = LocalRunner(services, flows).execute(
+            flows[("io.kestra.tests", "for-each-item")],
+            {"file": hundred_and_two_lines(tmp_path), "batch": 4},
+        )
+        assert finished.execution.state.current.value == "SUCCESS"
+        assert len(finished.task_runs) == 4
+        items = finished.task_runs[2]
+        assert items.outputs is not None
+        assert items.outputs["numberOfBatches"] == 26
+        assert items.outputs["iterations"] == {"CREATED": 0, "RUNNING": 0, "SUCCESS": 26}
+        children = [e for e in finished.executions.values() if e.parent_id]
+        assert len(children) == 26
+        assert all(c.state.current.value == "SUCCESS" for c in children)
+        first = min(children, key=lambda c: c.state.start_date)
+        batch = services.storage.read_bytes(first.inputs["items"]).decode()
+        assert batch.count("\n") == 4
+        assert "/for-each-item/executions/" in first.inputs["items"]
+        assert "/tasks/each-split/" in first.inputs["items"]
+
+
+def test_for_each_item_merges_the_children_outputs(tmp_path: Path) -> None:
+    flows = corpus_flows()
+    with local_services(tmp_path / "data") as services:
+        finished = LocalRunner(services, flows).execute(
+            flows[("io.kestra.tests", "for-each-item-outputs")],
+            {"file": hundred_and_two_lines(tmp_path)},
+        )
+        assert finished.execution.state.current.value == "SUCCESS"
+        merged = finished.outputs["each_merge"]["subflowOutputs"]
+        assert services.storage.read_bytes(merged).decode().count("\n") == 26

@@ -12,6 +12,7 @@ from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.flow import Flow
 from tiercel.model.state import State
 from tiercel.model.task import Task
+from tiercel.sdk.task import FlowableTask
 
 Key = tuple[str | None, str]  # (parent task run id, task id)
 
@@ -37,6 +38,8 @@ class FlowIndex:
                 stack.append((child, task.id))
                 if path and path[0] in ("errors", "finally"):
                     self.handlers.add(child.id)
+            if isinstance(task, FlowableTask):
+                stack.extend((child, task.id) for child in task.internal_tasks())
 
     def task(self, task_id: str) -> Task:
         """The task with this id."""

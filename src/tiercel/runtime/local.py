@@ -46,6 +46,7 @@ from tiercel.runtime.context import Metric, WorkerRunContext
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.worker import run_task
 from tiercel.sdk import FlowableTask
+from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.storage.ports import ExecutionStore, InternalStorage, KVStore, LogStore
 from tiercel.storage.records import LogEntry, LogQuery
 from tiercel.storage.uris import input_file_uri
@@ -420,6 +421,7 @@ class LocalRunner:
                 **self.services.functions,
                 "errorLogs": lambda: self._error_logs(execution_id),
                 "kv": self._kv_function(run.namespace),
+                "read": self._read_function(run.namespace),
             },
             killed=killed,
             work_root=self._work_root,
@@ -449,6 +451,18 @@ class LocalRunner:
             for line in lines
             if wanted is None or line.task_id in wanted
         ]
+
+    def _read_function(self, flow_namespace: str) -> Callable[[str], str]:
+        """``read(path)``: a ``kestra://`` file, or a namespace file of the flow's namespace."""
+        files = StorageNamespaceFiles(self.services.storage)
+
+        def read(path: str) -> str:
+            text = str(path)
+            if text.startswith("kestra://"):
+                return self.services.storage.read_bytes(text).decode()
+            return files.read(flow_namespace, text).decode()
+
+        return read
 
     def _kv_function(self, flow_namespace: str) -> Callable[..., Any]:
         """``kv(key, namespace, errorOnMissing)``: a value of the KV store in expressions."""

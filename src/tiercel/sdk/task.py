@@ -43,6 +43,11 @@ class FlowableTask(Task):
         """The outputs of the flowable's own run, once it has ended."""
         return None
 
+    def internal_tasks(self) -> list[Task]:
+        """Tasks the flowable creates itself, not written in the flow (ForEachItem's split,
+        items and merge steps); the executor knows them as its children."""
+        return []
+
     def prepare(self, ctx: RunContext) -> None:
         """On a worker, fill the shared working directory before its first task runs."""
 
@@ -77,7 +82,13 @@ class SubflowCall:
 
 
 class SubflowTask(Task):
-    """A task the executor carries out by starting an execution of another flow."""
+    """A task the executor carries out by starting an execution of another flow, or one per
+    batch of items when ``batches`` gives them."""
+
+    def batches(self, outputs: Mapping[str, Any]) -> list[str] | None:
+        """The ``kestra://`` URIs of the batches to start one execution for, found in the
+        execution's task ``outputs``; None for a single execution."""
+        return None
 
     def subflow_call(self, render: Callable[[Any], Any]) -> SubflowCall:
         """The execution to start, with every property rendered through ``render``."""

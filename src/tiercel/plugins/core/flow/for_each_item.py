@@ -5,20 +5,24 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from tiercel.plugins.core.flow.batch import Batch
+from tiercel.plugins.core.flow.for_each_item_parts import (
+    ForEachItemItems,
+    ForEachItemMerge,
+    ForEachItemSplit,
+)
 from tiercel.plugins.core.flow.subflow import RestartBehavior
-from tiercel.sdk import FlowableTask, KestraModel, Property, Text, UserLabels, plugin
-
-
-class Batch(KestraModel):
-    """How the items file is cut into batches: by rows, by size or into a number of parts."""
-
-    rows: Property[int] | None = Field(default=1, description="Lines per batch.")
-    bytes: Text | None = Field(default=None, description="Size per batch, such as ``10MB``.")
-    partitions: Property[int] | None = Field(default=None, description="Number of batches.")
-    separator: Text = Field(default="\n", description="What ends one item.")
-    regex_pattern: Text | None = Field(
-        default=None, description="Group lines whose match of this pattern is equal (1.x)."
-    )
+from tiercel.sdk import (
+    FlowableTask,
+    Plan,
+    Property,
+    Scope,
+    Task,
+    Text,
+    UserLabels,
+    plugin,
+    run_branches,
+)
 
 
 @plugin(
@@ -59,3 +63,43 @@ class ForEachItem(FlowableTask):
     def called_flow(self) -> tuple[str, str] | None:
         """The namespace and id of the flow each batch starts."""
         return self.namespace, self.flow_id
+
+    def internal_tasks(self) -> list[Task]:
+        """The split, items and merge steps, with Kestra's ids."""
+        split_id, items_id = f"{self.id}_split", f"{self.id}_items"
+        kind = "io.kestra.plugin.core.flow.ForEachItem$ForEachItem"
+        return [
+            ForEachItemSplit.model_construct(
+                id=split_id, type=kind + "Split", items=self.items, batch=self.batch
+            ),
+            ForEachItemItems.model_construct(
+                id=items_id,
+                type=kind + "Executable",
+                split_id=split_id,
+                namespace=self.namespace,
+                flow_id=self.flow_id,
+                revision=self.revision,
+                inputs=self.inputs,
+                labels=self.labels,
+                wait=self.wait,
+                transmit_failed=self.transmit_failed,
+                inherit_labels=self.inherit_labels,
+            ),
+            ForEachItemMerge.model_construct(
+                id=f"{self.id}_merge", type=kind + "MergeOutputs", items_id=items_id
+            ),
+        ]
+
+    def plan(self, scope: Scope) -> Plan:
+        """Split, start the batches' executions, merge their outputs: one after the other."""
+        return run_branches(scope, self.branches(self.internal_tasks()))
+
+    def outputs(self, scope: Scope) -> dict[str, Any] | None:
+        """``numberOfBatches`` and ``iterations`` (executions by state) of the items step."""
+        items = scope.child(f"{self.id}_items")
+        found = (items.outputs or {}) if items is not None else {}
+        merged = scope.child(f"{self.id}_merge")
+        result = {k: v for k, v in found.items() if k != "childOutputs"}
+        if merged is not None and merged.outputs:
+            result["uri"] = merged.outputs.get("subflowOutputs")
+        return result
