@@ -31,7 +31,6 @@ KV_SEEDS = {"valids/kv.yaml#0": [("io.kestra.tests", "my-key", {"field": "value"
 
 _TEMPLATE = "flow.Template (deprecated templates) does not run yet"
 _FOR_EACH_ITEM = "flow.ForEachItem does not run yet"
-_WORKING_DIRECTORY = "needs the workerTaskrun variable of a WorkingDirectory child"
 _TRIGGERS = "needs the scheduler and flow triggers (issue 5)"
 
 # Why a case does not pass yet: the feature it needs.
@@ -40,7 +39,6 @@ NOT_YET: dict[str, str] = {
     "templates/with-template.yaml#0": _TEMPLATE,
     "tests/listeners-failed.yaml#0": "flow listeners (deprecated) do not run yet",
     "valids/sla-execution-condition.yaml#1": "flow sla is not enforced yet",
-    "valids/working-directory-taskrun-nested.yml#0": _WORKING_DIRECTORY,
     "valids/trigger-toggle.yaml#0": _TRIGGERS,
 }
 

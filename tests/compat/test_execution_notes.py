@@ -69,3 +69,15 @@ def test_for_each_item_merges_the_children_outputs(tmp_path: Path) -> None:
         assert finished.execution.state.current.value == "SUCCESS"
         merged = finished.outputs["each_merge"]["subflowOutputs"]
         assert services.storage.read_bytes(merged).decode().count("\n") == 26
+
+
+def test_working_directory_children_see_their_parents(tmp_path: Path) -> None:
+    flows = corpus_flows()
+    with local_services(tmp_path) as services:
+        finished = LocalRunner(services, flows).execute(
+            flows[("io.kestra.tests", "working-directory-taskrun-nested")]
+        )
+    assert finished.execution.state.current.value == "SUCCESS"
+    assert len(finished.task_runs) == 6
+    parent = finished.outputs["log-workerparent"]["1"]["value"]
+    assert '{"taskrun":{"value":"1"}}' in parent

@@ -485,7 +485,12 @@ class _Engine:
     def _dispatch(self, running: TaskRun, task: Task) -> None:
         self._save(running)
         variables = task_variables(self.view, running, task)
-        self.step.commands.append(RunTask(running, task, variables, self._directory(running)))
+        directory = self._directory(running)
+        if directory is not None:
+            # Tasks of a working directory also see the run that owns it.
+            owner = directory.owner_variables["taskrun"]
+            variables["workerTaskrun"] = {"id": owner["id"], "value": owner["value"]}
+        self.step.commands.append(RunTask(running, task, variables, directory))
 
     def _directory(self, run: TaskRun) -> SharedDirectory | None:
         for ancestor in [run, *self.view.ancestors(run)]:

@@ -42,6 +42,14 @@ def base_variables(view: ExecutionView) -> dict[str, Any]:
     }
 
 
+def _parent(run: TaskRun) -> dict[str, Any]:
+    # As Kestra shows an enclosing run: its loop value, and its outputs when it has some.
+    parent: dict[str, Any] = {"taskrun": {"value": run.value}}
+    if run.outputs:
+        parent["outputs"] = run.outputs
+    return parent
+
+
 def _nest(target: dict[str, Any], key: str, value: str) -> None:
     # Labels read as a nested map (``labels.system.correlationId``); the first value of a
     # repeated key wins, as in Kestra.
@@ -70,10 +78,7 @@ def task_variables(view: ExecutionView, run: TaskRun, task: Task) -> dict[str, A
         "iteration": run.iteration,
     }
     parents = [
-        {
-            "taskrun": {"id": ancestor.id, "value": ancestor.value},
-            "outputs": ancestor.outputs or {},
-        }
+        _parent(ancestor)
         for ancestor in view.ancestors(run)
         if ancestor.value is not None or ancestor.outputs
     ]
