@@ -502,3 +502,24 @@ def test_a_flow_level_retry_retries_failed_tasks() -> None:
             run.send(run.timers.pop(0).event)
     assert run.state is State.FAILED
     assert len(run.runs("boom")[0].attempts) == 4
+
+
+def test_tasks_states_are_addressable_like_outputs() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - {{id: maybe, type: {LOG}, message: x, runIf: "false"}}
+  - id: loop
+    type: io.kestra.plugin.core.flow.ForEach
+    values: [a, b]
+    tasks:
+      - {{id: inner, type: {LOG}, message: x}}
+  - id: report
+    type: {RETURN}
+    format: "{{{{ tasks.maybe.state }}}} {{{{ tasks.inner.b.state }}}}"
+"""
+            )
+        )
+    ).until_end()
+    assert run.view.outputs["report"] == {"value": "SKIPPED SUCCESS"}

@@ -37,6 +37,7 @@ def base_variables(view: ExecutionView) -> dict[str, Any]:
         "vars": execution.variables if execution.variables is not None else flow.variables or {},
         "labels": labels,
         "outputs": view.outputs,
+        "tasks": view.states,
         "envs": view.environment.get("envs", {}),
         "globals": view.environment.get("globals", {}),
     }

@@ -76,6 +76,8 @@ class ExecutionView:
         self._live: Counter[Key] = Counter()
         self._ended: dict[Key, Counter[State]] = {}
         self.outputs: dict[str, Any] = {}
+        self.states: dict[str, Any] = {}
+        """``tasks.<id>.state``, nested by loop values like the outputs."""
         for run in runs:
             self.put(run)
 
@@ -141,6 +143,8 @@ class ExecutionView:
             self._live[key] += 1
         if run.outputs is not None and (old is None or old.outputs != run.outputs):
             self._store_outputs(run)
+        if old is None or old.state.current is not run.state.current:
+            self._nest_under_values(self.states, run, {"state": run.state.current.value})
 
     def _forget_state(self, old: TaskRun, key: Key) -> None:
         if old.state.current.is_terminated:
@@ -161,18 +165,21 @@ class ExecutionView:
         return state
 
     def _store_outputs(self, run: TaskRun) -> None:
-        # Outputs inside loops are nested by the value of each enclosing loop, outermost first:
-        # outputs.t[parent.taskrun.value][taskrun.value].
+        self._nest_under_values(self.outputs, run, run.outputs)
+
+    def _nest_under_values(self, tree: dict[str, Any], run: TaskRun, leaf: Any) -> None:
+        # Inside loops, a task's entry is nested by the value of each enclosing loop,
+        # outermost first: outputs.t[parent.taskrun.value][taskrun.value].
         values = [r.value for r in self.ancestors(run) if r.value is not None][::-1]
         if run.value is not None:
             values.append(run.value)
         if not values:
-            self.outputs[run.task_id] = run.outputs
+            tree[run.task_id] = leaf
             return
-        node = self.outputs.setdefault(run.task_id, {})
+        node = tree.setdefault(run.task_id, {})
         for value in values[:-1]:
             node = node.setdefault(value, {})
-        node[values[-1]] = run.outputs
+        node[values[-1]] = leaf
 
     def remove(self, run_id: str) -> None:
         """Forget a run (a restart drops the runs of error branches)."""

@@ -171,7 +171,7 @@ def current_each_output(rt: Runtime, outputs: Any = None) -> Any:
     parents = rt.globals.get("parents") or []
     for parent in reversed(list(parents)):
         taskrun = parent.get("taskrun") if isinstance(parent, Mapping) else None
-        if isinstance(taskrun, Mapping):
+        if isinstance(taskrun, Mapping) and taskrun.get("value") is not None:
             nested = outputs.get(taskrun.get("value"))
             if not isinstance(nested, Mapping):
                 raise ExpressionError("No execution outputs for the current task runs path")
