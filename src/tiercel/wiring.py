@@ -14,6 +14,7 @@ from tiercel.storage import (
     SqlExecutionStore,
     SqlKVStore,
     SqlLogStore,
+    SqlMetricStore,
 )
 
 
@@ -63,6 +64,7 @@ def local_services(root: Path, *, globals_: Mapping[str, Any] | None = None) -> 
             kv=SqlKVStore(database),
             executions=SqlExecutionStore(database),
             logs=SqlLogStore(database),
+            metrics=SqlMetricStore(database),
             functions={"secret": secret_function()},
             envs=env_variables(os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")),
             globals=dict(globals_ or {}),

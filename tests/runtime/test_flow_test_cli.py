@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tiercel.cli.main import cli
-from tiercel.storage import Database, LogQuery, SqlExecutionStore, SqlLogStore
+from tiercel.storage import Database, LogQuery, SqlExecutionStore, SqlLogStore, SqlMetricStore
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -187,3 +187,21 @@ def test_a_working_directory_is_shared_by_its_tasks(tmp_path: Path) -> None:
     runs = {r["taskId"]: r for r in json.loads(out)["taskRunList"]}
     assert sorted(runs["read"]["outputs"]["uris"]) == ["made.txt", "seed.txt"]
     assert sorted(runs["dir"]["outputs"]["outputFiles"]) == ["made.txt", "seed.txt"]
+
+
+def test_task_metrics_are_stored_with_their_task_run(tmp_path: Path) -> None:
+    flow = tmp_path / "assert.yaml"
+    flow.write_text(
+        "id: checks\nnamespace: t\ntasks:\n"
+        "  - id: check\n    type: io.kestra.plugin.core.execution.Assert\n"
+        "    conditions: ['{{ 1 == 1 }}', '{{ 2 > 1 }}']\n"
+    )
+    code, out, _ = run(str(flow), "--json", data=tmp_path / "data")
+    assert code == 0, out
+    execution = json.loads(out)
+    with Database.sqlite(tmp_path / "data" / "tiercel.db") as db:
+        metrics = SqlMetricStore(db).find_by_execution(execution["id"])
+    by_name = {m.name: m for m in metrics}
+    assert by_name["success"].value == 2
+    assert by_name["failed"].value == 0
+    assert by_name["success"].task_run_id == execution["taskRunList"][0]["id"]

@@ -47,8 +47,14 @@ from tiercel.runtime.ids import new_id
 from tiercel.runtime.worker import run_task
 from tiercel.sdk import FlowableTask
 from tiercel.storage.namespace_files import StorageNamespaceFiles
-from tiercel.storage.ports import ExecutionStore, InternalStorage, KVStore, LogStore
-from tiercel.storage.records import LogEntry, LogQuery
+from tiercel.storage.ports import (
+    ExecutionStore,
+    InternalStorage,
+    KVStore,
+    LogStore,
+    MetricStore,
+)
+from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, MetricType
 from tiercel.storage.uris import input_file_uri
 
 
@@ -73,6 +79,7 @@ class Services:
     kv: KVStore
     executions: ExecutionStore
     logs: LogStore
+    metrics: MetricStore
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     envs: Mapping[str, str] = field(default_factory=dict)
@@ -376,6 +383,23 @@ class LocalRunner:
             result = run_task(command, ctx)
         finally:
             self._kill_switches.pop(run.id, None)
+        if ctx.metrics:
+            now = self.services.clock()
+            self.services.metrics.append(
+                MetricEntry(
+                    namespace=run.namespace,
+                    flow_id=run.flow_id,
+                    type=MetricType(metric.kind),
+                    name=metric.name,
+                    value=metric.value,
+                    timestamp=now,
+                    task_id=run.task_id,
+                    execution_id=execution_id,
+                    task_run_id=run.id,
+                    tags=dict(metric.tags),
+                )
+                for metric in ctx.metrics
+            )
         self._events.put((execution_id, result))
         with self._lock:
             self._metrics.extend(ctx.metrics)
