@@ -81,3 +81,19 @@ def test_working_directory_children_see_their_parents(tmp_path: Path) -> None:
     assert len(finished.task_runs) == 6
     parent = finished.outputs["log-workerparent"]["1"]["value"]
     assert '{"taskrun":{"value":"1"}}' in parent
+
+
+@pytest.mark.parametrize(
+    "flow_id",
+    ["retry-new-execution-task-attempts", "retry-new-execution-flow-duration"],
+)
+def test_create_new_execution_retries_as_kestra_does(flow_id: str, tmp_path: Path) -> None:
+    """JdbcRunnerRetryTest: three executions end, RETRIED, RETRIED and FAILED."""
+    flows = corpus_flows()
+    with local_services(tmp_path) as services:
+        finished = LocalRunner(services, flows).execute(flows[("io.kestra.tests", flow_id)])
+    executions = sorted(finished.executions.values(), key=lambda e: e.metadata.attempt_number)
+    assert [e.state.current.value for e in executions] == ["RETRIED", "RETRIED", "FAILED"]
+    assert [e.metadata.attempt_number for e in executions] == [1, 2, 3]
+    first = executions[0].id
+    assert all((e.original_id or e.id) == first for e in executions)

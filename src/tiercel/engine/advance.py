@@ -17,6 +17,7 @@ from tiercel.engine.events import (
     KillRuns,
     Restart,
     Resume,
+    RetryExecution,
     RunTask,
     SetTimer,
     SharedDirectory,
@@ -26,7 +27,7 @@ from tiercel.engine.events import (
     TaskResult,
     Wake,
 )
-from tiercel.engine.retry import RetryPolicy, next_delay
+from tiercel.engine.retry import RetryPolicy, delay_after, next_delay
 from tiercel.engine.scope import RootScope, RunScope, ScopeError
 from tiercel.engine.view import ExecutionView
 from tiercel.expr import ExpressionError, evaluate, is_truthy, render_value
@@ -100,6 +101,25 @@ class _Engine:
         if state is State.SUCCESS and policy is not None and len(run.attempts) > 1:
             state = State.WARNING if policy.warning_on_retry else state
         self._finish(run, state, event.outputs)
+
+    def _new_execution_at(self) -> datetime | None:
+        """When to retry a failed execution as a new one, if a retry policy says so: the
+        flow's, or that of a failed task, with the CREATE_NEW_EXECUTION behaviour."""
+        policies = [self.view.flow.retry] + [
+            self.view.index.task(run.task_id).retry
+            for run in self.view.task_runs()
+            if run.state.current is State.FAILED
+        ]
+        execution = self.view.execution
+        metadata = execution.metadata
+        started = metadata.original_created_date or execution.state.start_date
+        for policy in policies:
+            if policy is not None and policy.behavior is RetryBehavior.CREATE_NEW_EXECUTION:
+                seed = execution.original_id or execution.id
+                made = metadata.attempt_number
+                delay = delay_after(policy, made, started, self.now, seed)
+                return None if delay is None else self.now + delay
+        return None
 
     def _flow_retry(self) -> RetryPolicy | None:
         # A flow-level retry that retries failed tasks acts as every task's own policy.
@@ -258,8 +278,11 @@ class _Engine:
                 state = State.FAILED
             if outputs is not None:
                 self.view.execution = self.view.execution.model_copy(update={"outputs": outputs})
-            self._set_execution_state(state)
+            retry_at = self._new_execution_at() if state is State.FAILED else None
+            self._set_execution_state(State.RETRIED if retry_at else state)
             self.step.commands.append(ExecutionEnded(self.view.execution))
+            if retry_at is not None:
+                self.step.commands.append(RetryExecution(self.view.execution, retry_at))
             self._resolve_after_execution()
 
     def _resolve_after_execution(self) -> None:

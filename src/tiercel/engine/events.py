@@ -122,4 +122,12 @@ class SetTimer:
     event: Wake
 
 
-Command = RunTask | ExecutionEnded | KillRuns | SetTimer | StartSubflow
+@dataclass(frozen=True, slots=True)
+class RetryExecution:
+    """Create a new execution of the flow at ``at``, retrying ``execution`` (now RETRIED)."""
+
+    execution: Execution
+    at: datetime
+
+
+Command = RunTask | ExecutionEnded | KillRuns | RetryExecution | SetTimer | StartSubflow

@@ -21,6 +21,7 @@ from tiercel.engine import (
     ExecutionView,
     Kill,
     KillRuns,
+    RetryExecution,
     RunTask,
     SetTimer,
     Start,
@@ -113,6 +114,13 @@ class Finished:
     """The task outputs as expressions see them (nested by loop values)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Retry:
+    """Time to create the execution that retries ``execution``."""
+
+    execution: Execution
+
+
 CORRELATION_ID = "system.correlationId"
 """The label every execution carries: the id of the execution that started the chain."""
 
@@ -132,7 +140,7 @@ class LocalRunner:
         self.flows = dict(flows or {})
         self.threads = threads
         self.on_log = on_log
-        self._events: queue.Queue[tuple[str, Event]] = queue.Queue()
+        self._events: queue.Queue[tuple[str, Event | _Retry]] = queue.Queue()
         self._lock = threading.Lock()
         self._logs: list[LogLine] = []
         self._metrics: list[Metric] = []
@@ -207,9 +215,19 @@ class LocalRunner:
         labels: tuple[Label, ...],
         parent: Execution | None = None,
         trigger: ExecutionTrigger | None = None,
+        retry_of: Execution | None = None,
     ) -> Execution:
         now = self.services.clock()
         execution_id = new_id()
+        metadata = ExecutionMetadata.model_construct(attempt_number=1, original_created_date=now)
+        original_id = None
+        if retry_of is not None:
+            # A new execution retrying a failed one: same inputs and labels, one attempt more.
+            metadata = retry_of.metadata.model_copy(
+                update={"attempt_number": retry_of.metadata.attempt_number + 1}
+            )
+            original_id = retry_of.original_id or retry_of.id
+            labels = tuple(x for x in retry_of.labels if x.key != CORRELATION_ID)
         correlation = next(
             (x for x in (parent.labels if parent else ()) if x.key == CORRELATION_ID), None
         )
@@ -224,12 +242,12 @@ class LocalRunner:
             state=RunState.start(State.CREATED, now),
             inputs={},
             outputs=None,
-            labels=(*(flow.labels or ()), *labels),
+            labels=labels if retry_of is not None else (*(flow.labels or ()), *labels),
             variables=None,
             parent_id=parent.id if parent else None,
-            original_id=None,
+            original_id=original_id,
             trigger=trigger,
-            metadata=ExecutionMetadata.model_construct(attempt_number=1, original_created_date=now),
+            metadata=metadata,
             schedule_date=None,
             deleted=False,
         )
@@ -259,7 +277,7 @@ class LocalRunner:
         while not self._settled():
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                execution_id, event = self._events.get(timeout=wait)
+                execution_id, item = self._events.get(timeout=wait)
             except queue.Empty:
                 if killed:
                     return  # killed, yet something still does not end: give up
@@ -269,8 +287,11 @@ class LocalRunner:
                     if not view.execution.state.current.is_terminated:
                         self._events.put((view.execution.id, Kill()))
                 continue
+            if isinstance(item, _Retry):
+                self._retry(item.execution)
+                continue
             view = self._views[execution_id]
-            step = advance(view, event, self.services.clock(), new_id)
+            step = advance(view, item, self.services.clock(), new_id)
             for run_id, level, message in step.logs:
                 run = view.runs.get(run_id) if run_id else None
                 self._log(execution_id, run, LogLevel(level), message)
@@ -313,6 +334,8 @@ class LocalRunner:
                     switch.set()
         elif isinstance(command, StartSubflow):
             self._start_subflow(execution_id, command)
+        elif isinstance(command, RetryExecution):
+            self._after(command.at, execution_id, _Retry(command.execution))
         elif isinstance(command, ExecutionEnded):
             caller = self._callers.get(execution_id)
             if caller is not None:
@@ -358,13 +381,23 @@ class LocalRunner:
         self._log(parent_id, run, LogLevel.ERROR, message)
         self._events.put((parent_id, SubflowEnded(run.id, "", State.FAILED)))
 
+    def _retry(self, failed: Execution) -> None:
+        flow = self.flows[(failed.namespace, failed.flow_id)]
+        try:
+            self._create(flow, dict(failed.inputs), (), trigger=failed.trigger, retry_of=failed)
+        except InputError as exc:
+            self._log(failed.id, None, LogLevel.ERROR, f"Cannot retry the execution: {exc}")
+
     def _set_timer(self, execution_id: str, command: SetTimer) -> None:
-        delay = (command.at - self.services.clock()).total_seconds()
+        self._after(command.at, execution_id, command.event)
+
+    def _after(self, at: datetime, execution_id: str, item: Event | _Retry) -> None:
+        delay = (at - self.services.clock()).total_seconds()
         with self._lock:
             self._jobs += 1
 
         def fire() -> None:
-            self._events.put((execution_id, command.event))
+            self._events.put((execution_id, item))
             with self._lock:
                 self._jobs -= 1
 
