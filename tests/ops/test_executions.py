@@ -10,6 +10,7 @@ from tests.conftest import COMPAT
 from tiercel import ops
 from tiercel.model import Flow, State, load_flows
 from tiercel.registry import default_registry
+from tiercel.runtime.ids import new_id
 from tiercel.runtime.local import LocalRunner, Services
 from tiercel.wiring import local_services
 
@@ -124,3 +125,54 @@ def test_kestras_restart_last_failed_case(services: Services) -> None:
     assert len(done.task_runs) == 4
     assert len(done.task_runs[2].attempts) == 2
     assert all(r.state.current is State.SUCCESS for r in done.task_runs)
+
+
+CHAIN = """
+id: chain
+namespace: t
+tasks:
+  - {id: a, type: io.kestra.plugin.core.debug.Return, format: "a-{{ taskrun.attemptsCount }}"}
+  - {id: b, type: io.kestra.plugin.core.debug.Return, format: "b-{{ taskrun.attemptsCount }}"}
+  - {id: c, type: io.kestra.plugin.core.debug.Return, format: "{{ outputs.b.value }}+c"}
+"""
+
+
+def test_replay_from_the_start_is_a_new_execution(services: Services) -> None:
+    flaky = flow(FLAKY)
+    failed = LocalRunner(services, flows_of(flaky)).execute(flaky)
+    services.kv.set("t", "ready", True, now=services.clock())
+    replayed_id, event = ops.replay(
+        services.executions, failed.execution.id, new_id=new_id, now=services.clock()
+    )
+    done = LocalRunner(services, flows_of(flaky)).continue_execution(replayed_id, event)
+    assert done.execution.id != failed.execution.id
+    assert done.execution.original_id == failed.execution.id
+    assert done.execution.state.current is State.SUCCESS
+    stored = services.executions.load(failed.execution.id)
+    assert stored is not None and stored[0].state.current is State.FAILED
+
+
+def test_replay_from_a_task_run_keeps_what_came_before(services: Services) -> None:
+    chain = flow(CHAIN)
+    first = LocalRunner(services, flows_of(chain)).execute(chain)
+    assert first.outputs["c"] == {"value": "b-0+c"}
+    b_run = next(r for r in first.task_runs if r.task_id == "b")
+    replayed_id, event = ops.replay(
+        services.executions,
+        first.execution.id,
+        new_id=new_id,
+        now=services.clock(),
+        task_run_id=b_run.id,
+    )
+    done = LocalRunner(services, flows_of(chain)).continue_execution(replayed_id, event)
+    assert done.execution.state.current is State.SUCCESS
+    runs = {r.task_id: r for r in done.task_runs}
+    assert len(runs["a"].attempts) == 1 and runs["a"].outputs == {"value": "a-0"}
+    assert len(runs["b"].attempts) == 2 and runs["b"].outputs == {"value": "b-1"}
+    assert len(runs["c"].attempts) == 1 and runs["c"].outputs == {"value": "b-1+c"}
+    assert all(r.id not in {x.id for x in first.task_runs} for r in done.task_runs)
+    with pytest.raises(ops.OperationError, match="not part of"):
+        ops.replay(
+            services.executions, first.execution.id, new_id=new_id, now=services.clock(),
+            task_run_id="nope",
+        )  # fmt: skip

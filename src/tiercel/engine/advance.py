@@ -148,7 +148,7 @@ class _Engine:
         running = running.model_copy(update={"attempts": (*run.attempts, attempt)})
         self._dispatch(running, self.view.index.task(run.task_id))
 
-    def restart(self) -> None:
+    def restart(self, event: Restart) -> None:
         """Kestra's restart: failed runs and the runs around them start again, in the same
         execution; the error and finally branches that ran are dropped, to run again if
         needed. Succeeded runs keep their state and outputs."""
@@ -156,11 +156,20 @@ class _Engine:
         if not (execution.state.current.is_terminated or execution.state.current is State.PAUSED):
             return
         failed = {State.FAILED, State.KILLED, State.PAUSED, State.CANCELLED}
+        target = self.view.runs.get(event.from_task_run_id or "")
+        if target is not None:
+            keep = {target.id, *(a.id for a in self.view.ancestors(target))}
+            later = self.view.order[self.view.order.index(target.id) + 1 :]
+            for run_id in later:
+                if run_id in self.view.runs and run_id not in keep:
+                    self._drop(self.view.runs[run_id])
         runs = self.view.task_runs()
         for run in runs:
             if run.task_id in self.view.index.handlers and run.id in self.view.runs:
                 self._drop(run)
         again = [r for r in self.view.task_runs() if r.state.current in failed]
+        if target is not None:
+            again.append(target)
         reset: dict[str, TaskRun] = {}
         for run in again:
             reset[run.id] = run
@@ -591,7 +600,7 @@ def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> 
     elif isinstance(event, Resume):
         engine.resume(event)
     elif isinstance(event, Restart):
-        engine.restart()
+        engine.restart(event)
     elif isinstance(event, SubflowEnded):
         engine.subflow_ended(event)
     engine.resolve()

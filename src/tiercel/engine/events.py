@@ -31,7 +31,13 @@ class Kill:
 
 @dataclass(frozen=True, slots=True)
 class Restart:
-    """Run the failed parts of an ended (or paused) execution again, in the same execution."""
+    """Run the failed parts of an ended (or paused) execution again, in the same execution.
+
+    With ``from_task_run_id`` (a replay), that run is run again whatever its state, and every
+    run created after it, but its enclosing runs, is dropped and created anew.
+    """
+
+    from_task_run_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

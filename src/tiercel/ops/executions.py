@@ -1,13 +1,14 @@
 """Kill, resume and restart an execution."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from tiercel.engine import Kill, Restart, Resume
+from tiercel.engine import Kill, Restart, Resume, Start
 from tiercel.engine.inputs import InputError, resolve_inputs
-from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.execution import Execution, RunState, TaskRun
 from tiercel.model.flow import Flow
 from tiercel.model.input import AnyInput, Input
 from tiercel.model.state import State
@@ -40,6 +41,58 @@ def restart(store: ExecutionStore, execution_id: str) -> Restart:
             "can be restarted"
         )
     return Restart()
+
+
+def replay(
+    store: ExecutionStore,
+    execution_id: str,
+    *,
+    new_id: Callable[[], str],
+    now: datetime,
+    task_run_id: str | None = None,
+) -> tuple[str, Start | Restart]:
+    """Store a new execution replaying an ended one; return its id and the event that runs it.
+
+    Without ``task_run_id`` the new execution starts from scratch with the same inputs. With
+    it, the task runs created before that one keep their state and outputs, and the run itself
+    and everything after it run again. Either way ``originalId`` names the first execution.
+    """
+    execution, runs = _load(store, execution_id)
+    if not execution.state.current.is_terminated:
+        raise OperationError(
+            f"execution '{execution_id}' is {execution.state.current.value}: only an ended "
+            "execution can be replayed"
+        )
+    if task_run_id is not None and task_run_id not in {run.id for run in runs}:
+        raise OperationError(f"task run '{task_run_id}' is not part of '{execution_id}'")
+    replayed_id = new_id()
+    copy = execution.model_copy(
+        update={
+            "id": replayed_id,
+            "original_id": execution.original_id or execution.id,
+            "metadata": execution.metadata.model_copy(
+                update={"attempt_number": 1, "original_created_date": now}
+            ),
+            "outputs": None,
+        }
+    )
+    if task_run_id is None:
+        fresh = copy.model_copy(update={"state": RunState.start(State.CREATED, now)})
+        store.save(fresh, ())
+        return replayed_id, Start()
+    ids = {run.id: new_id() for run in runs}
+    copied = [
+        run.model_copy(
+            update={
+                "id": ids[run.id],
+                "execution_id": replayed_id,
+                "parent_task_run_id": ids.get(run.parent_task_run_id or ""),
+            }
+        )
+        for run in runs
+    ]
+    store.save(copy, copied)
+    return replayed_id, Restart(from_task_run_id=ids[task_run_id])
 
 
 def resume(
