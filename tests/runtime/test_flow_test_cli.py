@@ -205,3 +205,29 @@ def test_task_metrics_are_stored_with_their_task_run(tmp_path: Path) -> None:
     assert by_name["success"].value == 2
     assert by_name["failed"].value == 0
     assert by_name["success"].task_run_id == execution["taskRunList"][0]["id"]
+
+
+def test_namespace_files_are_uploaded_read_downloaded_and_deleted(tmp_path: Path) -> None:
+    flow = tmp_path / "ns.yaml"
+    flow.write_text(
+        "id: ns\nnamespace: company.team\ntasks:\n"
+        "  - id: dir\n    type: io.kestra.plugin.core.flow.WorkingDirectory\n"
+        "    inputFiles:\n      scripts/clean.py: 'print(1)'\n      notes.txt: 'n'\n"
+        "    tasks:\n"
+        "      - id: upload\n        type: io.kestra.plugin.core.namespace.UploadFiles\n"
+        "        namespace: company.team\n        files: ['**/*.py']\n"
+        "        destination: /code\n"
+        "  - id: show\n    type: io.kestra.plugin.core.debug.Return\n"
+        "    format: \"{{ read('code/scripts/clean.py') }}\"\n"
+        "  - id: download\n    type: io.kestra.plugin.core.namespace.DownloadFiles\n"
+        "    namespace: company.team\n    files: ['code/**']\n"
+        "  - id: delete\n    type: io.kestra.plugin.core.namespace.DeleteFiles\n"
+        "    namespace: company.team\n    files: ['code/**']\n"
+    )
+    code, out, _ = run(str(flow), "--json", data=tmp_path / "data")
+    assert code == 0, out
+    runs = {r["taskId"]: r for r in json.loads(out)["taskRunList"]}
+    assert runs["upload"]["outputs"] == {"files": ["code/scripts/clean.py"]}
+    assert runs["show"]["outputs"] == {"value": "print(1)"}
+    assert list(runs["download"]["outputs"]["files"]) == ["code/scripts/clean.py"]
+    assert runs["delete"]["outputs"] == {"files": ["code/scripts/clean.py"]}

@@ -23,6 +23,7 @@ def test_sdk_public_names_are_pinned() -> None:
         "Label",
         "Labels",
         "LogLevel",
+        "NamespaceFileStore",
         "NextRun",
         "Outcome",
         "Plan",

@@ -1,12 +1,12 @@
 """The sdk's task-facing services built on the storage ports."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
 from tiercel.model.execution import TaskRun
-from tiercel.storage.ports import InternalStorage, KVStore
+from tiercel.storage.ports import InternalStorage, KVStore, NamespaceFiles
 from tiercel.storage.uris import task_file_uri
 
 
@@ -78,3 +78,27 @@ class NamespaceKeyValues:
 
     def keys(self, prefix: str | None = None) -> list[str]:
         return self._store.keys(self._namespace, prefix, now=self._clock())
+
+
+class NamespaceFileAdapter:
+    """One namespace of the namespace files, as a task sees it."""
+
+    def __init__(self, files: NamespaceFiles, namespace: str) -> None:
+        self._files = files
+        self._namespace = namespace
+
+    def read(self, path: str) -> bytes:
+        return self._files.read(self._namespace, path)
+
+    def write(self, path: str, data: bytes | BinaryIO, *, overwrite: bool = True) -> None:
+        self._files.write(self._namespace, path, data, overwrite=overwrite)
+
+    def exists(self, path: str) -> bool:
+        return self._files.exists(self._namespace, path)
+
+    def delete(self, path: str) -> list[str]:
+        return [item.path for item in self._files.delete(self._namespace, path)]
+
+    def paths(self, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[str]:
+        found = self._files.list(self._namespace, include=list(include), exclude=list(exclude))
+        return [item.path for item in found]

@@ -12,7 +12,7 @@ from pydantic import TypeAdapter
 
 from tiercel.expr import Environment, render_value
 from tiercel.model.task import LogLevel
-from tiercel.sdk import FileStore, KeyValues
+from tiercel.sdk import FileStore, KeyValues, NamespaceFileStore
 
 T = TypeVar("T")
 
@@ -78,6 +78,7 @@ class WorkerRunContext:
     kv_store: Callable[[str], KeyValues]
     clock: Callable[[], datetime]
     namespace: str
+    namespace_store: Callable[[str], NamespaceFileStore] = lambda namespace: _no_files(namespace)
     work_root: Path | None = None
     shared_dir: Path | None = None
     """The directory a flowable shares with this task, when it runs inside one."""
@@ -123,6 +124,9 @@ class WorkerRunContext:
     def kv(self, namespace: str | None = None) -> KeyValues:
         return self.kv_store(namespace or self.namespace)
 
+    def namespace_files(self, namespace: str | None = None) -> NamespaceFileStore:
+        return self.namespace_store(namespace or self.namespace)
+
     def metric(
         self,
         name: str,
@@ -153,3 +157,7 @@ class WorkerRunContext:
         min_level: LogLevel = LogLevel.INFO,
     ) -> list[dict[str, Any]]:
         return self.log_reader(execution_id, task_ids, min_level)
+
+
+def _no_files(namespace: str) -> NamespaceFileStore:
+    raise RuntimeError(f"no namespace files are available here (namespace '{namespace}')")

@@ -42,7 +42,7 @@ from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
-from tiercel.runtime.adapters import NamespaceKeyValues, TaskFiles
+from tiercel.runtime.adapters import NamespaceFileAdapter, NamespaceKeyValues, TaskFiles
 from tiercel.runtime.context import Metric, WorkerRunContext
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.worker import run_task
@@ -471,6 +471,9 @@ class LocalRunner:
             files=TaskFiles(self.services.storage, run),
             kv_store=lambda namespace: NamespaceKeyValues(
                 self.services.kv, namespace, self.services.clock
+            ),
+            namespace_store=lambda namespace: NamespaceFileAdapter(
+                StorageNamespaceFiles(self.services.storage), namespace
             ),
             clock=self.services.clock,
             namespace=run.namespace,

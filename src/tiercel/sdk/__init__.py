@@ -41,6 +41,7 @@ from tiercel.sdk.plugin import PluginInfo, plugin, plugin_info
 from tiercel.sdk.run_context import (
     FileStore,
     KeyValues,
+    NamespaceFileStore,
     Outcome,
     RunContext,
     TaskFailure,
@@ -73,6 +74,7 @@ __all__ = [
     "Label",
     "Labels",
     "LogLevel",
+    "NamespaceFileStore",
     "NextRun",
     "Outcome",
     "Plan",

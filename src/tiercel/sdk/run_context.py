@@ -90,6 +90,30 @@ class KeyValues(Protocol):
         ...
 
 
+class NamespaceFileStore(Protocol):
+    """One namespace's files (``read('path')``, the ``namespace.*`` tasks)."""
+
+    def read(self, path: str) -> bytes:
+        """A file's content."""
+        ...
+
+    def write(self, path: str, data: bytes | BinaryIO, *, overwrite: bool = True) -> None:
+        """Create or replace a file."""
+        ...
+
+    def exists(self, path: str) -> bool:
+        """Whether a file exists."""
+        ...
+
+    def delete(self, path: str) -> list[str]:
+        """Delete a file (or a folder with what it holds); return the paths deleted."""
+        ...
+
+    def paths(self, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> list[str]:
+        """The paths of the files matching ``include`` globs (all when empty), not ``exclude``."""
+        ...
+
+
 class RunContext(Protocol):
     """What a runnable task receives from the worker that runs it."""
 
@@ -118,6 +142,10 @@ class RunContext(Protocol):
 
     def kv(self, namespace: str | None = None) -> KeyValues:
         """A namespace's KV store (the flow's namespace by default)."""
+        ...
+
+    def namespace_files(self, namespace: str | None = None) -> NamespaceFileStore:
+        """A namespace's files (the flow's namespace by default)."""
         ...
 
     def metric(self, name: str, value: float, *, kind: str = "counter",

@@ -1,8 +1,10 @@
 """``io.kestra.plugin.core.namespace.DeleteFiles``: delete namespace files."""
 
+from typing import Any
+
 from pydantic import Field
 
-from tiercel.sdk import Property, RunnableTask, Text, plugin
+from tiercel.sdk import Property, RunContext, RunnableTask, Text, plugin
 
 
 @plugin("io.kestra.plugin.core.namespace.DeleteFiles")
@@ -14,3 +16,13 @@ class DeleteFiles(RunnableTask):
     delete_parent_folder: Property[bool] = Field(
         default=False, description="Also delete the folders the deletion leaves empty."
     )
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``files``: the namespace paths deleted."""
+        store = ctx.namespace_files(str(ctx.render(self.namespace)))
+        rendered = ctx.render(self.files)
+        patterns = [str(p) for p in ([rendered] if isinstance(rendered, str) else rendered)]
+        deleted: list[str] = []
+        for path in store.paths(include=patterns):
+            deleted.extend(store.delete(path))
+        return {"files": deleted}

@@ -1,11 +1,11 @@
 """``io.kestra.plugin.core.namespace.DownloadFiles``: copy namespace files to internal
 storage."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from tiercel.sdk import RunnableTask, Text, plugin
+from tiercel.sdk import RunContext, RunnableTask, Text, plugin
 
 
 @plugin("io.kestra.plugin.core.namespace.DownloadFiles")
@@ -17,3 +17,15 @@ class DownloadFiles(RunnableTask):
         Field(description="A glob or path, or a list of them.")
     )
     destination: Text = Field(default="", description="A folder to prefix the outputs with.")
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``files``: each downloaded namespace path with its ``kestra://`` URI."""
+        store = ctx.namespace_files(str(ctx.render(self.namespace)))
+        rendered = ctx.render(self.files)
+        patterns = [str(p) for p in ([rendered] if isinstance(rendered, str) else rendered)]
+        folder = str(ctx.render(self.destination)).strip("/")
+        stored: dict[str, str] = {}
+        for path in store.paths(include=patterns):
+            name = f"{folder}/{path}".strip("/")
+            stored[name] = ctx.files.put(name, store.read(path))
+        return {"files": stored}

@@ -1,10 +1,12 @@
 """``io.kestra.plugin.core.namespace.UploadFiles``: store files as namespace files."""
 
+import json
 from enum import StrEnum
+from typing import Any
 
 from pydantic import Field
 
-from tiercel.sdk import Property, RunnableTask, Text, plugin
+from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
 
 
 class Conflict(StrEnum):
@@ -30,3 +32,39 @@ class UploadFiles(RunnableTask):
     )
     destination: Text = Field(default="/", description="The folder for the files of a list.")
     conflict: Property[Conflict] = Conflict.OVERWRITE
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``files``: the namespace paths written."""
+        store = ctx.namespace_files(str(ctx.render(self.namespace)))
+        conflict = Conflict(ctx.render(self.conflict))
+        sources: dict[str, bytes] = {}
+        mapped = ctx.render(self.files_map) if self.files_map is not None else None
+        given = ctx.render(self.files) if self.files is not None else None
+        for mapping in (mapped, given if isinstance(given, dict) else None):
+            if isinstance(mapping, str):
+                mapping = json.loads(mapping)
+            for target, uri in (mapping or {}).items():
+                sources[str(target)] = ctx.files.read_bytes(str(uri))
+        if given is not None and not isinstance(given, dict):
+            folder = str(ctx.render(self.destination)).strip("/")
+            root = ctx.working_dir()
+            for pattern in [given] if isinstance(given, str) else given:
+                text = str(pattern)
+                if text.startswith("kestra://"):
+                    name = text.rsplit("/", 1)[-1]
+                    sources[f"{folder}/{name}".strip("/")] = ctx.files.read_bytes(text)
+                    continue
+                for path in sorted(root.glob(text)):
+                    if path.is_file():
+                        relative = path.relative_to(root).as_posix()
+                        sources[f"{folder}/{relative}".strip("/")] = path.read_bytes()
+        written = []
+        for target, data in sources.items():
+            if store.exists(target):
+                if conflict is Conflict.SKIP:
+                    continue
+                if conflict is Conflict.ERROR:
+                    raise TaskFailure(f"namespace file '{target}' already exists")
+            store.write(target, data)
+            written.append(target)
+        return {"files": written}
