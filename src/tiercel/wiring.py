@@ -7,7 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from tiercel.model.source import SourceError, read_documents
+from tiercel.model.task import AnyTask, Task
+from tiercel.registry import Registry, default_registry
 from tiercel.runtime.local import Services
+from tiercel.sdk import TaskFailure
 from tiercel.storage import (
     Database,
     LocalInternalStorage,
@@ -66,8 +72,24 @@ def local_services(root: Path, *, globals_: Mapping[str, Any] | None = None) -> 
             logs=SqlLogStore(database),
             metrics=SqlMetricStore(database),
             functions={"secret": secret_function()},
+            task_parser=task_parser(default_registry()),
             envs=env_variables(os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")),
             globals=dict(globals_ or {}),
         )
     finally:
         database.close()
+
+
+def task_parser(registry: Registry) -> Callable[[str], Any]:
+    """Parse one task from YAML, for ``TemplatedTask``; problems become a task failure."""
+    adapter: TypeAdapter[Task] = TypeAdapter(AnyTask)
+
+    def parse(source: str) -> Any:
+        try:
+            documents = read_documents(source)
+            data = documents[0].data if documents else None
+            return adapter.validate_python(data, context=registry.context())
+        except (SourceError, ValidationError) as exc:
+            raise TaskFailure(f"the rendered spec is not a valid task: {exc}") from None
+
+    return parse

@@ -231,3 +231,17 @@ def test_namespace_files_are_uploaded_read_downloaded_and_deleted(tmp_path: Path
     assert runs["show"]["outputs"] == {"value": "print(1)"}
     assert list(runs["download"]["outputs"]["files"]) == ["code/scripts/clean.py"]
     assert runs["delete"]["outputs"] == {"files": ["code/scripts/clean.py"]}
+
+
+def test_a_templated_task_runs_the_task_its_spec_renders_to(tmp_path: Path) -> None:
+    flow = tmp_path / "templated.yaml"
+    flow.write_text(
+        "id: templated\nnamespace: t\ninputs:\n  - {id: word, type: STRING, defaults: hi}\n"
+        "tasks:\n  - id: templated\n    type: io.kestra.plugin.core.templating.TemplatedTask\n"
+        "    spec: |\n      id: inner\n      type: io.kestra.plugin.core.debug.Return\n"
+        "      format: '{{ inputs.word }} there'\n"
+    )
+    code, out, _ = run(str(flow), "--json", data=tmp_path / "data")
+    assert code == 0, out
+    (task_run,) = json.loads(out)["taskRunList"]
+    assert task_run["outputs"] == {"value": "hi there"}

@@ -12,7 +12,7 @@ from pydantic import TypeAdapter
 
 from tiercel.expr import Environment, render_value
 from tiercel.model.task import LogLevel
-from tiercel.sdk import FileStore, KeyValues, NamespaceFileStore
+from tiercel.sdk import FileStore, KeyValues, NamespaceFileStore, TaskFailure
 
 T = TypeVar("T")
 
@@ -79,6 +79,7 @@ class WorkerRunContext:
     clock: Callable[[], datetime]
     namespace: str
     namespace_store: Callable[[str], NamespaceFileStore] = lambda namespace: _no_files(namespace)
+    task_parser: Callable[[str], Any] | None = None
     work_root: Path | None = None
     shared_dir: Path | None = None
     """The directory a flowable shares with this task, when it runs inside one."""
@@ -126,6 +127,11 @@ class WorkerRunContext:
 
     def namespace_files(self, namespace: str | None = None) -> NamespaceFileStore:
         return self.namespace_store(namespace or self.namespace)
+
+    def parse_task(self, source: str) -> Any:
+        if self.task_parser is None:
+            raise TaskFailure("tasks cannot be parsed here")
+        return self.task_parser(source)
 
     def metric(
         self,

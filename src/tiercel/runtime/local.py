@@ -83,6 +83,8 @@ class Services:
     metrics: MetricStore
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    task_parser: Callable[[str], Any] | None = None
+    """Reads a task from YAML (TemplatedTask); the wiring gives one using the registry."""
     envs: Mapping[str, str] = field(default_factory=dict)
     """``{{ envs.x }}``: the server's environment variables Kestra exposes (``ENV_X``)."""
     globals: Mapping[str, Any] = field(default_factory=dict)
@@ -475,6 +477,7 @@ class LocalRunner:
             namespace_store=lambda namespace: NamespaceFileAdapter(
                 StorageNamespaceFiles(self.services.storage), namespace
             ),
+            task_parser=self.services.task_parser,
             clock=self.services.clock,
             namespace=run.namespace,
             functions={

@@ -148,6 +148,14 @@ class RunContext(Protocol):
         """A namespace's files (the flow's namespace by default)."""
         ...
 
+    def parse_task(self, source: str) -> Any:
+        """A task from its YAML, validated against the installed plugins.
+
+        Raises:
+            TaskFailure: the YAML is not a valid task; the message names the problems.
+        """
+        ...
+
     def metric(self, name: str, value: float, *, kind: str = "counter",
                tags: Mapping[str, str] | None = None) -> None:  # fmt: skip
         """Record a counter or a timer."""

@@ -1,8 +1,11 @@
 """``io.kestra.plugin.core.templating.TemplatedTask``: run a task written by a template."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from pydantic import Field
 
-from tiercel.sdk import RunnableTask, Text, plugin
+from tiercel.sdk import Outcome, RunContext, RunnableTask, TaskFailure, Text, plugin
 
 
 @plugin(
@@ -13,3 +16,10 @@ class TemplatedTask(RunnableTask):
     """Render a YAML task definition, then run it; it must be a runnable task."""
 
     spec: Text = Field(description="The YAML of the task, rendered before it is parsed.")
+
+    def run(self, ctx: RunContext) -> Mapping[str, Any] | Outcome | None:
+        """Run the task the rendered spec describes, with this task's id."""
+        task = ctx.parse_task(str(ctx.render(self.spec)))
+        if not isinstance(task, RunnableTask):
+            raise TaskFailure(f"{task.type} is not a runnable task")
+        return task.run(ctx)
