@@ -82,9 +82,12 @@ def local_services(root: Path, *, globals_: Mapping[str, Any] | None = None) -> 
 
 def task_parser(registry: Registry) -> Callable[[str], Any]:
     """Parse one task from YAML, for ``TemplatedTask``; problems become a task failure."""
-    adapter: TypeAdapter[Task] = TypeAdapter(AnyTask)
+    adapters: list[TypeAdapter[Task]] = []  # built on first use: it costs start-up time
 
     def parse(source: str) -> Any:
+        if not adapters:
+            adapters.append(TypeAdapter(AnyTask))
+        adapter = adapters[0]
         try:
             documents = read_documents(source)
             data = documents[0].data if documents else None

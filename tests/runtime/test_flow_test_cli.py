@@ -245,3 +245,11 @@ def test_a_templated_task_runs_the_task_its_spec_renders_to(tmp_path: Path) -> N
     assert code == 0, out
     (task_run,) = json.loads(out)["taskRunList"]
     assert task_run["outputs"] == {"value": "hi there"}
+
+
+def test_an_unusable_data_directory_is_reported_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "tiercel.db").write_text("not a database")
+    code, _, err = run(str(EXAMPLES / "hello.yaml"), data=tmp_path)
+    assert code == 2
+    assert f"the data directory {tmp_path} cannot be used" in err
+    assert "Traceback" not in err

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from tiercel.cli.flow import flow, read_flow_file
 from tiercel.engine.inputs import InputError
@@ -13,6 +14,7 @@ from tiercel.model import Flow, LoadResult, State
 from tiercel.model.execution import TaskRun
 from tiercel.registry import Registry, default_registry
 from tiercel.runtime.local import Finished, LocalRunner, LogLine
+from tiercel.storage import StorageError
 from tiercel.wiring import data_dir, local_services
 
 _LEVEL_COLOURS = {
@@ -50,16 +52,23 @@ def test_flow(
     target = _single_flow(read_flow_file(file, registry))
     given = _parse_inputs(inputs)
     others = _load_flows(flows_dir, registry) if flows_dir else {}
-    with local_services(data_dir(data_root)) as services:
-        runner = LocalRunner(
-            services, others, threads=threads, on_log=None if as_json else _print_log
-        )
-        try:
+    root = data_dir(data_root)
+    try:
+        with local_services(root) as services:
+            runner = LocalRunner(
+                services, others, threads=threads, on_log=None if as_json else _print_log
+            )
             finished = runner.execute(target, given)
-        except InputError as exc:
-            for input_id, message in exc.problems:
-                click.echo(click.style(f"{file}: inputs.{input_id}: {message}", fg="red"), err=True)
-            sys.exit(1)
+    except InputError as exc:
+        for input_id, message in exc.problems:
+            click.echo(click.style(f"{file}: inputs.{input_id}: {message}", fg="red"), err=True)
+        sys.exit(1)
+    except (StorageError, SQLAlchemyError) as exc:
+        # A data directory left by another version, a full disk...: say which, no traceback.
+        reason = str(exc).splitlines()[0]
+        click.echo(click.style(f"the data directory {root} cannot be used: {reason}", fg="red"),
+                   err=True)  # fmt: skip
+        sys.exit(2)
     if as_json:
         click.echo(json.dumps(finished.execution.to_kestra_json(finished.task_runs), indent=2))
     else:
