@@ -18,7 +18,7 @@ import time
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, event, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL
 
 from tiercel.storage.errors import StorageError
@@ -111,5 +111,9 @@ def _use_wal(cursor: Any, *, attempts: int) -> None:
 def insert(dialect: str, table: Table) -> Any:
     """An INSERT that can take ``on_conflict_do_update``: SQLite's or PostgreSQL's."""
     if dialect == "postgresql":
+        # Imported here: SQLAlchemy's PostgreSQL dialect (and asyncio with it) costs tens of
+        # milliseconds that a SQLite start-up should not pay.
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table)
     return sqlite.insert(table)

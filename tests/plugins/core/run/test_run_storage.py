@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from run_support import EARLIER, EXECUTION_ID, Harness
 
-from tiercel.plugins.core.storage import ion
+from tiercel.plugins.core import ion
 from tiercel.sdk import TaskFailure
 
 S = "io.kestra.plugin.core.storage."

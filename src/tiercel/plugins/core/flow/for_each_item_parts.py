@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from tiercel.plugins.core import ion
 from tiercel.plugins.core.flow.batch import Batch
-from tiercel.plugins.core.storage import ion
 from tiercel.sdk import (
     Label,
     RunContext,

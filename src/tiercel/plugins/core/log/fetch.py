@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.core.storage import ion
+from tiercel.plugins.core import ion
 from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask, Text, plugin
 
 

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from tiercel.plugins.core.storage import ion
+from tiercel.plugins.core import ion
 from tiercel.sdk import RunContext, TaskFailure
 
 DEFAULT_EXTENSION = ".tmp"
