@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tiercel.model import Flow, load_flows
 from tiercel.registry import default_registry
-from tiercel.runtime.local import LocalRunner
+from tiercel.runtime import LocalRunner
 from tiercel.wiring import local_services
 
 HERE = Path(__file__).resolve().parent

@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from tiercel.model.source import SourceError, read_documents
 from tiercel.model.task import AnyTask, Task
 from tiercel.registry import Registry, default_registry
-from tiercel.runtime.local import Services
+from tiercel.runtime import Services
 from tiercel.sdk import TaskFailure
 from tiercel.storage import (
     Database,

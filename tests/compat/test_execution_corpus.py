@@ -16,7 +16,7 @@ import pytest
 from tests.compat.corpus import FLOWS, Entry, entries
 from tiercel.model import Flow, load_flows
 from tiercel.registry import default_registry
-from tiercel.runtime.local import LocalRunner
+from tiercel.runtime import LocalRunner
 from tiercel.wiring import local_services
 
 TIMEOUT_S = 12

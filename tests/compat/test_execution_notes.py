@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.compat.test_execution_corpus import corpus_flows
-from tiercel.runtime.local import LocalRunner
+from tiercel.runtime import LocalRunner
 from tiercel.wiring import local_services
 
 

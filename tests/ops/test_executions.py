@@ -10,8 +10,8 @@ from tests.conftest import COMPAT
 from tiercel import ops
 from tiercel.model import Flow, State, load_flows
 from tiercel.registry import default_registry
+from tiercel.runtime import LocalRunner, Services
 from tiercel.runtime.ids import new_id
-from tiercel.runtime.local import LocalRunner, Services
 from tiercel.wiring import local_services
 
 COMPAT_FLOWS = COMPAT / "flows"

@@ -13,7 +13,7 @@ from tiercel.engine.inputs import InputError
 from tiercel.model import Flow, LoadResult, State
 from tiercel.model.execution import TaskRun
 from tiercel.registry import Registry, default_registry
-from tiercel.runtime.local import Finished, LocalRunner, LogLine
+from tiercel.runtime import Finished, LocalRunner, LogLine
 from tiercel.storage import StorageError
 from tiercel.wiring import data_dir, local_services
 

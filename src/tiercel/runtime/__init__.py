@@ -5,3 +5,8 @@ before acting on it; workers run runnable tasks with a ``RunContext``. They meet
 storage ports, so one process can be a worker only, an executor only, or both. Imports
 ``engine``, ``storage``, ``sdk``, ``model`` and ``expr``.
 """
+
+from tiercel.runtime.local import LocalRunner
+from tiercel.runtime.services import Finished, LogLine, Services
+
+__all__ = ["Finished", "LocalRunner", "LogLine", "Services"]

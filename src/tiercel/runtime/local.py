@@ -10,8 +10,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,75 +45,17 @@ from tiercel.model.task import LogLevel
 from tiercel.runtime.adapters import NamespaceFileAdapter, NamespaceKeyValues, TaskFiles
 from tiercel.runtime.context import Metric, WorkerRunContext
 from tiercel.runtime.ids import new_id
+from tiercel.runtime.services import (
+    Finished,
+    LogLine,
+    Services,
+    kv_function,
+    read_function,
+)
 from tiercel.runtime.worker import run_task
 from tiercel.sdk import FlowableTask
 from tiercel.storage.namespace_files import StorageNamespaceFiles
-from tiercel.storage.ports import (
-    ExecutionStore,
-    InternalStorage,
-    KVStore,
-    LogStore,
-    MetricStore,
-)
 from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, MetricType
-from tiercel.storage.uris import input_file_uri
-
-
-@dataclass(frozen=True, slots=True)
-class LogLine:
-    """One line a task run (or the executor, for it) logged."""
-
-    execution_id: str
-    task_run_id: str | None
-    task_id: str | None
-    level: LogLevel
-    message: str
-    timestamp: datetime
-
-
-@dataclass
-class Services:
-    """Where state lives, and what workers lend to tasks: internal storage, the KV store,
-    secrets, the clock."""
-
-    storage: InternalStorage
-    kv: KVStore
-    executions: ExecutionStore
-    logs: LogStore
-    metrics: MetricStore
-    functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    task_parser: Callable[[str], Any] | None = None
-    """Reads a task from YAML (TemplatedTask); the wiring gives one using the registry."""
-    envs: Mapping[str, str] = field(default_factory=dict)
-    """``{{ envs.x }}``: the server's environment variables Kestra exposes (``ENV_X``)."""
-    globals: Mapping[str, Any] = field(default_factory=dict)
-    """``{{ globals.x }}``: variables set in the server's configuration."""
-
-    def store_input_file(self, execution: Execution, input_id: str, value: Any) -> str:
-        """Upload a FILE input given as a local path; return its ``kestra://`` URI."""
-        path = Path(str(value)).expanduser()
-        if not path.is_file():
-            raise ValueError(f"no such file: {path}")
-        uri = input_file_uri(
-            execution.namespace, execution.flow_id, execution.id, input_id, path.name
-        )
-        with path.open("rb") as stream:
-            return self.storage.put(uri, stream)
-
-
-@dataclass
-class Finished:
-    """An execution at its end, with its task runs, and everything the run logged."""
-
-    execution: Execution
-    task_runs: list[TaskRun]
-    logs: list[LogLine]
-    metrics: list[Metric]
-    executions: dict[str, Execution] = field(default_factory=dict)
-    """Every execution the run created, subflow executions included, by id."""
-    outputs: dict[str, Any] = field(default_factory=dict)
-    """The task outputs as expressions see them (nested by loop values)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -483,8 +425,8 @@ class LocalRunner:
             functions={
                 **self.services.functions,
                 "errorLogs": lambda: self._error_logs(execution_id),
-                "kv": self._kv_function(run.namespace),
-                "read": self._read_function(run.namespace),
+                "kv": kv_function(self.services, run.namespace),
+                "read": read_function(self.services, run.namespace),
             },
             killed=killed,
             work_root=self._work_root,
@@ -514,34 +456,6 @@ class LocalRunner:
             for line in lines
             if wanted is None or line.task_id in wanted
         ]
-
-    def _read_function(self, flow_namespace: str) -> Callable[[str], str]:
-        """``read(path)``: a ``kestra://`` file, or a namespace file of the flow's namespace."""
-        files = StorageNamespaceFiles(self.services.storage)
-
-        def read(path: str) -> str:
-            text = str(path)
-            if text.startswith("kestra://"):
-                return self.services.storage.read_bytes(text).decode()
-            return files.read(flow_namespace, text).decode()
-
-        return read
-
-    def _kv_function(self, flow_namespace: str) -> Callable[..., Any]:
-        """``kv(key, namespace, errorOnMissing)``: a value of the KV store in expressions."""
-
-        def kv(
-            key: str,
-            namespace: str | None = None,
-            errorOnMissing: bool = False,
-        ) -> Any:
-            where = namespace or flow_namespace
-            entry = self.services.kv.get(where, key, now=self.services.clock())
-            if entry is None and errorOnMissing:
-                raise ValueError(f"The key '{key}' does not exist in the namespace '{where}'.")
-            return None if entry is None else entry.value
-
-        return kv
 
     def _error_logs(self, execution_id: str) -> list[dict[str, Any]]:
         """``errorLogs()``: the ERROR lines of an execution so far, oldest first."""
