@@ -1,0 +1,354 @@
+"""The engine's machinery: resolving scopes, creating and finishing task runs.
+
+The event handlers live in ``lifecycle`` and ``subflows``; ``advance`` puts them together.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from tiercel.engine.context import base_variables, task_variables
+from tiercel.engine.events import (
+    Command,
+    ExecutionEnded,
+    KillRuns,
+    RetryExecution,
+    RunTask,
+    SetTimer,
+    SharedDirectory,
+    Wake,
+)
+from tiercel.engine.retry import RetryPolicy, delay_after
+from tiercel.engine.scope import RootScope, RunScope, ScopeError
+from tiercel.engine.view import ExecutionView
+from tiercel.expr import ExpressionError, evaluate, is_truthy, render_value
+from tiercel.model.execution import Attempt, RunState, TaskRun
+from tiercel.model.property import Duration
+from tiercel.model.state import State
+from tiercel.model.task import RetryBehavior, Task
+from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
+from tiercel.sdk.run_context import TaskFailure
+from tiercel.sdk.task import (
+    ExecutionTask,
+    FlowableTask,
+    SubflowTask,
+    enabled,
+)
+
+NewId = Callable[[], str]
+
+_DURATION: TypeAdapter[timedelta] = TypeAdapter(Duration)
+
+
+@dataclass(slots=True)
+class Step:
+    """What one event changed: the task runs to store and the commands to carry out.
+
+    ``execution_changed`` tells whether the execution record itself needs storing.
+    """
+
+    changed: dict[str, TaskRun] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    """Task runs to delete (a restart drops the runs of error branches)."""
+    commands: list[Command] = field(default_factory=list)
+    execution_changed: bool = False
+    logs: list[tuple[str | None, str, str]] = field(default_factory=list)
+    """(task run id, level, message) lines the executor itself writes."""
+
+
+class EngineCore:
+    """The state of one ``advance`` call and the steps every event handler shares."""
+
+    def __init__(self, view: ExecutionView, now: datetime, new_id: NewId) -> None:
+        self.view = view
+        self.now = now
+        self.new_id = new_id
+        self.step = Step()
+        self.pending: list[str | None] = []  # scopes to resolve: parent run ids, None = root
+
+    # Events
+
+    def _new_execution_at(self) -> datetime | None:
+        """When to retry a failed execution as a new one, if a retry policy says so: the
+        flow's, or that of a failed task, with the CREATE_NEW_EXECUTION behaviour."""
+        policies = [self.view.flow.retry] + [
+            self.view.index.task(run.task_id).retry
+            for run in self.view.task_runs()
+            if run.state.current is State.FAILED
+        ]
+        execution = self.view.execution
+        metadata = execution.metadata
+        started = metadata.original_created_date or execution.state.start_date
+        for policy in policies:
+            if policy is not None and policy.behavior is RetryBehavior.CREATE_NEW_EXECUTION:
+                seed = execution.original_id or execution.id
+                made = metadata.attempt_number
+                delay = delay_after(policy, made, started, self.now, seed)
+                return None if delay is None else self.now + delay
+        return None
+
+    def _flow_retry(self) -> RetryPolicy | None:
+        # A flow-level retry that retries failed tasks acts as every task's own policy.
+        policy = self.view.flow.retry
+        if policy is not None and policy.behavior is RetryBehavior.RETRY_FAILED_TASK:
+            return policy
+        return None
+
+    def _set_timeout(self, run: TaskRun, task: Task) -> None:
+        if task.timeout is None:
+            return
+        try:
+            limit = render_value(task.timeout, task_variables(self.view, run, task))
+            span = limit if isinstance(limit, timedelta) else _DURATION.validate_python(limit)
+        except (ExpressionError, ValueError) as exc:
+            self.step.logs.append((run.id, "WARN", f"timeout of '{task.id}' ignored: {exc}"))
+            return
+        self.step.commands.append(SetTimer(self.now + span, Wake(run.id, timeout=True)))
+
+    def resolve(self) -> None:
+        while self.pending:
+            scope_id = self.pending.pop()
+            if self.view.execution.state.current.is_terminated:
+                if scope_id is None:
+                    self._resolve_after_execution()
+                continue
+            if scope_id is None:
+                self._resolve_root()
+            else:
+                self._resolve_flowable(self.view.runs[scope_id])
+
+    def _resolve_root(self) -> None:
+        flow = self.view.flow
+        branches = Branches(
+            enabled(flow.tasks), enabled(flow.errors or []), enabled(flow.finally_ or [])
+        )
+        plan = run_branches(RootScope(self.view, self.now), branches)
+        self._apply(None, plan)
+        if plan.state is not None:
+            state = plan.state
+            outputs, problem = self._flow_outputs()
+            if problem is not None:
+                self.step.logs.append((None, "ERROR", problem))
+                state = State.FAILED
+            if outputs is not None:
+                self.view.execution = self.view.execution.model_copy(update={"outputs": outputs})
+            retry_at = self._new_execution_at() if state is State.FAILED else None
+            self._set_execution_state(State.RETRIED if retry_at else state)
+            self.step.commands.append(ExecutionEnded(self.view.execution))
+            if retry_at is not None:
+                self.step.commands.append(RetryExecution(self.view.execution, retry_at))
+            self._resolve_after_execution()
+
+    def _resolve_after_execution(self) -> None:
+        # afterExecution runs once the execution has its final state, one task after the
+        # other; its failures change nothing.
+        tasks = enabled(self.view.flow.after_execution or [])
+        if not tasks:
+            return
+        ids = frozenset(task.id for task in tasks)
+        created = self.view.count(None, ids, None)
+        if self.view.count(None, ids, False) or created >= len(tasks):
+            return
+        self._create(None, NextRun(tasks[created]))
+
+    def _flow_outputs(self) -> tuple[dict[str, Any] | None, str | None]:
+        declared = self.view.flow.outputs
+        if not declared:
+            return None, None
+        variables = base_variables(self.view)
+        outputs: dict[str, Any] = {}
+        for output in declared:
+            try:
+                outputs[output.id] = render_value(output.value, variables)
+            except ExpressionError as exc:
+                return None, f"Failed to render the flow output '{output.id}': {exc}"
+        return outputs, None
+
+    def _resolve_flowable(self, run: TaskRun) -> None:
+        if run.state.current.is_terminated:
+            return
+        task = self.view.index.task(run.task_id)
+        assert isinstance(task, FlowableTask)
+        scope = RunScope(self.view, run, task, self.now)
+        try:
+            plan = task.plan(scope)
+            outputs = task.outputs(scope) if plan.state is not None else None
+        except (ExpressionError, ScopeError, ValueError) as exc:
+            self.step.logs.append((run.id, "ERROR", f"{task.id}: {exc}"))
+            self._finish(self.view.runs[run.id], State.FAILED, None)
+            return
+        if scope.memo_changed:
+            run = self._save(run.model_copy(update={"memo": scope.memo()}))
+        if plan.outputs is not None and plan.outputs != run.outputs:
+            run = self._save(run.model_copy(update={"outputs": plan.outputs}))
+        if plan.wake_after is not None:
+            self.step.commands.append(SetTimer(self.now + plan.wake_after, Wake(run.id)))
+        if plan.pause:
+            self._pause(run, plan.resume_after)
+            return
+        self._apply(run.id, plan)
+        if plan.state is not None:
+            finishing = (self.view.runs[run.id].memo or {}).get("finishing")
+            if task.shares_working_directory and plan.state in (State.SUCCESS, State.WARNING):
+                # Its files are on a worker: the worker finishes it and reports its outputs.
+                if finishing:
+                    return
+                current = self.view.runs[run.id]
+                current = self._save(
+                    current.model_copy(update={"memo": {**(current.memo or {}), "finishing": True}})
+                )
+                variables = task_variables(self.view, current, task)
+                directory = self._directory(current)
+                self.step.commands.append(RunTask(current, task, variables, directory, True))
+                return
+            self._finish(self.view.runs[run.id], plan.state, outputs)
+
+    def _pause(self, run: TaskRun, resume_after: timedelta | None) -> None:
+        if run.state.current is State.PAUSED:
+            return
+        self._save(with_state(run, State.PAUSED, self.now))
+        if resume_after is not None:
+            self.step.commands.append(SetTimer(self.now + resume_after, Wake(run.id)))
+        if self.view.execution.state.current is State.RUNNING:
+            self._set_execution_state(State.PAUSED)
+
+    def _apply(self, parent_id: str | None, plan: Plan) -> None:
+        for next_run in plan.next_runs:
+            self._create(parent_id, next_run)
+
+    def _create(self, parent_id: str | None, next_run: NextRun) -> None:
+        task = next_run.task
+        run = TaskRun.model_construct(
+            id=self.new_id(),
+            execution_id=self.view.execution.id,
+            namespace=self.view.execution.namespace,
+            flow_id=self.view.execution.flow_id,
+            task_id=task.id,
+            parent_task_run_id=parent_id,
+            value=next_run.value,
+            iteration=next_run.iteration,
+            attempts=(),
+            outputs=None,
+            state=RunState.start(State.CREATED, self.now),
+            memo=None,
+        )
+        self._save(run)
+        self._set_timeout(run, task)
+        skip, problem = self._run_if(run, task)
+        if problem is not None:
+            self.step.logs.append((run.id, "ERROR", problem))
+            self._finish(run, State.FAILED, None)
+        elif skip:
+            self._finish(run, State.SKIPPED, None)
+        elif isinstance(task, FlowableTask):
+            self._save(with_state(run, State.RUNNING, self.now))
+            self.pending.append(run.id)
+        elif isinstance(task, SubflowTask):
+            self._start_subflow(with_state(run, State.RUNNING, self.now), task)
+        elif isinstance(task, ExecutionTask):
+            self._change_execution(with_state(run, State.RUNNING, self.now), task)
+        else:
+            running = with_state(run, State.RUNNING, self.now)
+            attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
+            self._dispatch(running.model_copy(update={"attempts": (attempt,)}), task)
+
+    def _change_execution(self, running: TaskRun, task: ExecutionTask) -> None:
+        self._save(running)
+        variables = task_variables(self.view, running, task)
+        try:
+            change = task.change(lambda value: render_value(value, variables), variables["vars"])
+        except (ExpressionError, TaskFailure, ValueError) as exc:
+            self.step.logs.append((running.id, "ERROR", f"{task.id}: {exc}"))
+            self._finish(running, State.FAILED, None)
+            return
+        execution = self.view.execution
+        update: dict[str, Any] = {}
+        if change.labels:
+            replaced = {label.key for label in change.labels}
+            kept = [label for label in execution.labels if label.key not in replaced]
+            update["labels"] = (*kept, *change.labels)
+        if change.variables is not None:
+            update["variables"] = change.variables
+        if update:
+            self.view.execution = execution.model_copy(update=update)
+            self.step.execution_changed = True
+        if change.end is None:
+            self._finish(running, State.SUCCESS, None)
+            return
+        self._save(with_state(running, State.SUCCESS, self.now))
+        live = [r.id for r in self.view.task_runs() if not r.state.current.is_terminated]
+        if change.end is State.KILLED and live:
+            for run_id in live:
+                self._save(with_state(self.view.runs[run_id], State.KILLED, self.now))
+            self.step.commands.append(KillRuns(tuple(live)))
+        self._set_execution_state(change.end)
+        self.step.commands.append(ExecutionEnded(self.view.execution))
+
+    def _dispatch(self, running: TaskRun, task: Task) -> None:
+        self._save(running)
+        variables = task_variables(self.view, running, task)
+        directory = self._directory(running)
+        if directory is not None:
+            # Tasks of a working directory also see the run that owns it.
+            owner = directory.owner_variables["taskrun"]
+            variables["workerTaskrun"] = {"id": owner["id"], "value": owner["value"]}
+        self.step.commands.append(RunTask(running, task, variables, directory))
+
+    def _directory(self, run: TaskRun) -> SharedDirectory | None:
+        for ancestor in [run, *self.view.ancestors(run)]:
+            owner = self.view.index.task(ancestor.task_id)
+            if isinstance(owner, FlowableTask) and owner.shares_working_directory:
+                variables = task_variables(self.view, ancestor, owner)
+                return SharedDirectory(ancestor.id, owner, variables)
+        return None
+
+    def _run_if(self, run: TaskRun, task: Task) -> tuple[bool, str | None]:
+        condition = task.run_if.strip()
+        if condition in ("", "true"):
+            return False, None
+        if condition.startswith("{{") and condition.endswith("}}"):
+            condition = condition[2:-2]
+        try:
+            value = evaluate(condition, task_variables(self.view, run, task))
+        except ExpressionError as exc:
+            return False, f"runIf of '{task.id}' cannot be evaluated: {exc}"
+        return not is_truthy(value), None
+
+    def _finish(self, run: TaskRun, state: State, outputs: dict[str, Any] | None) -> None:
+        ended = with_state(run, state, self.now)
+        if ended.attempts:
+            last = ended.attempts[-1]
+            attempt = Attempt.model_construct(state=last.state.to(state, self.now))
+            ended = ended.model_copy(update={"attempts": (*ended.attempts[:-1], attempt)})
+        if outputs is not None:
+            ended = ended.model_copy(update={"outputs": outputs})
+        self._save(ended)
+        self.pending.append(run.parent_task_run_id)
+
+    def _save(self, run: TaskRun) -> TaskRun:
+        self.view.put(run)
+        self.step.changed[run.id] = run
+        return run
+
+    def _set_execution_state(self, state: State) -> None:
+        execution = self.view.execution
+        self.view.execution = execution.model_copy(
+            update={"state": execution.state.to(state, self.now)}
+        )
+        self.step.execution_changed = True
+
+    def _start_subflow(self, running: TaskRun, task: SubflowTask) -> None:
+        """Start the executions a subflow task asks for (``Subflows`` provides it)."""
+        raise NotImplementedError
+
+    def _time_out(self, run: TaskRun) -> None:
+        """End a run that ran out of time (``Lifecycle`` provides it)."""
+        raise NotImplementedError
+
+
+def with_state(run: TaskRun, state: State, now: datetime) -> TaskRun:
+    """``run`` having entered ``state`` at ``now``."""
+    return run.model_copy(update={"state": run.state.to(state, now)})
