@@ -4,12 +4,14 @@ Events for every execution go through one queue; the executor thread applies eac
 engine, then hands runnable tasks to the workers, starts subflow executions and sets timers.
 """
 
+import gc
 import queue
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -56,6 +58,22 @@ from tiercel.runtime.worker import run_task
 from tiercel.sdk import FlowableTask
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, MetricType
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run the collector less often while executions run.
+
+    Each transition makes many small short-lived objects; with the default thresholds the full
+    collections, which walk every live object, come often enough to make a 10,000-run loop
+    cost more per task than a 1,000-run one.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +159,7 @@ class LocalRunner:
         deadline = None if timeout is None else time.monotonic() + timeout
         # Working directories of task runs live here until the run is over.
         with (
+            _fewer_collections(),
             tempfile.TemporaryDirectory(prefix="tiercel-work-") as work_root,
             ThreadPoolExecutor(self.threads, thread_name_prefix="tiercel-worker") as pool,
         ):
