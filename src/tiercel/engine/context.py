@@ -4,12 +4,8 @@
 from typing import Any
 
 from tiercel.engine.view import ExecutionView
-from tiercel.model.execution import TaskRun
+from tiercel.model.execution import TaskRun, format_instant
 from tiercel.model.task import Task
-
-
-def _iso(run: TaskRun) -> str:
-    return run.state.start_date.isoformat().replace("+00:00", "Z")
 
 
 def base_variables(view: ExecutionView) -> dict[str, Any]:
@@ -28,7 +24,7 @@ def base_variables(view: ExecutionView) -> dict[str, Any]:
         },
         "execution": {
             "id": execution.id,
-            "startDate": execution.state.start_date.isoformat().replace("+00:00", "Z"),
+            "startDate": format_instant(execution.state.start_date),
             "originalId": execution.original_id or execution.id,
             "state": execution.state.current.value,
         },
@@ -71,7 +67,7 @@ def task_variables(view: ExecutionView, run: TaskRun, task: Task) -> dict[str, A
     variables["task"] = {"id": task.id, "type": task.type}
     variables["taskrun"] = {
         "id": run.id,
-        "startDate": _iso(run),
+        "startDate": format_instant(run.state.start_date),
         # The attempts before this one, as Kestra counts them: 0 on a first run.
         "attemptsCount": max(len(run.attempts) - 1, 0),
         "parentId": run.parent_task_run_id,

@@ -62,9 +62,11 @@ class RunState(KestraModel):
         end = self.end_date
         return {
             "current": self.current.value,
-            "histories": [{"state": h.state.value, "date": _iso(h.date)} for h in self.histories],
-            "startDate": _iso(self.start_date),
-            "endDate": _iso(end) if end else None,
+            "histories": [
+                {"state": h.state.value, "date": format_instant(h.date)} for h in self.histories
+            ],
+            "startDate": format_instant(self.start_date),
+            "endDate": format_instant(end) if end else None,
             "duration": format_duration(self.duration),
         }
 
@@ -161,15 +163,16 @@ class Execution(KestraModel):
             "trigger": self.trigger.model_dump(by_alias=True) if self.trigger else None,
             "metadata": {
                 "attemptNumber": self.metadata.attempt_number,
-                "originalCreatedDate": _iso(
+                "originalCreatedDate": format_instant(
                     self.metadata.original_created_date or self.state.start_date
                 ),
             },
-            "scheduleDate": _iso(self.schedule_date) if self.schedule_date else None,
+            "scheduleDate": format_instant(self.schedule_date) if self.schedule_date else None,
             "deleted": self.deleted,
         }
 
 
-def _iso(moment: datetime) -> str:
+def format_instant(moment: datetime) -> str:
+    """A moment as Kestra's JSON writes an ``Instant``: ISO-8601, ``Z`` for UTC."""
     text = moment.isoformat()
     return text.replace("+00:00", "Z")

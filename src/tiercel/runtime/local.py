@@ -39,6 +39,7 @@ from tiercel.model.execution import (
     ExecutionTrigger,
     RunState,
     TaskRun,
+    format_instant,
 )
 from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
@@ -468,7 +469,7 @@ class LocalRunner:
                 "executionId": line.execution_id,
                 "taskRunId": line.task_run_id,
                 "attemptNumber": line.attempt_number,
-                "timestamp": line.timestamp.isoformat().replace("+00:00", "Z"),
+                "timestamp": format_instant(line.timestamp),
                 "level": line.level.value,
                 "message": line.message,
             }
@@ -487,7 +488,7 @@ class LocalRunner:
                 "executionId": line.execution_id,
                 "level": line.level.value,
                 "message": line.message,
-                "timestamp": line.timestamp.isoformat().replace("+00:00", "Z"),
+                "timestamp": format_instant(line.timestamp),
             }
             for line in lines
             if line.level is LogLevel.ERROR
