@@ -253,3 +253,33 @@ def test_an_unusable_data_directory_is_reported_not_raised(tmp_path: Path) -> No
     assert code == 2
     assert f"the data directory {tmp_path} cannot be used" in err
     assert "Traceback" not in err
+
+
+def test_executions_are_counted_and_purged(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for _ in range(2):
+        assert run(str(EXAMPLES / "hello.yaml"), data=data)[0] == 0
+    flow = tmp_path / "count.yaml"
+    flow.write_text(
+        "id: count\nnamespace: ops\ntasks:\n"
+        "  - id: counted\n    type: io.kestra.plugin.core.execution.Count\n"
+        "    flows: [{namespace: tiercel.examples, flowId: hello}]\n"
+        "    states: [SUCCESS]\n"
+        "    startDate: \"{{ now() | dateAdd(-1, 'HOURS') }}\"\n"
+        "    expression: '{{ count >= 2 }}'\n"
+        "  - id: purge\n    type: io.kestra.plugin.core.execution.PurgeExecutions\n"
+        "    namespace: tiercel.examples\n    flowId: hello\n"
+        "    endDate: \"{{ now() | dateAdd(1, 'HOURS') }}\"\n"
+    )
+    code, out, _ = run(str(flow), "--json", data=data)
+    assert code == 0, out
+    runs = {r["taskId"]: r for r in json.loads(out)["taskRunList"]}
+    assert runs["counted"]["outputs"] == {
+        "results": [{"namespace": "tiercel.examples", "flowId": "hello", "count": 2}],
+        "total": 2,
+    }
+    purged = runs["purge"]["outputs"]
+    assert purged["executionsCount"] == 2
+    assert purged["logsCount"] == 2
+    with Database.sqlite(data / "tiercel.db") as db:
+        assert SqlExecutionStore(db).ids(namespace="tiercel.examples") == []

@@ -14,6 +14,7 @@ def test_sdk_public_names_are_pinned() -> None:
         "Condition",
         "Duration",
         "ExecutionChange",
+        "ExecutionQueries",
         "ExecutionTask",
         "Expression",
         "FileStore",

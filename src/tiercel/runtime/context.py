@@ -12,7 +12,13 @@ from pydantic import TypeAdapter
 
 from tiercel.expr import Environment, render_value
 from tiercel.model.task import LogLevel
-from tiercel.sdk import FileStore, KeyValues, NamespaceFileStore, TaskFailure
+from tiercel.sdk import (
+    ExecutionQueries,
+    FileStore,
+    KeyValues,
+    NamespaceFileStore,
+    TaskFailure,
+)
 
 T = TypeVar("T")
 
@@ -80,6 +86,7 @@ class WorkerRunContext:
     namespace: str
     namespace_store: Callable[[str], NamespaceFileStore] = lambda namespace: _no_files(namespace)
     task_parser: Callable[[str], Any] | None = None
+    queries: ExecutionQueries | None = None
     work_root: Path | None = None
     shared_dir: Path | None = None
     """The directory a flowable shares with this task, when it runs inside one."""
@@ -112,8 +119,9 @@ class WorkerRunContext:
     def logger(self) -> Logger:
         return self._logger
 
-    def render(self, value: Any) -> Any:
-        return render_value(value, self.variables, env=self._environment)
+    def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any:
+        variables = {**self.variables, **extra} if extra else self.variables
+        return render_value(value, variables, env=self._environment)
 
     def render_as(self, value: Any, kind: type[T]) -> T:
         rendered = self.render(value)
@@ -127,6 +135,11 @@ class WorkerRunContext:
 
     def namespace_files(self, namespace: str | None = None) -> NamespaceFileStore:
         return self.namespace_store(namespace or self.namespace)
+
+    def executions(self) -> ExecutionQueries:
+        if self.queries is None:
+            raise TaskFailure("executions cannot be queried here")
+        return self.queries
 
     def parse_task(self, source: str) -> Any:
         if self.task_parser is None:

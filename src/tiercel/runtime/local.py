@@ -52,6 +52,7 @@ from tiercel.runtime.services import (
     Finished,
     LogLine,
     Services,
+    StoredExecutions,
     kv_function,
     read_function,
 )
@@ -440,6 +441,7 @@ class LocalRunner:
                 StorageNamespaceFiles(self.services.storage), namespace
             ),
             task_parser=self.services.task_parser,
+            queries=StoredExecutions(self.services),
             clock=self.services.clock,
             namespace=run.namespace,
             functions={

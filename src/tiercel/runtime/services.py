@@ -1,12 +1,13 @@
 """What the runtime works with: the backends it stores to and lends tasks, and what it reports."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.runtime.context import Metric
 from tiercel.storage.namespace_files import StorageNamespaceFiles
@@ -17,7 +18,7 @@ from tiercel.storage.ports import (
     LogStore,
     MetricStore,
 )
-from tiercel.storage.uris import input_file_uri
+from tiercel.storage.uris import execution_uri, input_file_uri
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +106,66 @@ def read_function(services: Services, flow_namespace: str) -> Callable[[str], st
         return files.read(flow_namespace, text).decode()
 
     return read
+
+
+class StoredExecutions:
+    """``ExecutionQueries`` on the runtime's stores."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def count(
+        self,
+        namespace: str,
+        flow_id: str | None,
+        states: Sequence[State] | None,
+        start: datetime,
+        end: datetime | None,
+    ) -> int:
+        found = self._services.executions.find(
+            namespace=namespace,
+            flow_id=flow_id,
+            states=[s.value for s in states] if states else None,
+            created_after=start,
+            created_before=end,
+        )
+        return len(found)
+
+    def purge(
+        self,
+        namespace: str | None,
+        flow_id: str | None,
+        states: Sequence[State] | None,
+        start: datetime | None,
+        end: datetime,
+        *,
+        executions: bool,
+        logs: bool,
+        metrics: bool,
+        storage: bool,
+    ) -> dict[str, int]:
+        store = self._services.executions
+        ids = store.find(
+            namespace=namespace,
+            flow_id=flow_id,
+            states=[s.value for s in states] if states else None,
+            created_after=start,
+            created_before=end,
+            namespace_prefix=flow_id is None,
+        )
+        counts = {"executionsCount": 0, "logsCount": 0, "metricsCount": 0, "storagesCount": 0}
+        for execution_id in ids:
+            loaded = store.load(execution_id)
+            if loaded is None:
+                continue
+            record = loaded[0]
+            if logs:
+                counts["logsCount"] += self._services.logs.delete_by_execution(execution_id)
+            if metrics:
+                counts["metricsCount"] += self._services.metrics.delete_by_execution(execution_id)
+            if storage:
+                prefix = execution_uri(record.namespace, record.flow_id, execution_id)
+                counts["storagesCount"] += len(self._services.storage.delete_prefix(prefix))
+        if executions:
+            counts["executionsCount"] = store.delete(ids)
+        return counts

@@ -39,6 +39,7 @@ from tiercel.sdk.flowable import (
 )
 from tiercel.sdk.plugin import PluginInfo, plugin, plugin_info
 from tiercel.sdk.run_context import (
+    ExecutionQueries,
     FileStore,
     KeyValues,
     NamespaceFileStore,
@@ -65,6 +66,7 @@ __all__ = [
     "Condition",
     "Duration",
     "ExecutionChange",
+    "ExecutionQueries",
     "ExecutionTask",
     "Expression",
     "FileStore",

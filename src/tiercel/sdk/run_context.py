@@ -114,6 +114,37 @@ class NamespaceFileStore(Protocol):
         ...
 
 
+class ExecutionQueries(Protocol):
+    """Executions as tasks may count and purge them (``execution.Count``, ``PurgeExecutions``)."""
+
+    def count(
+        self,
+        namespace: str,
+        flow_id: str | None,
+        states: Sequence[State] | None,
+        start: datetime,
+        end: datetime | None,
+    ) -> int:
+        """How many executions of a flow (or of a namespace) started in ``[start, end)``."""
+        ...
+
+    def purge(
+        self,
+        namespace: str | None,
+        flow_id: str | None,
+        states: Sequence[State] | None,
+        start: datetime | None,
+        end: datetime,
+        *,
+        executions: bool,
+        logs: bool,
+        metrics: bool,
+        storage: bool,
+    ) -> dict[str, int]:
+        """Delete the matching executions' records; how many of each kind went."""
+        ...
+
+
 class RunContext(Protocol):
     """What a runnable task receives from the worker that runs it."""
 
@@ -132,8 +163,9 @@ class RunContext(Protocol):
         """The internal storage."""
         ...
 
-    def render(self, value: Any) -> Any:
-        """Render a property: strings, and lists and maps recursively."""
+    def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any:
+        """Render a property: strings, and lists and maps recursively; ``extra`` variables
+        (``count`` for ``execution.Count``, say) are added to the usual ones."""
         ...
 
     def render_as(self, value: Any, kind: type[T]) -> T:
@@ -146,6 +178,10 @@ class RunContext(Protocol):
 
     def namespace_files(self, namespace: str | None = None) -> NamespaceFileStore:
         """A namespace's files (the flow's namespace by default)."""
+        ...
+
+    def executions(self) -> ExecutionQueries:
+        """Count and purge executions."""
         ...
 
     def parse_task(self, source: str) -> Any:

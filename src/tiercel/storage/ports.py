@@ -296,3 +296,20 @@ class ExecutionStore(Protocol):
     def ids(self, *, namespace: str | None = None, flow_id: str | None = None) -> list[str]:
         """Execution ids, oldest first."""
         ...
+
+    def find(
+        self,
+        *,
+        namespace: str | None = None,
+        flow_id: str | None = None,
+        states: Iterable[str] | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        namespace_prefix: bool = False,
+    ) -> list[str]:
+        """Ids of the executions matching every given filter, oldest first."""
+        ...
+
+    def delete(self, execution_ids: Iterable[str]) -> int:
+        """Delete executions with their task runs; return how many were deleted."""
+        ...

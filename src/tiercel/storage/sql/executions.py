@@ -1,8 +1,9 @@
 """Executions and task runs on a ``Database``: one row each, the record kept as JSON."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.storage.sql import dialects
@@ -90,6 +91,47 @@ class SqlExecutionStore:
             ).scalars()
             loaded = [TaskRun.model_validate_json(text) for text in runs]
         return Execution.model_validate_json(document), loaded
+
+    def find(
+        self,
+        *,
+        namespace: str | None = None,
+        flow_id: str | None = None,
+        states: Iterable[str] | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+        namespace_prefix: bool = False,
+    ) -> list[str]:
+        """Ids of the executions matching every given filter, oldest first.
+
+        With ``namespace_prefix``, ``namespace`` also matches its child namespaces.
+        """
+        query = select(executions.c.id).order_by(executions.c.created_at)
+        if namespace is not None:
+            exact = executions.c.namespace == namespace
+            if namespace_prefix:
+                child = func.substr(executions.c.namespace, 1, len(namespace) + 1)
+                exact = exact | (child == namespace + ".")
+            query = query.where(exact)
+        if flow_id is not None:
+            query = query.where(executions.c.flow_id == flow_id)
+        if states is not None:
+            query = query.where(executions.c.state.in_(list(states)))
+        if created_after is not None:
+            query = query.where(executions.c.created_at >= created_after)
+        if created_before is not None:
+            query = query.where(executions.c.created_at < created_before)
+        with self._db.read() as conn:
+            return list(conn.execute(query).scalars())
+
+    def delete(self, execution_ids: Iterable[str]) -> int:
+        """Delete executions with their task runs; return how many executions were deleted."""
+        ids = list(execution_ids)
+        if not ids:
+            return 0
+        with self._db.write() as conn:
+            conn.execute(delete(task_runs).where(task_runs.c.execution_id.in_(ids)))
+            return conn.execute(delete(executions).where(executions.c.id.in_(ids))).rowcount
 
     def ids(self, *, namespace: str | None = None, flow_id: str | None = None) -> list[str]:
         """Execution ids, oldest first, optionally of one namespace and flow."""

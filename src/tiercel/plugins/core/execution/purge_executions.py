@@ -1,8 +1,11 @@
 """``io.kestra.plugin.core.execution.PurgeExecutions``: delete old executions and their data."""
 
+from typing import Any
+
 from pydantic import Field
 
-from tiercel.sdk import Property, RunnableTask, State, Text, plugin
+from tiercel.plugins.core.execution.count import instant
+from tiercel.sdk import Property, RunContext, RunnableTask, State, Text, is_truthy, plugin
 
 
 @plugin(
@@ -28,3 +31,19 @@ class PurgeExecutions(RunnableTask):
         default=True, description="Delete their files in internal storage."
     )
     batch_size: Property[int] = Field(default=100, description="Rows deleted per batch.")
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``executionsCount``, ``logsCount``, ``metricsCount``, ``storagesCount``."""
+        start = instant(ctx.render(self.start_date)) if self.start_date is not None else None
+        states = [State(s) for s in ctx.render(self.states)] if self.states is not None else None
+        return ctx.executions().purge(
+            str(ctx.render(self.namespace)) if self.namespace is not None else None,
+            str(ctx.render(self.flow_id)) if self.flow_id is not None else None,
+            states,
+            start,
+            instant(ctx.render(self.end_date)),
+            executions=is_truthy(ctx.render(self.purge_execution)),
+            logs=is_truthy(ctx.render(self.purge_log)),
+            metrics=is_truthy(ctx.render(self.purge_metric)),
+            storage=is_truthy(ctx.render(self.purge_storage)),
+        )
