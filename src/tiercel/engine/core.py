@@ -15,6 +15,7 @@ from tiercel.engine.events import (
     Command,
     ExecutionEnded,
     KillRuns,
+    ResumeExecution,
     RetryExecution,
     RunTask,
     SetTimer,
@@ -275,6 +276,8 @@ class EngineCore:
         if update:
             self.view.execution = execution.model_copy(update=update)
             self.step.execution_changed = True
+        if change.resume is not None:
+            self.step.commands.append(ResumeExecution(change.resume, change.resume_inputs))
         if change.end is None:
             self._finish(running, State.SUCCESS, None)
             return

@@ -121,6 +121,14 @@ class StartSubflow:
 
 
 @dataclass(frozen=True, slots=True)
+class ResumeExecution:
+    """Resume another (or this) paused execution, with ``onResume`` inputs."""
+
+    execution_id: str
+    inputs: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SetTimer:
     """Deliver ``event`` to the execution at ``at``."""
 
@@ -136,4 +144,6 @@ class RetryExecution:
     at: datetime
 
 
-Command = RunTask | ExecutionEnded | KillRuns | RetryExecution | SetTimer | StartSubflow
+Command = (
+    RunTask | ExecutionEnded | KillRuns | ResumeExecution | RetryExecution | SetTimer | StartSubflow
+)

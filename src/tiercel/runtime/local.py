@@ -23,6 +23,8 @@ from tiercel.engine import (
     ExecutionView,
     Kill,
     KillRuns,
+    Resume,
+    ResumeExecution,
     RetryExecution,
     RunTask,
     SetTimer,
@@ -299,6 +301,8 @@ class LocalRunner:
                     switch.set()
         elif isinstance(command, StartSubflow):
             self._start_subflow(execution_id, command)
+        elif isinstance(command, ResumeExecution):
+            self._resume(execution_id, command)
         elif isinstance(command, RetryExecution):
             self._after(command.at, execution_id, _Retry(command.execution))
         elif isinstance(command, ExecutionEnded):
@@ -345,6 +349,19 @@ class LocalRunner:
     def _fail_caller(self, parent_id: str, run: TaskRun, message: str) -> None:
         self._log(parent_id, run, LogLevel.ERROR, message)
         self._events.put((parent_id, SubflowEnded(run.id, "", State.FAILED)))
+
+    def _resume(self, caller_id: str, command: ResumeExecution) -> None:
+        # The execution may be one this runner has not loaded: a paused one in the store.
+        target = command.execution_id
+        if target not in self._views:
+            stored = self.services.executions.load(target)
+            flow = self.flows.get((stored[0].namespace, stored[0].flow_id)) if stored else None
+            if stored is None or flow is None:
+                self._log(caller_id, None, LogLevel.ERROR, f"No execution '{target}' to resume")
+                return
+            environment = {"envs": self.services.envs, "globals": self.services.globals}
+            self._views[target] = ExecutionView(flow, stored[0], stored[1], environment=environment)
+        self._events.put((target, Resume(command.inputs)))
 
     def _retry(self, failed: Execution) -> None:
         flow = self.flows[(failed.namespace, failed.flow_id)]

@@ -105,6 +105,9 @@ class ExecutionChange:
     """The execution's new ``vars`` set by the task (the whole map)."""
     end: State | None = None
     """End the execution in this state (``Exit``)."""
+    resume: str | None = None
+    """Resume this paused execution (``execution.Resume``), with ``resume_inputs``."""
+    resume_inputs: dict[str, Any] | None = None
 
 
 class ExecutionTask(Task):
