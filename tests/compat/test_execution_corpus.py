@@ -5,8 +5,9 @@ Cases that need a part of Tiercel not built yet are expected failures, each with
 they are strict, so a case that starts passing must be moved out of the list.
 """
 
+import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -85,10 +86,16 @@ def case_id(entry: Entry, case: dict[str, Any]) -> str:
     return f"{_short(entry)}#{next(i for i, c in enumerate(cases) if c is case)}"
 
 
-def _placeholder(value: Any, tmp: Path) -> Any:
+_PAUSED = re.compile(r"^<id of a PAUSED execution of ([\w.-]+)/([\w.-]+)>$")
+
+
+def _placeholder(value: Any, tmp: Path, paused: Callable[[str, str], str]) -> Any:
     """Stand-ins for the values Kestra's tests make at run time (``<...>`` in the catalog)."""
     if not (isinstance(value, str) and value.startswith("<") and value.endswith(">")):
         return value
+    wanted = _PAUSED.match(value)
+    if wanted:
+        return paused(wanted.group(1), wanted.group(2))
     if "file" in value or "path" in value:
         path = tmp / f"input-{uuid.uuid4().hex}.txt"
         empty = "empty" in value
@@ -109,8 +116,15 @@ def test_corpus_execution(
     flows = corpus_flows()
     flow = flows.get((entry.namespace, entry.id))
     assert flow is not None, "the flow must load"
-    inputs = {k: _placeholder(v, tmp_path) for k, v in (case.get("inputs") or {}).items()}
     with local_services(tmp_path / "data", globals_=GLOBALS) as services:
+
+        def paused(namespace: str, flow_id: str) -> str:
+            started = LocalRunner(services, flows).execute(flows[(namespace, flow_id)])
+            assert started.execution.state.current.value == "PAUSED"
+            return started.execution.id
+
+        given = (case.get("inputs") or {}).items()
+        inputs = {k: _placeholder(v, tmp_path, paused) for k, v in given}
         for namespace, key, value in KV_SEEDS.get(case_id(entry, case), []):
             services.kv.set(namespace, key, value, now=services.clock())
         finished = LocalRunner(services, flows).execute(flow, inputs, timeout=TIMEOUT_S)
