@@ -30,16 +30,15 @@ GLOBALS = {"string": "string", "int": 1, "bool": True, "nested": {"int": 2}}
 # KV pairs Kestra's tests store before running a case (the catalog's notes say which).
 KV_SEEDS = {"valids/kv.yaml#0": [("io.kestra.tests", "my-key", {"field": "value"})]}
 
-_TEMPLATE = "flow.Template (deprecated templates) does not run yet"
-_FOR_EACH_ITEM = "flow.ForEachItem does not run yet"
-_TRIGGERS = "needs the scheduler and flow triggers (issue 5)"
+_TEMPLATE = "flow.Template needs Kestra's deprecated template store (no template here)"
+_TRIGGERS = "trigger.Toggle needs the scheduler's trigger state (issue 5)"
 
 # Why a case does not pass yet: the feature it needs.
 NOT_YET: dict[str, str] = {
     "templates/with-failed-template.yaml#0": _TEMPLATE,
     "templates/with-template.yaml#0": _TEMPLATE,
     "tests/listeners-failed.yaml#0": "flow listeners (deprecated) do not run yet",
-    "valids/sla-execution-condition.yaml#1": "flow sla is not enforced yet",
+    "valids/sla-execution-condition.yaml#1": "flow sla is enforced with the server (issue 5)",
     "valids/trigger-toggle.yaml#0": _TRIGGERS,
 }
 
