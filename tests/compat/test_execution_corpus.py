@@ -37,7 +37,6 @@ _TRIGGERS = "trigger.Toggle needs the scheduler's trigger state (issue 5)"
 NOT_YET: dict[str, str] = {
     "templates/with-failed-template.yaml#0": _TEMPLATE,
     "templates/with-template.yaml#0": _TEMPLATE,
-    "tests/listeners-failed.yaml#0": "flow listeners (deprecated) do not run yet",
     "valids/sla-execution-condition.yaml#1": "flow sla is enforced with the server (issue 5)",
     "valids/trigger-toggle.yaml#0": _TRIGGERS,
 }

@@ -523,3 +523,24 @@ def test_tasks_states_are_addressable_like_outputs() -> None:
         )
     ).until_end()
     assert run.view.outputs["report"] == {"value": "SKIPPED SUCCESS"}
+
+
+def test_listeners_run_after_the_end_when_their_conditions_hold() -> None:
+    run = Run(
+        load(
+            flow(
+                f"  - {{id: boom, type: {FAIL}}}",
+                extra=f"""listeners:
+  - conditions:
+      - {{type: io.kestra.plugin.core.condition.ExecutionStatus, in: [FAILED]}}
+    tasks:
+      - {{id: on_failure, type: {LOG}, message: x}}
+  - conditions:
+      - {{type: io.kestra.plugin.core.condition.ExecutionStatus, in: [SUCCESS]}}
+    tasks:
+      - {{id: on_success, type: {LOG}, message: x}}""",
+            )
+        )
+    ).until_end()
+    assert run.state is State.FAILED
+    assert run.started == ["boom", "on_failure"]

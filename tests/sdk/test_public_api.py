@@ -12,6 +12,7 @@ def test_sdk_public_names_are_pinned() -> None:
         "AnyTrigger",
         "Branches",
         "Condition",
+        "ConditionContext",
         "Duration",
         "ExecutionChange",
         "ExecutionQueries",

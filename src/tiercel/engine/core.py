@@ -27,6 +27,7 @@ from tiercel.engine.scope import RootScope, RunScope, ScopeError
 from tiercel.engine.view import ExecutionView
 from tiercel.expr import ExpressionError, evaluate, is_truthy, render_value
 from tiercel.model.execution import Attempt, RunState, TaskRun
+from tiercel.model.flow import Listener
 from tiercel.model.property import Duration
 from tiercel.model.state import State
 from tiercel.model.task import RetryBehavior, Task
@@ -144,16 +145,27 @@ class EngineCore:
             self._resolve_after_execution()
 
     def _resolve_after_execution(self) -> None:
-        # afterExecution runs once the execution has its final state, one task after the
-        # other; its failures change nothing.
-        tasks = enabled(self.view.flow.after_execution or [])
-        if not tasks:
-            return
-        ids = frozenset(task.id for task in tasks)
-        created = self.view.count(None, ids, None)
-        if self.view.count(None, ids, False) or created >= len(tasks):
-            return
-        self._create(None, NextRun(tasks[created]))
+        # afterExecution, then the (deprecated) listeners whose conditions hold, run once the
+        # execution has its final state, one task after the other; failures change nothing.
+        flow = self.view.flow
+        phases = [enabled(flow.after_execution or [])]
+        phases += [enabled(x.tasks) for x in flow.listeners or [] if self._listener_holds(x)]
+        for tasks in phases:
+            ids = frozenset(task.id for task in tasks)
+            created = self.view.count(None, ids, None)
+            if self.view.count(None, ids, False):
+                return
+            if created < len(tasks):
+                self._create(None, NextRun(tasks[created]))
+                return
+
+    def _listener_holds(self, listener: Listener) -> bool:
+        context = _ExecutionConditions(self.view)
+        try:
+            return all(condition.test(context) for condition in listener.conditions or [])
+        except (NotImplementedError, ExpressionError) as exc:
+            self.step.logs.append((None, "WARN", f"a listener is skipped: {exc}"))
+            return False
 
     def _flow_outputs(self) -> tuple[dict[str, Any] | None, str | None]:
         declared = self.view.flow.outputs
@@ -350,6 +362,28 @@ class EngineCore:
     def _time_out(self, run: TaskRun) -> None:
         """End a run that ran out of time (``Lifecycle`` provides it)."""
         raise NotImplementedError
+
+
+class _ExecutionConditions:
+    """The ``ConditionContext`` of an execution held by a view."""
+
+    def __init__(self, view: ExecutionView) -> None:
+        self._view = view
+
+    @property
+    def state(self) -> State:
+        return self._view.execution.state.current
+
+    @property
+    def namespace(self) -> str:
+        return self._view.execution.namespace
+
+    @property
+    def flow_id(self) -> str:
+        return self._view.execution.flow_id
+
+    def render(self, value: Any) -> Any:
+        return render_value(value, base_variables(self._view))
 
 
 def with_state(run: TaskRun, state: State, now: datetime) -> TaskRun:

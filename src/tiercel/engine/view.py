@@ -28,6 +28,7 @@ class FlowIndex:
         """Ids of the tasks of every ``errors`` and ``finally`` branch."""
         top = [*flow.tasks, *(flow.errors or []), *(flow.finally_ or [])]
         top += flow.after_execution or []
+        top += [task for listener in flow.listeners or [] for task in listener.tasks]
         self.handlers.update(task.id for task in [*(flow.errors or []), *(flow.finally_ or [])])
         stack: list[tuple[Task, str | None]] = [(task, None) for task in top]
         while stack:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Protocol
 
 from pydantic import Field
 
@@ -181,10 +181,37 @@ AnyTask = Annotated[Task, PluginField(PluginKind.TASK)]
 """A field holding any installed task type, chosen by its ``type``."""
 
 
+class ConditionContext(Protocol):
+    """What a condition is tested against: an execution, and expression rendering."""
+
+    @property
+    def state(self) -> State:
+        """The execution's current state."""
+        ...
+
+    @property
+    def namespace(self) -> str:
+        """The execution's namespace."""
+        ...
+
+    @property
+    def flow_id(self) -> str:
+        """The execution's flow."""
+        ...
+
+    def render(self, value: Any) -> Any:
+        """Render a property with the execution's variables."""
+        ...
+
+
 class Condition(PluginObject):
     """The properties every trigger condition has."""
 
     plugin_kind: ClassVar[PluginKind] = PluginKind.CONDITION
+
+    def test(self, context: ConditionContext) -> bool:
+        """Whether the condition holds for an execution."""
+        raise NotImplementedError(f"{self.type} cannot be tested in this version of Tiercel")
 
 
 AnyCondition = Annotated[Condition, PluginField(PluginKind.CONDITION)]

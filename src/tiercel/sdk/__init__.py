@@ -24,7 +24,7 @@ from tiercel.model import (
 from tiercel.model.base import PluginObject
 from tiercel.model.labels import Label, Labels, UserLabels
 from tiercel.model.property import Duration, PositiveDuration, Text, format_duration
-from tiercel.model.task import LogLevel, TaskId
+from tiercel.model.task import ConditionContext, LogLevel, TaskId
 from tiercel.sdk.flowable import (
     Branches,
     NextRun,
@@ -64,6 +64,7 @@ __all__ = [
     "AnyTrigger",
     "Branches",
     "Condition",
+    "ConditionContext",
     "Duration",
     "ExecutionChange",
     "ExecutionQueries",

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from tiercel.sdk import Condition, Text, plugin
+from tiercel.sdk import Condition, ConditionContext, Text, is_truthy, plugin
 
 
 @plugin(
@@ -20,3 +20,7 @@ class Expression(Condition):
     expression: Annotated[Text, Field(min_length=1)] = Field(
         description="Rendered with the trigger's variables; blank or `false` fails the condition."
     )
+
+    def test(self, context: ConditionContext) -> bool:
+        """The rendered expression is truthy."""
+        return is_truthy(context.render(self.expression))

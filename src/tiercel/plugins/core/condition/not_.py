@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from tiercel.sdk import AnyCondition, Condition, plugin
+from tiercel.sdk import AnyCondition, Condition, ConditionContext, plugin
 
 
 @plugin(
@@ -18,3 +18,7 @@ class Not(Condition):
     """Pass when none of the nested conditions passes."""
 
     conditions: Annotated[list[AnyCondition], Field(min_length=1)]
+
+    def test(self, context: ConditionContext) -> bool:
+        """None of the nested conditions holds."""
+        return not any(condition.test(context) for condition in self.conditions)
