@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from tests.engine.harness import Run, load
-from tiercel.engine import Kill, Resume, TaskResult
+from tiercel.engine import Kill, Recover, Resume, TaskResult
 from tiercel.model import State
 
 LOG = "io.kestra.plugin.core.log.Log"
@@ -544,3 +544,26 @@ def test_listeners_run_after_the_end_when_their_conditions_hold() -> None:
     ).until_end()
     assert run.state is State.FAILED
     assert run.started == ["boom", "on_failure"]
+
+
+def test_recover_gives_running_task_runs_a_new_attempt() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - {{id: a, type: {RETURN}, format: one}}
+  - {{id: b, type: {LOG}, message: x}}
+"""
+            )
+        )
+    ).start()
+    first = run.queue.pop()
+    run.send(TaskResult(first.run.id, State.SUCCESS, {"value": "one"}))
+    lost = run.queue.pop()  # the worker running b dies with its process
+    run.send(Recover())
+    again = run.queue.pop()
+    assert again.run.id == lost.run.id
+    assert [a.state.current for a in again.run.attempts] == [State.KILLED, State.RUNNING]
+    run.send(TaskResult(again.run.id, State.SUCCESS))
+    assert run.state is State.SUCCESS
+    assert len(run.runs("a")[0].attempts) == 1

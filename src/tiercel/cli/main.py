@@ -8,6 +8,7 @@ from tiercel import __version__
 from tiercel.cli.flow import flow
 from tiercel.cli.flow_test import test_flow
 from tiercel.cli.plugins import plugins
+from tiercel.cli.recover import recover
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,6 +20,7 @@ def cli() -> None:
 cli.add_command(flow)
 flow.add_command(test_flow)
 cli.add_command(plugins)
+cli.add_command(recover)
 
 
 def main() -> None:

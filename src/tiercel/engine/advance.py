@@ -6,6 +6,7 @@ from tiercel.engine.core import NewId, Step
 from tiercel.engine.events import (
     Event,
     Kill,
+    Recover,
     Restart,
     Resume,
     Start,
@@ -44,6 +45,8 @@ def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> 
         engine.resume(event)
     elif isinstance(event, Restart):
         engine.restart(event)
+    elif isinstance(event, Recover):
+        engine.recover()
     elif isinstance(event, SubflowEnded):
         engine.subflow_ended(event)
     engine.resolve()

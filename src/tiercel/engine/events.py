@@ -30,6 +30,15 @@ class Kill:
 
 
 @dataclass(frozen=True, slots=True)
+class Recover:
+    """The process that ran this execution stopped without ending it: pick its work up again.
+
+    Task runs that were running get a new attempt; waits are resumed; everything else is
+    resolved again from the stored state.
+    """
+
+
+@dataclass(frozen=True, slots=True)
 class Restart:
     """Run the failed parts of an ended (or paused) execution again, in the same execution.
 
@@ -70,7 +79,7 @@ class Wake:
     timeout: bool = False
 
 
-Event = Start | TaskResult | Kill | Restart | Resume | SubflowEnded | Wake
+Event = Start | TaskResult | Kill | Recover | Restart | Resume | SubflowEnded | Wake
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,29 @@ class Lifecycle(EngineCore):
         running = running.model_copy(update={"attempts": (*run.attempts, attempt)})
         self._dispatch(running, self.view.index.task(run.task_id))
 
+    def recover(self) -> None:
+        execution = self.view.execution
+        if execution.state.current.is_terminated:
+            return
+        if execution.state.current is State.CREATED:
+            self.start()
+            return
+        for run in self.view.task_runs():
+            task = self.view.index.task(run.task_id)
+            state = run.state.current
+            if state is State.RUNNING and isinstance(task, RunnableTask):
+                # The attempt was lost with its worker: it ends KILLED and a new one starts.
+                last = run.attempts[-1]
+                lost = Attempt.model_construct(state=last.state.to(State.KILLED, self.now))
+                fresh = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
+                again = run.model_copy(update={"attempts": (*run.attempts[:-1], lost, fresh)})
+                self._dispatch(again, task)
+            elif state is State.RETRYING:
+                self.wake(Wake(run.id))
+            elif state is State.RUNNING:
+                self.pending.append(run.id)
+        self.pending.append(None)
+
     def restart(self, event: Restart) -> None:
         """Kestra's restart: failed runs and the runs around them start again, in the same
         execution; the error and finally branches that ran are dropped, to run again if

@@ -23,6 +23,7 @@ from tiercel.engine import (
     ExecutionView,
     Kill,
     KillRuns,
+    Recover,
     Resume,
     ResumeExecution,
     RetryExecution,
@@ -157,6 +158,34 @@ class LocalRunner:
         self._views[execution_id] = view
         self._events.put((execution_id, event))
         return self._run(execution_id, timeout)
+
+    def recover(self, *, timeout: float | None = None) -> dict[str, Execution]:
+        """Pick up every stored execution that a stopped process left unfinished: running
+        task runs get a new attempt, waits resume. Returns the executions, as they end.
+
+        Executions of flows this runner does not know are left as they are.
+        """
+        unfinished = self.services.executions.find(
+            states=[s.value for s in (State.CREATED, State.RUNNING, State.RESTARTED)]
+        )
+        recovered = []
+        for execution_id in unfinished:
+            stored = self.services.executions.load(execution_id)
+            if stored is None:
+                continue
+            flow = self.flows.get((stored[0].namespace, stored[0].flow_id))
+            if flow is None:
+                continue
+            environment = {"envs": self.services.envs, "globals": self.services.globals}
+            self._views[execution_id] = ExecutionView(
+                flow, stored[0], stored[1], environment=environment
+            )
+            self._events.put((execution_id, Recover()))
+            recovered.append(execution_id)
+        if not recovered:
+            return {}
+        self._run(recovered[0], timeout)
+        return {eid: self._views[eid].execution for eid in recovered}
 
     def _run(self, execution_id: str, timeout: float | None) -> Finished:
         """Work until everything has settled; report on ``execution_id``."""
