@@ -71,8 +71,6 @@ class EngineCore:
         self.step = Step()
         self.pending: list[str | None] = []  # scopes to resolve: parent run ids, None = root
 
-    # Events
-
     def _new_execution_at(self) -> datetime | None:
         """When to retry a failed execution as a new one, if a retry policy says so: the
         flow's, or that of a failed task, with the CREATE_NEW_EXECUTION behaviour."""
