@@ -282,4 +282,4 @@ def test_executions_are_counted_and_purged(tmp_path: Path) -> None:
     assert purged["executionsCount"] == 2
     assert purged["logsCount"] == 2
     with Database.sqlite(data / "tiercel.db") as db:
-        assert SqlExecutionStore(db).ids(namespace="tiercel.examples") == []
+        assert SqlExecutionStore(db).find(namespace="tiercel.examples") == []

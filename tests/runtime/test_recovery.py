@@ -24,7 +24,7 @@ def running_sleep(data: Path) -> bool:
         return False
     with Database.sqlite(data / "tiercel.db") as db:
         store = SqlExecutionStore(db)
-        for execution_id in store.ids(namespace="t"):
+        for execution_id in store.find(namespace="t"):
             loaded = store.load(execution_id)
             if loaded and any(
                 r.task_id == "wait" and r.state.current is State.RUNNING for r in loaded[1]
@@ -62,7 +62,7 @@ def test_a_killed_process_is_recovered(tmp_path: Path) -> None:
     assert done.stdout.startswith("SUCCESS")
     with Database.sqlite(data / "tiercel.db") as db:
         store = SqlExecutionStore(db)
-        (execution_id,) = store.ids(namespace="t")
+        (execution_id,) = store.find(namespace="t")
         loaded = store.load(execution_id)
     assert loaded is not None
     execution, runs = loaded

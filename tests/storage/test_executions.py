@@ -72,6 +72,6 @@ def test_data_survives_reopening_and_unknown_ids_are_none(tmp_path: Path) -> Non
     with Database.sqlite(path) as db:
         store = SqlExecutionStore(db)
         assert store.load("missing") is None
-        assert store.ids(namespace="company.team", flow_id="etl") == ["e1"]
+        assert store.find(namespace="company.team", flow_id="etl") == ["e1"]
         loaded = store.load("e1")
     assert loaded is not None and [r.id for r in loaded[1]] == ["a"]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from tiercel.model import LoadResult, Problem, load_flows
+from tiercel.model import Flow, LoadResult, Problem, load_flows
 from tiercel.model.source import MAX_BYTES
 from tiercel.registry import Registry, default_registry
 
@@ -56,6 +56,15 @@ def read_flow_file(file: Path, registry: Registry) -> LoadResult:
     except OSError as exc:
         return _failed(file, f"cannot read: {exc.strerror or exc}")
     return load_flows(raw, str(file), registry)
+
+
+def load_flow_directory(directory: Path, registry: Registry) -> dict[tuple[str, str], Flow]:
+    """Every valid flow under ``directory``, by namespace and id (subflows, recovery)."""
+    flows: dict[tuple[str, str], Flow] = {}
+    for path in _flow_files((directory,)):
+        for loaded in read_flow_file(path, registry).valid_flows():
+            flows[(loaded.namespace, loaded.id)] = loaded
+    return flows
 
 
 def _failed(file: Path, message: str) -> LoadResult:

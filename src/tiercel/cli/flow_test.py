@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from tiercel.cli.flow import flow, read_flow_file
+from tiercel.cli.flow import flow, load_flow_directory, read_flow_file
 from tiercel.engine.inputs import InputError
 from tiercel.model import Flow, LoadResult, State
 from tiercel.model.execution import TaskRun
-from tiercel.registry import Registry, default_registry
+from tiercel.registry import default_registry
 from tiercel.runtime import Finished, LocalRunner, LogLine
 from tiercel.storage import StorageError
 from tiercel.wiring import data_dir, local_services
@@ -51,7 +51,7 @@ def test_flow(
     registry = default_registry()
     target = _single_flow(read_flow_file(file, registry))
     given = _parse_inputs(inputs)
-    others = _load_flows(flows_dir, registry) if flows_dir else {}
+    others = load_flow_directory(flows_dir, registry) if flows_dir else {}
     root = data_dir(data_root)
     try:
         with local_services(root) as services:
@@ -88,15 +88,6 @@ def _single_flow(result: LoadResult) -> Flow:
         click.echo(f"{result.source}: holds {len(flows)} flows; flow test runs one", err=True)
         sys.exit(1)
     return flows[0]
-
-
-def _load_flows(directory: Path, registry: Registry) -> dict[tuple[str, str], Flow]:
-    flows: dict[tuple[str, str], Flow] = {}
-    for path in sorted(directory.rglob("*")):
-        if path.suffix in (".yaml", ".yml") and path.is_file():
-            for loaded in read_flow_file(path, registry).valid_flows():
-                flows[(loaded.namespace, loaded.id)] = loaded
-    return flows
 
 
 def _parse_inputs(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import click
 
-from tiercel.cli.flow import read_flow_file
-from tiercel.model import Flow
+from tiercel.cli.flow import load_flow_directory
 from tiercel.registry import default_registry
 from tiercel.runtime import LocalRunner
 from tiercel.wiring import data_dir, local_services
@@ -23,11 +22,7 @@ def recover(flows_dir: Path, data_root: Path | None) -> None:
     A task run that was running when its process stopped gets a new attempt.
     """
     registry = default_registry()
-    flows: dict[tuple[str, str], Flow] = {}
-    for path in sorted(flows_dir.rglob("*")):
-        if path.suffix in (".yaml", ".yml") and path.is_file():
-            for flow in read_flow_file(path, registry).valid_flows():
-                flows[(flow.namespace, flow.id)] = flow
+    flows = load_flow_directory(flows_dir, registry)
     with local_services(data_dir(data_root)) as services:
         ended = LocalRunner(services, flows).recover()
     for execution in ended.values():

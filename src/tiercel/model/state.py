@@ -29,16 +29,6 @@ class State(StrEnum):
         """Whether the state is final."""
         return self in TERMINATED
 
-    @property
-    def is_running(self) -> bool:
-        """Whether work is under way."""
-        return self in (State.RUNNING, State.KILLING)
-
-    @property
-    def is_created(self) -> bool:
-        """Whether the run waits to start."""
-        return self in (State.CREATED, State.RESTARTED)
-
 
 TERMINATED = frozenset(
     {

@@ -153,9 +153,7 @@ class LocalRunner:
         flow = self.flows.get((execution.namespace, execution.flow_id))
         if flow is None:
             raise LookupError(f"flow '{execution.namespace}.{execution.flow_id}' not found")
-        environment = {"envs": self.services.envs, "globals": self.services.globals}
-        view = ExecutionView(flow, execution, runs, environment=environment)
-        self._views[execution_id] = view
+        self._view(flow, execution, runs)
         self._events.put((execution_id, event))
         return self._run(execution_id, timeout)
 
@@ -176,16 +174,20 @@ class LocalRunner:
             flow = self.flows.get((stored[0].namespace, stored[0].flow_id))
             if flow is None:
                 continue
-            environment = {"envs": self.services.envs, "globals": self.services.globals}
-            self._views[execution_id] = ExecutionView(
-                flow, stored[0], stored[1], environment=environment
-            )
+            self._view(flow, *stored)
             self._events.put((execution_id, Recover()))
             recovered.append(execution_id)
         if not recovered:
             return {}
         self._run(recovered[0], timeout)
         return {eid: self._views[eid].execution for eid in recovered}
+
+    def _view(self, flow: Flow, execution: Execution, runs: list[TaskRun]) -> ExecutionView:
+        """Hold an execution in memory, with the server's ``envs`` and ``globals``."""
+        environment = {"envs": self.services.envs, "globals": self.services.globals}
+        view = ExecutionView(flow, execution, runs, environment=environment)
+        self._views[execution.id] = view
+        return view
 
     def _run(self, execution_id: str, timeout: float | None) -> Finished:
         """Work until everything has settled; report on ``execution_id``."""
@@ -263,8 +265,7 @@ class LocalRunner:
         )
         execution = execution.model_copy(update={"inputs": typed})
         self.services.executions.save(execution, ())
-        environment = {"envs": self.services.envs, "globals": self.services.globals}
-        self._views[execution.id] = ExecutionView(flow, execution, environment=environment)
+        self._view(flow, execution, [])
         self._events.put((execution.id, Start()))
         return execution
 
@@ -388,8 +389,7 @@ class LocalRunner:
             if stored is None or flow is None:
                 self._log(caller_id, None, LogLevel.ERROR, f"No execution '{target}' to resume")
                 return
-            environment = {"envs": self.services.envs, "globals": self.services.globals}
-            self._views[target] = ExecutionView(flow, stored[0], stored[1], environment=environment)
+            self._view(flow, *stored)
         self._events.put((target, Resume(command.inputs)))
 
     def _retry(self, failed: Execution) -> None:
@@ -492,7 +492,7 @@ class LocalRunner:
             namespace=run.namespace,
             functions={
                 **self.services.functions,
-                "errorLogs": lambda: self._error_logs(execution_id),
+                "errorLogs": lambda: self._read_logs(execution_id, None, LogLevel.ERROR),
                 "kv": kv_function(self.services, run.namespace),
                 "read": read_function(self.services, run.namespace),
             },
@@ -523,23 +523,6 @@ class LocalRunner:
             }
             for line in lines
             if wanted is None or line.task_id in wanted
-        ]
-
-    def _error_logs(self, execution_id: str) -> list[dict[str, Any]]:
-        """``errorLogs()``: the ERROR lines of an execution so far, oldest first."""
-        with self._lock:
-            lines = [x for x in self._logs if x.execution_id == execution_id]
-        return [
-            {
-                "taskId": line.task_id,
-                "taskRunId": line.task_run_id,
-                "executionId": line.execution_id,
-                "level": line.level.value,
-                "message": line.message,
-                "timestamp": format_instant(line.timestamp),
-            }
-            for line in lines
-            if line.level is LogLevel.ERROR
         ]
 
     def _log(self, execution_id: str, run: TaskRun | None, level: LogLevel, message: str) -> None:

@@ -293,10 +293,6 @@ class ExecutionStore(Protocol):
         """An execution with its task runs in creation order, or None when unknown."""
         ...
 
-    def ids(self, *, namespace: str | None = None, flow_id: str | None = None) -> list[str]:
-        """Execution ids, oldest first."""
-        ...
-
     def find(
         self,
         *,

@@ -132,13 +132,3 @@ class SqlExecutionStore:
         with self._db.write() as conn:
             conn.execute(delete(task_runs).where(task_runs.c.execution_id.in_(ids)))
             return conn.execute(delete(executions).where(executions.c.id.in_(ids))).rowcount
-
-    def ids(self, *, namespace: str | None = None, flow_id: str | None = None) -> list[str]:
-        """Execution ids, oldest first, optionally of one namespace and flow."""
-        query = select(executions.c.id).order_by(executions.c.created_at)
-        if namespace is not None:
-            query = query.where(executions.c.namespace == namespace)
-        if flow_id is not None:
-            query = query.where(executions.c.flow_id == flow_id)
-        with self._db.read() as conn:
-            return list(conn.execute(query).scalars())
