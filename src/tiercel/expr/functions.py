@@ -19,7 +19,7 @@ from tiercel.expr.ion import from_ion
 from tiercel.expr.javatypes import is_number
 from tiercel.expr.kestra_filters import parse_json
 from tiercel.expr.runtime import Runtime
-from tiercel.expr.values import compare, java_equals, java_str, type_name
+from tiercel.expr.values import compare, java_equals, optional_str, type_name
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
 TESTS: dict[str, Callable[..., bool]] = {}
@@ -110,8 +110,8 @@ def now(
         raise ExpressionError("function 'now' is not available here: no clock was given")
     return dates.render_date(
         clock(),
-        None if format is None else java_str(format),
-        None if timeZone is None else java_str(timeZone),
+        optional_str(format),
+        optional_str(timeZone),
         None,
         rt.env.time_zone,
     )

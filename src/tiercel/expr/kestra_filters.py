@@ -16,7 +16,7 @@ from tiercel.expr.filters import registrar
 from tiercel.expr.javatypes import BigInteger, JavaFloat
 from tiercel.expr.jsonfmt import to_ion, to_json, to_plain, to_yaml
 from tiercel.expr.runtime import Runtime
-from tiercel.expr.values import java_str, to_output, type_name
+from tiercel.expr.values import java_str, optional_str, to_output, type_name
 
 try:  # jq is an optional wheel; without it the jq filter says so when used.
     import jq as _jq  # type: ignore[import-not-found]
@@ -48,9 +48,9 @@ def date(
         return None
     return dates.render_date(
         value,
-        None if format is None else java_str(format),
-        None if timeZone is None else java_str(timeZone),
-        None if existingFormat is None else java_str(existingFormat),
+        optional_str(format),
+        optional_str(timeZone),
+        optional_str(existingFormat),
         rt.env.time_zone,
     )
 
@@ -70,17 +70,13 @@ def date_add(
         return None
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise ExpressionError("The 'dateAdd' filter expects an integer 'amount'")
-    zone = dates.zone(_zone_arg(rt, timeZone))
-    existing = None if existingFormat is None else java_str(existingFormat)
-    moment = dates.add(dates.to_datetime(value, zone, existing), amount, java_str(unit))
-    return dates.render_date(
-        moment, None if format is None else java_str(format), _zone_arg(rt, timeZone), None, ""
-    )
+    moment = dates.add(_moment(rt, value, timeZone, existingFormat), amount, java_str(unit))
+    return dates.render_date(moment, optional_str(format), _zone_arg(rt, timeZone), None, "")
 
 
 def _moment(rt: Runtime, value: Any, time_zone: Any, existing_format: Any) -> dt.datetime:
     zone = dates.zone(_zone_arg(rt, time_zone))
-    existing = None if existing_format is None else java_str(existing_format)
+    existing = optional_str(existing_format)
     return dates.to_datetime(value, zone, existing)
 
 

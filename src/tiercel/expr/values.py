@@ -61,6 +61,11 @@ def to_output(value: Any) -> str:
     return str(value)
 
 
+def optional_str(value: Any) -> str | None:
+    """``java_str`` for an optional argument: an absent (null) one stays ``None``."""
+    return None if value is None else java_str(value)
+
+
 def java_str(value: Any) -> str:
     """``String.valueOf``: null is "null", lists print ``[a, b]``, maps ``{k=v}``."""
     if value is None:

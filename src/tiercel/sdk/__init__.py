@@ -22,6 +22,7 @@ from tiercel.model import (
     Violation,
 )
 from tiercel.model.base import PluginObject
+from tiercel.model.kv import KVType
 from tiercel.model.labels import Label, Labels, UserLabels
 from tiercel.model.property import Duration, PositiveDuration, Text, format_duration
 from tiercel.model.task import ConditionContext, LogLevel, TaskId
@@ -72,6 +73,7 @@ __all__ = [
     "Expression",
     "FileStore",
     "FlowableTask",
+    "KVType",
     "KestraModel",
     "KeyValues",
     "Label",

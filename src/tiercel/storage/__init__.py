@@ -9,6 +9,7 @@ It may import ``tiercel.model`` and third-party libraries, nothing else from Tie
 no clock: a method that needs the time takes ``now``.
 """
 
+from tiercel.model.kv import KVType
 from tiercel.storage.errors import (
     InvalidKeyError,
     InvalidPathError,
@@ -20,7 +21,7 @@ from tiercel.storage.errors import (
     StorageFileNotFoundError,
 )
 from tiercel.storage.globs import GlobError
-from tiercel.storage.kv import KV_KEY_PATTERN, KVEntry, KVType, validate_key
+from tiercel.storage.kv import KV_KEY_PATTERN, KVEntry, validate_key
 from tiercel.storage.local import LocalInternalStorage
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.storage.ports import (

@@ -11,9 +11,9 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
+from tiercel.model.kv import KVType
 from tiercel.model.property import format_duration
 from tiercel.storage.errors import InvalidKeyError, InvalidValueError
 
@@ -26,18 +26,6 @@ _DURATION = re.compile(
     r"([-+]?)P(?=\d|T)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:[.,](\d{1,9}))?S)?)?",
     re.IGNORECASE,
 )
-
-
-class KVType(StrEnum):
-    """The type a KV value is stored as, named as in Kestra's ``kvType``."""
-
-    STRING = "STRING"
-    NUMBER = "NUMBER"
-    BOOLEAN = "BOOLEAN"
-    DATETIME = "DATETIME"
-    DATE = "DATE"
-    DURATION = "DURATION"
-    JSON = "JSON"
 
 
 @dataclass(frozen=True, slots=True)

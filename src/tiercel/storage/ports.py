@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any, BinaryIO, Protocol
 
 from tiercel.model.execution import Execution, TaskRun
-from tiercel.storage.kv import KVEntry, KVType
+from tiercel.model.kv import KVType
+from tiercel.storage.kv import KVEntry
 from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, NamespaceFile
 
 

@@ -20,11 +20,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from tiercel.model.kv import KVType
 from tiercel.storage.errors import InvalidValueError, KeyExistsError
 from tiercel.storage.globs import glob_to_regex
 from tiercel.storage.kv import (
     KVEntry,
-    KVType,
     decode_value,
     encode_value,
     is_expired,

@@ -5,7 +5,7 @@ from datetime import timedelta
 from iotypes_support import load, refused_at, rules
 
 from tiercel.plugins.core.kv.purge_kv import KeyBehavior, VersionBehavior
-from tiercel.plugins.core.kv.set import KVType
+from tiercel.sdk import KVType
 
 K = "io.kestra.plugin.core.kv."
 

@@ -3,13 +3,13 @@
 import json
 import re
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field, TypeAdapter, ValidationError
 
 from tiercel.sdk import (
     Duration,
+    KVType,
     Property,
     RunContext,
     RunnableTask,
@@ -27,18 +27,6 @@ _SINGLE_EXPRESSION = re.compile(
     r"\s*\{\{-?(?P<expr>(?:(?!\{\{|\}\}|\{%|%\}).)+?)-?\}\}\s*", re.DOTALL
 )
 _DURATION: TypeAdapter[Any] = TypeAdapter(Duration)
-
-
-class KVType(StrEnum):
-    """The type a value is stored as."""
-
-    STRING = "STRING"
-    NUMBER = "NUMBER"
-    BOOLEAN = "BOOLEAN"
-    DATETIME = "DATETIME"
-    DATE = "DATE"
-    DURATION = "DURATION"
-    JSON = "JSON"
 
 
 @plugin("io.kestra.plugin.core.kv.Set")
