@@ -6,19 +6,16 @@ properties, with Kestra's ids (``<id>_split``, ``<id>_items``, ``<id>_merge``).
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from tiercel.plugins.core import ion
 from tiercel.plugins.core.flow.batch import Batch
+from tiercel.plugins.core.flow.subflow import Subflow
 from tiercel.sdk import (
-    Label,
     RunContext,
     RunnableTask,
-    SubflowCall,
-    SubflowTask,
     TaskFailure,
-    is_truthy,
 )
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([KMGT]?B)?\s*$", re.IGNORECASE)
@@ -70,39 +67,15 @@ def _group(ctx: RunContext, batch: Batch, items: list[str], separator: str) -> l
     return [items[i : i + rows] for i in range(0, len(items), rows)]
 
 
-class ForEachItemItems(SubflowTask):
-    """Start one execution of the subflow per batch."""
+class ForEachItemItems(Subflow):
+    """Start one execution of the subflow per batch, each a ``Subflow`` call with its items."""
 
     split_id: str
-    namespace: str
-    flow_id: str
-    revision: int | None = None
-    inputs: dict[str, Any] | None = None
-    labels: list[Label] | None = None
-    wait: bool = True
-    transmit_failed: bool = True
-    inherit_labels: bool = False
 
     def batches(self, outputs: Mapping[str, Any]) -> list[str] | None:
         """The batch URIs the split step stored."""
         split = outputs.get(self.split_id) or {}
         return list(split.get("batches") or [])
-
-    def subflow_call(self, render: Callable[[Any], Any]) -> SubflowCall:
-        """One batch's execution: its inputs rendered with ``taskrun.items``."""
-        labels = [
-            Label.model_construct(key=x.key, value=str(render(x.value))) for x in self.labels or []
-        ]
-        return SubflowCall(
-            namespace=str(render(self.namespace)),
-            flow_id=str(render(self.flow_id)),
-            inputs=render(self.inputs or {}),
-            labels=labels,
-            revision=self.revision,
-            wait=self.wait,
-            transmit_failed=self.transmit_failed,
-            inherit_labels=is_truthy(render(self.inherit_labels)),
-        )
 
 
 class ForEachItemMerge(RunnableTask):
