@@ -21,6 +21,7 @@ from tiercel.storage import (
     SqlKVStore,
     SqlLogStore,
     SqlMetricStore,
+    SqlTriggerStore,
 )
 
 
@@ -71,6 +72,7 @@ def local_services(root: Path, *, globals_: Mapping[str, Any] | None = None) -> 
             executions=SqlExecutionStore(database),
             logs=SqlLogStore(database),
             metrics=SqlMetricStore(database),
+            triggers=SqlTriggerStore(database),
             functions={"secret": secret_function()},
             task_parser=task_parser(default_registry()),
             envs=env_variables(os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")),

@@ -18,6 +18,7 @@ from tests.compat.corpus import FLOWS, Entry, entries
 from tiercel.model import Flow, load_flows
 from tiercel.registry import default_registry
 from tiercel.runtime import LocalRunner
+from tiercel.storage import TriggerRecord
 from tiercel.wiring import local_services
 
 TIMEOUT_S = 12
@@ -30,16 +31,33 @@ GLOBALS = {"string": "string", "int": 1, "bool": True, "nested": {"int": 2}}
 # KV pairs Kestra's tests store before running a case (the catalog's notes say which).
 KV_SEEDS = {"valids/kv.yaml#0": [("io.kestra.tests", "my-key", {"field": "value"})]}
 
-_TEMPLATE = "flow.Template needs Kestra's deprecated template store (no template here)"
-_TRIGGERS = "trigger.Toggle needs the scheduler's trigger state (issue 5)"
+
+# Trigger records Kestra's tests store, disabled, before running a case.
+DISABLED_TRIGGERS = {
+    "valids/trigger-toggle.yaml#0": [("io.kestra.tests.trigger", "trigger-toggle", "schedule")]
+}
+
+# The template Kestra's template tests store before they run (the catalog's notes say so).
+TEMPLATE = """
+id: template
+namespace: io.kestra.tests
+tasks:
+  - id: test
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ parent.outputs.args['my-forward'] }}"
+"""
 
 # Why a case does not pass yet: the feature it needs.
 NOT_YET: dict[str, str] = {
-    "templates/with-failed-template.yaml#0": _TEMPLATE,
-    "templates/with-template.yaml#0": _TEMPLATE,
     "valids/sla-execution-condition.yaml#1": "flow sla is enforced with the server (issue 5)",
-    "valids/trigger-toggle.yaml#0": _TRIGGERS,
 }
+
+
+@cache
+def templates() -> dict[tuple[str, str], Flow]:
+    """The stored templates the corpus's template flows include."""
+    (template,) = load_flows(TEMPLATE.encode(), "template.yaml", default_registry()).valid_flows()
+    return {(template.namespace, template.id): template}
 
 
 @cache
@@ -125,7 +143,11 @@ def test_corpus_execution(
         inputs = {k: _placeholder(v, tmp_path, paused) for k, v in given}
         for namespace, key, value in KV_SEEDS.get(case_id(entry, case), []):
             services.kv.set(namespace, key, value, now=services.clock())
-        finished = LocalRunner(services, flows).execute(flow, inputs, timeout=TIMEOUT_S)
+        for namespace, flow_id, trigger_id in DISABLED_TRIGGERS.get(case_id(entry, case), []):
+            record = TriggerRecord(namespace, flow_id, trigger_id, services.clock(), disabled=True)
+            services.triggers.save(record)
+        runner = LocalRunner(services, flows, templates=templates())
+        finished = runner.execute(flow, inputs, timeout=TIMEOUT_S)
     if case.get("state") is not None:
         assert finished.execution.state.current.value == case["state"]
     if case.get("taskrun_count") is not None:

@@ -283,3 +283,22 @@ def test_executions_are_counted_and_purged(tmp_path: Path) -> None:
     assert purged["logsCount"] == 2
     with Database.sqlite(data / "tiercel.db") as db:
         assert SqlExecutionStore(db).find(namespace="tiercel.examples") == []
+
+
+def test_templates_come_from_a_directory(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "greet.yaml").write_text(
+        "id: greet\nnamespace: t\ntasks:\n"
+        "  - {id: hi, type: io.kestra.plugin.core.log.Log,"
+        " message: 'hi {{ parent.outputs.args.who }}'}\n"
+    )
+    flow = tmp_path / "flow.yaml"
+    flow.write_text(
+        "id: uses\nnamespace: t\ntasks:\n"
+        "  - {id: t, type: io.kestra.plugin.core.flow.Template, namespace: t, templateId: greet,"
+        " args: {who: ada}}\n"
+    )
+    code, out, _ = run(str(flow), "--templates", str(templates), data=tmp_path / "data")
+    assert code == 0
+    assert "hi ada" in out

@@ -31,6 +31,9 @@ _STATE_COLOURS = {"SUCCESS": "green", "WARNING": "yellow", "FAILED": "red", "KIL
 @click.argument("inputs", nargs=-1)
 @click.option("--flows", "flows_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Load other flows (subflows, flow triggers) from this directory.")  # fmt: skip
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Load the templates of flow.Template tasks (deprecated) from this "
+                   "directory.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the execution as Kestra's JSON.")
 @click.option("--data-dir", "data_root", type=click.Path(path_type=Path, file_okay=False),
               help="Where the embedded backend keeps its data (default: $TIERCEL_HOME or "
@@ -40,6 +43,7 @@ def test_flow(
     file: Path,
     inputs: tuple[str, ...],
     flows_dir: Path | None,
+    templates_dir: Path | None,
     as_json: bool,
     data_root: Path | None,
     threads: int,
@@ -52,11 +56,16 @@ def test_flow(
     target = _single_flow(read_flow_file(file, registry))
     given = _parse_inputs(inputs)
     others = load_flow_directory(flows_dir, registry) if flows_dir else {}
+    templates = load_flow_directory(templates_dir, registry) if templates_dir else {}
     root = data_dir(data_root)
     try:
         with local_services(root) as services:
             runner = LocalRunner(
-                services, others, threads=threads, on_log=None if as_json else _print_log
+                services,
+                others,
+                templates=templates,
+                threads=threads,
+                on_log=None if as_json else _print_log,
             )
             finished = runner.execute(target, given)
     except InputError as exc:

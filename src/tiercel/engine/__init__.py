@@ -26,6 +26,7 @@ from tiercel.engine.events import (
     TaskResult,
     Wake,
 )
+from tiercel.engine.templates import FindTemplate, include_templates
 from tiercel.engine.view import ExecutionView
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Event",
     "ExecutionEnded",
     "ExecutionView",
+    "FindTemplate",
     "Kill",
     "KillRuns",
     "Recover",
@@ -49,4 +51,5 @@ __all__ = [
     "TaskResult",
     "Wake",
     "advance",
+    "include_templates",
 ]

@@ -18,6 +18,7 @@ from tiercel.sdk import (
     KeyValues,
     NamespaceFileStore,
     TaskFailure,
+    Triggers,
 )
 
 T = TypeVar("T")
@@ -87,6 +88,7 @@ class WorkerRunContext:
     namespace_store: Callable[[str], NamespaceFileStore] = lambda namespace: _no_files(namespace)
     task_parser: Callable[[str], Any] | None = None
     queries: ExecutionQueries | None = None
+    trigger_switch: Triggers | None = None
     work_root: Path | None = None
     shared_dir: Path | None = None
     """The directory a flowable shares with this task, when it runs inside one."""
@@ -140,6 +142,11 @@ class WorkerRunContext:
         if self.queries is None:
             raise TaskFailure("executions cannot be queried here")
         return self.queries
+
+    def triggers(self) -> Triggers:
+        if self.trigger_switch is None:
+            raise TaskFailure("triggers cannot be switched here")
+        return self.trigger_switch
 
     def parse_task(self, source: str) -> Any:
         if self.task_parser is None:

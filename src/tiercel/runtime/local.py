@@ -33,6 +33,7 @@ from tiercel.engine import (
     StartSubflow,
     SubflowEnded,
     advance,
+    include_templates,
 )
 from tiercel.engine.inputs import InputError, resolve_inputs
 from tiercel.expr import render_typed
@@ -56,6 +57,8 @@ from tiercel.runtime.services import (
     LogLine,
     Services,
     StoredExecutions,
+    StoredTriggers,
+    deploy_triggers,
     kv_function,
     read_function,
 )
@@ -100,11 +103,14 @@ class LocalRunner:
         services: Services,
         flows: Mapping[tuple[str, str], Flow] | None = None,
         *,
+        templates: Mapping[tuple[str, str], Flow] | None = None,
         threads: int = 4,
         on_log: Callable[[LogLine], None] | None = None,
     ) -> None:
         self.services = services
         self.flows = dict(flows or {})
+        self.templates = dict(templates or {})
+        """Kestra's deprecated templates, by namespace and id, for ``flow.Template`` tasks."""
         self.threads = threads
         self.on_log = on_log
         self._events: queue.Queue[tuple[str, Event | _Retry]] = queue.Queue()
@@ -117,6 +123,7 @@ class LocalRunner:
         self._jobs = 0  # worker jobs and timers not yet reported back
         self._unsaved_logs: list[LogEntry] = []
         self._work_root = Path(tempfile.gettempdir())
+        self._deployed: set[tuple[str, str]] = set()
 
     def execute(
         self,
@@ -134,6 +141,7 @@ class LocalRunner:
             InputError: the inputs are refused; no execution was created.
         """
         self.flows.setdefault((flow.namespace, flow.id), flow)
+        self._deployed_flow(flow.namespace, flow.id)
         root = self._create(flow, dict(inputs or {}), labels)
         return self._run(root.id, timeout)
 
@@ -182,9 +190,18 @@ class LocalRunner:
         self._run(recovered[0], timeout)
         return {eid: self._views[eid].execution for eid in recovered}
 
+    def _deployed_flow(self, namespace: str, flow_id: str) -> Flow | None:
+        """A flow this runner knows, its triggers given their records the first time."""
+        flow = self.flows.get((namespace, flow_id))
+        if flow is not None and flow.triggers and (namespace, flow_id) not in self._deployed:
+            deploy_triggers(self.services.triggers, flow, self.services.clock())
+            self._deployed.add((namespace, flow_id))
+        return flow
+
     def _view(self, flow: Flow, execution: Execution, runs: list[TaskRun]) -> ExecutionView:
         """Hold an execution in memory, with the server's ``envs`` and ``globals``."""
         environment = {"envs": self.services.envs, "globals": self.services.globals}
+        flow = include_templates(flow, lambda namespace, id_: self.templates.get((namespace, id_)))
         view = ExecutionView(flow, execution, runs, environment=environment)
         self._views[execution.id] = view
         return view
@@ -488,6 +505,7 @@ class LocalRunner:
             ),
             task_parser=self.services.task_parser,
             queries=StoredExecutions(self.services),
+            trigger_switch=StoredTriggers(self.services, self._deployed_flow),
             clock=self.services.clock,
             namespace=run.namespace,
             functions={

@@ -1,15 +1,17 @@
 """What the runtime works with: the backends it stores to and lends tasks, and what it reports."""
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.flow import Flow
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.runtime.context import Metric
+from tiercel.sdk import TaskFailure
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.storage.ports import (
     ExecutionStore,
@@ -17,7 +19,9 @@ from tiercel.storage.ports import (
     KVStore,
     LogStore,
     MetricStore,
+    TriggerStore,
 )
+from tiercel.storage.records import TriggerRecord
 from tiercel.storage.uris import execution_uri, input_file_uri
 
 
@@ -43,6 +47,7 @@ class Services:
     executions: ExecutionStore
     logs: LogStore
     metrics: MetricStore
+    triggers: TriggerStore
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     task_parser: Callable[[str], Any] | None = None
@@ -169,3 +174,37 @@ class StoredExecutions:
         if executions:
             counts["executionsCount"] = store.delete(ids)
         return counts
+
+
+def deploy_triggers(store: TriggerStore, flow: Flow, now: datetime) -> None:
+    """Give each trigger of ``flow`` its record, as the scheduler does when a flow is
+    deployed, and drop the records of triggers the flow no longer has."""
+    declared = {trigger.id: trigger for trigger in flow.triggers or []}
+    for record in store.find(namespace=flow.namespace, flow_id=flow.id):
+        if record.trigger_id not in declared:
+            store.delete(flow.namespace, flow.id, record.trigger_id)
+    for trigger_id, trigger in declared.items():
+        if store.get(flow.namespace, flow.id, trigger_id) is None:
+            store.save(
+                TriggerRecord(
+                    flow.namespace, flow.id, trigger_id, updated_at=now, disabled=trigger.disabled
+                )
+            )
+
+
+class StoredTriggers:
+    """``Triggers`` on the trigger store, for the flows ``find_flow`` knows."""
+
+    def __init__(self, services: Services, find_flow: Callable[[str, str], Flow | None]) -> None:
+        self._services = services
+        self._find_flow = find_flow
+
+    def set_enabled(self, namespace: str, flow_id: str, trigger_id: str, enabled: bool) -> None:
+        if self._find_flow(namespace, flow_id) is None:
+            raise TaskFailure(f"Unable to find flow {namespace}.{flow_id}")
+        store = self._services.triggers
+        record = store.get(namespace, flow_id, trigger_id)
+        if record is None:
+            flow = f"{namespace}.{flow_id}"
+            raise TaskFailure(f"Unable to find trigger {trigger_id} for the flow {flow}")
+        store.save(replace(record, disabled=not enabled, updated_at=self._services.clock()))

@@ -48,6 +48,7 @@ from tiercel.sdk.run_context import (
     RunContext,
     TaskFailure,
     TaskLogger,
+    Triggers,
 )
 from tiercel.sdk.task import (
     ExecutionChange,
@@ -56,6 +57,7 @@ from tiercel.sdk.task import (
     RunnableTask,
     SubflowCall,
     SubflowTask,
+    TemplateTask,
 )
 
 __all__ = [
@@ -99,8 +101,10 @@ __all__ = [
     "TaskId",
     "TaskLogger",
     "TaskRunner",
+    "TemplateTask",
     "Text",
     "Trigger",
+    "Triggers",
     "UserLabels",
     "Violation",
     "format_duration",

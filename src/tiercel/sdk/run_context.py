@@ -145,6 +145,18 @@ class ExecutionQueries(Protocol):
         ...
 
 
+class Triggers(Protocol):
+    """Flow triggers as tasks may switch them on and off (``trigger.Toggle``)."""
+
+    def set_enabled(self, namespace: str, flow_id: str, trigger_id: str, enabled: bool) -> None:
+        """Enable or disable a trigger of a flow.
+
+        Raises:
+            TaskFailure: No such flow, or the flow has no such trigger.
+        """
+        ...
+
+
 class RunContext(Protocol):
     """What a runnable task receives from the worker that runs it."""
 
@@ -182,6 +194,10 @@ class RunContext(Protocol):
 
     def executions(self) -> ExecutionQueries:
         """Count and purge executions."""
+        ...
+
+    def triggers(self) -> Triggers:
+        """Switch flow triggers on and off."""
         ...
 
     def parse_task(self, source: str) -> Any:

@@ -5,7 +5,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from tiercel.model.labels import Label
 from tiercel.model.state import State
@@ -118,3 +118,28 @@ class ExecutionTask(Task):
         """What the task does, its properties rendered through ``render``; ``variables`` are
         the execution's current ``vars``. Raise ``TaskFailure`` to fail the task."""
         raise NotImplementedError(f"{self.type} cannot run in this version of Tiercel")
+
+
+class TemplateTask(FlowableTask):
+    """A flowable whose children come from a stored template (Kestra's deprecated
+    templates): before an execution runs, the executor finds the template named by
+    ``template_key`` and gives its tasks to ``include``."""
+
+    _included: tuple[list[Task], list[Task]] | None = PrivateAttr(default=None)
+
+    def template_key(self) -> tuple[str, str]:
+        """``(namespace, id)`` of the template."""
+        raise NotImplementedError(f"{self.type} cannot run in this version of Tiercel")
+
+    def include(self, tasks: Sequence[Task], errors: Sequence[Task]) -> None:
+        """Attach the template's ``tasks`` and ``errors`` branch."""
+        self._included = (list(tasks), list(errors))
+
+    @property
+    def included(self) -> tuple[list[Task], list[Task]] | None:
+        """The template's tasks and errors branch, once included."""
+        return self._included
+
+    def internal_tasks(self) -> list[Task]:
+        """The template's tasks are this task's children."""
+        return [*self._included[0], *self._included[1]] if self._included else []

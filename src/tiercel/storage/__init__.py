@@ -31,14 +31,23 @@ from tiercel.storage.ports import (
     LogStore,
     MetricStore,
     NamespaceFiles,
+    TriggerStore,
 )
-from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, MetricType, NamespaceFile
+from tiercel.storage.records import (
+    LogEntry,
+    LogQuery,
+    MetricEntry,
+    MetricType,
+    NamespaceFile,
+    TriggerRecord,
+)
 from tiercel.storage.sql import (
     Database,
     SqlExecutionStore,
     SqlKVStore,
     SqlLogStore,
     SqlMetricStore,
+    SqlTriggerStore,
 )
 from tiercel.storage.uris import (
     KESTRA_SCHEME,
@@ -83,10 +92,13 @@ __all__ = [
     "SqlKVStore",
     "SqlLogStore",
     "SqlMetricStore",
+    "SqlTriggerStore",
     "StorageError",
     "StorageFileExistsError",
     "StorageFileNotFoundError",
     "StorageNamespaceFiles",
+    "TriggerRecord",
+    "TriggerStore",
     "execution_id_of",
     "execution_uri",
     "flow_uri",

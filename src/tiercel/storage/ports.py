@@ -12,7 +12,7 @@ from typing import Any, BinaryIO, Protocol
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.kv import KVType
 from tiercel.storage.kv import KVEntry
-from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, NamespaceFile
+from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, NamespaceFile, TriggerRecord
 
 
 class InternalStorage(Protocol):
@@ -309,4 +309,27 @@ class ExecutionStore(Protocol):
 
     def delete(self, execution_ids: Iterable[str]) -> int:
         """Delete executions with their task runs; return how many were deleted."""
+        ...
+
+
+class TriggerStore(Protocol):
+    """The state of flow triggers, one record per trigger."""
+
+    def get(self, namespace: str, flow_id: str, trigger_id: str) -> TriggerRecord | None:
+        """A trigger's record, or None when it has none."""
+        ...
+
+    def save(self, record: TriggerRecord) -> None:
+        """Create or replace a trigger's record."""
+        ...
+
+    def find(
+        self, *, namespace: str | None = None, flow_id: str | None = None
+    ) -> list[TriggerRecord]:
+        """The records of a namespace or of one flow (every record when unfiltered), in key
+        order."""
+        ...
+
+    def delete(self, namespace: str, flow_id: str, trigger_id: str | None = None) -> int:
+        """Delete one trigger's record, or those of every trigger of the flow; how many went."""
         ...

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from tiercel.model.task import LogLevel
 
@@ -152,3 +153,43 @@ class NamespaceFile:
     namespace: str
     path: str
     uri: str
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRecord:
+    """What is kept of one trigger of one flow between evaluations (Kestra's ``Trigger``).
+
+    Attributes:
+        namespace: The flow's namespace.
+        flow_id: The flow's id.
+        trigger_id: The trigger's id in the flow.
+        updated_at: When the record last changed (aware).
+        disabled: Whether it is switched off (``trigger.Toggle``, the API), whatever the
+            flow says.
+        date: When it was last evaluated, if ever.
+        next_execution_date: When it is due next, if known.
+        execution_id: The execution it started that is still running, if any.
+        state: What the trigger type keeps of its own (JSON-compatible values).
+    """
+
+    namespace: str
+    flow_id: str
+    trigger_id: str
+    updated_at: datetime
+    disabled: bool = False
+    date: datetime | None = None
+    next_execution_date: datetime | None = None
+    execution_id: str | None = None
+    state: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _require_aware(self.updated_at, "TriggerRecord.updated_at")
+        for name in ("date", "next_execution_date"):
+            moment = getattr(self, name)
+            if moment is not None:
+                _require_aware(moment, f"TriggerRecord.{name}")
+
+    @property
+    def uid(self) -> tuple[str, str, str]:
+        """``(namespace, flow_id, trigger_id)``, the record's key."""
+        return self.namespace, self.flow_id, self.trigger_id

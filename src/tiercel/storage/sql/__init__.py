@@ -6,6 +6,7 @@ from tiercel.storage.sql.kv import SqlKVStore
 from tiercel.storage.sql.logs import SqlLogStore
 from tiercel.storage.sql.metrics import SqlMetricStore
 from tiercel.storage.sql.migrations import MIGRATIONS, Migration
+from tiercel.storage.sql.triggers import SqlTriggerStore
 
 __all__ = [
     "MIGRATIONS",
@@ -15,4 +16,5 @@ __all__ = [
     "SqlKVStore",
     "SqlLogStore",
     "SqlMetricStore",
+    "SqlTriggerStore",
 ]

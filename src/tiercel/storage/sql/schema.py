@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Dialect,
     Double,
@@ -139,4 +140,18 @@ task_runs = Table(
     Column("state", String(16), nullable=False),
     Column("document", Text, nullable=False),
     Index("ix_task_runs_execution", "execution_id", "seq"),
+)
+
+triggers = Table(
+    "triggers",
+    metadata,
+    Column("namespace", String, primary_key=True),
+    Column("flow_id", String, primary_key=True),
+    Column("trigger_id", String, primary_key=True),
+    Column("disabled", Boolean, nullable=False),
+    Column("date", UtcMicros),
+    Column("next_execution_date", UtcMicros),
+    Column("execution_id", String),
+    Column("updated_at", UtcMicros, nullable=False),
+    Column("state", Text, nullable=False),
 )

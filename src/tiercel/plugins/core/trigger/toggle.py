@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from tiercel.sdk import Property, RunnableTask, Text, plugin
+from tiercel.sdk import Property, RunContext, RunnableTask, Text, plugin
 
 
 @plugin(
@@ -18,3 +18,11 @@ class Toggle(RunnableTask):
     )
     trigger: Text = Field(description="The id of the trigger.")
     enabled: Property[bool] = False
+
+    def run(self, ctx: RunContext) -> None:
+        """Switch the trigger's stored state; the scheduler reads it before each evaluation."""
+        flow = ctx.variables["flow"]
+        namespace = flow["namespace"] if self.namespace is None else ctx.render(self.namespace)
+        flow_id = flow["id"] if self.flow_id is None else ctx.render(self.flow_id)
+        enabled = ctx.render_as(self.enabled, bool)
+        ctx.triggers().set_enabled(namespace, flow_id, ctx.render(self.trigger), enabled)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, inspect, select
 
 from tiercel.storage.errors import SchemaError
-from tiercel.storage.sql.migrations import v0001_init, v0002_executions
+from tiercel.storage.sql.migrations import v0001_init, v0002_executions, v0003_triggers
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "init", v0001_init.upgrade),
     Migration(2, "executions", v0002_executions.upgrade),
+    Migration(3, "triggers", v0003_triggers.upgrade),
 )
 """Every migration, in order."""
 
