@@ -102,6 +102,9 @@ class WorkerRunContext:
     _work_dir: Path | None = None
 
     def __post_init__(self) -> None:
+        # The closures hold the list, not the context: a context in no reference cycle is
+        # freed as soon as its task ends, without waiting for the cycle collector.
+        revealed = self.revealed_secrets
         functions = dict(self.functions)
         if "secret" in functions:
             lookup = functions["secret"]
@@ -110,12 +113,12 @@ class WorkerRunContext:
                 # Every secret the task reads is masked in its logs from then on.
                 value = lookup(key)
                 if isinstance(value, str):
-                    self.revealed_secrets.append(value)
+                    revealed.append(value)
                 return value
 
             functions["secret"] = secret
         self._environment = Environment(functions=functions, clock=self.clock)
-        self._logger = Logger(self.sink, lambda: self.revealed_secrets)
+        self._logger = Logger(self.sink, lambda: revealed)
 
     @property
     def logger(self) -> Logger:

@@ -1,13 +1,20 @@
-"""Ids as Kestra makes them: a random UUID written in base 62 (22 characters)."""
+"""Ids in Kestra's form: 128 bits written in base 62 (22 characters).
 
-import uuid
+Kestra's are random UUIDs. Ours start with the time in milliseconds (as a UUIDv7 does) and end
+with 80 random bits, so that ids made later sort later: new rows go to the end of the indexes
+on them instead of to random pages, which keeps inserts cheap as the tables grow.
+"""
+
+import secrets
+import time
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_RANDOM_BITS = 80
 
 
 def new_id() -> str:
-    """A new random id, e.g. ``4wjtkzwVGBM9yKnjyqB5yY``."""
-    number = uuid.uuid4().int
+    """A new id, e.g. ``1mmDk4IwHm2E7ZxWB9ztqV``; ids made in a later millisecond sort after."""
+    number = (time.time_ns() // 1_000_000) << _RANDOM_BITS | secrets.randbits(_RANDOM_BITS)
     digits = []
     while number:
         number, rest = divmod(number, 62)

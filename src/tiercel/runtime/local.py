@@ -10,7 +10,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,7 +61,7 @@ from tiercel.runtime.services import (
     kv_function,
     read_function,
 )
-from tiercel.runtime.worker import run_task
+from tiercel.runtime.worker import WorkerPool, run_task
 from tiercel.sdk import FlowableTask
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, MetricType
@@ -213,7 +212,7 @@ class LocalRunner:
         with (
             _fewer_collections(),
             tempfile.TemporaryDirectory(prefix="tiercel-work-") as work_root,
-            ThreadPoolExecutor(self.threads, thread_name_prefix="tiercel-worker") as pool,
+            WorkerPool(self.threads) as pool,
         ):
             self._work_root = Path(work_root)
             self._loop(pool, deadline)
@@ -286,7 +285,7 @@ class LocalRunner:
         self._events.put((execution.id, Start()))
         return execution
 
-    def _loop(self, pool: ThreadPoolExecutor, deadline: float | None) -> None:
+    def _loop(self, pool: WorkerPool, deadline: float | None) -> None:
         killed = False
         while not self._settled():
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -316,6 +315,11 @@ class LocalRunner:
                 step.removed,
             )
             self._flush_logs()
+            # Counted at once: taking the lock per job would wait on busy workers each time.
+            jobs = sum(isinstance(command, RunTask) for command in step.commands)
+            if jobs:
+                with self._lock:
+                    self._jobs += jobs
             for command in step.commands:
                 self._carry_out(view, command, pool)
         self._flush_logs()
@@ -333,11 +337,9 @@ class LocalRunner:
             for v in self._views.values()
         )
 
-    def _carry_out(self, view: ExecutionView, command: Any, pool: ThreadPoolExecutor) -> None:
+    def _carry_out(self, view: ExecutionView, command: Any, pool: WorkerPool) -> None:
         execution_id = view.execution.id
         if isinstance(command, RunTask):
-            with self._lock:
-                self._jobs += 1
             pool.submit(self._work, execution_id, command)
         elif isinstance(command, SetTimer):
             self._set_timer(execution_id, command)
