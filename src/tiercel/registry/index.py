@@ -88,7 +88,7 @@ def render_index(module: str) -> str:
         "Each row: (module:Class, kind, type, aliases, title, deprecated). Do not edit by hand.",
         '"""',
         "",
-        "INDEX = [",
+        "INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [",
     ]
     for entry in entries_of(classes):
         row = (entry.target, entry.kind.value, entry.type, entry.aliases, entry.title,

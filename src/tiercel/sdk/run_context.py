@@ -5,6 +5,7 @@ writes the KV store, all through the context it is given. The runtime implements
 too.
 """
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -223,6 +224,12 @@ class RunContext(Protocol):
 
     def sleep(self, seconds: float) -> None:
         """Wait, returning early when the task run is killed."""
+        ...
+
+    @property
+    def killed(self) -> threading.Event:
+        """Set when the task run is killed or times out: a task that runs long (a process,
+        a poll) watches it and stops."""
         ...
 
     def execution_logs(

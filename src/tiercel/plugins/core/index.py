@@ -3,7 +3,7 @@
 Each row: (module:Class, kind, type, aliases, title, deprecated). Do not edit by hand.
 """
 
-INDEX = [
+INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
     ('tiercel.plugins.core.condition.date_time_between:DateTimeBetween', 'condition', 'io.kestra.plugin.core.condition.DateTimeBetween', ('io.kestra.core.models.conditions.types.DateTimeBetweenCondition', 'io.kestra.plugin.core.condition.DateTimeBetweenCondition'), 'Pass when the date is after ``after`` and before ``before`` (either may be omitted).', False),
     ('tiercel.plugins.core.condition.day_week:DayWeek', 'condition', 'io.kestra.plugin.core.condition.DayWeek', ('io.kestra.core.models.conditions.types.DayWeekCondition', 'io.kestra.plugin.core.condition.DayWeekCondition'), 'Pass when the date falls on the given day of the week.', False),
     ('tiercel.plugins.core.condition.day_week_in_month:DayWeekInMonth', 'condition', 'io.kestra.plugin.core.condition.DayWeekInMonth', ('io.kestra.core.models.conditions.types.DayWeekInMonthCondition', 'io.kestra.plugin.core.condition.DayWeekInMonthCondition'), 'Pass when the date is the first, second, ... or last given weekday of its month.', False),
