@@ -9,12 +9,13 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from tiercel.cli.flow import flow, load_flow_directory, read_flow_file
+from tiercel.cli.namespace import upload_directory
 from tiercel.engine.inputs import InputError
 from tiercel.model import Flow, LoadResult, State
 from tiercel.model.execution import TaskRun
 from tiercel.registry import default_registry
-from tiercel.runtime import Finished, LocalRunner, LogLine
-from tiercel.storage import StorageError
+from tiercel.runtime import Finished, LocalRunner, LogLine, Services
+from tiercel.storage import InvalidPathError, StorageError, StorageNamespaceFiles
 from tiercel.wiring import data_dir, local_services
 
 _LEVEL_COLOURS = {
@@ -34,6 +35,10 @@ _STATE_COLOURS = {"SUCCESS": "green", "WARNING": "yellow", "FAILED": "red", "KIL
 @click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Load the templates of flow.Template tasks (deprecated) from this "
                    "directory.")  # fmt: skip
+@click.option("--namespace-files", "namespace_files_dir",
+              type=click.Path(path_type=Path, exists=True, file_okay=False, readable=True),
+              help="Upload this directory's files as namespace files of the flow's namespace "
+                   "before running.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the execution as Kestra's JSON.")
 @click.option("--data-dir", "data_root", type=click.Path(path_type=Path, file_okay=False),
               help="Where the embedded backend keeps its data (default: $TIERCEL_HOME or "
@@ -44,6 +49,7 @@ def test_flow(
     inputs: tuple[str, ...],
     flows_dir: Path | None,
     templates_dir: Path | None,
+    namespace_files_dir: Path | None,
     as_json: bool,
     data_root: Path | None,
     threads: int,
@@ -60,6 +66,8 @@ def test_flow(
     root = data_dir(data_root)
     try:
         with local_services(root) as services:
+            if namespace_files_dir is not None:
+                _upload_namespace_files(services, target.namespace, namespace_files_dir)
             runner = LocalRunner(
                 services,
                 others,
@@ -84,6 +92,16 @@ def test_flow(
         _print_summary(finished)
     ok = finished.execution.state.current in (State.SUCCESS, State.WARNING)
     sys.exit(0 if ok else 1)
+
+
+def _upload_namespace_files(services: Services, namespace: str, source: Path) -> None:
+    try:
+        uploaded = upload_directory(StorageNamespaceFiles(services.storage), namespace, source)
+    except (InvalidPathError, OSError) as exc:
+        # A file whose name the storage refuses, an unreadable file: name it, run nothing.
+        click.echo(click.style(f"--namespace-files {source}: {exc}", fg="red"), err=True)
+        sys.exit(1)
+    click.echo(f"{len(uploaded)} namespace files from {source} uploaded to {namespace}", err=True)
 
 
 def _single_flow(result: LoadResult) -> Flow:

@@ -7,6 +7,7 @@ import click
 from tiercel import __version__
 from tiercel.cli.flow import flow
 from tiercel.cli.flow_test import test_flow
+from tiercel.cli.namespace import namespace
 from tiercel.cli.plugins import plugins
 from tiercel.cli.recover import recover
 
@@ -19,6 +20,7 @@ def cli() -> None:
 
 cli.add_command(flow)
 flow.add_command(test_flow)
+cli.add_command(namespace)
 cli.add_command(plugins)
 cli.add_command(recover)
 
