@@ -4,4 +4,12 @@ Each row: (module:Class, kind, type, aliases, title, deprecated). Do not edit by
 """
 
 INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
+    ('tiercel.plugins.scripts.legacy.bash:Bash', 'task', 'io.kestra.core.tasks.scripts.Bash', (), 'Run shell commands (deprecated: use io.kestra.plugin.scripts.shell.Commands).', True),
+    ('tiercel.plugins.scripts.node.commands:Commands', 'task', 'io.kestra.plugin.scripts.node.Commands', (), 'Run commands (`node main.js`, `npm install`...) in a shell.', False),
+    ('tiercel.plugins.scripts.node.script:Script', 'task', 'io.kestra.plugin.scripts.node.Script', (), 'Write the script to a `.js` file and run it with `node`.', False),
+    ('tiercel.plugins.scripts.python.commands:Commands', 'task', 'io.kestra.plugin.scripts.python.Commands', (), "Run commands (`python main.py`...) with an isolated environment's Python first on PATH.", False),
+    ('tiercel.plugins.scripts.python.script:Script', 'task', 'io.kestra.plugin.scripts.python.Script', (), 'Write the script to a `.py` file and run it with the Python of an isolated environment.', False),
+    ('tiercel.plugins.scripts.runner.docker:Docker', 'taskRunner', 'io.kestra.plugin.scripts.runner.docker.Docker', (), "Run the task's commands in a Docker container (runs as a local process in Tiercel).", False),
+    ('tiercel.plugins.scripts.shell.commands:Commands', 'task', 'io.kestra.plugin.scripts.shell.Commands', (), 'Run shell commands, one after the other, in one shell.', False),
+    ('tiercel.plugins.scripts.shell.script:Script', 'task', 'io.kestra.plugin.scripts.shell.Script', (), 'Run a shell script written inline in the flow.', False),
 ]

@@ -1,0 +1,1 @@
+"""Kestra's deprecated script tasks (``io.kestra.core.tasks.scripts``)."""

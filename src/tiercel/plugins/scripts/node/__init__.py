@@ -1,0 +1,1 @@
+"""Node.js scripts and commands (``io.kestra.plugin.scripts.node``)."""

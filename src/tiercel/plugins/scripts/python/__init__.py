@@ -1,0 +1,1 @@
+"""Python scripts and commands in an isolated environment (``io.kestra.plugin.scripts.python``)."""

@@ -1,0 +1,1 @@
+"""Task runners of the script plugins."""

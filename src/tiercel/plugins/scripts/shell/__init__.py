@@ -1,0 +1,1 @@
+"""Shell scripts and commands (``io.kestra.plugin.scripts.shell``)."""

@@ -1,0 +1,110 @@
+"""Python and Node.js script tasks run as real processes through a flow."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from scripts_support import messages, run_flow, state_of
+
+PYTHON = "io.kestra.plugin.scripts.python"
+
+
+def test_python_script_runs_in_the_isolated_environment(tmp_path: Path) -> None:
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: f
+        namespace: t
+        tasks:
+          - id: py
+            type: {PYTHON}.Script
+            script: |
+              import json, os, sys
+              print("hello from", "{{{{ flow.id }}}}")
+              print(sys.prefix == os.environ["VIRTUAL_ENV"])
+              print("::" + json.dumps({{"outputs": {{"n": 2}}}}) + "::")
+        """,
+    )
+    assert state_of(finished, "py") == "SUCCESS", messages(finished, "py")
+    logged = messages(finished, "py")
+    assert "hello from f" in logged and "True" in logged
+    assert finished.outputs["py"]["vars"] == {"n": 2}
+
+
+def test_python_commands_put_the_environment_first_on_path(tmp_path: Path) -> None:
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: f
+        namespace: t
+        tasks:
+          - id: py
+            type: {PYTHON}.Commands
+            inputFiles:
+              main.py: |
+                import sys
+                print("args", sys.argv[1:])
+            commands:
+              - python main.py a b
+              - test "$(which python)" = "$VIRTUAL_ENV/bin/python" && echo venv
+        """,
+    )
+    assert messages(finished, "py")[-2:] == ["args ['a', 'b']", "venv"]
+
+
+def test_a_shell_command_as_a_python_script_fails_with_advice(tmp_path: Path) -> None:
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: f
+        namespace: t
+        tasks:
+          - id: py
+            type: {PYTHON}.Script
+            script: python preprocess.py input_data.csv
+        """,
+    )
+    assert state_of(finished, "py") == "FAILED"
+    (failure,) = [m for m in messages(finished, "py") if m.startswith("Command failed")]
+    assert "Command failed with exit code 1" in failure
+    assert f"{PYTHON}.Commands" in failure
+    assert "python preprocess.py input_data.csv" in failure
+
+
+def test_a_python_syntax_error_in_real_python_gets_no_advice(tmp_path: Path) -> None:
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: f
+        namespace: t
+        tasks:
+          - id: py
+            type: {PYTHON}.Script
+            script: "def broken(:"
+        """,
+    )
+    (failure,) = [m for m in messages(finished, "py") if m.startswith("Command failed")]
+    assert failure == "Command failed with exit code 1"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_node_script_and_commands(tmp_path: Path) -> None:
+    finished = run_flow(
+        tmp_path,
+        """
+        id: f
+        namespace: t
+        tasks:
+          - id: js
+            type: io.kestra.plugin.scripts.node.Script
+            script: |
+              console.log("from node " + (1 + 2));
+              console.log('::' + JSON.stringify({outputs: {ok: true}}) + '::');
+          - id: cmd
+            type: io.kestra.plugin.scripts.node.Commands
+            commands: ["node -e 'console.log(6 * 7)'"]
+        """,
+    )
+    assert messages(finished, "js") == ["from node 3"]
+    assert finished.outputs["js"]["vars"] == {"ok": True}
+    assert messages(finished, "cmd") == ["42"]
