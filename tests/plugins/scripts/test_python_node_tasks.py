@@ -108,3 +108,25 @@ def test_node_script_and_commands(tmp_path: Path) -> None:
     assert messages(finished, "js") == ["from node 3"]
     assert finished.outputs["js"]["vars"] == {"ok": True}
     assert messages(finished, "cmd") == ["42"]
+
+
+def test_kestras_own_python_package_sets_outputs_and_metrics(tmp_path: Path) -> None:
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: f
+        namespace: t
+        tasks:
+          - id: py
+            type: {PYTHON}.Script
+            dependencies: [kestra]
+            script: |
+              from kestra import Kestra
+              Kestra.outputs({{"rows": 3, "name": "orders"}})
+              Kestra.counter("processed", 3, {{"table": "orders"}})
+        """,
+    )
+    assert state_of(finished, "py") == "SUCCESS", messages(finished, "py")
+    assert finished.outputs["py"]["vars"] == {"rows": 3, "name": "orders"}
+    (metric,) = [m for m in finished.metrics if m.name == "processed"]
+    assert (metric.value, metric.kind, dict(metric.tags)) == (3.0, "counter", {"table": "orders"})
