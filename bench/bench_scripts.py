@@ -1,8 +1,8 @@
 """The cost of script tasks on the embedded backend.
 
 Run: ``python bench/bench_scripts.py``. Prints:
-  - a trivial ``python.Script`` task against ``python -c`` of the same code: the orchestration
-    overhead of a script task (median of 20 runs each);
+  - a trivial ``python.Script`` task against ``python -c`` of the same code with the same
+    interpreter: the orchestration overhead of a script task (median of 20 runs each);
   - a flow with ``dependencies: [pandas]``: its first run (the environment is built) and its
     second (reused), against the same flow without dependencies.
 The Python environments are built in a fresh cache directory, so the first run is a real one.
@@ -11,12 +11,12 @@ The Python environments are built in a fresh cache directory, so the first run i
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from tiercel.model import Flow, load_flows
+from tiercel.plugins.scripts.python_env import ensure_env
 from tiercel.registry import default_registry
 from tiercel.runtime import LocalRunner
 from tiercel.runtime.services import Services
@@ -55,10 +55,12 @@ def main() -> None:
             plain = script_flow()
             run(services, plain)  # builds the plain environment once
             task = statistics.median(run(services, plain) for _ in range(20))
+            # The same interpreter the task runs: the plain environment's.
+            python = str(ensure_env([]).python)
             direct = []
             for _ in range(20):
                 start = time.perf_counter()
-                subprocess.run([sys.executable, "-c", CODE], check=True, capture_output=True)
+                subprocess.run([python, "-c", CODE], check=True, capture_output=True)
                 direct.append(time.perf_counter() - start)
             bare = statistics.median(direct)
             print(f"python.Script task (whole flow)   {task * 1000:7.1f} ms")

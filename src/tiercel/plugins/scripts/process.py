@@ -50,8 +50,11 @@ def run_process(
     ]
     for reader in readers:
         reader.start()
-    while process.poll() is None:
-        if killed.wait(_POLL_SECONDS):
+    # A thread waits for the exit, so that it is seen at once rather than at the next poll.
+    exited = threading.Event()
+    threading.Thread(target=lambda: (process.wait(), exited.set()), daemon=True).start()
+    while not exited.wait(_POLL_SECONDS):
+        if killed.is_set():
             _kill_group(process)
             break
     # A child left in the background may hold the pipes open: wait for it, unless killed.
