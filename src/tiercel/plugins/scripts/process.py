@@ -52,7 +52,12 @@ def run_process(
         reader.start()
     # A thread waits for the exit, so that it is seen at once rather than at the next poll.
     exited = threading.Event()
-    threading.Thread(target=lambda: (process.wait(), exited.set()), daemon=True).start()
+
+    def wait_for_exit() -> None:
+        process.wait()
+        exited.set()
+
+    threading.Thread(target=wait_for_exit, daemon=True).start()
     while not exited.wait(_POLL_SECONDS):
         if killed.is_set():
             _kill_group(process)
