@@ -22,6 +22,7 @@ from tiercel.storage import (
     StorageError,
     StorageNamespaceFiles,
 )
+from tiercel.storage.uris import split_path
 from tiercel.wiring import data_dir, local_services
 
 IGNORE_FILES = (".kestraignore", ".tiercelignore")
@@ -74,14 +75,12 @@ def remote_path(raw: str) -> str:
         InvalidPathError: ``..``, a backslash or a NUL character, which could leave the
             namespace or name a local path.
     """
-    parts = [part for part in raw.split("/") if part not in ("", ".")]
-    for part in parts:
-        if part == ".." or "\\" in part or "\0" in part:
-            raise InvalidPathError(
-                f"namespace path {raw!r}: '..', '\\' and NUL are not allowed; "
-                "paths are relative to the namespace root"
-            )
-    return "/".join(parts)
+    try:
+        return "/".join(split_path(raw, what="namespace path"))
+    except InvalidPathError as exc:
+        raise InvalidPathError(
+            f"{exc}: not allowed, as paths are relative to the namespace root"
+        ) from None
 
 
 def _ignore_rules(local_dir: Path) -> Callable[[str], bool]:

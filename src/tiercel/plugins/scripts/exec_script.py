@@ -51,6 +51,8 @@ class Workspace:
     root: Path
     output_dir: Path
     variables: dict[str, Any]
+    output_patterns: tuple[str, ...] = ()
+    """The rendered ``outputFiles`` globs."""
 
     def render(self, ctx: RunContext, value: Any) -> str:
         """Render one command or script; ``kestra://`` URIs in it become local copies."""
@@ -120,22 +122,17 @@ class ExecScript(RunnableTask):
         output_dir = root / uuid.uuid4().hex[:22]
         output_dir.mkdir(parents=True, exist_ok=True)
         variables: dict[str, Any] = {"workingDir": str(root), "outputDir": str(output_dir)}
+        patterns = tuple(str(p) for p in ctx.render(self.output_files or []))
+        for pattern in patterns:
+            valid_filename(pattern)
         named = {
-            name: str(root / name)
-            for name in self._output_patterns(ctx)
-            if not any(char in name for char in "*?[")
+            name: str(root / name) for name in patterns if not any(char in name for char in "*?[")
         }
         if named:
             variables["outputFiles"] = named
         copy_namespace_files(ctx, self.namespace_files, root)
         write_input_files(ctx, self.input_files, root, variables)
-        return Workspace(root, output_dir, variables)
-
-    def _output_patterns(self, ctx: RunContext) -> list[str]:
-        patterns = [str(p) for p in ctx.render(self.output_files or [])]
-        for pattern in patterns:
-            valid_filename(pattern)
-        return patterns
+        return Workspace(root, output_dir, variables, patterns)
 
     def execute(
         self,
@@ -168,19 +165,17 @@ class ExecScript(RunnableTask):
             raise TaskFailure(f"Unable to start the process '{args[0]}': {exc}") from exc
         if exit_code is None:
             return {"exitCode": -1, "vars": consumer.outputs}
+        if exit_code != 0:
+            message = f"Command failed with exit code {exit_code}"
+            advice = hint(consumer) if hint else None
+            raise TaskFailure(f"{message}\n{advice}" if advice else message)
         outputs: dict[str, Any] = {
             "vars": consumer.outputs,
             "exitCode": exit_code,
             "stdOutLineCount": consumer.std_out_count,
             "stdErrLineCount": consumer.std_err_count,
-            "outputFiles": store_output_files(
-                ctx, ws.root, self._output_patterns(ctx), ws.output_dir
-            ),
+            "outputFiles": store_output_files(ctx, ws.root, ws.output_patterns, ws.output_dir),
         }
-        if exit_code != 0:
-            message = f"Command failed with exit code {exit_code}"
-            advice = hint(consumer) if hint else None
-            raise TaskFailure(f"{message}\n{advice}" if advice else message)
         if consumer.std_err_count > 0 and ctx.render_as(self.warning_on_std_err, bool):
             return Outcome(outputs, State.WARNING)
         return outputs

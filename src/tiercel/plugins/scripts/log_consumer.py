@@ -49,7 +49,7 @@ class LogConsumer:
                 return
             try:
                 self._handle(json.loads(match.group(1)))
-            except (ValueError, TypeError, AttributeError) as exc:
+            except (ValueError, TypeError, AttributeError, KeyError) as exc:
                 self._ctx.logger.warn(f"Invalid outputs '{exc}'")
 
     def _handle(self, data: dict[str, Any]) -> None:

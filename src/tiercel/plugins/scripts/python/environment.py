@@ -3,12 +3,13 @@ advice given when a shell command was written as a Python script."""
 
 import os
 import re
-from collections.abc import Sequence
 
-from tiercel.plugins.scripts.exec_script import FailureHint
+from pydantic import Field
+
+from tiercel.plugins.scripts.exec_script import ExecScript, FailureHint, Workspace
 from tiercel.plugins.scripts.log_consumer import LogConsumer
 from tiercel.plugins.scripts.python_env import ensure_env, requirements_from_commands
-from tiercel.sdk import RunContext
+from tiercel.sdk import Property, RunContext, Text
 
 _SHELL_LINE = re.compile(
     r"^(python3?|pip3?|uv|bash|sh|cd|ls|echo|export|source|node|npm|curl|wget|chmod|mkdir|cp|mv|rm)"
@@ -16,21 +17,30 @@ _SHELL_LINE = re.compile(
 )
 
 
-def python_environment(
-    ctx: RunContext,
-    dependencies: Sequence[str],
-    before: Sequence[str],
-    python_version: str | None,
-) -> tuple[list[str], dict[str, str]]:
-    """Build (or reuse) the environment: ``dependencies`` and the ``pip install`` lines of
-    ``before``. Returns the other before commands and the variables that make ``python`` and
-    ``pip`` the environment's own."""
-    requirements, remaining = requirements_from_commands(before)
-    env = ensure_env(
-        [*dependencies, *requirements], python_version=python_version, log=ctx.logger.info
+class PythonTask(ExecScript):
+    """The properties of the Python tasks: the packages and interpreter of their environment."""
+
+    dependencies: Property[list[Text]] | None = Field(
+        default=None, description="Packages to install in the environment first."
     )
-    path = os.pathsep.join([str(env.bin_dir), os.environ.get("PATH", "")])
-    return remaining, {"PATH": path, "VIRTUAL_ENV": str(env.root)}
+    python_version: Text | None = Field(
+        default=None, description="The Python version of the environment (e.g. `3.12`)."
+    )
+
+    def environment(self, ctx: RunContext, ws: Workspace) -> tuple[list[str], dict[str, str]]:
+        """Build (or reuse) the environment: ``dependencies`` and the ``pip install`` lines of
+        ``beforeCommands``. Returns the other before commands and the variables that make
+        ``python`` and ``pip`` the environment's own."""
+        dependencies = [str(d) for d in ctx.render(self.dependencies or [])]
+        requirements, remaining = requirements_from_commands(
+            ws.render_list(ctx, self.before_commands)
+        )
+        version = str(ctx.render(self.python_version)) if self.python_version else None
+        env = ensure_env(
+            [*dependencies, *requirements], python_version=version, log=ctx.logger.info
+        )
+        path = os.pathsep.join([str(env.bin_dir), os.environ.get("PATH", "")])
+        return remaining, {"PATH": path, "VIRTUAL_ENV": str(env.root)}
 
 
 def shell_in_script_hint(script: str) -> FailureHint:
