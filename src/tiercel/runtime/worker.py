@@ -31,7 +31,7 @@ def run_task(command: RunTask, ctx: WorkerRunContext) -> TaskResult:
         returned = task.finish(ctx) if isinstance(task, FlowableTask) else task.run(ctx)
     except TaskFailure as exc:
         ctx.logger.error(str(exc))
-        return TaskResult(run_id, State.FAILED)
+        return TaskResult(run_id, State.FAILED, plain(exc.outputs) if exc.outputs else None)
     except (ExpressionError, ValidationError) as exc:
         ctx.logger.error(f"{task.id}: {exc}")
         return TaskResult(run_id, State.FAILED)

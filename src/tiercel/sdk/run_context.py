@@ -252,4 +252,14 @@ class Outcome:
 
 
 class TaskFailure(Exception):
-    """Raised by a task to fail with a message and no traceback in the logs."""
+    """Raised by a task to fail with a message and no traceback in the logs.
+
+    Args:
+        message: What went wrong, logged at ERROR.
+        outputs: Outputs the failed run still has (a script's exit code, say), kept on the
+            task run as Kestra keeps them.
+    """
+
+    def __init__(self, message: str, outputs: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.outputs: Mapping[str, Any] = outputs or {}

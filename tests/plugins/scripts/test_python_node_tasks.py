@@ -130,3 +130,52 @@ def test_kestras_own_python_package_sets_outputs_and_metrics(tmp_path: Path) -> 
     assert finished.outputs["py"]["vars"] == {"rows": 3, "name": "orders"}
     (metric,) = [m for m in finished.metrics if m.name == "processed"]
     assert (metric.value, metric.kind, dict(metric.tags)) == (3.0, "counter", {"table": "orders"})
+
+
+def test_legacy_python_task_runs_main_py_with_requirements_args_and_kestra(
+    tmp_path: Path,
+) -> None:
+    finished = run_flow(
+        tmp_path,
+        """
+        id: f
+        namespace: t
+        tasks:
+          - id: py
+            type: io.kestra.core.tasks.scripts.Python
+            inputFiles:
+              data.json: '{"status": "OK"}'
+              main.py: |
+                import json, sys
+                import six
+                from kestra import Kestra
+                status = json.loads(open(sys.argv[1]).read())["status"]
+                print("status", status, "six", six.PY3)
+                Kestra.outputs({"status": status})
+                Kestra.counter("rows", 3, {"kind": "test"})
+                Kestra.timer("slept", 0.5)
+            args: ["data.json"]
+            requirements: [six]
+        """,
+    )
+    assert state_of(finished, "py") == "SUCCESS", messages(finished, "py")
+    assert "status OK six True" in messages(finished, "py")
+    assert finished.outputs["py"]["vars"] == {"status": "OK"}
+    assert sorted((m.name, m.value) for m in finished.metrics) == [("rows", 3.0), ("slept", 0.5)]
+
+
+def test_legacy_python_task_without_main_py_fails_with_kestras_message(tmp_path: Path) -> None:
+    finished = run_flow(
+        tmp_path,
+        """
+        id: f
+        namespace: t
+        tasks:
+          - id: py
+            type: io.kestra.core.tasks.scripts.Python
+            inputFiles:
+              other.py: print(1)
+        """,
+    )
+    assert state_of(finished, "py") == "FAILED"
+    assert any("at least a main.py" in line for line in messages(finished, "py"))

@@ -3,11 +3,17 @@
 import os
 import time
 from pathlib import Path
+from textwrap import dedent
 
 from scripts_support import levels, messages, run_flow, state_of
 
+from tiercel.model import load_flows
+from tiercel.model.state import State
+from tiercel.registry import default_registry
+from tiercel.runtime import LocalRunner
 from tiercel.runtime.services import Services
 from tiercel.storage import StorageNamespaceFiles
+from tiercel.wiring import local_services
 
 SHELL = "io.kestra.plugin.scripts.shell"
 
@@ -74,6 +80,38 @@ def test_non_zero_exit_fails_with_the_code_and_stderr_is_logged_as_error(tmp_pat
     found = levels(finished, "sh")
     assert found["broken"] == "ERROR"
     assert found["Command failed with exit code 3"] == "ERROR"
+
+
+def test_a_failed_run_keeps_its_outputs_for_the_errors_branch(tmp_path: Path) -> None:
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: f
+        namespace: t
+        tasks:
+          - id: sh
+            type: {SHELL}.Commands
+            outputFiles: [report.txt]
+            commands:
+              - echo '::{{"outputs":{{"stage":"load"}}}}::'
+              - echo partial > report.txt
+              - exit 4
+        errors:
+          - id: why
+            type: io.kestra.plugin.core.log.Log
+            message: "{{{{ outputs.sh.exitCode }}}} {{{{ outputs.sh.vars.stage }}}}"
+          - id: file
+            type: io.kestra.plugin.core.log.Log
+            message: "{{{{ read(outputs.sh.outputFiles['report.txt']) | trim }}}}"
+        """,
+    )
+    assert state_of(finished, "sh") == "FAILED"
+    (run,) = [run for run in finished.task_runs if run.task_id == "sh"]
+    assert run.outputs is not None
+    assert run.outputs["exitCode"] == 4
+    assert run.outputs["vars"] == {"stage": "load"}
+    assert messages(finished, "why") == ["4 load"]
+    assert messages(finished, "file") == ["partial"]
 
 
 def test_fail_fast_stops_at_the_first_failure_unless_disabled(tmp_path: Path) -> None:
@@ -234,6 +272,41 @@ def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
         assert not _alive(pid), f"process {pid} was left behind"
 
 
+def test_killing_the_execution_stops_the_whole_process_group(tmp_path: Path) -> None:
+    marker = tmp_path / "pids"
+    result = load_flows(
+        dedent(
+            f"""
+            id: f
+            namespace: t
+            tasks:
+              - id: sh
+                type: {SHELL}.Commands
+                commands:
+                  - sleep 30 &
+                  - echo $! >> {marker}
+                  - sh -c 'echo $$ >> {marker}; sleep 30'
+            """
+        ).encode(),
+        "f.yaml",
+        default_registry(),
+    )
+    (flow,) = result.valid_flows()
+    started = time.monotonic()
+    with local_services(tmp_path / "run") as services:
+        # The runner's deadline kills every execution still running, through a Kill event
+        # as the API's kill does: the task's kill switch, then the process group.
+        finished = LocalRunner(services).execute(flow, timeout=1.5)
+    assert time.monotonic() - started < 15
+    assert finished.execution.state.current is State.KILLED
+    assert state_of(finished, "sh") == "KILLED"
+    pids = [int(pid) for pid in marker.read_text().split()]
+    assert len(pids) == 2
+    time.sleep(0.2)
+    for pid in pids:
+        assert not _alive(pid), f"process {pid} was left behind"
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -298,3 +371,21 @@ def test_legacy_bash_output_files_by_name(tmp_path: Path) -> None:
     )
     assert messages(finished, "bash") == ["legacy"]
     assert messages(finished, "show") == ["1\n"]
+
+
+def test_a_script_longer_than_an_argument_can_be_still_runs(tmp_path: Path) -> None:
+    filler = "".join(f"              # {'x' * 70} {n}\n" for n in range(3000))
+    text = f"""
+        id: f
+        namespace: t
+        tasks:
+          - id: sh
+            type: {SHELL}.Script
+            script: |
+              echo start
+{filler}              echo end
+        """
+    assert len(text) > 200_000
+    finished = run_flow(tmp_path, text)
+    assert state_of(finished, "sh") == "SUCCESS", messages(finished, "sh")
+    assert messages(finished, "sh")[-2:] == ["start", "end"]

@@ -4,6 +4,7 @@ The registry reads ``tiercel.plugins.scripts.index`` instead, and imports a clas
 """
 
 from tiercel.plugins.scripts.legacy.bash import Bash
+from tiercel.plugins.scripts.legacy.python import Python as LegacyPython
 from tiercel.plugins.scripts.node.commands import Commands as NodeCommands
 from tiercel.plugins.scripts.node.script import Script as NodeScript
 from tiercel.plugins.scripts.python.commands import Commands as PythonCommands
@@ -17,6 +18,7 @@ PLUGINS: list[type[PluginObject]] = [
     ShellScript,
     ShellCommands,
     Bash,
+    LegacyPython,
     PythonScript,
     PythonCommands,
     NodeScript,

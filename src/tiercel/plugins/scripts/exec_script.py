@@ -73,6 +73,9 @@ class Workspace:
         return path.relative_to(self.root)
 
 
+_MAX_INLINE_SCRIPT = 100_000
+
+
 class ExecScript(RunnableTask):
     """The properties of every script task."""
 
@@ -149,6 +152,10 @@ class ExecScript(RunnableTask):
         interpreter = [str(part) for part in ctx.render(self.interpreter)]
         lines = (["set -e"] if ctx.render_as(self.fail_fast, bool) else []) + [*before, *commands]
         args = [*interpreter, "\n".join(lines)] if interpreter else list(commands)
+        if interpreter[-1:] == ["-c"] and len(args[-1].encode()) > _MAX_INLINE_SCRIPT:
+            # Linux refuses a single argument over 128 KiB: the shell reads a long script
+            # from a file instead, with the same effect.
+            args = [*interpreter[:-1], str(ws.root / ws.write_script("script.sh", args[-1]))]
         environment = {
             **os.environ,
             "WORKING_DIR": str(ws.root),
@@ -165,10 +172,6 @@ class ExecScript(RunnableTask):
             raise TaskFailure(f"Unable to start the process '{args[0]}': {exc}") from exc
         if exit_code is None:
             return {"exitCode": -1, "vars": consumer.outputs}
-        if exit_code != 0:
-            message = f"Command failed with exit code {exit_code}"
-            advice = hint(consumer) if hint else None
-            raise TaskFailure(f"{message}\n{advice}" if advice else message)
         outputs: dict[str, Any] = {
             "vars": consumer.outputs,
             "exitCode": exit_code,
@@ -176,6 +179,12 @@ class ExecScript(RunnableTask):
             "stdErrLineCount": consumer.std_err_count,
             "outputFiles": store_output_files(ctx, ws.root, ws.output_patterns, ws.output_dir),
         }
+        if exit_code != 0:
+            # The failed run keeps its outputs, as in Kestra: what the script reported and
+            # wrote before it failed is often what explains the failure.
+            message = f"Command failed with exit code {exit_code}"
+            advice = hint(consumer) if hint else None
+            raise TaskFailure(f"{message}\n{advice}" if advice else message, outputs)
         if consumer.std_err_count > 0 and ctx.render_as(self.warning_on_std_err, bool):
             return Outcome(outputs, State.WARNING)
         return outputs

@@ -5,6 +5,7 @@ Each row: (module:Class, kind, type, aliases, title, deprecated). Do not edit by
 
 INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
     ('tiercel.plugins.scripts.legacy.bash:Bash', 'task', 'io.kestra.core.tasks.scripts.Bash', (), 'Run shell commands (deprecated: use io.kestra.plugin.scripts.shell.Commands).', True),
+    ('tiercel.plugins.scripts.legacy.python:Python', 'task', 'io.kestra.core.tasks.scripts.Python', (), 'Run `main.py` from `inputFiles` in a virtual environment (deprecated: use', True),
     ('tiercel.plugins.scripts.node.commands:Commands', 'task', 'io.kestra.plugin.scripts.node.Commands', (), 'Run commands (`node main.js`, `npm install`...) in a shell.', False),
     ('tiercel.plugins.scripts.node.script:Script', 'task', 'io.kestra.plugin.scripts.node.Script', (), 'Write the script to a `.js` file and run it with `node`.', False),
     ('tiercel.plugins.scripts.python.commands:Commands', 'task', 'io.kestra.plugin.scripts.python.Commands', (), "Run commands (`python main.py`...) with an isolated environment's Python first on PATH.", False),

@@ -49,13 +49,14 @@ class Bash(RunnableTask):
             named[name] = str(path)
         ws = Workspace(root, root, {"workingDir": str(root), "outputFiles": named, "temp": named})
         write_input_files(ctx, self.input_files, root, ws.variables)
-        script = "\n".join(ws.render_list(ctx, self.commands))
-        if self.exit_on_failed:
-            script = f"set -e\n{script}"
-        env = {str(k): str(v) for k, v in dict(ctx.render(self.env or {})).items()}
+        lines, extra_env = self.script_lines(ctx, ws)
+        env = {
+            **extra_env,
+            **{str(k): str(v) for k, v in dict(ctx.render(self.env or {})).items()},
+        }
         consumer = LogConsumer(ctx)
         exit_code = run_process(
-            [self.interpreter, *self.interpreter_args, script],
+            [self.interpreter, *self.interpreter_args, "\n".join(lines)],
             cwd=root,
             env={**os.environ, **env},
             consumer=consumer,
@@ -63,8 +64,6 @@ class Bash(RunnableTask):
         )
         if exit_code is None:
             return {}
-        if exit_code != 0:
-            raise TaskFailure(f"Command failed with code {exit_code}")
         stored = {}
         for name, local in named.items():
             with open(local, "rb") as stream:
@@ -76,6 +75,14 @@ class Bash(RunnableTask):
             "vars": consumer.outputs,
             "outputFiles": stored,
         }
+        if exit_code != 0:
+            raise TaskFailure(f"Command failed with code {exit_code}", outputs)
         if consumer.std_err_count > 0 and self.warning_on_std_err:
             return Outcome(outputs, State.WARNING)
         return outputs
+
+    def script_lines(self, ctx: RunContext, ws: Workspace) -> tuple[list[str], dict[str, str]]:
+        """The lines of the script given to the interpreter, and environment variables to add
+        to the process's."""
+        lines = ws.render_list(ctx, self.commands)
+        return (["set -e", *lines] if self.exit_on_failed else lines), {}
