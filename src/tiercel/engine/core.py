@@ -3,7 +3,7 @@
 The event handlers live in ``lifecycle`` and ``subflows``; ``advance`` puts them together.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -379,6 +379,10 @@ class _ExecutionConditions:
     @property
     def flow_id(self) -> str:
         return self._view.execution.flow_id
+
+    @property
+    def variables(self) -> Mapping[str, Any]:
+        return base_variables(self._view)
 
     def render(self, value: Any) -> Any:
         return render_value(value, base_variables(self._view))

@@ -1,6 +1,6 @@
 """The properties every task, trigger, condition and task runner has, and retry policies."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, Protocol
 
@@ -182,25 +182,32 @@ AnyTask = Annotated[Task, PluginField(PluginKind.TASK)]
 
 
 class ConditionContext(Protocol):
-    """What a condition is tested against: an execution, and expression rendering."""
+    """What a condition is tested against: the execution that ended (for flow triggers and
+    listeners) or none (for schedules), and the variables expressions see."""
 
     @property
-    def state(self) -> State:
-        """The execution's current state."""
+    def state(self) -> State | None:
+        """The execution's current state; None when no execution is concerned."""
         ...
 
     @property
     def namespace(self) -> str:
-        """The execution's namespace."""
+        """The namespace of the execution, or of the trigger's flow when there is none."""
         ...
 
     @property
     def flow_id(self) -> str:
-        """The execution's flow."""
+        """The flow of the execution, or the trigger's flow when there is none."""
+        ...
+
+    @property
+    def variables(self) -> Mapping[str, Any]:
+        """What expressions see: ``flow``, ``execution`` (with ``outputs`` and ``labels``)
+        when there is one, ``trigger`` (``date``, ``next``, ``previous`` for schedules)."""
         ...
 
     def render(self, value: Any) -> Any:
-        """Render a property with the execution's variables."""
+        """Render a property with ``variables``."""
         ...
 
 

@@ -59,6 +59,7 @@ from tiercel.sdk.task import (
     SubflowTask,
     TemplateTask,
 )
+from tiercel.sdk.trigger import Emission, PollingTrigger, RealtimeTrigger, TriggerContext
 
 __all__ = [
     "AnyCondition",
@@ -69,6 +70,7 @@ __all__ = [
     "Condition",
     "ConditionContext",
     "Duration",
+    "Emission",
     "ExecutionChange",
     "ExecutionQueries",
     "ExecutionTask",
@@ -87,8 +89,10 @@ __all__ = [
     "Plan",
     "PluginInfo",
     "PluginObject",
+    "PollingTrigger",
     "PositiveDuration",
     "Property",
+    "RealtimeTrigger",
     "RunContext",
     "RunnableTask",
     "Scope",
@@ -104,6 +108,7 @@ __all__ = [
     "TemplateTask",
     "Text",
     "Trigger",
+    "TriggerContext",
     "Triggers",
     "UserLabels",
     "Violation",

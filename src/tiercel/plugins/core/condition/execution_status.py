@@ -22,6 +22,8 @@ class ExecutionStatus(Condition):
         """The state is in ``in`` (when set) and not in ``notIn``."""
         allowed = context.render(self.in_) if self.in_ is not None else None
         refused = context.render(self.not_in) if self.not_in is not None else None
+        if context.state is None:
+            return False
         state = context.state.value
         if allowed is not None and state not in [str(s) for s in allowed]:
             return False
