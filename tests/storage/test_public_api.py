@@ -7,6 +7,8 @@ def test_storage_public_names_are_pinned() -> None:
     assert sorted(tiercel.storage.__all__) == [
         "Database",
         "ExecutionStore",
+        "FlowRecord",
+        "FlowStore",
         "GlobError",
         "InternalStorage",
         "InvalidKeyError",
@@ -29,6 +31,7 @@ def test_storage_public_names_are_pinned() -> None:
         "NamespaceFiles",
         "SchemaError",
         "SqlExecutionStore",
+        "SqlFlowStore",
         "SqlKVStore",
         "SqlLogStore",
         "SqlMetricStore",

@@ -10,6 +10,7 @@ from tiercel.cli.flow_test import test_flow
 from tiercel.cli.namespace import namespace
 from tiercel.cli.plugins import plugins
 from tiercel.cli.recover import recover
+from tiercel.cli.server import server
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +24,7 @@ flow.add_command(test_flow)
 cli.add_command(namespace)
 cli.add_command(plugins)
 cli.add_command(recover)
+cli.add_command(server)
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ class Lifecycle(EngineCore):
 
     def start(self) -> None:
         execution = self.view.execution
-        if execution.state.current is not State.CREATED:
+        if execution.state.current not in (State.CREATED, State.QUEUED):
             return
         self._set_execution_state(State.RUNNING)
         self.pending.append(None)

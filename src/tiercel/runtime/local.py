@@ -94,6 +94,28 @@ CORRELATION_ID = "system.correlationId"
 """The label every execution carries: the id of the execution that started the chain."""
 
 
+_POLL = 0.2
+"""How often a serving loop with nothing to do looks at its stop switch, in seconds."""
+
+
+@dataclass
+class _Call:
+    """Work to do on the executor thread, which alone touches the executions it holds."""
+
+    work: Callable[[], Any]
+    done: threading.Event
+    result: Any = None
+    error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = self.work()
+        except BaseException as exc:  # handed back to the caller's thread
+            self.error = exc
+        finally:
+            self.done.set()
+
+
 class LocalRunner:
     """Runs executions to their end with a pool of worker threads."""
 
@@ -112,7 +134,7 @@ class LocalRunner:
         """Kestra's deprecated templates, by namespace and id, for ``flow.Template`` tasks."""
         self.threads = threads
         self.on_log = on_log
-        self._events: queue.Queue[tuple[str, Event | _Retry]] = queue.Queue()
+        self._events: queue.Queue[tuple[str, Event | _Retry | _Call]] = queue.Queue()
         self._lock = threading.Lock()
         self._logs: list[LogLine] = []
         self._metrics: list[Metric] = []
@@ -157,7 +179,7 @@ class LocalRunner:
         if stored is None:
             raise LookupError(f"execution '{execution_id}' not found")
         execution, runs = stored
-        flow = self.flows.get((execution.namespace, execution.flow_id))
+        flow = self._flow(execution.namespace, execution.flow_id, execution.flow_revision)
         if flow is None:
             raise LookupError(f"flow '{execution.namespace}.{execution.flow_id}' not found")
         self._view(flow, execution, runs)
@@ -178,7 +200,7 @@ class LocalRunner:
             stored = self.services.executions.load(execution_id)
             if stored is None:
                 continue
-            flow = self.flows.get((stored[0].namespace, stored[0].flow_id))
+            flow = self._flow(stored[0].namespace, stored[0].flow_id, stored[0].flow_revision)
             if flow is None:
                 continue
             self._view(flow, *stored)
@@ -189,9 +211,13 @@ class LocalRunner:
         self._run(recovered[0], timeout)
         return {eid: self._views[eid].execution for eid in recovered}
 
+    def _flow(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
+        """The flow an execution runs: by default the one this runner was given."""
+        return self.flows.get((namespace, flow_id))
+
     def _deployed_flow(self, namespace: str, flow_id: str) -> Flow | None:
         """A flow this runner knows, its triggers given their records the first time."""
-        flow = self.flows.get((namespace, flow_id))
+        flow = self._flow(namespace, flow_id)
         if flow is not None and flow.triggers and (namespace, flow_id) not in self._deployed:
             deploy_triggers(self.services.triggers, flow, self.services.clock())
             self._deployed.add((namespace, flow_id))
@@ -230,6 +256,7 @@ class LocalRunner:
         parent: Execution | None = None,
         trigger: ExecutionTrigger | None = None,
         retry_of: Execution | None = None,
+        schedule_date: datetime | None = None,
     ) -> Execution:
         now = self.services.clock()
         execution_id = new_id()
@@ -262,7 +289,7 @@ class LocalRunner:
             original_id=original_id,
             trigger=trigger,
             metadata=metadata,
-            schedule_date=None,
+            schedule_date=schedule_date,
             deleted=False,
         )
         context = {
@@ -280,18 +307,33 @@ class LocalRunner:
             store_file=store_file,
         )
         execution = execution.model_copy(update={"inputs": typed})
+        execution, start = self._admit(flow, execution)
         self.services.executions.save(execution, ())
         self._view(flow, execution, [])
-        self._events.put((execution.id, Start()))
+        if start:
+            self._events.put((execution.id, Start()))
         return execution
 
-    def _loop(self, pool: WorkerPool, deadline: float | None) -> None:
+    def _admit(self, flow: Flow, execution: Execution) -> tuple[Execution, bool]:
+        """The new execution as it is to be stored, and whether it starts now: always here;
+        a server applies the flow's concurrency limit."""
+        return execution, True
+
+    def _loop(
+        self, pool: WorkerPool, deadline: float | None, stop: threading.Event | None = None
+    ) -> None:
+        """Apply events until everything has settled, or with ``stop``, until it is set."""
         killed = False
-        while not self._settled():
-            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        while not stop.is_set() if stop is not None else not self._settled():
+            if stop is not None:
+                wait: float | None = _POLL
+            else:
+                wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
                 execution_id, item = self._events.get(timeout=wait)
             except queue.Empty:
+                if stop is not None:
+                    continue
                 if killed:
                     return  # killed, yet something still does not end: give up
                 killed = True
@@ -300,10 +342,16 @@ class LocalRunner:
                     if not view.execution.state.current.is_terminated:
                         self._events.put((view.execution.id, Kill()))
                 continue
+            if isinstance(item, _Call):
+                item.run()
+                continue
             if isinstance(item, _Retry):
                 self._retry(item.execution)
                 continue
-            view = self._views[execution_id]
+            held = self._views.get(execution_id) or self._load_view(execution_id)
+            if held is None:
+                continue  # a late report for an execution deleted meanwhile
+            view = held
             step = advance(view, item, self.services.clock(), new_id)
             for run_id, level, message in step.logs:
                 run = view.runs.get(run_id) if run_id else None
@@ -323,6 +371,21 @@ class LocalRunner:
             for command in step.commands:
                 self._carry_out(view, command, pool)
         self._flush_logs()
+
+    def _load_view(self, execution_id: str) -> ExecutionView | None:
+        """Hold a stored execution this runner has not loaded (or has let go of)."""
+        stored = self.services.executions.load(execution_id)
+        if stored is None:
+            return None
+        execution, runs = stored
+        flow = self._flow(execution.namespace, execution.flow_id, execution.flow_revision)
+        if flow is None:
+            self._log(execution_id, None, LogLevel.ERROR, "The execution's flow is not deployed")
+            return None
+        return self._view(flow, execution, runs)
+
+    def _ended(self, view: ExecutionView) -> None:
+        """An execution has ended: nothing to do here, a server lets go of it."""
 
     def _settled(self) -> bool:
         # Done once no event is waiting, no job or timer is out, and every execution has
@@ -355,6 +418,7 @@ class LocalRunner:
         elif isinstance(command, RetryExecution):
             self._after(command.at, execution_id, _Retry(command.execution))
         elif isinstance(command, ExecutionEnded):
+            self._ended(view)
             caller = self._callers.get(execution_id)
             if caller is not None:
                 parent_id, task_run_id = caller
@@ -366,7 +430,7 @@ class LocalRunner:
 
     def _start_subflow(self, parent_id: str, command: StartSubflow) -> None:
         call = command.call
-        flow = self.flows.get((call.namespace, call.flow_id))
+        flow = self._flow(call.namespace, call.flow_id, call.revision)
         run = command.run
         if flow is None:
             message = f"Unable to find flow '{call.namespace}'.'{call.flow_id}'"
@@ -404,7 +468,11 @@ class LocalRunner:
         target = command.execution_id
         if target not in self._views:
             stored = self.services.executions.load(target)
-            flow = self.flows.get((stored[0].namespace, stored[0].flow_id)) if stored else None
+            flow = (
+                self._flow(stored[0].namespace, stored[0].flow_id, stored[0].flow_revision)
+                if stored
+                else None
+            )
             if stored is None or flow is None:
                 self._log(caller_id, None, LogLevel.ERROR, f"No execution '{target}' to resume")
                 return
@@ -412,7 +480,10 @@ class LocalRunner:
         self._events.put((target, Resume(command.inputs)))
 
     def _retry(self, failed: Execution) -> None:
-        flow = self.flows[(failed.namespace, failed.flow_id)]
+        flow = self._flow(failed.namespace, failed.flow_id)
+        if flow is None:
+            self._log(failed.id, None, LogLevel.ERROR, "Cannot retry the execution: no flow")
+            return
         try:
             self._create(flow, dict(failed.inputs), (), trigger=failed.trigger, retry_of=failed)
         except InputError as exc:

@@ -15,6 +15,7 @@ from tiercel.sdk import TaskFailure
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.storage.ports import (
     ExecutionStore,
+    FlowStore,
     InternalStorage,
     KVStore,
     LogStore,
@@ -48,6 +49,7 @@ class Services:
     logs: LogStore
     metrics: MetricStore
     triggers: TriggerStore
+    flows: FlowStore
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     task_parser: Callable[[str], Any] | None = None

@@ -26,6 +26,7 @@ from tiercel.storage.local import LocalInternalStorage
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.storage.ports import (
     ExecutionStore,
+    FlowStore,
     InternalStorage,
     KVStore,
     LogStore,
@@ -34,6 +35,7 @@ from tiercel.storage.ports import (
     TriggerStore,
 )
 from tiercel.storage.records import (
+    FlowRecord,
     LogEntry,
     LogQuery,
     MetricEntry,
@@ -44,6 +46,7 @@ from tiercel.storage.records import (
 from tiercel.storage.sql import (
     Database,
     SqlExecutionStore,
+    SqlFlowStore,
     SqlKVStore,
     SqlLogStore,
     SqlMetricStore,
@@ -69,6 +72,8 @@ __all__ = [
     "KV_KEY_PATTERN",
     "Database",
     "ExecutionStore",
+    "FlowRecord",
+    "FlowStore",
     "GlobError",
     "InternalStorage",
     "InvalidKeyError",
@@ -89,6 +94,7 @@ __all__ = [
     "NamespaceFiles",
     "SchemaError",
     "SqlExecutionStore",
+    "SqlFlowStore",
     "SqlKVStore",
     "SqlLogStore",
     "SqlMetricStore",

@@ -12,7 +12,14 @@ from typing import Any, BinaryIO, Protocol
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.kv import KVType
 from tiercel.storage.kv import KVEntry
-from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, NamespaceFile, TriggerRecord
+from tiercel.storage.records import (
+    FlowRecord,
+    LogEntry,
+    LogQuery,
+    MetricEntry,
+    NamespaceFile,
+    TriggerRecord,
+)
 
 
 class InternalStorage(Protocol):
@@ -332,4 +339,31 @@ class TriggerStore(Protocol):
 
     def delete(self, namespace: str, flow_id: str, trigger_id: str | None = None) -> int:
         """Delete one trigger's record, or those of every trigger of the flow; how many went."""
+        ...
+
+
+class FlowStore(Protocol):
+    """Deployed flows and every revision of each, as YAML source."""
+
+    def save(self, namespace: str, flow_id: str, source: str, *, now: datetime) -> FlowRecord:
+        """Store ``source`` as the flow's next revision and return it; when it is the same
+        text as the current revision, store nothing and return the current one."""
+        ...
+
+    def get(self, namespace: str, flow_id: str, revision: int | None = None) -> FlowRecord | None:
+        """The current revision (None if the flow was deleted), or the given one (deleted
+        flows' old revisions included)."""
+        ...
+
+    def revisions(self, namespace: str, flow_id: str) -> list[FlowRecord]:
+        """Every revision of the flow, oldest first, the deletion marks included."""
+        ...
+
+    def find(self, *, namespace: str | None = None, prefix: bool = False) -> list[FlowRecord]:
+        """The current revision of every flow not deleted, by namespace and id; of one
+        namespace, or with ``prefix``, of a namespace and those under it."""
+        ...
+
+    def delete(self, namespace: str, flow_id: str, *, now: datetime) -> FlowRecord | None:
+        """Mark the flow deleted with a new revision; None if it has no current revision."""
         ...

@@ -193,3 +193,28 @@ class TriggerRecord:
     def uid(self) -> tuple[str, str, str]:
         """``(namespace, flow_id, trigger_id)``, the record's key."""
         return self.namespace, self.flow_id, self.trigger_id
+
+
+@dataclass(frozen=True, slots=True)
+class FlowRecord:
+    """One revision of a deployed flow, as its YAML source (Kestra keeps the source too, so
+    comments and formatting survive a round trip through the API).
+
+    Attributes:
+        namespace: The flow's namespace.
+        flow_id: The flow's id.
+        revision: 1 for the first deployment, one more for each change.
+        source: The YAML text of this revision.
+        updated_at: When this revision was stored (aware).
+        deleted: Whether this revision records the flow's deletion.
+    """
+
+    namespace: str
+    flow_id: str
+    revision: int
+    source: str
+    updated_at: datetime
+    deleted: bool = False
+
+    def __post_init__(self) -> None:
+        _require_aware(self.updated_at, "FlowRecord.updated_at")

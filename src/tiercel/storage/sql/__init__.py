@@ -2,6 +2,7 @@
 
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.executions import SqlExecutionStore
+from tiercel.storage.sql.flows import SqlFlowStore
 from tiercel.storage.sql.kv import SqlKVStore
 from tiercel.storage.sql.logs import SqlLogStore
 from tiercel.storage.sql.metrics import SqlMetricStore
@@ -13,6 +14,7 @@ __all__ = [
     "Database",
     "Migration",
     "SqlExecutionStore",
+    "SqlFlowStore",
     "SqlKVStore",
     "SqlLogStore",
     "SqlMetricStore",

@@ -155,3 +155,14 @@ triggers = Table(
     Column("updated_at", UtcMicros, nullable=False),
     Column("state", Text, nullable=False),
 )
+
+flows = Table(
+    "flows",
+    metadata,
+    Column("namespace", String, primary_key=True),
+    Column("flow_id", String, primary_key=True),
+    Column("revision", Integer, primary_key=True, autoincrement=False),
+    Column("source", Text, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("updated_at", UtcMicros, nullable=False),
+)

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, inspect, select
 
 from tiercel.storage.errors import SchemaError
-from tiercel.storage.sql.migrations import v0001_init, v0002_executions, v0003_triggers
+from tiercel.storage.sql.migrations import (
+    v0001_init,
+    v0002_executions,
+    v0003_triggers,
+    v0004_flows,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +39,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "init", v0001_init.upgrade),
     Migration(2, "executions", v0002_executions.upgrade),
     Migration(3, "triggers", v0003_triggers.upgrade),
+    Migration(4, "flows", v0004_flows.upgrade),
 )
 """Every migration, in order."""
 

@@ -1,4 +1,4 @@
-"""The one place that picks the backends: where data lives and which adapters serve it."""
+"""The embedded backend: SQLite for state, local disk for files; and what tasks borrow from it."""
 
 import base64
 import os
@@ -18,6 +18,7 @@ from tiercel.storage import (
     Database,
     LocalInternalStorage,
     SqlExecutionStore,
+    SqlFlowStore,
     SqlKVStore,
     SqlLogStore,
     SqlMetricStore,
@@ -73,6 +74,7 @@ def local_services(root: Path, *, globals_: Mapping[str, Any] | None = None) -> 
             logs=SqlLogStore(database),
             metrics=SqlMetricStore(database),
             triggers=SqlTriggerStore(database),
+            flows=SqlFlowStore(database),
             functions={"secret": secret_function()},
             task_parser=task_parser(default_registry()),
             envs=env_variables(os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")),

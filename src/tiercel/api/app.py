@@ -1,0 +1,141 @@
+"""The application: routes under Kestra's prefixes, JSON errors, authentication, upload limits."""
+
+import base64
+import binascii
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tiercel.api import executions, flows, logs, webhooks
+from tiercel.api.context import ApiContext
+from tiercel.api.errors import ApiError
+from tiercel.engine.inputs import InputError
+from tiercel.ops.executions import OperationError
+from tiercel.ops.flows import FlowError, FlowNotFoundError
+
+_log = logging.getLogger("tiercel.api")
+
+PREFIXES = ("/api/v1/main", "/api/v1")
+"""Kestra 1.x puts the tenant (``main`` in open source) after ``/api/v1``; older clients
+call the paths without it. Both are served."""
+
+_OPEN_PATHS = ("/ping", "/api/v1/executions/webhook/", "/api/v1/main/executions/webhook/")
+
+
+def create_app(ctx: ApiContext) -> FastAPI:
+    """The API application over ``ctx``."""
+    app = FastAPI(
+        title="Tiercel", version="0.1.0", docs_url="/api/docs", openapi_url="/api/v1/openapi.json"
+    )
+    app.state.ctx = ctx
+    router = APIRouter()
+    for module in (flows, executions, logs, webhooks):
+        router.include_router(module.router)
+    for prefix in PREFIXES:
+        app.include_router(router, prefix=prefix)
+
+    @app.get("/ping", include_in_schema=False)
+    def ping() -> PlainTextResponse:
+        return PlainTextResponse("pong")
+
+    _install_errors(app)
+    _install_guards(app, ctx)
+    return app
+
+
+def _install_errors(app: FastAPI) -> None:
+    """Every refusal is a 4xx with a JSON body saying why; never a bare 500."""
+
+    def body(
+        status: int, message: str, errors: list[dict[str, object]] | None = None
+    ) -> JSONResponse:
+        content: dict[str, object] = {"message": message}
+        if errors:
+            content["_embedded"] = {"errors": errors}
+        return JSONResponse(content, status_code=status)
+
+    @app.exception_handler(ApiError)
+    def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return body(exc.status, exc.message, exc.errors)
+
+    @app.exception_handler(FlowError)
+    def flow_error(_: Request, exc: FlowError) -> JSONResponse:
+        errors: list[dict[str, object]] = [
+            {"message": p.message, "path": p.path, "line": p.line, "column": p.column}
+            for p in exc.problems
+        ]
+        return body(422, f"Invalid flow: {exc}", errors)
+
+    @app.exception_handler(FlowNotFoundError)
+    def not_found(_: Request, exc: FlowNotFoundError) -> JSONResponse:
+        return body(404, str(exc.args[0]) if exc.args else "not found")
+
+    @app.exception_handler(InputError)
+    def input_error(_: Request, exc: InputError) -> JSONResponse:
+        errors: list[dict[str, object]] = [
+            {"path": f"inputs.{name}", "message": message} for name, message in exc.problems
+        ]
+        return body(422, f"Invalid inputs: {exc}", errors)
+
+    @app.exception_handler(OperationError)
+    def operation_error(_: Request, exc: OperationError) -> JSONResponse:
+        message = str(exc)
+        return body(404 if "not found" in message else 409, message)
+
+    @app.exception_handler(RequestValidationError)
+    def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors: list[dict[str, object]] = [
+            {"path": ".".join(str(part) for part in e.get("loc", ())), "message": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        return body(422, "Invalid request", errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return body(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        _log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return body(500, f"Internal error: {type(exc).__name__}: {exc}")
+
+
+def _install_guards(app: FastAPI, ctx: ApiContext) -> None:
+    """Authentication when users or tokens are configured, and the request size limit."""
+
+    @app.middleware("http")
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > ctx.max_upload_bytes:
+            return JSONResponse(
+                {"message": f"Request body over {ctx.max_upload_bytes} bytes"}, status_code=413
+            )
+        guarded = (ctx.users or ctx.tokens) and not request.url.path.startswith(_OPEN_PATHS)
+        if guarded and not _authorized(request.headers.get("authorization", ""), ctx):
+            return JSONResponse(
+                {"message": "Unauthorized"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="tiercel"'},
+            )
+        return await call_next(request)
+
+
+def _authorized(header: str, ctx: ApiContext) -> bool:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return any(hmac.compare_digest(value.strip(), token) for token in ctx.tokens)
+    if scheme.lower() == "basic":
+        try:
+            user, _, password = base64.b64decode(value.strip()).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        expected = ctx.users.get(user)
+        return expected is not None and hmac.compare_digest(password, expected)
+    return False

@@ -1,0 +1,56 @@
+"""What the routes work with: the backends, the deployed flows, the executor port."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tiercel.ops.flows import Flows
+from tiercel.ops.ports import EndSignal, ExecutionRunner
+from tiercel.registry import Registry
+from tiercel.storage.ports import (
+    ExecutionStore,
+    InternalStorage,
+    KVStore,
+    LogStore,
+    MetricStore,
+    TriggerStore,
+)
+
+
+@dataclass
+class ApiContext:
+    """Everything a route may use.
+
+    Attributes:
+        flows: Deployed flows, parsed once per revision.
+        runner: Creates executions and delivers events to them.
+        ends: Wakes requests waiting for an execution to end.
+        executions: Stored executions and task runs.
+        logs: Stored log lines.
+        metrics: Stored metrics.
+        triggers: Trigger records.
+        storage: Internal storage (``kestra://`` files).
+        kv: The KV store.
+        registry: The installed plugins.
+        new_id: Makes execution ids (a replay's).
+        clock: The time.
+        max_upload_bytes: The largest request body accepted.
+        users: Basic-auth users (name to password); none means no authentication.
+        tokens: API tokens accepted as ``Authorization: Bearer``.
+    """
+
+    flows: Flows
+    runner: ExecutionRunner
+    ends: EndSignal
+    executions: ExecutionStore
+    logs: LogStore
+    metrics: MetricStore
+    triggers: TriggerStore
+    storage: InternalStorage
+    kv: KVStore
+    registry: Registry
+    new_id: Callable[[], str]
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    max_upload_bytes: int = 100 * 1024 * 1024
+    users: dict[str, str] = field(default_factory=dict)
+    tokens: frozenset[str] = frozenset()

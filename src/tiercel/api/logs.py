@@ -1,0 +1,133 @@
+"""``/logs`` and ``/metrics``: an execution's log lines (read, download, follow) and metrics."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import PlainTextResponse, StreamingResponse
+
+from tiercel.api.context import ApiContext
+from tiercel.model.execution import format_instant
+from tiercel.model.task import LogLevel
+from tiercel.storage.records import LogEntry, LogQuery, MetricEntry
+
+router = APIRouter(tags=["logs"])
+
+
+def _ctx(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.ctx
+    return context
+
+
+def log_json(entry: LogEntry) -> dict[str, Any]:
+    """Kestra's ``LogEntry``."""
+    return {
+        "namespace": entry.namespace,
+        "flowId": entry.flow_id,
+        "taskId": entry.task_id,
+        "executionId": entry.execution_id,
+        "taskRunId": entry.task_run_id,
+        "attemptNumber": entry.attempt_number,
+        "triggerId": entry.trigger_id,
+        "timestamp": format_instant(entry.timestamp),
+        "level": entry.level.value,
+        "thread": entry.thread,
+        "message": entry.message,
+    }
+
+
+def _query(
+    execution_id: str, min_level: LogLevel | None, task_run_id: str | None, task_id: str | None
+) -> LogQuery:
+    return LogQuery(
+        execution_id=execution_id, task_run_id=task_run_id, task_id=task_id, min_level=min_level
+    )
+
+
+@router.get("/logs/{execution_id}")
+def execution_logs(
+    request: Request,
+    execution_id: str,
+    min_level: LogLevel | None = Query(None, alias="minLevel"),
+    task_run_id: str | None = Query(None, alias="taskRunId"),
+    task_id: str | None = Query(None, alias="taskId"),
+) -> list[dict[str, Any]]:
+    """The log lines of an execution, oldest first."""
+    query = _query(execution_id, min_level, task_run_id, task_id)
+    return [log_json(entry) for entry in _ctx(request).logs.find(query)]
+
+
+@router.get("/logs/{execution_id}/download")
+def download_logs(
+    request: Request,
+    execution_id: str,
+    min_level: LogLevel | None = Query(None, alias="minLevel"),
+    task_run_id: str | None = Query(None, alias="taskRunId"),
+    task_id: str | None = Query(None, alias="taskId"),
+) -> PlainTextResponse:
+    """The log lines as text, one a line."""
+    query = _query(execution_id, min_level, task_run_id, task_id)
+    lines = [
+        f"{format_instant(e.timestamp)} {e.level.value} {e.task_id or ''} {e.message}".rstrip()
+        for e in _ctx(request).logs.find(query)
+    ]
+    return PlainTextResponse(
+        "\n".join(lines) + ("\n" if lines else ""),
+        headers={"Content-Disposition": f'attachment; filename="{execution_id}.log"'},
+    )
+
+
+@router.get("/logs/{execution_id}/follow")
+async def follow_logs(
+    request: Request,
+    execution_id: str,
+    min_level: LogLevel | None = Query(None, alias="minLevel"),
+) -> StreamingResponse:
+    """Server-sent events: each log line as it is stored, until the execution has ended."""
+    ctx = _ctx(request)
+    query = _query(execution_id, min_level, None, None)
+
+    async def events() -> AsyncIterator[str]:
+        sent = 0
+        while not await request.is_disconnected():
+            stored = await asyncio.to_thread(ctx.executions.load, execution_id)
+            lines = await asyncio.to_thread(ctx.logs.find, query, offset=sent)
+            for entry in lines:
+                yield f"event: message\ndata: {json.dumps(log_json(entry))}\n\n"
+            sent += len(lines)
+            if stored is None or stored[0].state.current.is_terminated:
+                # One more read after the end: lines flushed with the final state.
+                for entry in await asyncio.to_thread(ctx.logs.find, query, offset=sent):
+                    yield f"event: message\ndata: {json.dumps(log_json(entry))}\n\n"
+                yield "event: end\ndata: {}\n\n"
+                return
+            await asyncio.sleep(0.1)
+
+    return StreamingResponse(events(), media_type="text/event-stream")
+
+
+def metric_json(entry: MetricEntry) -> dict[str, Any]:
+    """Kestra's ``MetricEntry``."""
+    return {
+        "namespace": entry.namespace,
+        "flowId": entry.flow_id,
+        "taskId": entry.task_id,
+        "executionId": entry.execution_id,
+        "taskRunId": entry.task_run_id,
+        "type": entry.type.value,
+        "name": entry.name,
+        "value": entry.value,
+        "tags": dict(entry.tags),
+        "timestamp": format_instant(entry.timestamp),
+    }
+
+
+@router.get("/metrics/{execution_id}")
+def execution_metrics(
+    request: Request, execution_id: str, task_run_id: str | None = Query(None, alias="taskRunId")
+) -> dict[str, Any]:
+    """The metrics of an execution, as a page."""
+    found = _ctx(request).metrics.find_by_execution(execution_id, task_run_id=task_run_id)
+    return {"results": [metric_json(entry) for entry in found], "total": len(found)}

@@ -1,0 +1,126 @@
+"""``/executions/webhook/{namespace}/{flowId}/{key}``: a call starts an execution of the flow
+whose Webhook trigger has that key; the request is the execution's ``trigger.*``."""
+
+import asyncio
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from tiercel.api.context import ApiContext
+from tiercel.api.errors import ApiError
+from tiercel.expr import render_value
+from tiercel.model.execution import ExecutionTrigger
+from tiercel.model.flow import Flow
+from tiercel.model.state import State
+from tiercel.plugins.core.trigger.webhook import FetchType, Webhook
+from tiercel.storage.uris import execution_uri
+
+router = APIRouter(tags=["webhooks"])
+
+WAIT_LIMIT = 3600.0
+
+
+class _WebhookConditions:
+    """The ``ConditionContext`` of a webhook call: no execution yet, the request as
+    ``trigger``."""
+
+    def __init__(self, flow: Flow, variables: Mapping[str, Any]) -> None:
+        self._flow = flow
+        self._variables = variables
+
+    @property
+    def state(self) -> State | None:
+        return None
+
+    @property
+    def namespace(self) -> str:
+        return self._flow.namespace
+
+    @property
+    def flow_id(self) -> str:
+        return self._flow.id
+
+    @property
+    def variables(self) -> Mapping[str, Any]:
+        return self._variables
+
+    def render(self, value: Any) -> Any:
+        return render_value(value, self._variables)
+
+
+def _find_trigger(flow: Flow, key: str, ctx: ApiContext) -> Webhook | None:
+    variables = {"flow": {"id": flow.id, "namespace": flow.namespace}}
+    for trigger in flow.triggers or []:
+        if not isinstance(trigger, Webhook) or trigger.disabled:
+            continue
+        expected = str(render_value(trigger.key, variables)) if "{{" in trigger.key else trigger.key
+        if expected != key:
+            continue
+        record = ctx.triggers.get(flow.namespace, flow.id, trigger.id)
+        if record is not None and record.disabled:
+            continue
+        return trigger
+    return None
+
+
+@router.api_route("/executions/webhook/{namespace}/{flow_id}/{key}", methods=["GET", "POST", "PUT"])
+async def webhook(request: Request, namespace: str, flow_id: str, key: str) -> Response:
+    """Start an execution from a webhook call."""
+    ctx: ApiContext = request.app.state.ctx
+    flow = ctx.flows.find(namespace, flow_id)
+    if flow is None or flow.disabled:
+        raise ApiError(404, f"Flow not found: '{namespace}.{flow_id}'")
+    trigger = _find_trigger(flow, key, ctx)
+    if trigger is None:
+        raise ApiError(404, "Webhook not found")
+    raw = await request.body()
+    variables: dict[str, Any] = {
+        "headers": {name: request.headers.getlist(name) for name in request.headers},
+        "parameters": {name: request.query_params.getlist(name) for name in request.query_params},
+    }
+    if trigger.fetch_type is FetchType.FETCH:
+        variables["body"] = _body(raw)
+    context = _WebhookConditions(
+        flow, {"flow": {"id": flow.id, "namespace": flow.namespace}, "trigger": variables}
+    )
+    for condition in trigger.conditions or []:
+        if not condition.test(context):
+            return Response(status_code=204)
+    execution_trigger = ExecutionTrigger(id=trigger.id, type=trigger.type, variables=variables)
+    inputs = render_value(
+        trigger.inputs or {}, {"trigger": variables, "flow": context.variables["flow"]}
+    )
+    execution = await asyncio.to_thread(
+        ctx.runner.create, flow, inputs, (), trigger=execution_trigger
+    )
+    if trigger.fetch_type is FetchType.STORE and raw:
+        uri = execution_uri(flow.namespace, flow.id, execution.id) + "/webhook-body"
+        ctx.storage.put(uri, raw)
+    if not trigger.wait:
+        return JSONResponse(_summary(execution.to_kestra_json([])))
+    ended = await asyncio.to_thread(ctx.ends.wait, execution.id, WAIT_LIMIT)
+    final = ended or execution
+    if trigger.return_outputs:
+        if trigger.response_content_type == "text/plain":
+            return PlainTextResponse(json.dumps(final.outputs or {}))
+        return JSONResponse(final.outputs or {})
+    return JSONResponse(_summary(final.to_kestra_json([])))
+
+
+def _body(raw: bytes) -> Any:
+    """The body as JSON when it is JSON, else as text."""
+    if not raw:
+        return None
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _summary(data: dict[str, Any]) -> dict[str, Any]:
+    data.pop("taskRunList", None)
+    return data

@@ -1,0 +1,180 @@
+"""Deploying flows: YAML in, a checked revision stored, the flow's triggers given records.
+
+``Flows`` is what the API, ``--flows DIR`` and the executor share: it parses a source with the
+installed plugins, refuses it with every problem (file, line, field) when it is not valid, and
+keeps each parsed revision, so that running an execution never parses its flow again.
+"""
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from tiercel.model.catalog import TypeCatalog
+from tiercel.model.errors import Problem
+from tiercel.model.flow import Flow
+from tiercel.model.loader import load_flows
+from tiercel.storage.ports import FlowStore, TriggerStore
+from tiercel.storage.records import FlowRecord, TriggerRecord
+
+
+class FlowError(Exception):
+    """A flow source is refused; ``problems`` says where and why."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+
+class FlowNotFoundError(LookupError):
+    """No such flow (or no such revision of it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deployed:
+    """A stored revision with its parsed flow."""
+
+    record: FlowRecord
+    flow: Flow
+
+
+class Flows:
+    """The flow store with its sources parsed once per revision."""
+
+    def __init__(
+        self,
+        store: FlowStore,
+        triggers: TriggerStore,
+        catalog: TypeCatalog,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._store = store
+        self._triggers = triggers
+        self._catalog = catalog
+        self._clock = clock
+        self._parsed: dict[tuple[str, str, int], Flow] = {}
+        self._lock = threading.Lock()
+
+    def parse(self, source: str, name: str = "flow.yaml") -> Flow:
+        """The one valid flow of ``source``.
+
+        Raises:
+            FlowError: the source is not exactly one valid flow.
+        """
+        result = load_flows(source, name, self._catalog)
+        problems = result.all_problems()
+        if problems:
+            raise FlowError(problems)
+        flows = result.valid_flows()
+        if len(flows) != 1:
+            raise FlowError([Problem(name, 1, 1, "", "expected exactly one flow in the source")])
+        return flows[0]
+
+    def deploy(
+        self, source: str, *, name: str = "flow.yaml", expect: tuple[str, str] | None = None
+    ) -> Deployed:
+        """Check and store ``source`` as the flow's next revision (none if unchanged).
+
+        Args:
+            source: The YAML text.
+            name: How problems name the source.
+            expect: The namespace and id the source must declare (an update of that flow).
+
+        Raises:
+            FlowError: the source is refused.
+        """
+        flow = self.parse(source, name)
+        if expect is not None and (flow.namespace, flow.id) != expect:
+            raise FlowError(
+                [
+                    Problem(
+                        name,
+                        1,
+                        1,
+                        "id",
+                        f"Illegal flow id update: the source declares "
+                        f"'{flow.namespace}.{flow.id}', not '{expect[0]}.{expect[1]}'",
+                    )
+                ]
+            )
+        now = self._clock()
+        record = self._store.save(flow.namespace, flow.id, source, now=now)
+        flow = flow.model_copy(update={"revision": record.revision})
+        with self._lock:
+            self._parsed[(flow.namespace, flow.id, record.revision)] = flow
+        self._sync_triggers(flow, now)
+        return Deployed(record, flow)
+
+    def delete(self, namespace: str, flow_id: str) -> FlowRecord:
+        """Delete a flow (a new revision records it) and its triggers' records.
+
+        Raises:
+            FlowNotFoundError: no such flow.
+        """
+        record = self._store.delete(namespace, flow_id, now=self._clock())
+        if record is None:
+            raise FlowNotFoundError(f"flow '{namespace}.{flow_id}' not found")
+        self._triggers.delete(namespace, flow_id)
+        return record
+
+    def get(self, namespace: str, flow_id: str, revision: int | None = None) -> Deployed:
+        """The current (or a given) revision, parsed.
+
+        Raises:
+            FlowNotFoundError: no such flow or revision.
+        """
+        record = self._store.get(namespace, flow_id, revision)
+        if record is None:
+            what = f"revision {revision} of flow" if revision else "flow"
+            raise FlowNotFoundError(f"{what} '{namespace}.{flow_id}' not found")
+        return Deployed(record, self._flow_of(record))
+
+    def find(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
+        """The parsed flow, or None: what the executor runs executions with."""
+        try:
+            return self.get(namespace, flow_id, revision).flow
+        except (FlowNotFoundError, FlowError):
+            return None
+
+    def current(self, *, namespace: str | None = None, prefix: bool = False) -> list[Deployed]:
+        """Every deployed flow, current revisions only."""
+        found = []
+        for record in self._store.find(namespace=namespace, prefix=prefix):
+            try:
+                found.append(Deployed(record, self._flow_of(record)))
+            except FlowError:
+                continue  # stored before a plugin went away: listed by the API as source only
+        return found
+
+    def revisions(self, namespace: str, flow_id: str) -> list[FlowRecord]:
+        """Every revision of a flow, oldest first."""
+        return self._store.revisions(namespace, flow_id)
+
+    def _flow_of(self, record: FlowRecord) -> Flow:
+        key = (record.namespace, record.flow_id, record.revision)
+        with self._lock:
+            flow = self._parsed.get(key)
+        if flow is None:
+            flow = self.parse(record.source, f"{record.namespace}.{record.flow_id}")
+            flow = flow.model_copy(update={"revision": record.revision})
+            with self._lock:
+                self._parsed[key] = flow
+        return flow
+
+    def _sync_triggers(self, flow: Flow, now: datetime) -> None:
+        """Give each trigger a record; drop those of triggers the flow no longer has."""
+        declared = {trigger.id: trigger for trigger in flow.triggers or []}
+        for record in self._triggers.find(namespace=flow.namespace, flow_id=flow.id):
+            if record.trigger_id not in declared:
+                self._triggers.delete(flow.namespace, flow.id, record.trigger_id)
+        for trigger_id, trigger in declared.items():
+            if self._triggers.get(flow.namespace, flow.id, trigger_id) is None:
+                self._triggers.save(
+                    TriggerRecord(
+                        flow.namespace,
+                        flow.id,
+                        trigger_id,
+                        updated_at=now,
+                        disabled=trigger.disabled,
+                    )
+                )

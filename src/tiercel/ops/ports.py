@@ -1,0 +1,62 @@
+"""What the API, the scheduler and webhooks need of whoever executes flows.
+
+The runtime's server executor provides it; the wiring hands it over, so the API never imports
+the runtime (one process can be an API server only, over a shared backend).
+"""
+
+import threading
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from tiercel.engine import Event
+from tiercel.model.execution import Execution, ExecutionTrigger
+from tiercel.model.flow import Flow
+from tiercel.model.labels import Label
+
+
+class ExecutionRunner(Protocol):
+    """Creates executions and delivers events to them."""
+
+    def create(
+        self,
+        flow: Flow,
+        inputs: Mapping[str, Any] | None = None,
+        labels: tuple[Label, ...] = (),
+        *,
+        trigger: ExecutionTrigger | None = None,
+        schedule_date: datetime | None = None,
+    ) -> Execution:
+        """Create an execution of ``flow`` and start (or queue) it.
+
+        Raises:
+            InputError: the inputs are refused; no execution was created.
+        """
+        ...
+
+    def send(self, execution_id: str, event: Event) -> None:
+        """Apply ``event`` (a kill, a resume, a restart) to a stored execution."""
+        ...
+
+
+class EndSignal:
+    """Lets threads wait for executions to end: the executor calls ``ended``."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._ended: dict[str, Execution] = {}
+
+    def ended(self, execution: Execution) -> None:
+        """Record that ``execution`` ended and wake those waiting for it."""
+        with self._changed:
+            self._ended[execution.id] = execution
+            if len(self._ended) > 10_000:  # only recent ends matter to waiters
+                for key in list(self._ended)[:5_000]:
+                    del self._ended[key]
+            self._changed.notify_all()
+
+    def wait(self, execution_id: str, timeout: float) -> Execution | None:
+        """The execution once it has ended, or None if it has not within ``timeout``."""
+        with self._changed:
+            self._changed.wait_for(lambda: execution_id in self._ended, timeout)
+            return self._ended.get(execution_id)

@@ -1,0 +1,219 @@
+"""The executor of a server: the local runner's loop, kept running, fed from other threads.
+
+The API, the scheduler and webhooks hand it work through ``create`` and ``send``; everything
+that touches the executions it holds runs on its own thread. Flows come from the flow store by
+revision. It applies each flow's ``concurrency`` limit and lets go of executions once they end,
+so its memory follows the running executions, not the history.
+"""
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+from tiercel.engine import Event, ExecutionView, Recover, Start
+from tiercel.model.execution import Execution, ExecutionTrigger
+from tiercel.model.flow import ConcurrencyBehavior, Flow
+from tiercel.model.labels import Label
+from tiercel.model.state import State
+from tiercel.model.task import LogLevel
+from tiercel.runtime.local import LocalRunner, _Call
+from tiercel.runtime.services import Services
+from tiercel.runtime.worker import WorkerPool
+
+_log = logging.getLogger("tiercel.executor")
+
+T = TypeVar("T")
+
+FlowFinder = Callable[[str, str, int | None], Flow | None]
+"""Finds a flow by namespace, id and revision (the current one for None)."""
+
+
+class ServerExecutor(LocalRunner):
+    """A long-running executor with worker threads, for ``tiercel server``."""
+
+    def __init__(
+        self,
+        services: Services,
+        find_flow: FlowFinder,
+        *,
+        threads: int = 8,
+        on_end: Callable[[Execution], None] | None = None,
+    ) -> None:
+        super().__init__(services, threads=threads)
+        self._find_flow = find_flow
+        self._on_end = on_end
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._starting: set[str] = set()
+        """Queued executions given a slot, whose start the engine has not applied yet."""
+
+    # --- running --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Pick up what a previous process left unfinished, then serve on a thread."""
+        self._thread = threading.Thread(target=self._serve, name="tiercel-executor", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop taking events and wait for the worker threads to finish their task runs."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _serve(self) -> None:
+        with WorkerPool(self.threads) as pool:
+            self._recover_unfinished()
+            self._ready.set()
+            self._loop(pool, None, self._stop)
+
+    def _recover_unfinished(self) -> None:
+        unfinished = self.services.executions.find(
+            states=[s.value for s in (State.CREATED, State.RUNNING, State.RESTARTED)]
+        )
+        for execution_id in unfinished:
+            view = self._load_view(execution_id)
+            if view is not None:
+                self._events.put((execution_id, Recover()))
+        if unfinished:
+            _log.info("picking up %d unfinished executions", len(unfinished))
+        # Queued executions wait for a slot that may have freed while no process ran.
+        queued = self.services.executions.find(states=[State.QUEUED.value])
+        flows = {}
+        for execution_id in queued:
+            view = self._load_view(execution_id)
+            if view is not None:
+                flows[(view.flow.namespace, view.flow.id)] = view.flow
+        for flow in flows.values():
+            self._dequeue(flow)
+
+    # --- what other threads ask -----------------------------------------------------------
+
+    def call(self, work: Callable[[], T], timeout: float = 30.0) -> T:
+        """Run ``work`` on the executor thread and return its result (or raise its error)."""
+        call = _Call(work, threading.Event())
+        self._events.put(("", call))
+        if not call.done.wait(timeout):
+            raise TimeoutError("the executor did not answer in time")
+        if call.error is not None:
+            raise call.error
+        result: T = call.result
+        return result
+
+    def create(
+        self,
+        flow: Flow,
+        inputs: Mapping[str, Any] | None = None,
+        labels: tuple[Label, ...] = (),
+        *,
+        trigger: ExecutionTrigger | None = None,
+        schedule_date: datetime | None = None,
+    ) -> Execution:
+        """Create an execution of ``flow`` and start it (or queue it, or refuse it, as the
+        flow's concurrency says).
+
+        Raises:
+            InputError: the inputs are refused; no execution was created.
+        """
+        return self.call(
+            lambda: self._create(
+                flow, dict(inputs or {}), labels, trigger=trigger, schedule_date=schedule_date
+            )
+        )
+
+    def send(self, execution_id: str, event: Event) -> None:
+        """Apply ``event`` (a kill, a resume, a restart) to a stored execution."""
+        self._events.put((execution_id, event))
+
+    def watch(self, execution_id: str) -> Execution | None:
+        """The execution as the executor holds it now, or None when it holds it no more."""
+        view = self._views.get(execution_id)
+        return None if view is None else view.execution
+
+    # --- hooks of the local runner --------------------------------------------------------
+
+    def _flow(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
+        return self._find_flow(namespace, flow_id, revision)
+
+    def _admit(self, flow: Flow, execution: Execution) -> tuple[Execution, bool]:
+        now = self.services.clock()
+        if execution.schedule_date is not None and execution.schedule_date > now:
+            self._after(execution.schedule_date, execution.id, Start())
+            return execution, False
+        limit = flow.concurrency
+        if limit is None or self._running(flow) < limit.limit:
+            return execution, True
+        if limit.behavior is ConcurrencyBehavior.QUEUE:
+            return _with_state(execution, State.QUEUED, now), False
+        state = State.CANCELLED if limit.behavior is ConcurrencyBehavior.CANCEL else State.FAILED
+        ended = _with_state(execution, state, now)
+        self._log(
+            execution.id,
+            None,
+            LogLevel.WARN if state is State.CANCELLED else LogLevel.ERROR,
+            "Flow is FAILED due to concurrency limit exceeded"
+            if state is State.FAILED
+            else "Execution cancelled: the flow's concurrency limit is reached",
+        )
+        return ended, False
+
+    def _running(self, flow: Flow) -> int:
+        return sum(
+            1
+            for view in self._views.values()
+            if view.execution.namespace == flow.namespace
+            and view.execution.flow_id == flow.id
+            and not view.execution.state.current.is_terminated
+            and (
+                view.execution.state.current is not State.QUEUED
+                or view.execution.id in self._starting
+            )
+        )
+
+    def _ended(self, view: ExecutionView) -> None:
+        execution = view.execution
+        if execution.id not in self._callers:
+            # A subflow's view stays until its caller has heard of its end.
+            self._views.pop(execution.id, None)
+        flow = self._flow(execution.namespace, execution.flow_id)
+        if flow is not None and flow.concurrency is not None:
+            self._dequeue(flow)
+        if self._on_end is not None:
+            try:
+                self._on_end(execution)
+            except Exception:  # a listener's bug must not stop the executor
+                _log.exception("an execution-end listener failed")
+
+    def _dequeue(self, flow: Flow) -> None:
+        """Start the oldest queued executions of ``flow`` while it has free slots."""
+        assert flow.concurrency is not None
+        self._starting = {
+            execution_id
+            for execution_id in self._starting
+            if (view := self._views.get(execution_id)) is not None
+            and view.execution.state.current is State.QUEUED
+        }
+        free = flow.concurrency.limit - self._running(flow)
+        if free <= 0:
+            return
+        queued = self.services.executions.find(
+            namespace=flow.namespace, flow_id=flow.id, states=[State.QUEUED.value]
+        )
+        for execution_id in queued:
+            if free <= 0:
+                break
+            if execution_id in self._starting:
+                continue
+            view = self._views.get(execution_id) or self._load_view(execution_id)
+            if view is not None:
+                # Counted as running from now on, so the next end frees no slot twice.
+                self._starting.add(execution_id)
+                self._events.put((execution_id, Start()))
+                free -= 1
+
+
+def _with_state(execution: Execution, state: State, now: datetime) -> Execution:
+    return execution.model_copy(update={"state": execution.state.to(state, now)})

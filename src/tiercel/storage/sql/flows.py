@@ -1,0 +1,133 @@
+"""``SqlFlowStore``: flow revisions in the ``flows`` table."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, func, select
+
+from tiercel.storage.records import FlowRecord
+from tiercel.storage.sql.database import Database
+from tiercel.storage.sql.schema import flows
+
+
+class SqlFlowStore:
+    """The ``FlowStore`` port on a ``Database``."""
+
+    def __init__(self, db: Database) -> None:
+        """Store flows in ``db``.
+
+        Args:
+            db: An open, migrated database.
+        """
+        self._db = db
+
+    def save(self, namespace: str, flow_id: str, source: str, *, now: datetime) -> FlowRecord:
+        """Store ``source`` as the next revision unless it is the current one's text."""
+        with self._db.write() as conn:
+            latest = conn.execute(_latest(namespace, flow_id)).first()
+            if latest is not None and not latest.deleted and latest.source == source:
+                return _record(latest)
+            record = FlowRecord(
+                namespace, flow_id, (latest.revision if latest else 0) + 1, source, now
+            )
+            conn.execute(flows.insert(), [_row(record)])
+        return record
+
+    def get(self, namespace: str, flow_id: str, revision: int | None = None) -> FlowRecord | None:
+        """The current revision, or a given one."""
+        if revision is None:
+            query = _latest(namespace, flow_id)
+        else:
+            query = select(flows).where(
+                flows.c.namespace == namespace,
+                flows.c.flow_id == flow_id,
+                flows.c.revision == revision,
+            )
+        with self._db.read() as conn:
+            row = conn.execute(query).first()
+        if row is None or (revision is None and row.deleted):
+            return None
+        return _record(row)
+
+    def revisions(self, namespace: str, flow_id: str) -> list[FlowRecord]:
+        """Every revision, oldest first."""
+        query = (
+            select(flows)
+            .where(flows.c.namespace == namespace, flows.c.flow_id == flow_id)
+            .order_by(flows.c.revision)
+        )
+        with self._db.read() as conn:
+            return [_record(row) for row in conn.execute(query)]
+
+    def find(self, *, namespace: str | None = None, prefix: bool = False) -> list[FlowRecord]:
+        """The current revisions of the flows not deleted."""
+        newest = select(
+            flows.c.namespace, flows.c.flow_id, func.max(flows.c.revision).label("revision")
+        ).group_by(flows.c.namespace, flows.c.flow_id)
+        if namespace is not None:
+            if prefix:
+                newest = newest.where(
+                    (flows.c.namespace == namespace)
+                    | flows.c.namespace.startswith(f"{namespace}.", autoescape=True)
+                )
+            else:
+                newest = newest.where(flows.c.namespace == namespace)
+        latest = newest.subquery()
+        query = (
+            select(flows)
+            .join(
+                latest,
+                and_(
+                    flows.c.namespace == latest.c.namespace,
+                    flows.c.flow_id == latest.c.flow_id,
+                    flows.c.revision == latest.c.revision,
+                ),
+            )
+            .where(flows.c.deleted.is_(False))
+            .order_by(flows.c.namespace, flows.c.flow_id)
+        )
+        with self._db.read() as conn:
+            return [_record(row) for row in conn.execute(query)]
+
+    def delete(self, namespace: str, flow_id: str, *, now: datetime) -> FlowRecord | None:
+        """Add a revision that marks the flow deleted, keeping its last source."""
+        with self._db.write() as conn:
+            latest = conn.execute(_latest(namespace, flow_id)).first()
+            if latest is None or latest.deleted:
+                return None
+            record = FlowRecord(
+                namespace, flow_id, latest.revision + 1, latest.source, now, deleted=True
+            )
+            conn.execute(flows.insert(), [_row(record)])
+        return record
+
+
+def _latest(namespace: str, flow_id: str) -> Any:
+    return (
+        select(flows)
+        .where(flows.c.namespace == namespace, flows.c.flow_id == flow_id)
+        .order_by(flows.c.revision.desc())
+        .limit(1)
+    )
+
+
+def _row(record: FlowRecord) -> dict[str, Any]:
+    return {
+        "namespace": record.namespace,
+        "flow_id": record.flow_id,
+        "revision": record.revision,
+        "source": record.source,
+        "deleted": record.deleted,
+        "updated_at": record.updated_at,
+    }
+
+
+def _record(row: Row[Any]) -> FlowRecord:
+    return FlowRecord(
+        namespace=row.namespace,
+        flow_id=row.flow_id,
+        revision=row.revision,
+        source=row.source,
+        updated_at=row.updated_at,
+        deleted=bool(row.deleted),
+    )
