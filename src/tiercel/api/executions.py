@@ -89,36 +89,6 @@ def parse_labels(raw: list[str]) -> tuple[Label, ...]:
     return tuple(labels)
 
 
-@router.post("/executions/{namespace}/{flow_id}")
-@router.post("/executions/trigger/{namespace}/{flow_id}", include_in_schema=False)
-async def create_execution(
-    request: Request,
-    namespace: str,
-    flow_id: str,
-    wait: bool = False,
-    labels: list[str] = Query(default_factory=list),
-    revision: int | None = None,
-    schedule_date: datetime | None = Query(None, alias="scheduleDate"),
-) -> dict[str, Any]:
-    """Start an execution with the form's inputs; with ``wait``, answer once it has ended."""
-    ctx = _ctx(request)
-    try:
-        flow = ctx.flows.get(namespace, flow_id, revision).flow
-    except FlowNotFoundError:
-        raise ApiError(404, f"Flow '{namespace}.{flow_id}' not found") from None
-    if flow.disabled:
-        raise ApiError(422, f"Flow '{namespace}.{flow_id}' is disabled")
-    given_labels = parse_labels(labels)
-    with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:
-        inputs = await form_values(request, Path(folder))
-        execution = await asyncio.to_thread(
-            ctx.runner.create, flow, inputs, given_labels, schedule_date=schedule_date
-        )
-    if wait:
-        await asyncio.to_thread(ctx.ends.wait, execution.id, WAIT_LIMIT)
-    return await asyncio.to_thread(execution_json, ctx, execution.id)
-
-
 @router.get("/executions/search")
 def search_executions(
     request: Request,
@@ -247,6 +217,37 @@ async def follow_execution(request: Request, execution_id: str) -> StreamingResp
             await asyncio.sleep(0.1)
 
     return StreamingResponse(events(), media_type="text/event-stream")
+
+
+# Declared last: its two free path segments would otherwise catch `/{id}/kill` and the like.
+@router.post("/executions/{namespace}/{flow_id}")
+@router.post("/executions/trigger/{namespace}/{flow_id}", include_in_schema=False)
+async def create_execution(
+    request: Request,
+    namespace: str,
+    flow_id: str,
+    wait: bool = False,
+    labels: list[str] = Query(default_factory=list),
+    revision: int | None = None,
+    schedule_date: datetime | None = Query(None, alias="scheduleDate"),
+) -> dict[str, Any]:
+    """Start an execution with the form's inputs; with ``wait``, answer once it has ended."""
+    ctx = _ctx(request)
+    try:
+        flow = ctx.flows.get(namespace, flow_id, revision).flow
+    except FlowNotFoundError:
+        raise ApiError(404, f"Flow '{namespace}.{flow_id}' not found") from None
+    if flow.disabled:
+        raise ApiError(422, f"Flow '{namespace}.{flow_id}' is disabled")
+    given_labels = parse_labels(labels)
+    with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:
+        inputs = await form_values(request, Path(folder))
+        execution = await asyncio.to_thread(
+            ctx.runner.create, flow, inputs, given_labels, schedule_date=schedule_date
+        )
+    if wait:
+        await asyncio.to_thread(ctx.ends.wait, execution.id, WAIT_LIMIT)
+    return await asyncio.to_thread(execution_json, ctx, execution.id)
 
 
 def _ended(execution: Execution) -> bool:

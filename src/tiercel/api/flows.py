@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.model.source import read_documents
 from tiercel.ops.flows import Deployed, FlowError
 from tiercel.storage.records import FlowRecord
 
@@ -16,7 +17,12 @@ _YAML_TYPES = ("application/x-yaml", "application/yaml", "text/yaml", "text/plai
 
 def flow_json(deployed: Deployed, *, source: bool = True) -> dict[str, Any]:
     """Kestra's ``FlowWithSource``: the flow's properties, its revision and its YAML."""
-    data: dict[str, Any] = deployed.flow.model_dump(mode="json", by_alias=True, exclude_none=True)
+    # The flow as its author wrote it: the YAML's own data, not a re-serialised model.
+    documents = read_documents(deployed.record.source)
+    parsed = documents[0].data if documents else None
+    data: dict[str, Any] = dict(parsed) if isinstance(parsed, dict) else {}
+    data.setdefault("id", deployed.flow.id)
+    data.setdefault("namespace", deployed.flow.namespace)
     data["revision"] = deployed.record.revision
     data["deleted"] = deployed.record.deleted
     data["updated"] = deployed.record.updated_at.isoformat().replace("+00:00", "Z")
