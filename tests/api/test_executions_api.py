@@ -1,6 +1,7 @@
 """Executions over HTTP: create with inputs and files, wait, read, search, logs, follow, kill,
 restart, resume, webhooks, concurrency; and the refusals, each a 4xx with a JSON body."""
 
+import itertools
 import json
 import time
 
@@ -174,7 +175,7 @@ def test_concurrency_limit_queues_and_never_exceeds(live: LiveServer) -> None:
     spans = sorted(
         (e["state"]["histories"][-2]["date"], e["state"]["endDate"]) for e in ended
     )  # RUNNING .. end
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert end <= start, "two executions ran at once"
     states = [h["state"] for h in ended[2]["state"]["histories"]]
     assert states == ["CREATED", "QUEUED", "RUNNING", "SUCCESS"]
