@@ -1,19 +1,43 @@
-"""The core plugin index: equal to what the generator prints, and loaded lazily."""
+"""The plugin indexes: equal to what the generator prints, and loaded lazily."""
 
+import importlib
+import importlib.metadata
 import sys
 from pathlib import Path
+
+import pytest
 
 import tiercel.plugins.core.index as core_index
 from tiercel.model import PluginKind
 from tiercel.registry import Registry
 from tiercel.registry.index import IndexEntry, render_index
 
+PACKAGES = ["core", "scripts", "fs"]
 
-def test_the_committed_index_is_up_to_date() -> None:
-    written = Path(core_index.__file__).read_text()
-    assert written == render_index("tiercel.plugins.core.catalogue"), (
-        "regenerate it: python -m tiercel.registry > src/tiercel/plugins/core/index.py"
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_the_committed_index_is_up_to_date(package: str) -> None:
+    index = importlib.import_module(f"tiercel.plugins.{package}.index")
+    written = Path(str(index.__file__)).read_text()
+    catalogue = f"tiercel.plugins.{package}.catalogue"
+    assert written == render_index(catalogue), (
+        f"regenerate it: python -m tiercel.registry {catalogue}"
+        f" > src/tiercel/plugins/{package}/index.py"
     )
+
+
+def test_every_built_in_index_is_published_as_an_entry_point() -> None:
+    published = {
+        entry.name: entry.value
+        for entry in importlib.metadata.entry_points(group="tiercel.plugins")
+        if entry.value.startswith("tiercel.plugins.")
+    }
+    assert published == {name: f"tiercel.plugins.{name}.index:INDEX" for name in PACKAGES}
+
+
+def test_the_fs_triggers_are_registered(registry: Registry) -> None:
+    for name in ("io.kestra.plugin.fs.local.Trigger", "io.kestra.plugin.fs.local.RealtimeTrigger"):
+        assert registry.resolve(PluginKind.TRIGGER, name) is not None, name
 
 
 def test_classes_are_imported_only_when_a_flow_needs_them() -> None:
