@@ -22,6 +22,7 @@ from tiercel.engine.events import (
     SharedDirectory,
     Wake,
 )
+from tiercel.engine.preconditions import upstream_variables
 from tiercel.engine.retry import RetryPolicy, delay_after
 from tiercel.engine.scope import RootScope, RunScope, ScopeError
 from tiercel.engine.view import ExecutionView
@@ -367,6 +368,7 @@ class _ExecutionConditions:
 
     def __init__(self, view: ExecutionView) -> None:
         self._view = view
+        self._variables: dict[str, Any] | None = None
 
     @property
     def state(self) -> State:
@@ -382,10 +384,16 @@ class _ExecutionConditions:
 
     @property
     def variables(self) -> Mapping[str, Any]:
-        return base_variables(self._view)
+        # What Flow triggers see of an upstream execution (its labels, flow outputs and task
+        # runs under `execution`), so that the same conditions work in a listener.
+        if self._variables is None:
+            runs = [self._view.runs[run_id] for run_id in self._view.order]
+            base = base_variables(self._view)
+            self._variables = upstream_variables(self._view.execution, runs, base)
+        return self._variables
 
     def render(self, value: Any) -> Any:
-        return render_value(value, base_variables(self._view))
+        return render_value(value, self.variables)
 
 
 def with_state(run: TaskRun, state: State, now: datetime) -> TaskRun:

@@ -1,6 +1,6 @@
 """``io.kestra.plugin.core.condition.ExecutionFlow``: match the flow of the upstream execution."""
 
-from tiercel.sdk import Condition, Text, plugin
+from tiercel.sdk import Condition, ConditionContext, Text, plugin
 
 
 @plugin(
@@ -15,3 +15,12 @@ class ExecutionFlow(Condition):
 
     namespace: Text
     flow_id: Text
+
+    def test(self, context: ConditionContext) -> bool:
+        """The execution's namespace and flow id are the given ones; false with no execution."""
+        if context.state is None:
+            return False
+        namespace = str(context.render(self.namespace))
+        return context.namespace == namespace and context.flow_id == str(
+            context.render(self.flow_id)
+        )

@@ -1,6 +1,7 @@
 """``io.kestra.plugin.core.condition.FlowCondition`` (deprecated): match the current flow."""
 
-from tiercel.sdk import Condition, Text, plugin
+from tiercel.plugins.core.condition.flow_namespace_condition import current_flow
+from tiercel.sdk import Condition, ConditionContext, Text, plugin
 
 
 @plugin(
@@ -13,3 +14,10 @@ class FlowCondition(Condition):
 
     namespace: Text
     flow_id: Text
+
+    def test(self, context: ConditionContext) -> bool:
+        """The flow whose variables the context holds has this namespace and id."""
+        namespace, flow_id = current_flow(context)
+        return namespace == str(context.render(self.namespace)) and flow_id == str(
+            context.render(self.flow_id)
+        )
