@@ -94,6 +94,8 @@ class ServerExecutor(LocalRunner):
 
     def call(self, work: Callable[[], T], timeout: float = 30.0) -> T:
         """Run ``work`` on the executor thread and return its result (or raise its error)."""
+        if threading.current_thread() is self._thread:
+            return work()  # already on the executor thread: queueing would wait on itself
         call = _Call(work, threading.Event())
         self._events.put(("", call))
         if not call.done.wait(timeout):

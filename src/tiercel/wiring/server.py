@@ -6,6 +6,7 @@ folder of flows given with ``--flows`` is deployed at start and kept in sync whi
 """
 
 import logging
+import queue
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -15,12 +16,16 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from tiercel.api import ApiContext, create_app
+from tiercel.engine.inputs import InputError
 from tiercel.model.execution import Execution
+from tiercel.model.flow import Flow
 from tiercel.ops.flows import FlowError, Flows
 from tiercel.ops.ports import EndSignal
 from tiercel.registry import default_registry
 from tiercel.runtime.executor import ServerExecutor
+from tiercel.runtime.flow_triggers import FlowTriggers
 from tiercel.runtime.ids import new_id
+from tiercel.runtime.scheduler import Scheduler, StartRequest
 from tiercel.runtime.services import Services
 from tiercel.wiring.flow_folder import FlowFolder
 from tiercel.wiring.local import local_services
@@ -41,6 +46,7 @@ class ServerConfig:
         users: Basic-auth users; none means no authentication.
         tokens: API tokens.
         max_upload_bytes: The largest request body the API accepts.
+        allowed_paths: Local folders file triggers may read (Kestra's ``allowed-paths``).
     """
 
     data_dir: Path = Path("data")
@@ -51,6 +57,7 @@ class ServerConfig:
     users: dict[str, str] = field(default_factory=dict)
     tokens: frozenset[str] = frozenset()
     max_upload_bytes: int = 100 * 1024 * 1024
+    allowed_paths: tuple[str, ...] = ()
 
 
 @dataclass
@@ -60,6 +67,7 @@ class Server:
     services: Services
     flows: Flows
     executor: ServerExecutor
+    scheduler: Scheduler
     ends: EndSignal
     app: FastAPI
     folder: FlowFolder | None
@@ -74,11 +82,50 @@ def running_server(config: ServerConfig) -> Iterator[Server]:
         registry = default_registry()
         flows = Flows(services.flows, services.triggers, registry, services.clock)
         ends = EndSignal()
+        reactions: queue.SimpleQueue[Execution | None] = queue.SimpleQueue()
 
         def ended(execution: Execution) -> None:
+            # Called on the executor thread: waiters wake at once; the rest is done on the
+            # reactions thread, off the executor's path.
             ends.ended(execution)
+            reactions.put(execution)
 
         executor = ServerExecutor(services, flows.find, threads=config.threads, on_end=ended)
+
+        def deployed() -> list[Flow]:
+            return [d.flow for d in flows.current()]
+
+        def start(request: StartRequest) -> str | None:
+            try:
+                execution = executor.create(
+                    request.flow,
+                    request.inputs,
+                    request.labels,
+                    trigger=request.trigger,
+                    schedule_date=request.schedule_date,
+                )
+            except InputError as exc:
+                _log.error(
+                    "%s.%s: trigger %s cannot start an execution: %s",
+                    request.flow.namespace,
+                    request.flow.id,
+                    request.trigger.id,
+                    exc,
+                )
+                return None
+            return execution.id
+
+        scheduler = Scheduler(services, deployed, start, allowed_paths=config.allowed_paths)
+        flow_triggers = FlowTriggers(services, deployed, start)
+
+        def react() -> None:
+            while (execution := reactions.get()) is not None:
+                try:
+                    scheduler.execution_ended(execution)
+                    flow_triggers.execution_ended(execution)
+                except Exception:  # one bad trigger must not stop the others
+                    _log.exception("reacting to the end of %s failed", execution.id)
+
         folder = None
         if config.flows_dir is not None:
             folder = FlowFolder(config.flows_dir, flows)
@@ -86,13 +133,23 @@ def running_server(config: ServerConfig) -> Iterator[Server]:
                 _log.error("%s", problem)
         executor.start()
         stack.callback(executor.stop)
-        stop_watching = threading.Event()
+        stop = threading.Event()
+        stack.callback(stop.set)
+        threads = [
+            threading.Thread(target=react, name="tiercel-reactions", daemon=True),
+            threading.Thread(
+                target=scheduler.serve, args=(stop,), name="tiercel-scheduler", daemon=True
+            ),
+        ]
         if folder is not None:
-            watcher = threading.Thread(
-                target=folder.watch, args=(stop_watching,), name="tiercel-flow-folder", daemon=True
+            threads.append(
+                threading.Thread(
+                    target=folder.watch, args=(stop,), name="tiercel-flow-folder", daemon=True
+                )
             )
-            watcher.start()
-            stack.callback(stop_watching.set)
+        for thread in threads:
+            thread.start()
+        stack.callback(reactions.put, None)
         context = ApiContext(
             flows=flows,
             runner=executor,
@@ -110,7 +167,7 @@ def running_server(config: ServerConfig) -> Iterator[Server]:
             users=dict(config.users),
             tokens=config.tokens,
         )
-        yield Server(services, flows, executor, ends, create_app(context), folder)
+        yield Server(services, flows, executor, scheduler, ends, create_app(context), folder)
 
 
 __all__ = ["FlowError", "Server", "ServerConfig", "running_server"]

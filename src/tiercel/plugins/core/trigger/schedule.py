@@ -1,12 +1,13 @@
 """``io.kestra.plugin.core.trigger.Schedule``: start executions on a cron schedule."""
 
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
 
 from tiercel.plugins.core.condition.time_window import zone_problem
-from tiercel.plugins.core.trigger.cron import cron_problem
+from tiercel.plugins.core.trigger.cron import CronDates, cron_problem, format_date, resolve_zone
 from tiercel.sdk import AnyCondition, Duration, Trigger, Violation, plugin
 
 
@@ -30,7 +31,7 @@ class Schedule(Trigger):
     )
     with_seconds: bool = False
     timezone: str | None = Field(
-        default=None, description="A time-zone id, e.g. `Europe/Paris`; the server's when unset."
+        default=None, description="A time-zone id, e.g. `Europe/Paris`; UTC when unset."
     )
     inputs: dict[str, Any] | None = None
     late_maximum_delay: Duration | None = Field(
@@ -56,3 +57,44 @@ class Schedule(Trigger):
         if zone:
             found.append(Violation(("timezone",), zone))
         return found
+
+    def zone(self) -> tzinfo:
+        """The zone the expression is read in: ``timezone``, or UTC.
+
+        Kestra uses the JVM's default zone, which is UTC in its images and what its
+        documentation promises; a server's local zone would make a flow fire at different
+        instants on different machines.
+        """
+        return resolve_zone(self.timezone)
+
+    def next_date(self, after: datetime) -> datetime:
+        """The first scheduled date strictly after ``after`` (aware), in the trigger's zone.
+
+        Compare it in UTC: Python finds a date of an hour repeated by a backward transition
+        equal to no date of another zone.
+
+        Raises:
+            ValueError: The expression matches no date (``0 0 30 2 *``).
+        """
+        return self._dates().next_after(after)
+
+    def previous_date(self, before: datetime) -> datetime:
+        """The last scheduled date strictly before ``before`` (aware), in the trigger's zone.
+
+        Raises:
+            ValueError: The expression matches no date.
+        """
+        return self._dates().previous_before(before)
+
+    def variables(self, date: datetime) -> dict[str, str]:
+        """``trigger.date``, ``trigger.next`` and ``trigger.previous`` for an execution
+        scheduled at ``date``, written with the trigger's zone as Kestra writes them."""
+        zone = self.zone()
+        return {
+            "date": format_date(date, zone),
+            "next": format_date(self.next_date(date), zone),
+            "previous": format_date(self.previous_date(date), zone),
+        }
+
+    def _dates(self) -> CronDates:
+        return CronDates(self.cron, self.with_seconds, self.zone())

@@ -1,0 +1,191 @@
+"""The server under load: ``python bench/bench_server.py``.
+
+Starts ``tiercel server local`` (SQLite) in a process of its own and measures:
+
+- its idle memory (RSS) once started, and how long it takes to answer ``/ping``;
+- executions per minute through the API: a 2-task flow started by a webhook that waits for
+  the end (as in Kestra's public benchmark), fired open-loop at rising rates, with the latency
+  from the call to the execution's end (p50 and p99) at each rate;
+- the recovery time after kill -9 with 200 executions in flight.
+
+Targets (issue 5, this 2-core machine): 6,000 executions a minute with p99 under 150 ms; idle
+memory under 150 MB.
+"""
+
+import asyncio
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+FLOW = """\
+id: bench
+namespace: bench
+tasks:
+  - id: first
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.body.n ?? 0 }}"
+  - id: second
+    type: io.kestra.plugin.core.debug.Return
+    format: done
+triggers:
+  - id: hook
+    type: io.kestra.plugin.core.trigger.Webhook
+    key: bench
+    wait: true
+"""
+
+SLEEPER = """\
+id: sleeper
+namespace: bench
+tasks:
+  - id: nap
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT1S
+"""
+
+HOOK = "/api/v1/executions/webhook/bench/bench/bench"
+
+RATES = (25, 50, 100, 150, 200)
+"""Executions a second to offer, in turn."""
+
+SECONDS_PER_RATE = 4.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start(data: Path, flows: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tiercel", "server", "local", "--port", str(port),
+         "--data-dir", str(data), "--flows", str(flows), "--threads", "32"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/ping", timeout=1).status_code == 200:
+                return process, time.monotonic() - started
+        except httpx.TransportError:
+            if time.monotonic() - started > 30:
+                process.kill()
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.01)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def offer(url: str, rate: int, seconds: float) -> tuple[int, list[float], float]:
+    """Fire ``rate`` webhook calls a second for ``seconds``; each waits for its execution's
+    end. Returns the executions ended, their latencies (ms) and the time the batch took."""
+    latencies: list[float] = []
+    failures = 0
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+
+        async def one(n: int) -> None:
+            nonlocal failures
+            sent = time.perf_counter()
+            response = await client.post(HOOK, json={"n": n})
+            if response.status_code == 200 and response.json()["state"]["current"] == "SUCCESS":
+                latencies.append((time.perf_counter() - sent) * 1000)
+            else:
+                failures += 1
+
+        began = time.perf_counter()
+        tasks = []
+        total = int(rate * seconds)
+        for n in range(total):
+            # Open loop: calls go out on schedule whether or not earlier ones have ended.
+            delay = began + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(n)))
+        await asyncio.gather(*tasks)
+        took = time.perf_counter() - began
+    if failures:
+        print(f"  {failures} calls failed at {rate}/s")
+    return len(latencies), latencies, took
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def recovery(data: Path, flows: Path) -> float:
+    """Seconds from the restart after a kill -9 until 200 in-flight executions have ended."""
+    port = free_port()
+    process, _ = start(data, flows, port)
+    url = f"http://127.0.0.1:{port}/api/v1/main"
+    with httpx.Client(base_url=url, timeout=30) as client:
+        ids = [client.post("/executions/bench/sleeper").json()["id"] for _ in range(200)]
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    restarted = time.monotonic()
+    process, _ = start(data, flows, port)
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            pending = set(ids)
+            while pending:
+                for execution_id in list(pending):
+                    state = client.get(f"/executions/{execution_id}").json()["state"]["current"]
+                    if state in ("SUCCESS", "FAILED", "KILLED"):
+                        pending.discard(execution_id)
+                time.sleep(0.05)
+        return time.monotonic() - restarted
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="tiercel-bench-") as root:
+        flows = Path(root) / "flows"
+        flows.mkdir()
+        (flows / "bench.yaml").write_text(FLOW)
+        (flows / "sleeper.yaml").write_text(SLEEPER)
+        port = free_port()
+        process, ready = start(Path(root) / "data", flows, port)
+        try:
+            time.sleep(1.0)
+            print(f"server ready in {ready * 1000:.0f} ms   target < 2000")
+            print(f"idle memory (RSS)      {rss_mb(process.pid):6.1f} MB   target < 150")
+            print("rate/s  ended/min   p50 ms   p99 ms")
+            url = f"http://127.0.0.1:{port}"
+            best = 0.0
+            for rate in RATES:
+                ended, latencies, took = asyncio.run(offer(url, rate, SECONDS_PER_RATE))
+                if not latencies:
+                    break
+                per_minute = ended / took * 60
+                p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+                print(f"{rate:6d}  {per_minute:9.0f}  {p50:7.1f}  {p99:7.1f}")
+                if p99 < 150:
+                    best = max(best, per_minute)
+            print(f"best rate with p99 < 150 ms: {best:.0f} executions/min   target >= 6000")
+            print(f"memory after the load  {rss_mb(process.pid):6.1f} MB")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(30)
+        took = recovery(Path(root) / "data2", flows)
+        print(f"recovery after kill -9, 200 in flight: {took:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Flow triggers (``io.kestra.plugin.core.trigger.Flow``): an execution that ends may start
+executions of the flows that listen for it.
+
+Each Flow trigger keeps its precondition windows in its record's state, so that "flow A
+twice, then flow B, within an hour" counts across executions and across restarts.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from tiercel.engine.preconditions import UpstreamExecution, flow_trigger_fires
+from tiercel.expr import render_value
+from tiercel.model.execution import Execution, ExecutionTrigger
+from tiercel.model.flow import Flow
+from tiercel.model.labels import Label
+from tiercel.plugins.core.trigger.flow import FlowTrigger
+from tiercel.runtime.scheduler import StartRequest
+from tiercel.runtime.services import Services
+from tiercel.storage.records import TriggerRecord
+
+_log = logging.getLogger("tiercel.flow-triggers")
+
+
+class FlowTriggers:
+    """Evaluates every deployed Flow trigger against each execution that ends."""
+
+    def __init__(
+        self,
+        services: Services,
+        flows: Callable[[], Iterable[Flow]],
+        start: Callable[[StartRequest], str | None],
+    ) -> None:
+        self._services = services
+        self._flows = flows
+        self._start = start
+
+    def execution_ended(self, execution: Execution) -> list[str]:
+        """Start the executions that ``execution``'s end triggers; their ids."""
+        listeners = [
+            (flow, trigger)
+            for flow in self._flows()
+            if not flow.disabled
+            for trigger in flow.triggers or []
+            if isinstance(trigger, FlowTrigger) and not trigger.disabled
+        ]
+        if not listeners:
+            return []
+        stored = self._services.executions.load(execution.id)
+        runs = stored[1] if stored else []
+        started = []
+        now = self._services.clock()
+        for flow, trigger in listeners:
+            if (flow.namespace, flow.id) == (execution.namespace, execution.flow_id):
+                continue  # a flow never triggers itself
+            record = self._services.triggers.get(flow.namespace, flow.id, trigger.id)
+            if record is not None and record.disabled:
+                continue
+            base = {"flow": {"id": flow.id, "namespace": flow.namespace}}
+            context = UpstreamExecution.of(execution, runs, base)
+
+            def warn(message: str, flow: Flow = flow) -> None:
+                _log.warning("%s.%s: %s", flow.namespace, flow.id, message)
+
+            fires, state = flow_trigger_fires(trigger, context, _state(record), now, warn=warn)
+            record = record or TriggerRecord(flow.namespace, flow.id, trigger.id, updated_at=now)
+            self._services.triggers.save(replace(record, state=state, updated_at=now, date=now))
+            if not fires:
+                continue
+            variables = {
+                "executionId": execution.id,
+                "namespace": execution.namespace,
+                "flowId": execution.flow_id,
+                "flowRevision": execution.flow_revision,
+                "state": execution.state.current.value,
+                "outputs": execution.outputs or {},
+            }
+            inputs = render_value(trigger.inputs or {}, {**base, "trigger": variables})
+            labels = tuple(
+                Label(
+                    key=label.key,
+                    value=str(render_value(label.value, {**base, "trigger": variables})),
+                )
+                for label in trigger.labels or []
+            )
+            request = StartRequest(
+                flow=flow,
+                trigger=ExecutionTrigger(id=trigger.id, type=trigger.type, variables=variables),
+                inputs=inputs,
+                labels=labels,
+            )
+            execution_id = self._start(request)
+            if execution_id is not None:
+                started.append(execution_id)
+        return started
+
+
+def _state(record: TriggerRecord | None) -> dict[str, object]:
+    return dict(record.state) if record is not None else {}
