@@ -140,11 +140,12 @@ class SchedulerTriggerContext:
         """The scheduler's clock."""
         return (self.clock or self.services.clock)()
 
-    def render(self, value: Any) -> Any:
-        """Render a property with the flow's variables."""
+    def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any:
+        """Render a property with the flow's variables, and ``extra`` ones."""
         if self._env is None:
             self._env = environment(self.services, self.flow.namespace)
-        return render_value(value, flow_variables(self.services, self.flow), env=self._env)
+        variables = flow_variables(self.services, self.flow)
+        return render_value(value, {**variables, **extra} if extra else variables, env=self._env)
 
     def log(self, level: LogLevel, message: str) -> None:
         """Log a line about this trigger."""

@@ -56,8 +56,9 @@ class TriggerContext(Protocol):
         """The scheduler's clock (injected: tests move it by hand)."""
         ...
 
-    def render(self, value: Any) -> Any:
-        """Render a property with the flow's variables (``flow``, ``envs``, ``globals``)."""
+    def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any:
+        """Render a property with the flow's variables (``flow``, ``envs``, ``globals``) and
+        ``extra`` ones (an HTTP trigger's ``response``, say)."""
         ...
 
     def log(self, level: LogLevel, message: str) -> None:

@@ -2,6 +2,7 @@
 
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,8 +48,8 @@ class FakeTriggerContext:
     def now(self) -> datetime:
         return self.clock
 
-    def render(self, value: Any) -> Any:
-        variables = {"flow": {"namespace": self.namespace, "id": self.flow_id}}
+    def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any:
+        variables = {"flow": {"namespace": self.namespace, "id": self.flow_id}, **(extra or {})}
         return render_value(value, variables)
 
     def log(self, level: LogLevel, message: str) -> None:

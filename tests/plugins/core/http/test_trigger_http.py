@@ -1,7 +1,7 @@
 """``io.kestra.plugin.core.http.Trigger`` evaluated against a real server on 127.0.0.1."""
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -82,8 +82,9 @@ class Context:
     def now(self) -> datetime:
         return datetime(2024, 6, 1, 12, tzinfo=UTC)
 
-    def render(self, value: Any) -> Any:
-        return render_value(value, {"flow": {"namespace": self.namespace, "id": self.flow_id}})
+    def render(self, value: Any, extra: Mapping[str, Any] | None = None) -> Any:
+        flow = {"namespace": self.namespace, "id": self.flow_id}
+        return render_value(value, {"flow": flow, **(extra or {})})
 
     def log(self, level: LogLevel, message: str) -> None:
         self.logs.append((level, message))

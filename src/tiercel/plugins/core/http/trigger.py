@@ -1,7 +1,6 @@
 """``io.kestra.plugin.core.http.Trigger``: poll an HTTP endpoint and start an execution when
 the response matches."""
 
-import json
 import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
@@ -85,20 +84,9 @@ class HttpTrigger(HttpRequestProperties, PollingTrigger):
         # Tiercel has no encryption key, so the "encrypted" value is the text itself.
         body = encrypted["value"] if isinstance(encrypted, dict) else outputs.get("body")
         response = {"statusCode": outputs["code"], "body": body, "headers": outputs["headers"]}
-        if not is_truthy(ctx.render(_with_response(self.response_condition, response))):
+        if not is_truthy(ctx.render(self.response_condition, {"response": response})):
             return []
         return [Emission(variables=outputs)]
-
-
-def _with_response(condition: str, response: Mapping[str, Any]) -> str:
-    """The condition, preceded by a ``set`` tag that defines ``response``.
-
-    ``TriggerContext.render`` takes no extra variables, so the response travels inside the
-    template, as a JSON string literal that ``fromJson`` reads back. Pebble unescapes only the
-    quote and the backslash in a literal, so those are the two to escape.
-    """
-    text = json.dumps(response, ensure_ascii=False).replace("\\", "\\\\").replace("'", "\\'")
-    return "{% set response = fromJson('" + text + "') %}" + condition
 
 
 class _Logger:
