@@ -15,7 +15,7 @@ def base_variables(view: ExecutionView) -> dict[str, Any]:
     labels: dict[str, Any] = {}
     for label in execution.labels:
         _nest(labels, label.key, label.value)
-    return {
+    variables = {
         "flow": {
             "id": flow.id,
             "namespace": flow.namespace,
@@ -37,6 +37,11 @@ def base_variables(view: ExecutionView) -> dict[str, Any]:
         "envs": view.environment.get("envs", {}),
         "globals": view.environment.get("globals", {}),
     }
+    if execution.trigger is not None:
+        # What started the execution: a schedule's dates, a webhook's request, the upstream
+        # execution of a Flow trigger, the parent of a subflow.
+        variables["trigger"] = execution.trigger.variables or {}
+    return variables
 
 
 def _parent(run: TaskRun) -> dict[str, Any]:
