@@ -42,6 +42,7 @@ class ServerExecutor(LocalRunner):
         on_end: Callable[[Execution], None] | None = None,
     ) -> None:
         super().__init__(services, threads=threads)
+        self._keep_results = False  # a server runs for months: lines live in the log store
         self._find_flow = find_flow
         self._on_end = on_end
         self._thread: threading.Thread | None = None

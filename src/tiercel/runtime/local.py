@@ -145,6 +145,8 @@ class LocalRunner:
         self._unsaved_logs: list[LogEntry] = []
         self._work_root = Path(tempfile.gettempdir())
         self._deployed: set[tuple[str, str]] = set()
+        self._keep_results = True
+        """Whether log lines and metrics are kept in memory for the ``Finished`` report."""
 
     def execute(
         self,
@@ -536,7 +538,8 @@ class LocalRunner:
             )
         self._events.put((execution_id, result))
         with self._lock:
-            self._metrics.extend(ctx.metrics)
+            if self._keep_results:
+                self._metrics.extend(ctx.metrics)
             self._jobs -= 1
 
     def _shared_directory(self, execution_id: str, command: RunTask) -> Path:
@@ -638,7 +641,8 @@ class LocalRunner:
             attempt_number=len(run.attempts) if run and run.attempts else None,
         )
         with self._lock:
-            self._logs.append(line)
+            if self._keep_results:
+                self._logs.append(line)
             self._unsaved_logs.append(entry)
         if self.on_log is not None:
             self.on_log(line)
