@@ -74,3 +74,16 @@ def start_live(config: ServerConfig) -> Iterator[LiveServer]:
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveServer]:
     yield from start_live(ServerConfig(data_dir=tmp_path / "data", threads=8))
+
+
+USERS = {"admin": "s3cret"}
+TOKEN = "t0ken-abc"
+
+
+@pytest.fixture
+def secured(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server that asks for basic auth (``USERS``) or a bearer token (``TOKEN``)."""
+    config = ServerConfig(
+        data_dir=tmp_path / "data", threads=2, users=dict(USERS), tokens=frozenset({TOKEN})
+    )
+    yield from start_live(config)

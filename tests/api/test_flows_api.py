@@ -105,3 +105,11 @@ def test_unknown_routes_and_methods_answer_json(live: LiveServer) -> None:
     response = live.client.get("/api/v1/nothing/here/at/all/really")
     assert response.status_code == 404
     assert "message" in response.json()
+
+
+def test_openapi_lists_webhooks_and_metrics_show_the_executor(live: LiveServer) -> None:
+    document = live.client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/executions/webhook/{namespace}/{flow_id}/{key}" in document["paths"]
+    metrics = live.client.get("/metrics").text.splitlines()
+    assert "tiercel_worker_threads 8.0" in metrics
+    assert any(line.startswith("tiercel_executor_queue_depth ") for line in metrics)

@@ -75,3 +75,15 @@ def test_data_survives_reopening_and_unknown_ids_are_none(tmp_path: Path) -> Non
         assert store.find(namespace="company.team", flow_id="etl") == ["e1"]
         loaded = store.load("e1")
     assert loaded is not None and [r.id for r in loaded[1]] == ["a"]
+
+
+def test_counts_by_state_for_executions_and_task_runs(tmp_path: Path) -> None:
+    with Database.sqlite(tmp_path / "t.db") as db:
+        store = SqlExecutionStore(db)
+        assert store.count_by_state() == {}
+        assert store.count_by_state(task_runs=True) == {}
+        store.save(execution(State.RUNNING), [task_run("a", State.SUCCESS), task_run("b")])
+        store.save(execution(State.SUCCESS).model_copy(update={"id": "e2"}), [])
+        store.save(execution(State.SUCCESS).model_copy(update={"id": "e3"}), [])
+        assert store.count_by_state() == {"RUNNING": 1, "SUCCESS": 2}
+        assert store.count_by_state(task_runs=True) == {"SUCCESS": 1, "RUNNING": 1}

@@ -11,7 +11,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tiercel.api import executions, flows, logs, webhooks
+from tiercel.api import (
+    executions,
+    flows,
+    kv,
+    logs,
+    namespace_files,
+    plugins,
+    prometheus,
+    triggers,
+    webhooks,
+)
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.engine.inputs import InputError
@@ -34,10 +44,11 @@ def create_app(ctx: ApiContext) -> FastAPI:
     )
     app.state.ctx = ctx
     router = APIRouter()
-    for module in (flows, executions, logs, webhooks):
+    for module in (flows, executions, logs, namespace_files, kv, plugins, triggers, webhooks):
         router.include_router(module.router)
     for prefix in PREFIXES:
         app.include_router(router, prefix=prefix)
+    app.include_router(prometheus.router)  # at the root, where Prometheus looks
 
     @app.get("/ping", include_in_schema=False)
     def ping() -> PlainTextResponse:

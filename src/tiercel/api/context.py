@@ -1,6 +1,6 @@
 """What the routes work with: the backends, the deployed flows, the executor port."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -37,6 +37,8 @@ class ApiContext:
         max_upload_bytes: The largest request body accepted.
         users: Basic-auth users (name to password); none means no authentication.
         tokens: API tokens accepted as ``Authorization: Bearer``.
+        stats: The executor's own gauges (queue depth, busy worker threads...) by name,
+            read at each ``/metrics`` scrape; none when the API runs without an executor.
     """
 
     flows: Flows
@@ -54,3 +56,4 @@ class ApiContext:
     max_upload_bytes: int = 100 * 1024 * 1024
     users: dict[str, str] = field(default_factory=dict)
     tokens: frozenset[str] = frozenset()
+    stats: Callable[[], Mapping[str, float]] | None = None

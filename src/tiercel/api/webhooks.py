@@ -22,6 +22,8 @@ router = APIRouter(tags=["webhooks"])
 
 WAIT_LIMIT = 3600.0
 
+WEBHOOK_PATH = "/executions/webhook/{namespace}/{flow_id}/{key}"
+
 
 class _WebhookConditions:
     """The ``ConditionContext`` of a webhook call: no execution yet, the request as
@@ -66,7 +68,9 @@ def _find_trigger(flow: Flow, key: str, ctx: ApiContext) -> Webhook | None:
     return None
 
 
-@router.api_route("/executions/webhook/{namespace}/{flow_id}/{key}", methods=["GET", "POST", "PUT"])
+@router.get(WEBHOOK_PATH)
+@router.post(WEBHOOK_PATH)
+@router.put(WEBHOOK_PATH)
 async def webhook(request: Request, namespace: str, flow_id: str, key: str) -> Response:
     """Start an execution from a webhook call."""
     ctx: ApiContext = request.app.state.ctx

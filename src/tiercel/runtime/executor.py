@@ -136,6 +136,15 @@ class ServerExecutor(LocalRunner):
         view = self._views.get(execution_id)
         return None if view is None else view.execution
 
+    def stats(self) -> dict[str, float]:
+        """Gauges for ``/metrics``: events waiting, executions held, jobs out at workers."""
+        return {
+            "executor_queue_depth": float(self._events.qsize()),
+            "executor_executions_held": float(len(self._views)),
+            "worker_jobs_running": float(self._jobs),
+            "worker_threads": float(self.threads),
+        }
+
     # --- hooks of the local runner --------------------------------------------------------
 
     def _flow(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:

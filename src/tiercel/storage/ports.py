@@ -318,6 +318,11 @@ class ExecutionStore(Protocol):
         """Delete executions with their task runs; return how many were deleted."""
         ...
 
+    def count_by_state(self, *, task_runs: bool = False) -> dict[str, int]:
+        """How many executions (or, with ``task_runs``, task runs) are in each state now;
+        states with none are absent."""
+        ...
+
 
 class TriggerStore(Protocol):
     """The state of flow triggers, one record per trigger."""

@@ -166,6 +166,7 @@ def running_server(config: ServerConfig) -> Iterator[Server]:
             max_upload_bytes=config.max_upload_bytes,
             users=dict(config.users),
             tokens=config.tokens,
+            stats=executor.stats,
         )
         yield Server(services, flows, executor, scheduler, ends, create_app(context), folder)
 

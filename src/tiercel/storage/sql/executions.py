@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select
 
 from tiercel.model.execution import Execution, TaskRun
-from tiercel.storage.sql import dialects
+from tiercel.storage.sql import dialects, schema
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import executions, task_runs
 
@@ -132,3 +132,11 @@ class SqlExecutionStore:
         with self._db.write() as conn:
             conn.execute(delete(task_runs).where(task_runs.c.execution_id.in_(ids)))
             return conn.execute(delete(executions).where(executions.c.id.in_(ids))).rowcount
+
+    def count_by_state(self, *, task_runs: bool = False) -> dict[str, int]:
+        """How many executions (or task runs) are in each state; see the port."""
+        table = schema.task_runs if task_runs else schema.executions
+        # One grouped scan of the indexed state column: cheap enough to run at each scrape.
+        query = select(table.c.state, func.count()).group_by(table.c.state)
+        with self._db.read() as conn:
+            return {str(state): int(count) for state, count in conn.execute(query).all()}
