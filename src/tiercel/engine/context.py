@@ -14,7 +14,7 @@ def base_variables(view: ExecutionView) -> dict[str, Any]:
     execution = view.execution
     labels: dict[str, Any] = {}
     for label in execution.labels:
-        _nest(labels, label.key, label.value)
+        nest_label(labels, label.key, label.value)
     variables = {
         "flow": {
             "id": flow.id,
@@ -52,9 +52,9 @@ def _parent(run: TaskRun) -> dict[str, Any]:
     return parent
 
 
-def _nest(target: dict[str, Any], key: str, value: str) -> None:
-    # Labels read as a nested map (``labels.system.correlationId``); the first value of a
-    # repeated key wins, as in Kestra.
+def nest_label(target: dict[str, Any], key: str, value: str) -> None:
+    """Put a label in a nested map (``labels.system.correlationId``); the first value of a
+    repeated key wins, as in Kestra."""
     *parents, last = key.split(".")
     node = target
     for part in parents:

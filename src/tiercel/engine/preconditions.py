@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
+from tiercel.engine.context import nest_label
 from tiercel.expr import render_value
 from tiercel.expr.dates import zone
 from tiercel.model.execution import Execution, TaskRun, format_instant
@@ -535,7 +536,7 @@ def upstream_variables(
     }
     nested: dict[str, Any] = {}
     for label in execution.labels:
-        _nest(nested, label.key, label.value)
+        nest_label(nested, label.key, label.value)
     variables["labels"] = nested
     trigger = variables.get("trigger")
     variables["trigger"] = {**(trigger if isinstance(trigger, Mapping) else {}), "outputs": outputs}
@@ -548,18 +549,6 @@ def upstream_variables(
         },
     )
     return variables
-
-
-def _nest(target: dict[str, Any], key: str, value: str) -> None:
-    # As ``labels`` reads in the engine's variables: nested on dots, the first value wins.
-    *parents, last = key.split(".")
-    node = target
-    for part in parents:
-        child = node.setdefault(part, {})
-        if not isinstance(child, dict):
-            return
-        node = child
-    node.setdefault(last, value)
 
 
 def execution_labels(context: ConditionContext) -> set[tuple[str, str]]:

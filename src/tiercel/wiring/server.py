@@ -19,7 +19,7 @@ from tiercel.api import ApiContext, create_app
 from tiercel.engine.inputs import InputError
 from tiercel.model.execution import Execution
 from tiercel.model.flow import Flow
-from tiercel.ops.flows import FlowError, Flows
+from tiercel.ops.flows import Flows
 from tiercel.ops.ports import EndSignal
 from tiercel.registry import default_registry
 from tiercel.runtime.executor import ServerExecutor
@@ -171,4 +171,4 @@ def running_server(config: ServerConfig) -> Iterator[Server]:
         yield Server(services, flows, executor, scheduler, ends, create_app(context), folder)
 
 
-__all__ = ["FlowError", "Server", "ServerConfig", "running_server"]
+__all__ = ["Server", "ServerConfig", "running_server"]
