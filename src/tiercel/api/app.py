@@ -25,7 +25,7 @@ from tiercel.api import (
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.engine.inputs import InputError
-from tiercel.ops.executions import OperationError
+from tiercel.ops.executions import NotFoundError, OperationError
 from tiercel.ops.flows import FlowError, FlowNotFoundError
 
 _log = logging.getLogger("tiercel.api")
@@ -95,8 +95,7 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(OperationError)
     def operation_error(_: Request, exc: OperationError) -> JSONResponse:
-        message = str(exc)
-        return body(404 if "not found" in message else 409, message)
+        return body(404 if isinstance(exc, NotFoundError) else 409, str(exc))
 
     @app.exception_handler(RequestValidationError)
     def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Query, Request, Response
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
-from tiercel.model.source import read_documents
 from tiercel.ops.flows import Deployed, FlowError
 from tiercel.storage.records import FlowRecord
 
@@ -17,10 +16,7 @@ _YAML_TYPES = ("application/x-yaml", "application/yaml", "text/yaml", "text/plai
 
 def flow_json(deployed: Deployed, *, source: bool = True) -> dict[str, Any]:
     """Kestra's ``FlowWithSource``: the flow's properties, its revision and its YAML."""
-    # The flow as its author wrote it: the YAML's own data, not a re-serialised model.
-    documents = read_documents(deployed.record.source)
-    parsed = documents[0].data if documents else None
-    data: dict[str, Any] = dict(parsed) if isinstance(parsed, dict) else {}
+    data: dict[str, Any] = dict(deployed.data)
     data.setdefault("id", deployed.flow.id)
     data.setdefault("namespace", deployed.flow.namespace)
     data["revision"] = deployed.record.revision

@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse, StreamingResponse
 from tiercel.api.context import ApiContext
 from tiercel.model.execution import format_instant
 from tiercel.model.task import LogLevel
-from tiercel.storage.records import LogEntry, LogQuery, MetricEntry
+from tiercel.storage.records import LogQuery, MetricEntry
 
 router = APIRouter(tags=["logs"])
 
@@ -19,23 +19,6 @@ router = APIRouter(tags=["logs"])
 def _ctx(request: Request) -> ApiContext:
     context: ApiContext = request.app.state.ctx
     return context
-
-
-def log_json(entry: LogEntry) -> dict[str, Any]:
-    """Kestra's ``LogEntry``."""
-    return {
-        "namespace": entry.namespace,
-        "flowId": entry.flow_id,
-        "taskId": entry.task_id,
-        "executionId": entry.execution_id,
-        "taskRunId": entry.task_run_id,
-        "attemptNumber": entry.attempt_number,
-        "triggerId": entry.trigger_id,
-        "timestamp": format_instant(entry.timestamp),
-        "level": entry.level.value,
-        "thread": entry.thread,
-        "message": entry.message,
-    }
 
 
 def _query(
@@ -56,7 +39,7 @@ def execution_logs(
 ) -> list[dict[str, Any]]:
     """The log lines of an execution, oldest first."""
     query = _query(execution_id, min_level, task_run_id, task_id)
-    return [log_json(entry) for entry in _ctx(request).logs.find(query)]
+    return [entry.to_kestra_json() for entry in _ctx(request).logs.find(query)]
 
 
 @router.get("/logs/{execution_id}/download")
@@ -95,12 +78,12 @@ async def follow_logs(
             stored = await asyncio.to_thread(ctx.executions.load, execution_id)
             lines = await asyncio.to_thread(ctx.logs.find, query, offset=sent)
             for entry in lines:
-                yield f"event: message\ndata: {json.dumps(log_json(entry))}\n\n"
+                yield f"event: message\ndata: {json.dumps(entry.to_kestra_json())}\n\n"
             sent += len(lines)
             if stored is None or stored[0].state.current.is_terminated:
                 # One more read after the end: lines flushed with the final state.
                 for entry in await asyncio.to_thread(ctx.logs.find, query, offset=sent):
-                    yield f"event: message\ndata: {json.dumps(log_json(entry))}\n\n"
+                    yield f"event: message\ndata: {json.dumps(entry.to_kestra_json())}\n\n"
                 yield "event: end\ndata: {}\n\n"
                 return
             await asyncio.sleep(0.1)

@@ -3,7 +3,6 @@ whose Webhook trigger has that key; the request is the execution's ``trigger.*``
 
 import asyncio
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -11,10 +10,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.engine.preconditions import UpstreamExecution
 from tiercel.expr import render_value
 from tiercel.model.execution import ExecutionTrigger
 from tiercel.model.flow import Flow
-from tiercel.model.state import State
 from tiercel.plugins.core.trigger.webhook import FetchType, Webhook
 from tiercel.storage.uris import execution_uri
 
@@ -23,34 +22,6 @@ router = APIRouter(tags=["webhooks"])
 WAIT_LIMIT = 3600.0
 
 WEBHOOK_PATH = "/executions/webhook/{namespace}/{flow_id}/{key}"
-
-
-class _WebhookConditions:
-    """The ``ConditionContext`` of a webhook call: no execution yet, the request as
-    ``trigger``."""
-
-    def __init__(self, flow: Flow, variables: Mapping[str, Any]) -> None:
-        self._flow = flow
-        self._variables = variables
-
-    @property
-    def state(self) -> State | None:
-        return None
-
-    @property
-    def namespace(self) -> str:
-        return self._flow.namespace
-
-    @property
-    def flow_id(self) -> str:
-        return self._flow.id
-
-    @property
-    def variables(self) -> Mapping[str, Any]:
-        return self._variables
-
-    def render(self, value: Any) -> Any:
-        return render_value(value, self._variables)
 
 
 def _find_trigger(flow: Flow, key: str, ctx: ApiContext) -> Webhook | None:
@@ -87,16 +58,14 @@ async def webhook(request: Request, namespace: str, flow_id: str, key: str) -> R
     }
     if trigger.fetch_type is FetchType.FETCH:
         variables["body"] = _body(raw)
-    context = _WebhookConditions(
-        flow, {"flow": {"id": flow.id, "namespace": flow.namespace}, "trigger": variables}
-    )
+    seen = {"flow": {"id": flow.id, "namespace": flow.namespace}, "trigger": variables}
+    # No execution yet: conditions see the flow and the request as ``trigger``.
+    context = UpstreamExecution(None, flow.namespace, flow.id, seen)
     for condition in trigger.conditions or []:
         if not condition.test(context):
             return Response(status_code=204)
     execution_trigger = ExecutionTrigger(id=trigger.id, type=trigger.type, variables=variables)
-    inputs = render_value(
-        trigger.inputs or {}, {"trigger": variables, "flow": context.variables["flow"]}
-    )
+    inputs = render_value(trigger.inputs or {}, seen)
     execution = await asyncio.to_thread(
         ctx.runner.create, flow, inputs, (), trigger=execution_trigger
     )

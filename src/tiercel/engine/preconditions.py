@@ -478,8 +478,9 @@ def _passes(
 
 @dataclass(frozen=True)
 class UpstreamExecution:
-    """A ``ConditionContext`` for an execution whose state changed: what Flow triggers (and
-    flow listeners) test."""
+    """A ``ConditionContext`` for an execution whose state changed (what Flow triggers and
+    flow listeners test), or, with no state, for a call that has no execution yet (a
+    webhook's)."""
 
     state: State | None
     namespace: str

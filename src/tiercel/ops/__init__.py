@@ -6,6 +6,6 @@ leaves delivering it to whichever runtime executes the flow. Imports ``engine``,
 and ``model``.
 """
 
-from tiercel.ops.executions import OperationError, kill, replay, restart, resume
+from tiercel.ops.executions import NotFoundError, OperationError, kill, replay, restart, resume
 
-__all__ = ["OperationError", "kill", "replay", "restart", "resume"]
+__all__ = ["NotFoundError", "OperationError", "kill", "replay", "restart", "resume"]

@@ -21,6 +21,10 @@ class OperationError(Exception):
     """The operation does not apply to the execution as it is, or its inputs are refused."""
 
 
+class NotFoundError(OperationError):
+    """What the operation applies to does not exist."""
+
+
 def kill(store: ExecutionStore, execution_id: str) -> Kill:
     """The event that kills a running, paused or queued execution."""
     execution, _ = _load(store, execution_id)
@@ -114,7 +118,7 @@ def resume(
         )
     flow = flows.get((execution.namespace, execution.flow_id))
     if flow is None:
-        raise OperationError(f"flow '{execution.namespace}.{execution.flow_id}' not found")
+        raise NotFoundError(f"flow '{execution.namespace}.{execution.flow_id}' not found")
     declared = _on_resume_inputs(flow, runs)
     try:
         typed = resolve_inputs(declared, dict(inputs or {}), render=lambda value: value)
@@ -142,5 +146,5 @@ def _on_resume_inputs(flow: Flow, runs: list[TaskRun]) -> list[Input]:
 def _load(store: ExecutionStore, execution_id: str) -> tuple[Execution, list[TaskRun]]:
     stored = store.load(execution_id)
     if stored is None:
-        raise OperationError(f"execution '{execution_id}' not found")
+        raise NotFoundError(f"execution '{execution_id}' not found")
     return stored

@@ -6,9 +6,10 @@ keeps each parsed revision, so that running an execution never parses its flow a
 """
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tiercel.model.catalog import TypeCatalog
 from tiercel.model.errors import Problem
@@ -32,10 +33,12 @@ class FlowNotFoundError(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class Deployed:
-    """A stored revision with its parsed flow."""
+    """A stored revision with its parsed flow, and its YAML as plain data (what the API shows
+    as the flow's JSON: the author's own properties, not a re-serialised model)."""
 
     record: FlowRecord
     flow: Flow
+    data: Mapping[str, Any]
 
 
 class Flows:
@@ -52,7 +55,7 @@ class Flows:
         self._triggers = triggers
         self._catalog = catalog
         self._clock = clock
-        self._parsed: dict[tuple[str, str, int], Flow] = {}
+        self._parsed: dict[tuple[str, str, int], tuple[Flow, Mapping[str, Any]]] = {}
         self._lock = threading.Lock()
 
     def parse(self, source: str, name: str = "flow.yaml") -> Flow:
@@ -61,14 +64,19 @@ class Flows:
         Raises:
             FlowError: the source is not exactly one valid flow.
         """
+        return self._read(source, name)[0]
+
+    def _read(self, source: str, name: str) -> tuple[Flow, Mapping[str, Any]]:
         result = load_flows(source, name, self._catalog)
         problems = result.all_problems()
         if problems:
             raise FlowError(problems)
-        flows = result.valid_flows()
-        if len(flows) != 1:
+        if len(result.flows) != 1 or result.flows[0].flow is None:
             raise FlowError([Problem(name, 1, 1, "", "expected exactly one flow in the source")])
-        return flows[0]
+        loaded = result.flows[0]
+        assert loaded.flow is not None
+        data = loaded.data if isinstance(loaded.data, Mapping) else {}
+        return loaded.flow, data
 
     def deploy(
         self, source: str, *, name: str = "flow.yaml", expect: tuple[str, str] | None = None
@@ -83,7 +91,7 @@ class Flows:
         Raises:
             FlowError: the source is refused.
         """
-        flow = self.parse(source, name)
+        flow, data = self._read(source, name)
         if expect is not None and (flow.namespace, flow.id) != expect:
             raise FlowError(
                 [
@@ -101,9 +109,9 @@ class Flows:
         record = self._store.save(flow.namespace, flow.id, source, now=now)
         flow = flow.model_copy(update={"revision": record.revision})
         with self._lock:
-            self._parsed[(flow.namespace, flow.id, record.revision)] = flow
-        self._sync_triggers(flow, now)
-        return Deployed(record, flow)
+            self._parsed[(flow.namespace, flow.id, record.revision)] = (flow, data)
+        deploy_triggers(self._triggers, flow, now)
+        return Deployed(record, flow, data)
 
     def delete(self, namespace: str, flow_id: str) -> FlowRecord:
         """Delete a flow (a new revision records it) and its triggers' records.
@@ -127,7 +135,7 @@ class Flows:
         if record is None:
             what = f"revision {revision} of flow" if revision else "flow"
             raise FlowNotFoundError(f"{what} '{namespace}.{flow_id}' not found")
-        return Deployed(record, self._flow_of(record))
+        return self._deployed(record)
 
     def find(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
         """The parsed flow, or None: what the executor runs executions with."""
@@ -141,7 +149,7 @@ class Flows:
         found = []
         for record in self._store.find(namespace=namespace, prefix=prefix):
             try:
-                found.append(Deployed(record, self._flow_of(record)))
+                found.append(self._deployed(record))
             except FlowError:
                 continue  # stored before a plugin went away: listed by the API as source only
         return found
@@ -150,31 +158,29 @@ class Flows:
         """Every revision of a flow, oldest first."""
         return self._store.revisions(namespace, flow_id)
 
-    def _flow_of(self, record: FlowRecord) -> Flow:
+    def _deployed(self, record: FlowRecord) -> Deployed:
         key = (record.namespace, record.flow_id, record.revision)
         with self._lock:
-            flow = self._parsed.get(key)
-        if flow is None:
-            flow = self.parse(record.source, f"{record.namespace}.{record.flow_id}")
-            flow = flow.model_copy(update={"revision": record.revision})
+            parsed = self._parsed.get(key)
+        if parsed is None:
+            flow, data = self._read(record.source, f"{record.namespace}.{record.flow_id}")
+            parsed = (flow.model_copy(update={"revision": record.revision}), data)
             with self._lock:
-                self._parsed[key] = flow
-        return flow
+                self._parsed[key] = parsed
+        return Deployed(record, *parsed)
 
-    def _sync_triggers(self, flow: Flow, now: datetime) -> None:
-        """Give each trigger a record; drop those of triggers the flow no longer has."""
-        declared = {trigger.id: trigger for trigger in flow.triggers or []}
-        for record in self._triggers.find(namespace=flow.namespace, flow_id=flow.id):
-            if record.trigger_id not in declared:
-                self._triggers.delete(flow.namespace, flow.id, record.trigger_id)
-        for trigger_id, trigger in declared.items():
-            if self._triggers.get(flow.namespace, flow.id, trigger_id) is None:
-                self._triggers.save(
-                    TriggerRecord(
-                        flow.namespace,
-                        flow.id,
-                        trigger_id,
-                        updated_at=now,
-                        disabled=trigger.disabled,
-                    )
+
+def deploy_triggers(store: TriggerStore, flow: Flow, now: datetime) -> None:
+    """Give each trigger of ``flow`` its record, as deploying the flow does, and drop the
+    records of triggers the flow no longer has."""
+    declared = {trigger.id: trigger for trigger in flow.triggers or []}
+    for record in store.find(namespace=flow.namespace, flow_id=flow.id):
+        if record.trigger_id not in declared:
+            store.delete(flow.namespace, flow.id, record.trigger_id)
+    for trigger_id, trigger in declared.items():
+        if store.get(flow.namespace, flow.id, trigger_id) is None:
+            store.save(
+                TriggerRecord(
+                    flow.namespace, flow.id, trigger_id, updated_at=now, disabled=trigger.disabled
                 )
+            )

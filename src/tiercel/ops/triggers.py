@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tiercel.model.labels import SYSTEM_PREFIX, Label
-from tiercel.ops.executions import OperationError
+from tiercel.ops.executions import NotFoundError, OperationError
 from tiercel.storage.ports import TriggerStore
 from tiercel.storage.records import TriggerRecord
 
@@ -19,7 +19,7 @@ BACKFILL = "backfill"
 """The key of a running backfill in a trigger record's state (the scheduler's too)."""
 
 
-class TriggerNotFoundError(OperationError):
+class TriggerNotFoundError(NotFoundError):
     """No record exists for the trigger (its flow was never deployed with it)."""
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from tiercel.engine import Event, ExecutionView, Recover, Start
+from tiercel.engine import Event, ExecutionView, Start
 from tiercel.model.execution import Execution, ExecutionTrigger
 from tiercel.model.flow import ConcurrencyBehavior, Flow
 from tiercel.model.labels import Label
@@ -72,13 +72,7 @@ class ServerExecutor(LocalRunner):
             self._loop(pool, None, self._stop)
 
     def _recover_unfinished(self) -> None:
-        unfinished = self.services.executions.find(
-            states=[s.value for s in (State.CREATED, State.RUNNING, State.RESTARTED)]
-        )
-        for execution_id in unfinished:
-            view = self._load_view(execution_id)
-            if view is not None:
-                self._events.put((execution_id, Recover()))
+        unfinished = self._pick_up_unfinished()
         if unfinished:
             _log.info("picking up %d unfinished executions", len(unfinished))
         # Queued executions wait for a slot that may have freed while no process ran.
@@ -187,9 +181,6 @@ class ServerExecutor(LocalRunner):
 
     def _ended(self, view: ExecutionView) -> None:
         execution = view.execution
-        if execution.id not in self._callers:
-            # A subflow's view stays until its caller has heard of its end.
-            self._views.pop(execution.id, None)
         flow = self._flow(execution.namespace, execution.flow_id)
         if flow is not None and flow.concurrency is not None:
             self._dequeue(flow)
@@ -198,6 +189,13 @@ class ServerExecutor(LocalRunner):
                 self._on_end(execution)
             except Exception:  # a listener's bug must not stop the executor
                 _log.exception("an execution-end listener failed")
+
+    def _after_step(self, view: ExecutionView) -> None:
+        # Let go of an ended execution, also one reloaded for a late report (a killed task's
+        # result); a subflow stays until its caller has heard of its end.
+        execution_id = view.execution.id
+        if view.execution.state.current.is_terminated and execution_id not in self._callers:
+            self._views.pop(execution_id, None)
 
     def _dequeue(self, flow: Flow) -> None:
         """Start the oldest queued executions of ``flow`` while it has free slots."""

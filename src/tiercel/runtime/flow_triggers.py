@@ -62,9 +62,14 @@ class FlowTriggers:
             def warn(message: str, flow: Flow = flow) -> None:
                 _log.warning("%s.%s: %s", flow.namespace, flow.id, message)
 
-            fires, state = flow_trigger_fires(trigger, context, _state(record), now, warn=warn)
-            record = record or TriggerRecord(flow.namespace, flow.id, trigger.id, updated_at=now)
-            self._services.triggers.save(replace(record, state=state, updated_at=now, date=now))
+            before = _state(record)
+            fires, state = flow_trigger_fires(trigger, context, before, now, warn=warn)
+            if fires or state != before or record is None:
+                # Most ends concern no listener's window: those cost no write.
+                record = record or TriggerRecord(
+                    flow.namespace, flow.id, trigger.id, updated_at=now
+                )
+                self._services.triggers.save(replace(record, state=state, updated_at=now, date=now))
             if not fires:
                 continue
             variables = {

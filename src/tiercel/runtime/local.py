@@ -42,12 +42,12 @@ from tiercel.model.execution import (
     ExecutionTrigger,
     RunState,
     TaskRun,
-    format_instant,
 )
 from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
+from tiercel.ops.flows import deploy_triggers
 from tiercel.runtime.adapters import NamespaceFileAdapter, NamespaceKeyValues, TaskFiles
 from tiercel.runtime.context import Metric, WorkerRunContext
 from tiercel.runtime.ids import new_id
@@ -57,7 +57,6 @@ from tiercel.runtime.services import (
     Services,
     StoredExecutions,
     StoredTriggers,
-    deploy_triggers,
     kv_function,
     read_function,
 )
@@ -194,6 +193,15 @@ class LocalRunner:
 
         Executions of flows this runner does not know are left as they are.
         """
+        recovered = self._pick_up_unfinished()
+        if not recovered:
+            return {}
+        self._run(recovered[0], timeout)
+        return {eid: self._views[eid].execution for eid in recovered}
+
+    def _pick_up_unfinished(self) -> list[str]:
+        """Hold every stored execution a stopped process left unfinished, each with a
+        ``Recover`` event to apply; their ids. Those of unknown flows are left as they are."""
         unfinished = self.services.executions.find(
             states=[s.value for s in (State.CREATED, State.RUNNING, State.RESTARTED)]
         )
@@ -208,10 +216,7 @@ class LocalRunner:
             self._view(flow, *stored)
             self._events.put((execution_id, Recover()))
             recovered.append(execution_id)
-        if not recovered:
-            return {}
-        self._run(recovered[0], timeout)
-        return {eid: self._views[eid].execution for eid in recovered}
+        return recovered
 
     def _flow(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
         """The flow an execution runs: by default the one this runner was given."""
@@ -372,6 +377,7 @@ class LocalRunner:
                     self._jobs += jobs
             for command in step.commands:
                 self._carry_out(view, command, pool)
+            self._after_step(view)
         self._flush_logs()
 
     def _load_view(self, execution_id: str) -> ExecutionView | None:
@@ -387,7 +393,10 @@ class LocalRunner:
         return self._view(flow, execution, runs)
 
     def _ended(self, view: ExecutionView) -> None:
-        """An execution has ended: nothing to do here, a server lets go of it."""
+        """An execution has ended: nothing more to do here; a server starts queued ones."""
+
+    def _after_step(self, view: ExecutionView) -> None:
+        """An event was applied to ``view``: this runner keeps every view for its report."""
 
     def _settled(self) -> bool:
         # Done once no event is waiting, no job or timer is out, and every execution has
@@ -421,7 +430,10 @@ class LocalRunner:
             self._after(command.at, execution_id, _Retry(command.execution))
         elif isinstance(command, ExecutionEnded):
             self._ended(view)
-            caller = self._callers.get(execution_id)
+            ended_for_good = command.execution.state.current.is_terminated
+            caller = (self._callers.pop if ended_for_good else self._callers.get)(
+                execution_id, None
+            )
             if caller is not None:
                 parent_id, task_run_id = caller
                 ended = command.execution
@@ -603,21 +615,7 @@ class LocalRunner:
         self._flush_logs()
         lines = self.services.logs.find(LogQuery(execution_id=execution_id, min_level=level))
         wanted = set(task_ids) if task_ids else None
-        return [
-            {
-                "namespace": line.namespace,
-                "flowId": line.flow_id,
-                "taskId": line.task_id,
-                "executionId": line.execution_id,
-                "taskRunId": line.task_run_id,
-                "attemptNumber": line.attempt_number,
-                "timestamp": format_instant(line.timestamp),
-                "level": line.level.value,
-                "message": line.message,
-            }
-            for line in lines
-            if wanted is None or line.task_id in wanted
-        ]
+        return [line.to_kestra_json() for line in lines if wanted is None or line.task_id in wanted]
 
     def _log(self, execution_id: str, run: TaskRun | None, level: LogLevel, message: str) -> None:
         line = LogLine(

@@ -22,7 +22,6 @@ from tiercel.storage.ports import (
     MetricStore,
     TriggerStore,
 )
-from tiercel.storage.records import TriggerRecord
 from tiercel.storage.uris import execution_uri, input_file_uri
 
 
@@ -176,22 +175,6 @@ class StoredExecutions:
         if executions:
             counts["executionsCount"] = store.delete(ids)
         return counts
-
-
-def deploy_triggers(store: TriggerStore, flow: Flow, now: datetime) -> None:
-    """Give each trigger of ``flow`` its record, as the scheduler does when a flow is
-    deployed, and drop the records of triggers the flow no longer has."""
-    declared = {trigger.id: trigger for trigger in flow.triggers or []}
-    for record in store.find(namespace=flow.namespace, flow_id=flow.id):
-        if record.trigger_id not in declared:
-            store.delete(flow.namespace, flow.id, record.trigger_id)
-    for trigger_id, trigger in declared.items():
-        if store.get(flow.namespace, flow.id, trigger_id) is None:
-            store.save(
-                TriggerRecord(
-                    flow.namespace, flow.id, trigger_id, updated_at=now, disabled=trigger.disabled
-                )
-            )
 
 
 class StoredTriggers:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from tiercel.model.execution import format_instant
 from tiercel.model.task import LogLevel
 
 _LEVELS = tuple(LogLevel)
@@ -62,6 +63,22 @@ class LogEntry:
         _require_aware(self.timestamp, "LogEntry.timestamp")
         # Accept "INFO" as well as LogLevel.INFO, and refuse "VERBOSE" here rather than in SQL.
         object.__setattr__(self, "level", LogLevel(self.level))
+
+    def to_kestra_json(self) -> dict[str, Any]:
+        """Kestra's ``LogEntry`` JSON: what the API answers and the ``logs()`` function gives."""
+        return {
+            "namespace": self.namespace,
+            "flowId": self.flow_id,
+            "taskId": self.task_id,
+            "executionId": self.execution_id,
+            "taskRunId": self.task_run_id,
+            "attemptNumber": self.attempt_number,
+            "triggerId": self.trigger_id,
+            "timestamp": format_instant(self.timestamp),
+            "level": self.level.value,
+            "thread": self.thread,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True, slots=True)
