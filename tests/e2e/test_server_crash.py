@@ -23,7 +23,7 @@ tasks:
     message: "start {{ execution.id }}"
   - id: nap
     type: io.kestra.plugin.core.flow.Sleep
-    duration: PT1S
+    duration: PT3S
   - id: after
     type: io.kestra.plugin.core.log.Log
     message: "end {{ execution.id }}"
@@ -37,7 +37,7 @@ tasks:
     tasks:
       - id: a
         type: io.kestra.plugin.core.flow.Sleep
-        duration: PT0.5S
+        duration: PT2S
       - id: b
         type: io.kestra.plugin.core.debug.Return
         format: b
@@ -52,7 +52,7 @@ tasks:
   - id: sh
     type: io.kestra.plugin.scripts.shell.Commands
     commands:
-      - sleep 1
+      - sleep 3
       - echo scripted
 """,
 }
