@@ -1,6 +1,7 @@
 """``Database``: one SQLAlchemy engine, its transactions and its migrations."""
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
@@ -8,7 +9,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from tiercel.storage.errors import StorageError
 from tiercel.storage.sql import dialects
@@ -56,13 +57,22 @@ class Database:
         """
         try:
             parsed = make_url(url)
+        except (ArgumentError, ValueError) as err:  # ValueError: a port that is not a number
+            raise StorageError(f"cannot use database URL {_masked(url)!r}: {err}") from err
+        shown = parsed.render_as_string(hide_password=True)
+        try:
             options = dialects.engine_options(
                 parsed, busy_timeout_s=busy_timeout_s, pool_size=pool_size
             )
             self._engine: Engine = create_engine(parsed, echo=echo, **options)
-        except (ArgumentError, ImportError) as err:
-            # A typo in the URL or a missing driver (psycopg) should read as configuration.
-            raise StorageError(f"cannot use database URL {str(url)!r}: {err}") from err
+        except ArgumentError as err:
+            raise StorageError(f"cannot use database URL {shown!r}: {err}") from err
+        except ImportError as err:
+            # A missing driver should read as configuration, with the way to install it.
+            hint = " (pip install 'tiercel[postgres]')" if "psycopg" in str(err) else ""
+            raise StorageError(
+                f"cannot use database URL {shown!r}: its driver is not installed: {err}{hint}"
+            ) from err
         try:
             dialects.configure(self._engine, busy_timeout_s=busy_timeout_s)
             self._applied = self._migrate(migrations)
@@ -122,7 +132,9 @@ class Database:
         """A transaction for writing, committed at the end unless an exception escapes.
 
         On SQLite it holds the database's write lock from its first statement, so its reads
-        and writes form one serialised unit; keep it short.
+        and writes form one serialised unit; keep it short. On PostgreSQL it is an ordinary
+        READ COMMITTED transaction, which other writers run beside: a store that reads then
+        writes locks what it reads (``dialects.lock_key``, an upsert, ``FOR UPDATE``).
         """
         with self._engine.connect() as conn:
             conn.execution_options(**{dialects.WRITE_OPTION: True})
@@ -161,5 +173,15 @@ class Database:
             raise
         except Exception as err:
             # Also covers a database that cannot be opened at all (missing directory, refused
-            # connection): the first statement that needs a connection runs here.
-            raise StorageError(f"opening {self!r} failed: {err}") from err
+            # connection): the first statement that needs a connection runs here. The driver's
+            # own message says what went wrong, without SQLAlchemy's statement and link.
+            cause = err.orig if isinstance(err, DBAPIError) else err
+            reason = " ".join(str(cause).split())
+            raise StorageError(f"opening {self!r} failed: {reason}") from err
+
+
+def _masked(url: str | URL) -> str:
+    """A URL as it may appear in a message: without its password, even when it does not parse."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)

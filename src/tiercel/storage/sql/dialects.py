@@ -9,15 +9,19 @@ the engine is built, how a connection is set up, and how a write transaction sta
   transaction that reads then writes waits its turn instead of failing with "database is
   locked" when another connection committed in between (which a deferred ``BEGIN`` does in
   WAL mode, whatever the busy timeout).
-* PostgreSQL needs none of that; migrations take an advisory lock so that two processes
-  starting together do not both migrate.
+* PostgreSQL needs none of that, but its write transactions (READ COMMITTED) do not exclude
+  each other: a store that reads then writes a key takes that key's advisory lock first
+  (``lock_key``), and migrations take one so that two processes starting together do not both
+  migrate. Its text sorts by the database's collation (``en_US`` on most servers, which puts
+  ``a`` before ``B`` and orders punctuation its own way), so queries that order text ask for
+  code-point order (``code_point_order``), which is SQLite's own.
 """
 
 import sqlite3
 import time
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, event, text
+from sqlalchemy import ColumnElement, Connection, Engine, Table, event, func, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL
 
@@ -51,8 +55,16 @@ def engine_options(url: URL, *, busy_timeout_s: float, pool_size: int) -> dict[s
             # The driver's own lock wait, used before our PRAGMA runs on a new connection.
             "connect_args": {"timeout": busy_timeout_s},
         }
-    # pre_ping replaces connections a server restart has closed, rather than failing once.
-    return {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
+    options: dict[str, Any] = {
+        "pool_size": pool_size,
+        "max_overflow": pool_size,
+        # pre_ping replaces connections a server restart has closed, rather than failing once.
+        "pool_pre_ping": True,
+    }
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        # An unreachable host fails within seconds rather than after the OS's TCP timeout.
+        options["connect_args"] = {"connect_timeout": max(1, round(busy_timeout_s))}
+    return options
 
 
 def configure(engine: Engine, *, busy_timeout_s: float) -> None:
@@ -66,6 +78,36 @@ def lock_for_migrations(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
     # SQLite: the write transaction's BEGIN IMMEDIATE already excludes every other writer.
+
+
+def lock_key(conn: Connection, *parts: str) -> None:
+    """Make the rest of the current write transaction the only writer of one logical key.
+
+    For a store that reads a row and then writes what it read implies (the next revision, a
+    key that must not exist yet): on PostgreSQL two such transactions would both read the old
+    state. The lock is held until the transaction ends; an unrelated key whose hash collides
+    only waits a little. Nothing to do on SQLite, whose write transactions are serialised.
+    """
+    if conn.dialect.name == "postgresql":
+        key = "\x1f".join(parts)
+        conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
+def code_point_order(dialect: str, column: ColumnElement[str]) -> ColumnElement[str]:
+    """``column`` as ORDER BY should see it to sort text by code point on every database."""
+    if dialect == "postgresql":
+        # "C" compares UTF-8 bytes, which sort as their code points do: SQLite's BINARY.
+        return column.collate("C")
+    return column
+
+
+def starts_with(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    """Whether ``column`` starts with ``prefix``, compared exactly on every database.
+
+    Not LIKE: SQLite's ignores case and PostgreSQL's does not, and ``_`` and ``%`` in the
+    prefix would need escaping. Comparing a substring is exact on both.
+    """
+    return func.substr(column, 1, len(prefix)) == prefix
 
 
 def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Row, and_, func, select
 
 from tiercel.storage.records import FlowRecord
+from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import flows
 
@@ -24,6 +25,7 @@ class SqlFlowStore:
     def save(self, namespace: str, flow_id: str, source: str, *, now: datetime) -> FlowRecord:
         """Store ``source`` as the next revision unless it is the current one's text."""
         with self._db.write() as conn:
+            dialects.lock_key(conn, "flows", namespace, flow_id)
             latest = conn.execute(_latest(namespace, flow_id)).first()
             if latest is not None and not latest.deleted and latest.source == source:
                 return _record(latest)
@@ -68,7 +70,7 @@ class SqlFlowStore:
             if prefix:
                 newest = newest.where(
                     (flows.c.namespace == namespace)
-                    | flows.c.namespace.startswith(f"{namespace}.", autoescape=True)
+                    | dialects.starts_with(flows.c.namespace, f"{namespace}.")
                 )
             else:
                 newest = newest.where(flows.c.namespace == namespace)
@@ -84,7 +86,10 @@ class SqlFlowStore:
                 ),
             )
             .where(flows.c.deleted.is_(False))
-            .order_by(flows.c.namespace, flows.c.flow_id)
+            .order_by(
+                dialects.code_point_order(self._db.dialect, flows.c.namespace),
+                dialects.code_point_order(self._db.dialect, flows.c.flow_id),
+            )
         )
         with self._db.read() as conn:
             return [_record(row) for row in conn.execute(query)]
@@ -92,6 +97,7 @@ class SqlFlowStore:
     def delete(self, namespace: str, flow_id: str, *, now: datetime) -> FlowRecord | None:
         """Add a revision that marks the flow deleted, keeping its last source."""
         with self._db.write() as conn:
+            dialects.lock_key(conn, "flows", namespace, flow_id)
             latest = conn.execute(_latest(namespace, flow_id)).first()
             if latest is None or latest.deleted:
                 return None

@@ -31,6 +31,7 @@ from tiercel.storage.kv import (
     validate_key,
 )
 from tiercel.storage.ports import KVStore
+from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import kv_entries as kv
 from tiercel.storage.uris import namespace_segments
@@ -160,6 +161,8 @@ class SqlKVStore:
 def _write(conn: Connection, entry: KVEntry, text: str, *, overwrite: bool) -> KVEntry:
     """Insert or update ``entry`` inside a write transaction; return it as stored."""
     where = _pk(entry.namespace, entry.key)
+    # Whether the key is live decides what happens: no other writer may change that meanwhile.
+    dialects.lock_key(conn, "kv", entry.namespace, entry.key)
     old = conn.execute(select(kv.c.created_at, kv.c.expires_at).where(where)).first()
     live = old is not None and not is_expired(old.expires_at, entry.updated_at)
     if live and not overwrite:

@@ -64,7 +64,9 @@ class SqlTriggerStore:
         self, *, namespace: str | None = None, flow_id: str | None = None
     ) -> list[TriggerRecord]:
         """The records of a namespace or of one flow, in key order."""
-        query = select(triggers).order_by(*_KEY)
+        query = select(triggers).order_by(
+            *(dialects.code_point_order(self._db.dialect, column) for column in _KEY)
+        )
         if namespace is not None:
             query = query.where(triggers.c.namespace == namespace)
         if flow_id is not None:
