@@ -48,9 +48,7 @@ tasks:
 """
 
 # Why a case does not pass yet: the feature it needs.
-NOT_YET: dict[str, str] = {
-    "valids/sla-execution-condition.yaml#1": "flow sla is enforced with the server (issue 5)",
-}
+NOT_YET: dict[str, str] = {}
 
 
 @cache

@@ -567,3 +567,29 @@ def test_recover_gives_running_task_runs_a_new_attempt() -> None:
     run.send(TaskResult(again.run.id, State.SUCCESS))
     assert run.state is State.SUCCESS
     assert len(run.runs("a")[0].attempts) == 1
+
+
+def test_recover_of_lost_runs_retries_only_those() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: both
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+      - {{id: a, type: {RETURN}, format: one}}
+      - {{id: b, type: {RETURN}, format: two}}
+"""
+            )
+        )
+    ).start()
+    first, second = run.queue.pop(0), run.queue.pop(0)
+    run.send(Recover(lost=frozenset({first.run.id}), waits=False))  # its worker died
+    again = run.queue.pop()
+    assert again.run.id == first.run.id
+    assert [a.state.current for a in again.run.attempts] == [State.KILLED, State.RUNNING]
+    assert run.queue == []  # the second one is still with its worker: not dispatched again
+    run.send(TaskResult(second.run.id, State.SUCCESS, {"value": "two"}))
+    run.send(TaskResult(again.run.id, State.SUCCESS, {"value": "one"}))
+    assert run.state is State.SUCCESS
+    assert len(run.runs("b")[0].attempts) == 1

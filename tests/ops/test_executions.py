@@ -176,3 +176,12 @@ def test_replay_from_a_task_run_keeps_what_came_before(services: Services) -> No
             services.executions, first.execution.id, new_id=new_id, now=services.clock(),
             task_run_id="nope",
         )  # fmt: skip
+
+
+def test_restart_without_a_failed_task_run_is_refused(services: Services) -> None:
+    # Kestra answers "No task found to restart" for an execution with nothing failed.
+    chain = flow(CHAIN)
+    done = LocalRunner(services, flows_of(chain)).execute(chain)
+    assert done.execution.state.current is State.SUCCESS
+    with pytest.raises(ops.OperationError, match="No task found to restart"):
+        ops.restart(services.executions, done.execution.id)

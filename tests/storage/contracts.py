@@ -761,6 +761,51 @@ class LogStoreContract:
         assert len(logs.find(query, offset=90)) == 5
         assert logs.count(query) == 95
 
+    def test_search_filters(self, logs: LogStore) -> None:
+        logs.append(
+            [
+                log("Disk FULL on host", namespace="company.team"),
+                log("child line", namespace="company.team.sub", flow_id="other"),
+                log("sibling line", namespace="company.teams"),
+                log("50% done_now", trigger_id="schedule", execution_id=None, task_id=None),
+                log("late", timestamp=T0 + timedelta(hours=2)),
+            ]
+        )
+
+        def messages(**query: Any) -> list[str]:
+            return sorted(e.message for e in logs.find(LogQuery(**query)))
+
+        # A namespace matches those under it, not those that merely start with its text.
+        assert messages(namespace="company.team") == [
+            "50% done_now",
+            "Disk FULL on host",
+            "child line",
+            "late",
+        ]
+        assert messages(namespace="company.team.sub") == ["child line"]
+        assert messages(flow_id="other") == ["child line"]
+        assert messages(trigger_id="schedule") == ["50% done_now"]
+        # Text ignores case and matches LIKE's wildcards literally.
+        assert messages(text="disk full") == ["Disk FULL on host"]
+        assert messages(text="50%") == ["50% done_now"]
+        assert messages(text="e_n") == ["50% done_now"]
+        assert messages(text="%") == ["50% done_now"]
+        assert messages(text="SCHEDULE") == ["50% done_now"]  # an id matches too
+        assert messages(start=T0 + timedelta(hours=1)) == ["late"]
+        assert messages(end=T0) == sorted(m for m in messages() if m != "late")
+        assert messages(start=T0 + timedelta(hours=2), end=T0 + timedelta(hours=2)) == ["late"]
+        assert logs.count(LogQuery(namespace="company.team", text="line")) == 1
+
+    def test_search_orders_by_timestamp(self, logs: LogStore) -> None:
+        logs.append([log(f"m{i}", timestamp=T0 + timedelta(minutes=(i * 7) % 5)) for i in range(5)])
+        logs.append([log("tie", timestamp=T0 + timedelta(minutes=4))])
+        newest = [e.message for e in logs.find(LogQuery(order="newest"))]
+        assert newest == ["tie", "m2", "m4", "m1", "m3", "m0"]
+        oldest = [e.message for e in logs.find(LogQuery(order="oldest"))]
+        assert oldest == ["m0", "m3", "m1", "m4", "m2", "tie"]
+        page = logs.find(LogQuery(order="newest"), offset=2, limit=2)
+        assert [e.message for e in page] == ["m4", "m1"]
+
     def test_refuses_negative_paging(self, logs: LogStore) -> None:
         with pytest.raises(ValueError):
             logs.find(LogQuery(), offset=-1)

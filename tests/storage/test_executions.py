@@ -1,8 +1,8 @@
-"""Executions and task runs on SQLite: one row per task run, in creation order, reloadable."""
+"""Executions and task runs on each SQL backend: a row per task run, in creation order."""
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+from tests.storage.contracts import run_threads
 from tiercel.model.execution import Attempt, Execution, ExecutionMetadata, RunState, TaskRun
 from tiercel.model.state import State
 from tiercel.storage import Database, SqlExecutionStore
@@ -47,15 +47,14 @@ def task_run(run_id: str, state: State = State.RUNNING, outputs: object = None) 
     )
 
 
-def test_a_transition_round_trips(tmp_path: Path) -> None:
-    with Database.sqlite(tmp_path / "t.db") as db:
-        store = SqlExecutionStore(db)
-        store.save(execution(), [task_run("a"), task_run("b")])
-        store.save(
-            execution(State.RUNNING),
-            [task_run("a", State.SUCCESS, outputs={"value": 1}), task_run("c")],
-        )
-        loaded = store.load("e1")
+def test_a_transition_round_trips(database: Database) -> None:
+    store = SqlExecutionStore(database)
+    store.save(execution(), [task_run("a"), task_run("b")])
+    store.save(
+        execution(State.RUNNING),
+        [task_run("a", State.SUCCESS, outputs={"value": 1}), task_run("c")],
+    )
+    loaded = store.load("e1")
     assert loaded is not None
     record, runs = loaded
     assert record.state.current is State.RUNNING
@@ -65,11 +64,10 @@ def test_a_transition_round_trips(tmp_path: Path) -> None:
     assert runs[0].outputs == {"value": 1}
 
 
-def test_data_survives_reopening_and_unknown_ids_are_none(tmp_path: Path) -> None:
-    path = tmp_path / "t.db"
-    with Database.sqlite(path) as db:
+def test_data_survives_reopening_and_unknown_ids_are_none(database_url: str) -> None:
+    with Database(database_url) as db:
         SqlExecutionStore(db).save(execution(), [task_run("a")])
-    with Database.sqlite(path) as db:
+    with Database(database_url) as db:
         store = SqlExecutionStore(db)
         assert store.load("missing") is None
         assert store.find(namespace="company.team", flow_id="etl") == ["e1"]
@@ -77,13 +75,29 @@ def test_data_survives_reopening_and_unknown_ids_are_none(tmp_path: Path) -> Non
     assert loaded is not None and [r.id for r in loaded[1]] == ["a"]
 
 
-def test_counts_by_state_for_executions_and_task_runs(tmp_path: Path) -> None:
-    with Database.sqlite(tmp_path / "t.db") as db:
-        store = SqlExecutionStore(db)
-        assert store.count_by_state() == {}
-        assert store.count_by_state(task_runs=True) == {}
-        store.save(execution(State.RUNNING), [task_run("a", State.SUCCESS), task_run("b")])
-        store.save(execution(State.SUCCESS).model_copy(update={"id": "e2"}), [])
-        store.save(execution(State.SUCCESS).model_copy(update={"id": "e3"}), [])
-        assert store.count_by_state() == {"RUNNING": 1, "SUCCESS": 2}
-        assert store.count_by_state(task_runs=True) == {"SUCCESS": 1, "RUNNING": 1}
+def test_counts_by_state_for_executions_and_task_runs(database: Database) -> None:
+    store = SqlExecutionStore(database)
+    assert store.count_by_state() == {}
+    assert store.count_by_state(task_runs=True) == {}
+    store.save(execution(State.RUNNING), [task_run("a", State.SUCCESS), task_run("b")])
+    store.save(execution(State.SUCCESS).model_copy(update={"id": "e2"}), [])
+    store.save(execution(State.SUCCESS).model_copy(update={"id": "e3"}), [])
+    assert store.count_by_state() == {"RUNNING": 1, "SUCCESS": 2}
+    assert store.count_by_state(task_runs=True) == {"SUCCESS": 1, "RUNNING": 1}
+
+
+def test_concurrent_first_saves_of_an_execution_both_succeed(database: Database) -> None:
+    store = SqlExecutionStore(database)
+    run_threads(4, lambda i: store.save(execution(), [task_run(f"r{i}")]))
+    loaded = store.load("e1")
+    assert loaded is not None
+    assert sorted(r.id for r in loaded[1]) == ["r0", "r1", "r2", "r3"]
+    assert store.find() == ["e1"]
+
+
+def test_find_breaks_ties_by_id_and_matches_child_namespaces(database: Database) -> None:
+    store = SqlExecutionStore(database)
+    for execution_id, namespace in [("b", "a"), ("B", "a.b"), ("a", "ab"), ("c", "A.b")]:
+        store.save(execution().model_copy(update={"id": execution_id, "namespace": namespace}), [])
+    assert store.find() == ["B", "a", "b", "c"]
+    assert store.find(namespace="a", namespace_prefix=True) == ["B", "b"]

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tiercel.api import (
+    execution_changes,
     executions,
     flows,
     kv,
@@ -25,7 +26,7 @@ from tiercel.api import (
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.engine.inputs import InputError
-from tiercel.ops.executions import NotFoundError, OperationError
+from tiercel.ops.executions import InvalidRequestError, NotFoundError, OperationError
 from tiercel.ops.flows import FlowError, FlowNotFoundError
 
 _log = logging.getLogger("tiercel.api")
@@ -44,7 +45,18 @@ def create_app(ctx: ApiContext) -> FastAPI:
     )
     app.state.ctx = ctx
     router = APIRouter()
-    for module in (flows, executions, logs, namespace_files, kv, plugins, triggers, webhooks):
+    modules = (
+        flows,
+        execution_changes,
+        executions,
+        logs,
+        namespace_files,
+        kv,
+        plugins,
+        triggers,
+        webhooks,
+    )
+    for module in modules:
         router.include_router(module.router)
     for prefix in PREFIXES:
         app.include_router(router, prefix=prefix)
@@ -95,7 +107,9 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(OperationError)
     def operation_error(_: Request, exc: OperationError) -> JSONResponse:
-        return body(404 if isinstance(exc, NotFoundError) else 409, str(exc))
+        if isinstance(exc, NotFoundError):
+            return body(404, str(exc))
+        return body(422 if isinstance(exc, InvalidRequestError) else 409, str(exc))
 
     @app.exception_handler(RequestValidationError)
     def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

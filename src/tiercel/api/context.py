@@ -3,9 +3,10 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from tiercel.ops.flows import Flows
-from tiercel.ops.ports import EndSignal, ExecutionRunner
+from tiercel.ops.ports import EndWaiter, ExecutionRunner
 from tiercel.registry import Registry
 from tiercel.storage.ports import (
     ExecutionStore,
@@ -39,11 +40,13 @@ class ApiContext:
         tokens: API tokens accepted as ``Authorization: Bearer``.
         stats: The executor's own gauges (queue depth, busy worker threads...) by name,
             read at each ``/metrics`` scrape; none when the API runs without an executor.
+        functions: The server's expression functions (``secret``...), for the expressions
+            the API renders itself (a webhook's key).
     """
 
     flows: Flows
     runner: ExecutionRunner
-    ends: EndSignal
+    ends: EndWaiter
     executions: ExecutionStore
     logs: LogStore
     metrics: MetricStore
@@ -57,3 +60,4 @@ class ApiContext:
     users: dict[str, str] = field(default_factory=dict)
     tokens: frozenset[str] = frozenset()
     stats: Callable[[], Mapping[str, float]] | None = None
+    functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)

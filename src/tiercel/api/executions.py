@@ -97,11 +97,14 @@ def search_executions(
     state: list[State] = Query(default_factory=list),
     start_date: datetime | None = Query(None, alias="startDate"),
     end_date: datetime | None = Query(None, alias="endDate"),
+    labels: list[str] = Query(default_factory=list),
     page: int = Query(1, ge=1),
     size: int = Query(25, ge=1, le=10_000),
 ) -> dict[str, Any]:
-    """Executions matching every filter, newest first, a page at a time."""
+    """Executions matching every filter (``labels`` as ``key:value``, each required), newest
+    first, a page at a time."""
     ctx = _ctx(request)
+    wanted = [(label.key, label.value) for label in parse_labels(labels)]
     ids = ctx.executions.find(
         namespace=namespace,
         flow_id=flow_id,
@@ -109,6 +112,7 @@ def search_executions(
         created_after=start_date,
         created_before=end_date,
         namespace_prefix=namespace is not None and flow_id is None,
+        labels=wanted or None,
     )
     ids.reverse()
     start = (page - 1) * size

@@ -1,14 +1,17 @@
-"""``/logs`` and ``/metrics``: an execution's log lines (read, download, follow) and metrics."""
+"""``/logs`` and ``/metrics``: log search, an execution's log lines (read, download, follow)
+and metrics."""
 
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, StreamingResponse
 
 from tiercel.api.context import ApiContext
+from tiercel.api.errors import ApiError
 from tiercel.model.execution import format_instant
 from tiercel.model.task import LogLevel
 from tiercel.storage.records import LogQuery, MetricEntry
@@ -27,6 +30,58 @@ def _query(
     return LogQuery(
         execution_id=execution_id, task_run_id=task_run_id, task_id=task_id, min_level=min_level
     )
+
+
+# Declared before `/logs/{execution_id}`, which would otherwise take "search" for an id.
+@router.get("/logs/search")
+def search_logs(
+    request: Request,
+    q: str | None = None,
+    namespace: str | None = None,
+    flow_id: str | None = Query(None, alias="flowId"),
+    trigger_id: str | None = Query(None, alias="triggerId"),
+    min_level: LogLevel | None = Query(None, alias="minLevel"),
+    start_date: datetime | None = Query(None, alias="startDate"),
+    end_date: datetime | None = Query(None, alias="endDate"),
+    page: int = Query(1, ge=1),
+    size: int = Query(10, ge=1, le=10_000),
+    sort: list[str] = Query(default_factory=list),
+) -> dict[str, Any]:
+    """Log lines of every execution and trigger matching every filter, newest first unless
+    ``sort=timestamp:asc``, a page at a time: ``namespace`` also matches the namespaces under
+    it, ``q`` is a text found (ignoring case) in the message or one of the ids."""
+    query = LogQuery(
+        namespace=namespace or None,
+        flow_id=flow_id or None,
+        trigger_id=trigger_id or None,
+        text=q or None,
+        min_level=min_level,
+        start=_aware(start_date),
+        end=_aware(end_date),
+        order=_log_order(sort),
+    )
+    logs = _ctx(request).logs
+    found = logs.find(query, offset=(page - 1) * size, limit=size)
+    return {"results": [entry.to_kestra_json() for entry in found], "total": logs.count(query)}
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # A date without an offset is read as UTC, the server's zone.
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def _log_order(sort: list[str]) -> Literal["newest", "oldest"]:
+    order: Literal["newest", "oldest"] = "newest"
+    for item in sort:
+        field, _, direction = item.partition(":")
+        if field not in ("timestamp", "date"):
+            raise ApiError(422, f"Cannot sort log lines by '{field}': only by timestamp")
+        if direction.lower() not in ("", "asc", "desc"):
+            raise ApiError(422, f"Invalid sort direction '{direction}': asc or desc")
+        order = "oldest" if direction.lower() == "asc" else "newest"
+    return order
 
 
 @router.get("/logs/{execution_id}")

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.engine.preconditions import UpstreamExecution
-from tiercel.expr import render_value
+from tiercel.expr import Environment, ExpressionError, render_value
 from tiercel.model.execution import ExecutionTrigger
 from tiercel.model.flow import Flow
 from tiercel.plugins.core.trigger.webhook import FetchType, Webhook
@@ -29,7 +29,14 @@ def _find_trigger(flow: Flow, key: str, ctx: ApiContext) -> Webhook | None:
     for trigger in flow.triggers or []:
         if not isinstance(trigger, Webhook) or trigger.disabled:
             continue
-        expected = str(render_value(trigger.key, variables)) if "{{" in trigger.key else trigger.key
+        expected = trigger.key
+        if "{{" in trigger.key:
+            # A key may read a secret: ``{{ secret('WEBHOOK_KEY') }}``.
+            env = Environment(functions=dict(ctx.functions), clock=ctx.clock)
+            try:
+                expected = str(render_value(trigger.key, variables, env=env))
+            except ExpressionError:
+                continue  # a key that cannot be rendered (a missing secret) matches no call
         if expected != key:
             continue
         record = ctx.triggers.get(flow.namespace, flow.id, trigger.id)

@@ -8,6 +8,7 @@ become ``RunTask`` commands for a worker. Imports ``sdk``, ``model`` and ``expr`
 
 from tiercel.engine.advance import Step, advance
 from tiercel.engine.events import (
+    ChangeTaskRunState,
     Command,
     Event,
     ExecutionEnded,
@@ -19,7 +20,9 @@ from tiercel.engine.events import (
     ResumeExecution,
     RetryExecution,
     RunTask,
+    SetLabels,
     SetTimer,
+    SlaExpired,
     Start,
     StartSubflow,
     SubflowEnded,
@@ -30,6 +33,7 @@ from tiercel.engine.templates import FindTemplate, include_templates
 from tiercel.engine.view import ExecutionView
 
 __all__ = [
+    "ChangeTaskRunState",
     "Command",
     "Event",
     "ExecutionEnded",
@@ -43,7 +47,9 @@ __all__ = [
     "ResumeExecution",
     "RetryExecution",
     "RunTask",
+    "SetLabels",
     "SetTimer",
+    "SlaExpired",
     "Start",
     "StartSubflow",
     "Step",

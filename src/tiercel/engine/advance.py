@@ -2,26 +2,31 @@
 
 from datetime import datetime
 
+from tiercel.engine.changes import Changes
 from tiercel.engine.core import NewId, Step
 from tiercel.engine.events import (
+    ChangeTaskRunState,
     Event,
     Kill,
     Recover,
     Restart,
     Resume,
+    SetLabels,
+    SlaExpired,
     Start,
     SubflowEnded,
     TaskResult,
     Wake,
 )
 from tiercel.engine.lifecycle import Lifecycle
+from tiercel.engine.sla import Slas
 from tiercel.engine.subflows import Subflows
 from tiercel.engine.view import ExecutionView
 
 __all__ = ["Step", "advance"]
 
 
-class _Engine(Lifecycle, Subflows):
+class _Engine(Lifecycle, Subflows, Changes, Slas):
     """Every handler, on one engine."""
 
 
@@ -33,6 +38,7 @@ def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> 
     them before acting. A caller that fails to store them must drop the view and reload it.
     """
     engine = _Engine(view, now, new_id)
+    before = view.execution.state.current
     if isinstance(event, Start):
         engine.start()
     elif isinstance(event, TaskResult):
@@ -46,8 +52,15 @@ def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> 
     elif isinstance(event, Restart):
         engine.restart(event)
     elif isinstance(event, Recover):
-        engine.recover()
+        engine.recover(event)
     elif isinstance(event, SubflowEnded):
         engine.subflow_ended(event)
+    elif isinstance(event, ChangeTaskRunState):
+        engine.change_task_run_state(event)
+    elif isinstance(event, SetLabels):
+        engine.set_labels(event)
+    elif isinstance(event, SlaExpired):
+        engine.sla_expired(event)
+    engine.enforce_slas(event, before)
     engine.resolve()
     return engine.step

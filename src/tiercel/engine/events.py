@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import Task
 from tiercel.sdk.task import SubflowCall
@@ -35,7 +36,14 @@ class Recover:
 
     Task runs that were running get a new attempt; waits are resumed; everything else is
     resolved again from the stored state.
+
+    With ``lost``, only those task runs get a new attempt, if still running: the others are
+    still in a worker's hands (their jobs outlived the executor). Without ``waits``, only a
+    worker was lost, and the executor's timers still stand.
     """
+
+    lost: frozenset[str] | None = None
+    waits: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +87,44 @@ class Wake:
     timeout: bool = False
 
 
-Event = Start | TaskResult | Kill | Recover | Restart | Resume | SubflowEnded | Wake
+@dataclass(frozen=True, slots=True)
+class SlaExpired:
+    """The deadline of the flow's ``MAX_DURATION`` SLA ``sla_id`` has come (Kestra's SLA
+    monitor): if the execution is still going, the SLA is violated."""
+
+    sla_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeTaskRunState:
+    """Someone marked a task run of an ended (or paused) execution with a new state
+    (Kestra's "change state"): the execution goes on from there, as after a restart."""
+
+    task_run_id: str
+    state: State
+
+
+@dataclass(frozen=True, slots=True)
+class SetLabels:
+    """Someone replaced the execution's labels with ``labels``; the ``system.`` labels it
+    has and ``labels`` does not name are kept."""
+
+    labels: tuple[Label, ...]
+
+
+Event = (
+    Start
+    | TaskResult
+    | Kill
+    | Recover
+    | Restart
+    | Resume
+    | SubflowEnded
+    | Wake
+    | ChangeTaskRunState
+    | SetLabels
+    | SlaExpired
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +187,7 @@ class SetTimer:
     """Deliver ``event`` to the execution at ``at``."""
 
     at: datetime
-    event: Wake
+    event: Wake | SlaExpired
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from tiercel.engine.core import EngineCore, with_state
 from tiercel.engine.events import (
     ExecutionEnded,
     KillRuns,
+    Recover,
     Restart,
     Resume,
     SetTimer,
@@ -16,7 +17,7 @@ from tiercel.engine.events import (
 from tiercel.engine.retry import next_delay
 from tiercel.model.execution import Attempt, RunState, TaskRun
 from tiercel.model.state import State
-from tiercel.model.task import RetryBehavior
+from tiercel.model.task import RetryBehavior, Task
 from tiercel.sdk.task import (
     RunnableTask,
 )
@@ -70,7 +71,7 @@ class Lifecycle(EngineCore):
         running = running.model_copy(update={"attempts": (*run.attempts, attempt)})
         self._dispatch(running, self.view.index.task(run.task_id))
 
-    def recover(self) -> None:
+    def recover(self, event: Recover) -> None:
         execution = self.view.execution
         if execution.state.current.is_terminated:
             return
@@ -80,18 +81,25 @@ class Lifecycle(EngineCore):
         for run in self.view.task_runs():
             task = self.view.index.task(run.task_id)
             state = run.state.current
-            if state is State.RUNNING and isinstance(task, RunnableTask):
-                # The attempt was lost with its worker: it ends KILLED and a new one starts.
-                last = run.attempts[-1]
-                lost = Attempt.model_construct(state=last.state.to(State.KILLED, self.now))
-                fresh = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
-                again = run.model_copy(update={"attempts": (*run.attempts[:-1], lost, fresh)})
-                self._dispatch(again, task)
+            if state is State.RUNNING and isinstance(task, RunnableTask) and run.attempts:
+                if event.lost is None or run.id in event.lost:
+                    self._new_attempt(run, task)
+            elif not event.waits:
+                continue
             elif state is State.RETRYING:
                 self.wake(Wake(run.id))
             elif state is State.RUNNING:
                 self.pending.append(run.id)
-        self.pending.append(None)
+        if event.waits:
+            self.pending.append(None)
+
+    def _new_attempt(self, run: TaskRun, task: Task) -> None:
+        """The attempt was lost with its worker: it ends KILLED and a new one starts."""
+        last = run.attempts[-1]
+        lost = Attempt.model_construct(state=last.state.to(State.KILLED, self.now))
+        fresh = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
+        again = run.model_copy(update={"attempts": (*run.attempts[:-1], lost, fresh)})
+        self._dispatch(again, task)
 
     def restart(self, event: Restart) -> None:
         """Kestra's restart: failed runs and the runs around them start again, in the same
@@ -170,6 +178,9 @@ class Lifecycle(EngineCore):
             self._save(with_state(run, State.KILLED, self.now))
         if live:
             self.step.commands.append(KillRuns(tuple(run.id for run in live)))
+        # Kestra passes through KILLING while its workers stop the runs; here they are marked
+        # at once, and the history shows both steps.
+        self._set_execution_state(State.KILLING)
         self._set_execution_state(State.KILLED)
         self.step.commands.append(ExecutionEnded(self.view.execution))
 

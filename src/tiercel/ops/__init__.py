@@ -6,6 +6,26 @@ leaves delivering it to whichever runtime executes the flow. Imports ``engine``,
 and ``model``.
 """
 
-from tiercel.ops.executions import NotFoundError, OperationError, kill, replay, restart, resume
+from tiercel.ops.executions import (
+    InvalidRequestError,
+    NotFoundError,
+    OperationError,
+    change_task_run_state,
+    kill,
+    replay,
+    restart,
+    resume,
+    set_labels,
+)
 
-__all__ = ["NotFoundError", "OperationError", "kill", "replay", "restart", "resume"]
+__all__ = [
+    "InvalidRequestError",
+    "NotFoundError",
+    "OperationError",
+    "change_task_run_state",
+    "kill",
+    "replay",
+    "restart",
+    "resume",
+    "set_labels",
+]

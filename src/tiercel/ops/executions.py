@@ -1,18 +1,21 @@
-"""Kill, resume and restart an execution."""
+"""Kill, resume, restart and replay an execution; change a task run's state; set labels."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from tiercel.engine import Kill, Restart, Resume, Start
+from tiercel.engine import ChangeTaskRunState, Kill, Restart, Resume, SetLabels, Start
 from tiercel.engine.inputs import InputError, resolve_inputs
 from tiercel.model.execution import Execution, RunState, TaskRun
 from tiercel.model.flow import Flow
 from tiercel.model.input import AnyInput, Input
+from tiercel.model.labels import SYSTEM_PREFIX, Label
 from tiercel.model.state import State
 from tiercel.storage.ports import ExecutionStore
+
+_RESTARTABLE = frozenset({State.FAILED, State.KILLED})
 
 _INPUTS: TypeAdapter[list[Input]] = TypeAdapter(list[AnyInput])
 
@@ -23,6 +26,15 @@ class OperationError(Exception):
 
 class NotFoundError(OperationError):
     """What the operation applies to does not exist."""
+
+
+class InvalidRequestError(OperationError):
+    """The request itself is refused, whatever the execution's state (a state that may not
+    be set by hand, a system label)."""
+
+
+SETTABLE_STATES = (State.SUCCESS, State.WARNING, State.FAILED)
+"""The states a task run may be given by hand, as Kestra's UI offers them."""
 
 
 def kill(store: ExecutionStore, execution_id: str) -> Kill:
@@ -37,13 +49,16 @@ def kill(store: ExecutionStore, execution_id: str) -> Kill:
 
 def restart(store: ExecutionStore, execution_id: str) -> Restart:
     """The event that restarts an ended or paused execution in place."""
-    execution, _ = _load(store, execution_id)
+    execution, runs = _load(store, execution_id)
     state = execution.state.current
     if not (state.is_terminated or state is State.PAUSED):
         raise OperationError(
             f"execution '{execution_id}' is {state.value}: only an ended or paused execution "
             "can be restarted"
         )
+    if state.is_terminated and not any(run.state.current in _RESTARTABLE for run in runs):
+        # As Kestra: a restart runs the failed task runs again; without one it has nothing to do.
+        raise OperationError("No task found to restart execution from!")
     return Restart()
 
 
@@ -125,6 +140,80 @@ def resume(
     except InputError as exc:
         raise OperationError(f"invalid resume inputs: {exc}") from None
     return Resume(typed if declared else dict(inputs or {}) or None)
+
+
+def change_task_run_state(
+    store: ExecutionStore, execution_id: str, task_run_id: str, state: State
+) -> ChangeTaskRunState:
+    """The event that gives a task run of an ended (or paused) execution a new state, after
+    which the execution goes on from there.
+
+    Raises:
+        InvalidRequestError: ``state`` is not one of ``SETTABLE_STATES``.
+        NotFoundError: no such execution, or no such task run in it.
+        OperationError: the execution is still running, or the task run is.
+    """
+    if state not in SETTABLE_STATES:
+        allowed = ", ".join(s.value for s in SETTABLE_STATES)
+        raise InvalidRequestError(
+            f"a task run cannot be set to {state.value} by hand: use one of {allowed}"
+        )
+    execution, runs = _load(store, execution_id)
+    current = execution.state.current
+    if not (current.is_terminated or current is State.PAUSED):
+        raise OperationError(
+            f"execution '{execution_id}' is {current.value}: only an ended or paused "
+            "execution can have a task run's state changed"
+        )
+    run = next((run for run in runs if run.id == task_run_id), None)
+    if run is None:
+        raise NotFoundError(f"task run '{task_run_id}' not found in execution '{execution_id}'")
+    if not (run.state.current.is_terminated or run.state.current is State.PAUSED):
+        raise OperationError(
+            f"task run '{task_run_id}' ({run.task_id}) is {run.state.current.value}: only an "
+            "ended or paused task run can have its state changed"
+        )
+    return ChangeTaskRunState(task_run_id, state)
+
+
+def set_labels(
+    store: ExecutionStore, execution_id: str, labels: Iterable[Label], *, merge: bool = False
+) -> SetLabels:
+    """The event that sets an execution's labels, running or ended.
+
+    The labels replace the execution's own (user) labels; with ``merge``, they are added to
+    them instead, replacing those with the same key. System labels (``system.*``) stay as they
+    are and cannot be set or changed by hand. Labels with neither a key nor a value (an empty
+    row of a form) are ignored.
+
+    Raises:
+        NotFoundError: no such execution.
+        InvalidRequestError: a label has no key, or is a system label the execution lacks.
+    """
+    execution, _ = _load(store, execution_id)
+    system = [(label.key, label.value) for label in execution.labels if _is_system(label)]
+    wanted: dict[str, str] = {}
+    if merge:
+        wanted.update((label.key, label.value) for label in execution.labels)
+    for label in labels:
+        if not label.key and not label.value:
+            continue
+        if not label.key:
+            raise InvalidRequestError(f"a label needs a key (value '{label.value}')")
+        if _is_system(label) and (label.key, label.value) not in system:
+            raise InvalidRequestError(
+                "System labels can only be set by Kestra itself, offending label: "
+                f"{label.key}={label.value}"
+            )
+        wanted[label.key] = label.value
+    for key, value in system:  # kept whatever was asked, in their place at the end
+        wanted.pop(key, None)
+        wanted[key] = value
+    return SetLabels(tuple(Label(key=key, value=value) for key, value in wanted.items()))
+
+
+def _is_system(label: Label) -> bool:
+    return label.key.startswith(SYSTEM_PREFIX)
 
 
 def _on_resume_inputs(flow: Flow, runs: list[TaskRun]) -> list[Input]:

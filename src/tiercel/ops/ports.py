@@ -5,6 +5,7 @@ the runtime (one process can be an API server only, over a shared backend).
 """
 
 import threading
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
@@ -13,6 +14,7 @@ from tiercel.engine import Event
 from tiercel.model.execution import Execution, ExecutionTrigger
 from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
+from tiercel.storage.ports import ExecutionStore
 
 
 class ExecutionRunner(Protocol):
@@ -39,6 +41,14 @@ class ExecutionRunner(Protocol):
         ...
 
 
+class EndWaiter(Protocol):
+    """Lets a request wait for an execution to end."""
+
+    def wait(self, execution_id: str, timeout: float) -> Execution | None:
+        """The execution once it has ended, or None if it has not within ``timeout``."""
+        ...
+
+
 class EndSignal:
     """Lets threads wait for executions to end: the executor calls ``ended``."""
 
@@ -60,3 +70,23 @@ class EndSignal:
         with self._changed:
             self._changed.wait_for(lambda: execution_id in self._ended, timeout)
             return self._ended.get(execution_id)
+
+
+class StoredEnds:
+    """Waits for executions to end by reading the store: for a process with no executor
+    (an API server over a shared backend), which hears of no end as it happens."""
+
+    def __init__(self, executions: ExecutionStore, *, every: float = 0.05) -> None:
+        self._executions = executions
+        self._every = every
+
+    def wait(self, execution_id: str, timeout: float) -> Execution | None:
+        """The execution once it has ended, or None if it has not within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            stored = self._executions.load(execution_id)
+            if stored is not None and stored[0].state.current.is_terminated:
+                return stored[0]
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(self._every)

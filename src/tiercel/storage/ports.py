@@ -310,8 +310,10 @@ class ExecutionStore(Protocol):
         created_after: datetime | None = None,
         created_before: datetime | None = None,
         namespace_prefix: bool = False,
+        labels: Iterable[tuple[str, str]] | None = None,
     ) -> list[str]:
-        """Ids of the executions matching every given filter, oldest first."""
+        """Ids of the executions matching every given filter, oldest first; with ``labels``,
+        those carrying every one of these (key, value) labels."""
         ...
 
     def delete(self, execution_ids: Iterable[str]) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from tiercel.model.execution import format_instant
 from tiercel.model.task import LogLevel
@@ -90,12 +90,28 @@ class LogQuery:
         task_run_id: Lines of this task run.
         task_id: Lines logged by this task (usually with ``execution_id``).
         min_level: Lines at this level or above.
+        namespace: Lines of flows in this namespace or in a namespace under it.
+        flow_id: Lines of the flows with this id.
+        trigger_id: Lines logged by this trigger.
+        text: Lines where this text appears, ignoring case, in the message or in one of the
+            ids (namespace, flow, task, execution, task run, trigger).
+        start: Lines stamped at or after this time.
+        end: Lines stamped at or before this time.
+        order: ``appended``: in the order the lines were stored (an execution's lines);
+            ``newest`` or ``oldest``: by timestamp, newest or oldest first (a search).
     """
 
     execution_id: str | None = None
     task_run_id: str | None = None
     task_id: str | None = None
     min_level: LogLevel | None = None
+    namespace: str | None = None
+    flow_id: str | None = None
+    trigger_id: str | None = None
+    text: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    order: Literal["appended", "newest", "oldest"] = "appended"
 
 
 class MetricType(StrEnum):

@@ -3,9 +3,10 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
 from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.labels import Label
 from tiercel.storage.sql import dialects, schema
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import executions, task_runs
@@ -21,6 +22,16 @@ class SqlExecutionStore:
             db: An open, migrated database.
         """
         self._db = db
+        saved = dialects.insert(db.dialect, executions)
+        # One statement, so that two first saves of an execution cannot both insert it.
+        self._upsert_execution = saved.on_conflict_do_update(
+            index_elements=[executions.c.id],
+            set_={
+                "state": saved.excluded.state,
+                "updated_at": saved.excluded.updated_at,
+                "document": saved.excluded.document,
+            },
+        )
         statement = dialects.insert(db.dialect, task_runs)
         # A task run seen again replaces its state and document and keeps its place (seq).
         self._upsert = statement.on_conflict_do_update(
@@ -45,23 +56,16 @@ class SqlExecutionStore:
             if execution is not None:
                 now = execution.state.histories[-1].date
                 document = execution.model_dump_json(by_alias=True)
-                updated = conn.execute(
-                    executions.update()
-                    .where(executions.c.id == execution.id)
-                    .values(state=execution.state.current.value, updated_at=now, document=document)
-                )
-                if updated.rowcount == 0:
-                    conn.execute(
-                        insert(executions).values(
-                            id=execution.id,
-                            namespace=execution.namespace,
-                            flow_id=execution.flow_id,
-                            state=execution.state.current.value,
-                            created_at=execution.state.start_date,
-                            updated_at=now,
-                            document=document,
-                        )
-                    )
+                row = {
+                    "id": execution.id,
+                    "namespace": execution.namespace,
+                    "flow_id": execution.flow_id,
+                    "state": execution.state.current.value,
+                    "created_at": execution.state.start_date,
+                    "updated_at": now,
+                    "document": document,
+                }
+                conn.execute(self._upsert_execution, row)
             if not changed:
                 return
             rows = [
@@ -101,17 +105,24 @@ class SqlExecutionStore:
         created_after: datetime | None = None,
         created_before: datetime | None = None,
         namespace_prefix: bool = False,
+        labels: Iterable[tuple[str, str]] | None = None,
     ) -> list[str]:
         """Ids of the executions matching every given filter, oldest first.
 
-        With ``namespace_prefix``, ``namespace`` also matches its child namespaces.
+        With ``namespace_prefix``, ``namespace`` also matches its child namespaces. With
+        ``labels``, only the executions carrying each of these (key, value) labels match.
         """
-        query = select(executions.c.id).order_by(executions.c.created_at)
+        wanted = [Label(key=key, value=value) for key, value in labels or ()]
+        columns = [executions.c.id, executions.c.document] if wanted else [executions.c.id]
+        query = select(*columns).order_by(
+            # The id breaks ties, so that the order is the same on every database.
+            executions.c.created_at,
+            dialects.code_point_order(self._db.dialect, executions.c.id),
+        )
         if namespace is not None:
             exact = executions.c.namespace == namespace
             if namespace_prefix:
-                child = func.substr(executions.c.namespace, 1, len(namespace) + 1)
-                exact = exact | (child == namespace + ".")
+                exact = exact | dialects.starts_with(executions.c.namespace, namespace + ".")
             query = query.where(exact)
         if flow_id is not None:
             query = query.where(executions.c.flow_id == flow_id)
@@ -121,6 +132,16 @@ class SqlExecutionStore:
             query = query.where(executions.c.created_at >= created_after)
         if created_before is not None:
             query = query.where(executions.c.created_at < created_before)
+        for label in wanted:
+            # Labels live in the JSON document: a LIKE on the label as the document spells it
+            # narrows the rows in the database (loosely: SQLite's LIKE ignores case), and the
+            # parsed document has the last word.
+            fragment = "%" + _escape_like(label.model_dump_json(by_alias=True)) + "%"
+            query = query.where(executions.c.document.like(fragment, escape="\\"))
+        if wanted:
+            with self._db.read() as conn:
+                rows = conn.execute(query).all()
+            return [row.id for row in rows if _has_labels(row.document, wanted)]
         with self._db.read() as conn:
             return list(conn.execute(query).scalars())
 
@@ -140,3 +161,13 @@ class SqlExecutionStore:
         query = select(table.c.state, func.count()).group_by(table.c.state)
         with self._db.read() as conn:
             return {str(state): int(count) for state, count in conn.execute(query).all()}
+
+
+def _escape_like(text: str) -> str:
+    """``text`` matched literally by LIKE: its wildcards and the escape character escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _has_labels(document: str, wanted: list[Label]) -> bool:
+    carried = {(label.key, label.value) for label in Execution.model_validate_json(document).labels}
+    return all((label.key, label.value) in carried for label in wanted)

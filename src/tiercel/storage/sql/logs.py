@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Row, delete, func, insert, select
+from sqlalchemy import ColumnElement, Row, delete, func, insert, or_, select
 
 from tiercel.model.task import LogLevel
 from tiercel.storage.ports import LogStore
@@ -36,7 +36,7 @@ class SqlLogStore:
         """The lines matching ``query``, oldest appended first."""
         if offset < 0 or (limit is not None and limit < 0):
             raise ValueError(f"offset and limit must not be negative: {offset}, {limit}")
-        statement = select(logs).where(*_filters(query)).order_by(logs.c.id).offset(offset)
+        statement = select(logs).where(*_filters(query)).order_by(*_order(query)).offset(offset)
         if limit is not None:
             statement = statement.limit(limit)
         with self._db.read() as conn:
@@ -66,7 +66,45 @@ def _filters(query: LogQuery) -> list[ColumnElement[bool]]:
         # Levels are stored by name; an IN list keeps the column plain text on every database.
         levels = [level.value for level in levels_at_least(query.min_level)]
         conditions.append(logs.c.level.in_(levels))
+    if query.namespace is not None:
+        # The namespace and those under it: ``a.b`` matches ``a.b.c`` but not ``a.bc``.
+        child = func.substr(logs.c.namespace, 1, len(query.namespace) + 1)
+        conditions.append((logs.c.namespace == query.namespace) | (child == query.namespace + "."))
+    if query.flow_id is not None:
+        conditions.append(logs.c.flow_id == query.flow_id)
+    if query.trigger_id is not None:
+        conditions.append(logs.c.trigger_id == query.trigger_id)
+    if query.text:
+        pattern = "%" + _escape_like(query.text.lower()) + "%"
+        columns = (
+            logs.c.message,
+            logs.c.namespace,
+            logs.c.flow_id,
+            logs.c.task_id,
+            logs.c.execution_id,
+            logs.c.task_run_id,
+            logs.c.trigger_id,
+        )
+        conditions.append(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
+    if query.start is not None:
+        conditions.append(logs.c.timestamp >= query.start)
+    if query.end is not None:
+        conditions.append(logs.c.timestamp <= query.end)
     return conditions
+
+
+def _order(query: LogQuery) -> tuple[Any, ...]:
+    # The id breaks ties between lines stamped at the same instant, in the same direction.
+    if query.order == "newest":
+        return logs.c.timestamp.desc(), logs.c.id.desc()
+    if query.order == "oldest":
+        return logs.c.timestamp, logs.c.id
+    return (logs.c.id,)
+
+
+def _escape_like(text: str) -> str:
+    """``text`` matched literally by LIKE: its wildcards and the escape character escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _row(entry: LogEntry) -> dict[str, Any]:

@@ -1,0 +1,149 @@
+"""Changes made by hand to an execution: a task run's state (``/executions/{id}/state``) and
+the labels (``/executions/{id}/labels``, ``/executions/labels/by-ids``).
+
+Each change goes to the executor as an engine event, like a kill or a restart, so that the
+executor, which may hold the execution, applies it and stores it with everything else it
+changes. The routes then answer, as Kestra's do, once the stored execution shows the change
+(or after ``APPLY_WAIT`` seconds, with the execution as it is stored then).
+"""
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from tiercel.api.context import ApiContext
+from tiercel.api.errors import ApiError
+from tiercel.engine import SetLabels
+from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.labels import SYSTEM_PREFIX, Label
+from tiercel.model.state import State
+from tiercel.ops import executions as ops
+
+router = APIRouter(tags=["executions"])
+
+APPLY_WAIT = 10.0
+"""The longest a change waits for the executor to have stored it, in seconds."""
+
+Applied = Callable[[Execution, list[TaskRun]], bool]
+
+
+class StateRequest(BaseModel):
+    """Kestra's ``StateRequest``: which task run, and the state to give it."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    task_run_id: str = Field(alias="taskRunId")
+    state: State
+
+
+class LabelBody(BaseModel):
+    """A label as Kestra's JSON writes it."""
+
+    key: str
+    value: str
+
+
+class SetLabelsByIdsRequest(BaseModel):
+    """Kestra's ``SetLabelsByIdsRequest``: the executions, and the labels to add to each."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    executions_id: list[str] = Field(alias="executionsId")
+    execution_labels: list[LabelBody] = Field(alias="executionLabels")
+
+
+def _ctx(request: Request) -> ApiContext:
+    context: ApiContext = request.app.state.ctx
+    return context
+
+
+@router.post("/executions/{execution_id}/state")
+async def change_task_run_state(
+    request: Request, execution_id: str, body: StateRequest
+) -> dict[str, Any]:
+    """Give a task run of an ended (or paused) execution the state SUCCESS, WARNING or FAILED;
+    the execution then goes on from there (the tasks after it run)."""
+    ctx = _ctx(request)
+    event = await asyncio.to_thread(
+        ops.change_task_run_state, ctx.executions, execution_id, body.task_run_id, body.state
+    )
+    before = await asyncio.to_thread(_state_changes, ctx, execution_id, body.task_run_id)
+
+    def applied(_: Execution, runs: list[TaskRun]) -> bool:
+        run = next((r for r in runs if r.id == body.task_run_id), None)
+        return run is None or len(run.state.histories) > before
+
+    ctx.runner.send(execution_id, event)
+    return await _once_applied(ctx, execution_id, applied, time.monotonic() + APPLY_WAIT)
+
+
+@router.post("/executions/labels/by-ids")
+async def set_labels_by_ids(request: Request, body: SetLabelsByIdsRequest) -> dict[str, Any]:
+    """Add the labels to each execution (replacing those with the same key); refused as a
+    whole, naming each problem, if one execution is unknown or a label is refused."""
+    ctx = _ctx(request)
+    labels = [Label(key=label.key, value=label.value) for label in body.execution_labels]
+    events: list[tuple[str, SetLabels]] = []
+    problems: list[dict[str, object]] = []
+    for index, execution_id in enumerate(body.executions_id):
+        try:
+            event = await asyncio.to_thread(
+                ops.set_labels, ctx.executions, execution_id, labels, merge=True
+            )
+        except ops.OperationError as exc:
+            problems.append({"path": f"executionsId[{index}]", "message": str(exc)})
+        else:
+            events.append((execution_id, event))
+    if problems:
+        raise ApiError(400, "invalid bulk set labels", problems)
+    for execution_id, event in events:
+        ctx.runner.send(execution_id, event)
+    deadline = time.monotonic() + APPLY_WAIT
+    for execution_id, event in events:
+        await _once_applied(ctx, execution_id, _carrying(event), deadline)
+    return {"count": len(events)}
+
+
+@router.post("/executions/{execution_id}/labels")
+async def set_labels(request: Request, execution_id: str, body: list[LabelBody]) -> dict[str, Any]:
+    """Replace the labels of an execution, running or ended; its system labels stay."""
+    ctx = _ctx(request)
+    labels = [Label(key=label.key, value=label.value) for label in body]
+    event = await asyncio.to_thread(ops.set_labels, ctx.executions, execution_id, labels)
+    ctx.runner.send(execution_id, event)
+    return await _once_applied(ctx, execution_id, _carrying(event), time.monotonic() + APPLY_WAIT)
+
+
+def _state_changes(ctx: ApiContext, execution_id: str, task_run_id: str) -> int:
+    stored = ctx.executions.load(execution_id)
+    runs = [] if stored is None else stored[1]
+    run = next((r for r in runs if r.id == task_run_id), None)
+    return 0 if run is None else len(run.state.histories)
+
+
+def _carrying(event: SetLabels) -> Applied:
+    """Whether an execution carries the labels ``event`` sets, and no other user label."""
+    wanted = {(label.key, label.value) for label in event.labels}
+
+    def applied(execution: Execution, _: list[TaskRun]) -> bool:
+        carried = {(label.key, label.value) for label in execution.labels}
+        users = {pair for pair in carried if not pair[0].startswith(SYSTEM_PREFIX)}
+        return wanted <= carried and users <= wanted
+
+    return applied
+
+
+async def _once_applied(
+    ctx: ApiContext, execution_id: str, applied: Applied, deadline: float
+) -> dict[str, Any]:
+    while True:
+        stored = await asyncio.to_thread(ctx.executions.load, execution_id)
+        if stored is None:
+            raise ApiError(404, f"execution '{execution_id}' not found")
+        if applied(*stored) or time.monotonic() >= deadline:
+            return stored[0].to_kestra_json(stored[1])
+        await asyncio.sleep(0.05)
