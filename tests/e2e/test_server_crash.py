@@ -155,3 +155,37 @@ def test_kill_9_loses_no_execution_and_runs_nothing_twice(folders: tuple[Path, P
             assert message in messages_after, f"{eid}: lost log line {message!r}"
     assert retried > 0, "no task run was in flight at the kill: the test proved nothing"
     print(f"recovered 200 executions in {recovery:.1f}s, {retried} attempts re-run")
+
+
+def test_sigterm_lets_running_task_runs_finish(folders: tuple[Path, Path]) -> None:
+    data, flows = folders
+    port = _port()
+    url = f"http://127.0.0.1:{port}/api/v1/main"
+    server = _start(data, flows, port)
+    with httpx.Client(base_url=url, timeout=30) as client:
+        ids = [client.post("/executions/crash/script").json()["id"] for _ in range(5)]
+        deadline = time.monotonic() + 10
+        while not all(  # every script has started its 3 s sleep
+            client.get(f"/executions/{eid}").json()["taskRunList"] for eid in ids
+        ):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    stopping = time.monotonic()
+    server.send_signal(signal.SIGTERM)
+    assert server.wait(20) == 0
+    took = time.monotonic() - stopping
+
+    server = _start(data, flows, port)
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            bodies = [client.get(f"/executions/{eid}").json() for eid in ids]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(20)
+    # The scripts finished during the grace period and their results were stored: nothing
+    # was left for the restart to run again.
+    for body in bodies:
+        assert body["state"]["current"] == "SUCCESS", body["state"]
+        (run,) = body["taskRunList"]
+        assert [a["state"]["current"] for a in run["attempts"]] == ["SUCCESS"]
+    assert took < 15

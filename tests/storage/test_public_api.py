@@ -36,6 +36,7 @@ def test_storage_public_names_are_pinned() -> None:
         "SqlLogStore",
         "SqlMetricStore",
         "SqlTriggerStore",
+        "SqlWorkQueue",
         "StorageError",
         "StorageFileExistsError",
         "StorageFileNotFoundError",

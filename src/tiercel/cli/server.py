@@ -1,14 +1,48 @@
-"""``tiercel server local``: the whole system in one process, on the embedded backend."""
+"""``tiercel server``: the whole system in one process, or one role of it per process.
+
+Settings come from ``--config FILE`` (YAML), then ``TIERCEL_*`` variables, then the flags
+given here, each overriding the one before (see ``tiercel.wiring.config``).
+"""
 
 import logging
-import os
+import signal
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import click
 import uvicorn
 
-from tiercel.wiring.server import ServerConfig, running_server
+from tiercel.storage import StorageError
+from tiercel.wiring.config import ConfigError, load_settings
+from tiercel.wiring.server import ServerConfig, running_part, running_server
+
+_log = logging.getLogger("tiercel.server")
+
+
+def _options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The settings every server command takes."""
+    decorators = [
+        click.option("--config", "config_file",
+                     type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                     help="A YAML configuration file."),
+        click.option("--port", type=int, help="The API's port [8080, or $TIERCEL_PORT]."),
+        click.option("--host", help="The interface to listen on (0.0.0.0 for every one) "
+                     "[127.0.0.1, or $TIERCEL_HOST]."),
+        click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="Where the embedded database and internal storage live "
+                     "[./data, or $TIERCEL_DATA_DIR]."),
+        click.option("--flows", "flows_dir",
+                     type=click.Path(path_type=Path, file_okay=False, exists=True),
+                     help="Deploy every flow of this folder and follow its changes."),
+        click.option("--threads", type=int, help="Worker threads [8, or $TIERCEL_THREADS]."),
+    ]  # fmt: skip
+    for decorate in reversed(decorators):
+        function = decorate(function)
+    return function
 
 
 @click.group()
@@ -17,38 +51,108 @@ def server() -> None:
 
 
 @server.command()
-@click.option("--port", type=int, default=lambda: int(os.environ.get("TIERCEL_PORT", "8080")),
-              show_default="8080, or $TIERCEL_PORT", help="The API's port.")  # fmt: skip
-@click.option("--host", default=lambda: os.environ.get("TIERCEL_HOST", "127.0.0.1"),
-              show_default="127.0.0.1, or $TIERCEL_HOST",
-              help="The interface to listen on (0.0.0.0 for every one).")  # fmt: skip
-@click.option("--data-dir", "data_root", type=click.Path(path_type=Path, file_okay=False),
-              default=lambda: os.environ.get("TIERCEL_DATA_DIR", "data"),
-              show_default="./data, or $TIERCEL_DATA_DIR",
-              help="Where the database and internal storage live.")  # fmt: skip
-@click.option("--flows", "flows_dir",
-              type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Deploy every flow of this folder and follow its changes.")  # fmt: skip
-@click.option("--threads", type=int, default=lambda: int(os.environ.get("TIERCEL_THREADS", "8")),
-              show_default="8, or $TIERCEL_THREADS", help="Worker threads.")  # fmt: skip
-def local(port: int, host: str, data_root: Path, flows_dir: Path | None, threads: int) -> None:
+@_options
+def local(**flags: Any) -> None:
     """Executor, workers, scheduler and API in one process, state in ./data (SQLite)."""
+    _serve(flags, roles=None, shared=False)
+
+
+@server.command()
+@_options
+def standalone(**flags: Any) -> None:
+    """Every role in one process, on the configured backend; task runs go through the
+    backend's work queue, so worker processes started elsewhere take a share."""
+    _serve(flags, roles=None, shared=True)
+
+
+@server.command()
+@_options
+def executor(**flags: Any) -> None:
+    """The executor alone: applies events, hands task runs to workers, runs flow triggers."""
+    _serve(flags, roles={"executor"}, shared=True)
+
+
+@server.command()
+@_options
+def worker(**flags: Any) -> None:
+    """A worker alone: runs task runs from the backend's work queue."""
+    _serve(flags, roles={"worker"}, shared=True)
+
+
+@server.command()
+@_options
+def scheduler(**flags: Any) -> None:
+    """The scheduler alone: schedules and polling triggers."""
+    _serve(flags, roles={"scheduler"}, shared=True)
+
+
+@server.command()
+@_options
+def webserver(**flags: Any) -> None:
+    """The API alone, over the backend that the other roles share."""
+    _serve(flags, roles={"webserver"}, shared=True)
+
+
+def _serve(flags: dict[str, Any], *, roles: set[str] | None, shared: bool) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)-5s %(name)s: %(message)s"
     )
     started = time.monotonic()
-    config = ServerConfig(
-        data_dir=data_root, host=host, port=port, threads=threads, flows_dir=flows_dir
+    config_file = flags.pop("config_file")
+    try:
+        settings = load_settings(config_file, **flags)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    config = ServerConfig.from_settings(settings)
+    where = config.database_url or f"{config.data_dir} (SQLite)"
+    try:
+        if roles is None:
+            with running_server(config, shared=shared) as running:
+                _run_api(running.app, config, started, where)
+            return
+        with running_part(config, roles, shared=shared) as part:
+            if part.app is not None:
+                _run_api(part.app, config, started, where)
+                return
+            _log.info(
+                "Tiercel %s is up on %s in %.2f s",
+                " and ".join(sorted(roles)),
+                where,
+                time.monotonic() - started,
+            )
+            _wait_for_signal()
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _run_api(app: Any, config: ServerConfig, started: float, where: str) -> None:
+    api = uvicorn.Server(
+        uvicorn.Config(app, host=config.host, port=config.port, log_level="warning", lifespan="off")
     )
-    with running_server(config) as running:
-        api = uvicorn.Server(
-            uvicorn.Config(running.app, host=host, port=port, log_level="warning", lifespan="off")
-        )
-        logging.getLogger("tiercel.server").info(
-            "Tiercel is up on http://%s:%d (data in %s) in %.2f s",
-            host,
-            port,
-            data_root,
-            time.monotonic() - started,
-        )
-        api.run()  # returns after SIGINT or SIGTERM, once open requests are answered
+    _log.info(
+        "Tiercel is up on http://%s:%d (data in %s) in %.2f s",
+        config.host,
+        config.port,
+        where,
+        time.monotonic() - started,
+    )
+    # uvicorn raises the signal it caught again once it has stopped, to the handler found
+    # before it started: make that one return, so that the roles stop gracefully.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)
+    api.run()  # returns after SIGINT or SIGTERM, once open requests are answered
+    _log.info("stopping: running task runs get %.0f s to finish", config.shutdown_grace_seconds)
+
+
+def _wait_for_signal() -> None:
+    """Block until SIGTERM or SIGINT."""
+    stop = threading.Event()
+
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        _log.info("%s received: stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+    while not stop.wait(1.0):
+        pass

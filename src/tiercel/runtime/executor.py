@@ -8,11 +8,12 @@ so its memory follows the running executions, not the history.
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from tiercel.engine import Event, ExecutionView, Start
+from tiercel.engine import Event, ExecutionView, RunTask, Start
 from tiercel.model.execution import Execution, ExecutionTrigger
 from tiercel.model.flow import ConcurrencyBehavior, Flow
 from tiercel.model.labels import Label
@@ -50,6 +51,11 @@ class ServerExecutor(LocalRunner):
         self._ready = threading.Event()
         self._starting: set[str] = set()
         """Queued executions given a slot, whose start the engine has not applied yet."""
+        self._draining = threading.Event()
+        self._busy = 0
+        """Task runs running on this process's threads."""
+        self._looped = threading.Event()
+        """Set once the loop has applied its last event."""
 
     # --- running --------------------------------------------------------------------------
 
@@ -60,22 +66,42 @@ class ServerExecutor(LocalRunner):
         self._ready.wait()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Stop taking events and wait for the worker threads to finish their task runs."""
+        """Stop gracefully: task runs running on this process's threads get up to ``timeout``
+        seconds to finish and report; those due to start meanwhile are not started, nor are
+        those still running then waited for. They stay RUNNING in the store, and the next
+        start hands each a new attempt."""
+        self._draining.set()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._busy:
+                    break
+            time.sleep(0.05)
         self._stop.set()
+        self._looped.wait(5.0)
+        with self._lock:
+            left = list(self._kill_switches)
+        if left:
+            _log.warning("%d task runs still running are left for the next start", len(left))
+            self.kill_runs(left)  # their processes stop; the loop applies no result now
         if self._thread is not None:
-            self._thread.join(timeout)
+            self._thread.join(5.0)
 
     def _serve(self) -> None:
         with WorkerPool(self.threads) as pool:
             self._recover_unfinished()
             self._ready.set()
             self._loop(pool, None, self._stop)
+            self._looped.set()
 
     def _recover_unfinished(self) -> None:
         unfinished = self._pick_up_unfinished()
         if unfinished:
             _log.info("picking up %d unfinished executions", len(unfinished))
-        # Queued executions wait for a slot that may have freed while no process ran.
+        self._dequeue_all()
+
+    def _dequeue_all(self) -> None:
+        """Start queued executions whose slot freed while no executor ran."""
         queued = self.services.executions.find(states=[State.QUEUED.value])
         flows = {}
         for execution_id in queued:
@@ -140,6 +166,23 @@ class ServerExecutor(LocalRunner):
         }
 
     # --- hooks of the local runner --------------------------------------------------------
+
+    def _carry_out(self, view: ExecutionView, command: Any, pool: WorkerPool) -> None:
+        if isinstance(command, RunTask):
+            if self._draining.is_set():
+                with self._lock:
+                    self._jobs -= 1  # left RUNNING in the store for the next start
+                return
+            with self._lock:
+                self._busy += 1
+        super()._carry_out(view, command, pool)
+
+    def _work(self, execution_id: str, command: RunTask) -> None:
+        try:
+            super()._work(execution_id, command)
+        finally:
+            with self._lock:
+                self._busy -= 1
 
     def _flow(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
         return self._find_flow(namespace, flow_id, revision)

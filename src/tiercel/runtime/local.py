@@ -9,7 +9,8 @@ import queue
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,23 +48,14 @@ from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
-from tiercel.ops.flows import deploy_triggers
-from tiercel.runtime.adapters import NamespaceFileAdapter, NamespaceKeyValues, TaskFiles
-from tiercel.runtime.context import Metric, WorkerRunContext
+from tiercel.runtime.host import TaskHost
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.services import (
     Finished,
     LogLine,
     Services,
-    StoredExecutions,
-    StoredTriggers,
-    kv_function,
-    read_function,
 )
-from tiercel.runtime.worker import WorkerPool, run_task
-from tiercel.sdk import FlowableTask
-from tiercel.storage.namespace_files import StorageNamespaceFiles
-from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, MetricType
+from tiercel.runtime.worker import WorkerPool
 
 
 @contextmanager
@@ -115,7 +107,7 @@ class _Call:
             self.done.set()
 
 
-class LocalRunner:
+class LocalRunner(TaskHost):
     """Runs executions to their end with a pool of worker threads."""
 
     def __init__(
@@ -127,25 +119,16 @@ class LocalRunner:
         threads: int = 4,
         on_log: Callable[[LogLine], None] | None = None,
     ) -> None:
-        self.services = services
+        super().__init__(services, on_log=on_log)
         self.flows = dict(flows or {})
         self.templates = dict(templates or {})
         """Kestra's deprecated templates, by namespace and id, for ``flow.Template`` tasks."""
         self.threads = threads
-        self.on_log = on_log
         self._events: queue.Queue[tuple[str, Event | _Retry | _Call]] = queue.Queue()
-        self._lock = threading.Lock()
-        self._logs: list[LogLine] = []
-        self._metrics: list[Metric] = []
-        self._kill_switches: dict[str, threading.Event] = {}
         self._views: dict[str, ExecutionView] = {}
         self._callers: dict[str, tuple[str, str]] = {}  # child id → (parent id, task run id)
-        self._jobs = 0  # worker jobs and timers not yet reported back
-        self._unsaved_logs: list[LogEntry] = []
-        self._work_root = Path(tempfile.gettempdir())
-        self._deployed: set[tuple[str, str]] = set()
-        self._keep_results = True
-        """Whether log lines and metrics are kept in memory for the ``Finished`` report."""
+        self._jobs = 0  # worker jobs, and timers of retries and delayed starts, not yet back
+        self._timers: Counter[str] = Counter()  # the engine's timers not yet gone off, by execution
 
     def execute(
         self,
@@ -222,13 +205,12 @@ class LocalRunner:
         """The flow an execution runs: by default the one this runner was given."""
         return self.flows.get((namespace, flow_id))
 
-    def _deployed_flow(self, namespace: str, flow_id: str) -> Flow | None:
-        """A flow this runner knows, its triggers given their records the first time."""
-        flow = self._flow(namespace, flow_id)
-        if flow is not None and flow.triggers and (namespace, flow_id) not in self._deployed:
-            deploy_triggers(self.services.triggers, flow, self.services.clock())
-            self._deployed.add((namespace, flow_id))
-        return flow
+    def _owner_run(self, execution_id: str, run_id: str) -> TaskRun | None:
+        return self._views[execution_id].runs.get(run_id)
+
+    def _flow_of(self, execution_id: str) -> tuple[str, str]:
+        view = self._views.get(execution_id)
+        return ("", "") if view is None else (view.execution.namespace, view.execution.flow_id)
 
     def _view(self, flow: Flow, execution: Execution, runs: list[TaskRun]) -> ExecutionView:
         """Hold an execution in memory, with the server's ``envs`` and ``globals``."""
@@ -265,55 +247,16 @@ class LocalRunner:
         retry_of: Execution | None = None,
         schedule_date: datetime | None = None,
     ) -> Execution:
-        now = self.services.clock()
-        execution_id = new_id()
-        metadata = ExecutionMetadata.model_construct(attempt_number=1, original_created_date=now)
-        original_id = None
-        if retry_of is not None:
-            # A new execution retrying a failed one: same inputs and labels, one attempt more.
-            metadata = retry_of.metadata.model_copy(
-                update={"attempt_number": retry_of.metadata.attempt_number + 1}
-            )
-            original_id = retry_of.original_id or retry_of.id
-            labels = tuple(x for x in retry_of.labels if x.key != CORRELATION_ID)
-        correlation = next(
-            (x for x in (parent.labels if parent else ()) if x.key == CORRELATION_ID), None
-        )
-        if correlation is None:
-            correlation = Label.model_construct(key=CORRELATION_ID, value=execution_id)
-        labels = (*labels, correlation)
-        execution = Execution.model_construct(
-            id=execution_id,
-            namespace=flow.namespace,
-            flow_id=flow.id,
-            flow_revision=flow.revision or 1,
-            state=RunState.start(State.CREATED, now),
-            inputs={},
-            outputs=None,
-            labels=labels if retry_of is not None else (*(flow.labels or ()), *labels),
-            variables=None,
-            parent_id=parent.id if parent else None,
-            original_id=original_id,
-            trigger=trigger,
-            metadata=metadata,
-            schedule_date=schedule_date,
-            deleted=False,
-        )
-        context = {
-            "flow": {"id": flow.id, "namespace": flow.namespace, "revision": flow.revision},
-            "execution": {"id": execution.id},
-        }
-
-        def store_file(input_id: str, value: Any) -> str:
-            return self.services.store_input_file(execution, input_id, value)
-
-        typed = resolve_inputs(
-            flow.inputs or [],
+        execution = new_execution(
+            self.services,
+            flow,
             given,
-            render=lambda value: render_typed(value, context) if isinstance(value, str) else value,
-            store_file=store_file,
+            labels,
+            parent=parent,
+            trigger=trigger,
+            retry_of=retry_of,
+            schedule_date=schedule_date,
         )
-        execution = execution.model_copy(update={"inputs": typed})
         execution, start = self._admit(flow, execution)
         self.services.executions.save(execution, ())
         self._view(flow, execution, [])
@@ -406,6 +349,14 @@ class LocalRunner:
         with self._lock:
             if self._jobs:
                 return False
+            timed = list(self._timers)
+        # The engine's timers wait only for executions that go on: one that ended changes
+        # nothing when its task timeouts or SLA deadlines come.
+        if any(
+            view is not None and not view.execution.state.current.is_terminated
+            for view in map(self._views.get, timed)
+        ):
+            return False
         return all(
             v.execution.state.current.is_terminated or v.execution.state.current is State.PAUSED
             for v in self._views.values()
@@ -418,10 +369,7 @@ class LocalRunner:
         elif isinstance(command, SetTimer):
             self._set_timer(execution_id, command)
         elif isinstance(command, KillRuns):
-            for run_id in command.task_run_ids:
-                switch = self._kill_switches.get(run_id)
-                if switch is not None:
-                    switch.set()
+            self.kill_runs(command.task_run_ids)
         elif isinstance(command, StartSubflow):
             self._start_subflow(execution_id, command)
         elif isinstance(command, ResumeExecution):
@@ -504,149 +452,101 @@ class LocalRunner:
             self._log(failed.id, None, LogLevel.ERROR, f"Cannot retry the execution: {exc}")
 
     def _set_timer(self, execution_id: str, command: SetTimer) -> None:
-        self._after(command.at, execution_id, command.event)
+        self._after(command.at, execution_id, command.event, engine_timer=True)
 
-    def _after(self, at: datetime, execution_id: str, item: Event | _Retry) -> None:
+    def _after(
+        self, at: datetime, execution_id: str, item: Event | _Retry, *, engine_timer: bool = False
+    ) -> None:
         delay = (at - self.services.clock()).total_seconds()
         with self._lock:
-            self._jobs += 1
+            if engine_timer:
+                self._timers[execution_id] += 1
+            else:
+                self._jobs += 1
 
         def fire() -> None:
             self._events.put((execution_id, item))
             with self._lock:
-                self._jobs -= 1
+                if engine_timer:
+                    self._timers[execution_id] -= 1
+                    if not self._timers[execution_id]:
+                        del self._timers[execution_id]
+                else:
+                    self._jobs -= 1
 
         timer = threading.Timer(max(0.0, delay), fire)
         timer.daemon = True
         timer.start()
 
     def _work(self, execution_id: str, command: RunTask) -> None:
-        run = command.run
-        killed = threading.Event()
-        self._kill_switches[run.id] = killed
-        ctx = self._context(execution_id, run, command.variables, killed)
-        if command.directory is not None:
-            ctx.shared_dir = self._shared_directory(execution_id, command)
-        try:
-            result = run_task(command, ctx)
-        finally:
-            self._kill_switches.pop(run.id, None)
-        if ctx.metrics:
-            now = self.services.clock()
-            self.services.metrics.append(
-                MetricEntry(
-                    namespace=run.namespace,
-                    flow_id=run.flow_id,
-                    type=MetricType(metric.kind),
-                    name=metric.name,
-                    value=metric.value,
-                    timestamp=now,
-                    task_id=run.task_id,
-                    execution_id=execution_id,
-                    task_run_id=run.id,
-                    tags=dict(metric.tags),
-                )
-                for metric in ctx.metrics
-            )
+        result = self._run_task(execution_id, command)
         self._events.put((execution_id, result))
         with self._lock:
-            if self._keep_results:
-                self._metrics.extend(ctx.metrics)
             self._jobs -= 1
 
-    def _shared_directory(self, execution_id: str, command: RunTask) -> Path:
-        """The directory of the flowable that ``command`` runs inside, prepared on first use."""
-        directory = command.directory
-        assert directory is not None
-        path = self._work_root / directory.owner_run_id
-        with self._lock:
-            fresh = not path.exists()
-            path.mkdir(parents=True, exist_ok=True)
-        if fresh and isinstance(directory.owner, FlowableTask):
-            owner_run = self._views[execution_id].runs[directory.owner_run_id]
-            owner_ctx = self._context(
-                execution_id, owner_run, directory.owner_variables, threading.Event()
-            )
-            owner_ctx.shared_dir = path
-            directory.owner.prepare(owner_ctx)
-        return path
 
-    def _context(
-        self,
-        execution_id: str,
-        run: TaskRun,
-        variables: dict[str, Any],
-        killed: threading.Event,
-    ) -> WorkerRunContext:
-        def sink(level: LogLevel, message: str) -> None:
-            self._log(execution_id, run, level, message)
+def new_execution(
+    services: Services,
+    flow: Flow,
+    given: dict[str, Any],
+    labels: tuple[Label, ...],
+    *,
+    parent: Execution | None = None,
+    trigger: ExecutionTrigger | None = None,
+    retry_of: Execution | None = None,
+    schedule_date: datetime | None = None,
+) -> Execution:
+    """A new execution of ``flow`` with its inputs resolved (files stored), not yet stored.
 
-        return WorkerRunContext(
-            variables=variables,
-            sink=sink,
-            files=TaskFiles(self.services.storage, run),
-            kv_store=lambda namespace: NamespaceKeyValues(
-                self.services.kv, namespace, self.services.clock
-            ),
-            namespace_store=lambda namespace: NamespaceFileAdapter(
-                StorageNamespaceFiles(self.services.storage), namespace
-            ),
-            task_parser=self.services.task_parser,
-            queries=StoredExecutions(self.services),
-            trigger_switch=StoredTriggers(self.services, self._deployed_flow),
-            clock=self.services.clock,
-            namespace=run.namespace,
-            functions={
-                **self.services.functions,
-                "errorLogs": lambda: self._read_logs(execution_id, None, LogLevel.ERROR),
-                "kv": kv_function(self.services, run.namespace),
-                "read": read_function(self.services, run.namespace),
-            },
-            killed=killed,
-            work_root=self._work_root,
-            log_reader=lambda wanted, task_ids, level: self._read_logs(
-                wanted or execution_id, task_ids, level
-            ),
+    Raises:
+        InputError: the inputs are refused.
+    """
+    now = services.clock()
+    execution_id = new_id()
+    metadata = ExecutionMetadata.model_construct(attempt_number=1, original_created_date=now)
+    original_id = None
+    if retry_of is not None:
+        # A new execution retrying a failed one: same inputs and labels, one attempt more.
+        metadata = retry_of.metadata.model_copy(
+            update={"attempt_number": retry_of.metadata.attempt_number + 1}
         )
+        original_id = retry_of.original_id or retry_of.id
+        labels = tuple(x for x in retry_of.labels if x.key != CORRELATION_ID)
+    correlation = next(
+        (x for x in (parent.labels if parent else ()) if x.key == CORRELATION_ID), None
+    )
+    if correlation is None:
+        correlation = Label.model_construct(key=CORRELATION_ID, value=execution_id)
+    labels = (*labels, correlation)
+    execution = Execution.model_construct(
+        id=execution_id,
+        namespace=flow.namespace,
+        flow_id=flow.id,
+        flow_revision=flow.revision or 1,
+        state=RunState.start(State.CREATED, now),
+        inputs={},
+        outputs=None,
+        labels=labels if retry_of is not None else (*(flow.labels or ()), *labels),
+        variables=None,
+        parent_id=parent.id if parent else None,
+        original_id=original_id,
+        trigger=trigger,
+        metadata=metadata,
+        schedule_date=schedule_date,
+        deleted=False,
+    )
+    context = {
+        "flow": {"id": flow.id, "namespace": flow.namespace, "revision": flow.revision},
+        "execution": {"id": execution.id},
+    }
 
-    def _read_logs(
-        self, execution_id: str, task_ids: Sequence[str] | None, level: LogLevel
-    ) -> list[dict[str, Any]]:
-        self._flush_logs()
-        lines = self.services.logs.find(LogQuery(execution_id=execution_id, min_level=level))
-        wanted = set(task_ids) if task_ids else None
-        return [line.to_kestra_json() for line in lines if wanted is None or line.task_id in wanted]
+    def store_file(input_id: str, value: Any) -> str:
+        return services.store_input_file(execution, input_id, value)
 
-    def _log(self, execution_id: str, run: TaskRun | None, level: LogLevel, message: str) -> None:
-        line = LogLine(
-            execution_id,
-            run.id if run else None,
-            run.task_id if run else None,
-            level,
-            message,
-            self.services.clock(),
-        )
-        view = self._views.get(execution_id)
-        entry = LogEntry(
-            namespace=view.execution.namespace if view else "",
-            flow_id=view.execution.flow_id if view else "",
-            timestamp=line.timestamp,
-            level=line.level,
-            message=message,
-            task_id=line.task_id,
-            execution_id=execution_id,
-            task_run_id=line.task_run_id,
-            attempt_number=len(run.attempts) if run and run.attempts else None,
-        )
-        with self._lock:
-            if self._keep_results:
-                self._logs.append(line)
-            self._unsaved_logs.append(entry)
-        if self.on_log is not None:
-            self.on_log(line)
-
-    def _flush_logs(self) -> None:
-        with self._lock:
-            batch, self._unsaved_logs = self._unsaved_logs, []
-        if batch:
-            self.services.logs.append(batch)
+    typed = resolve_inputs(
+        flow.inputs or [],
+        given,
+        render=lambda value: render_typed(value, context) if isinstance(value, str) else value,
+        store_file=store_file,
+    )
+    return execution.model_copy(update={"inputs": typed})

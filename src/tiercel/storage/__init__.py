@@ -51,6 +51,7 @@ from tiercel.storage.sql import (
     SqlLogStore,
     SqlMetricStore,
     SqlTriggerStore,
+    SqlWorkQueue,
 )
 from tiercel.storage.uris import (
     KESTRA_SCHEME,
@@ -99,6 +100,7 @@ __all__ = [
     "SqlLogStore",
     "SqlMetricStore",
     "SqlTriggerStore",
+    "SqlWorkQueue",
     "StorageError",
     "StorageFileExistsError",
     "StorageFileNotFoundError",

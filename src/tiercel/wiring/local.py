@@ -1,13 +1,16 @@
-"""The embedded backend: SQLite for state, local disk for files; and what tasks borrow from it."""
+"""Backends: the embedded one (SQLite and local disk) or a shared one (PostgreSQL); and what
+tasks borrow from them."""
 
 import base64
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.engine import URL
 
 from tiercel.model.source import SourceError, read_documents
 from tiercel.model.task import AnyTask, Task
@@ -23,6 +26,7 @@ from tiercel.storage import (
     SqlLogStore,
     SqlMetricStore,
     SqlTriggerStore,
+    SqlWorkQueue,
 )
 
 
@@ -58,17 +62,33 @@ def env_variables(prefix: str = "ENV_", environ: Mapping[str, str] | None = None
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """The stores of one backend, and the work queue its processes share."""
+
+    services: Services
+    work: SqlWorkQueue
+
+
 @contextmanager
-def local_services(root: Path, *, globals_: Mapping[str, Any] | None = None) -> Iterator[Services]:
-    """The embedded backend under ``root``: SQLite for state, local disk for files.
+def open_backend(
+    database_url: str,
+    storage_path: Path,
+    *,
+    globals_: Mapping[str, Any] | None = None,
+    pool_size: int = 8,
+) -> Iterator[Backend]:
+    """The backend at ``database_url`` (SQLite or PostgreSQL), files under ``storage_path``.
 
     ``envs`` come from variables prefixed ``$TIERCEL_ENV_PREFIX`` (``ENV_`` by default).
+
+    Raises:
+        StorageError: the database cannot be opened or migrated.
     """
-    root.mkdir(parents=True, exist_ok=True)
-    database = Database.sqlite(root / "tiercel.db")
+    database = Database(database_url, pool_size=pool_size)
     try:
-        yield Services(
-            storage=LocalInternalStorage(root / "storage"),
+        services = Services(
+            storage=LocalInternalStorage(storage_path),
             kv=SqlKVStore(database),
             executions=SqlExecutionStore(database),
             logs=SqlLogStore(database),
@@ -80,8 +100,22 @@ def local_services(root: Path, *, globals_: Mapping[str, Any] | None = None) -> 
             envs=env_variables(os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")),
             globals=dict(globals_ or {}),
         )
+        yield Backend(services, SqlWorkQueue(database))
     finally:
         database.close()
+
+
+def sqlite_url(root: Path) -> str:
+    """The URL of the embedded database under ``root``."""
+    return URL.create("sqlite", database=os.fspath(root / "tiercel.db")).render_as_string()
+
+
+@contextmanager
+def local_services(root: Path, *, globals_: Mapping[str, Any] | None = None) -> Iterator[Services]:
+    """The embedded backend under ``root``: SQLite for state, local disk for files."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open_backend(sqlite_url(root), root / "storage", globals_=globals_) as backend:
+        yield backend.services
 
 
 def task_parser(registry: Registry) -> Callable[[str], Any]:

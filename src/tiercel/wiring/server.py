@@ -1,16 +1,20 @@
-"""``tiercel server local``: executor, workers, scheduler and API in one process.
+"""A server's processes: every role in one (``server local``, ``server standalone``), or some
+of them in each (``server executor|worker|scheduler|webserver``) over a shared backend.
 
-The pieces meet here and nowhere else: the API gets the executor as its ``ExecutionRunner``
-port, the executor tells the API's waiters (and the scheduler) when executions end, and a
-folder of flows given with ``--flows`` is deployed at start and kept in sync while it changes.
+The pieces meet here and nowhere else: the API and the scheduler get an ``ExecutionRunner``
+port (the executor itself when it runs in the same process, else a ``RemoteRunner`` posting
+to its inbox); the executor tells the API's waiters, the scheduler and flow triggers when
+executions end; and a folder of flows given with ``--flows`` is deployed at start and kept in
+sync while it changes.
 """
 
 import logging
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -20,17 +24,24 @@ from tiercel.engine.inputs import InputError
 from tiercel.model.execution import Execution
 from tiercel.model.flow import Flow
 from tiercel.ops.flows import Flows
-from tiercel.ops.ports import EndSignal
+from tiercel.ops.ports import EndSignal, EndWaiter, ExecutionRunner, StoredEnds
 from tiercel.registry import default_registry
 from tiercel.runtime.executor import ServerExecutor
 from tiercel.runtime.flow_triggers import FlowTriggers
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.scheduler import Scheduler, StartRequest
 from tiercel.runtime.services import Services
+from tiercel.runtime.shared import RemoteRunner, SharedExecutor, SharedWorker
+from tiercel.storage.work import WorkQueue
+from tiercel.wiring.config import Settings
 from tiercel.wiring.flow_folder import FlowFolder
-from tiercel.wiring.local import local_services
+from tiercel.wiring.local import open_backend, sqlite_url
 
 _log = logging.getLogger("tiercel.server")
+
+
+ROLES = ("executor", "worker", "scheduler", "webserver")
+"""The parts of a server, each of which can run in a process of its own."""
 
 
 @dataclass
@@ -47,6 +58,10 @@ class ServerConfig:
         tokens: API tokens.
         max_upload_bytes: The largest request body the API accepts.
         allowed_paths: Local folders file triggers may read (Kestra's ``allowed-paths``).
+        database_url: The shared backend's database; SQLite in ``data_dir`` when None.
+        storage_path: Internal storage's folder; ``data_dir/storage`` when None.
+        lease_seconds: How long a worker holds a job without renewing its lease.
+        shutdown_grace_seconds: On shutdown, how long running task runs may go on.
     """
 
     data_dir: Path = Path("data")
@@ -58,11 +73,34 @@ class ServerConfig:
     tokens: frozenset[str] = frozenset()
     max_upload_bytes: int = 100 * 1024 * 1024
     allowed_paths: tuple[str, ...] = ()
+    database_url: str | None = None
+    storage_path: Path | None = None
+    lease_seconds: float = 30.0
+    shutdown_grace_seconds: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "ServerConfig":
+        """The configuration that ``settings`` (file, variables, flags) describe."""
+        return cls(
+            data_dir=settings.data_dir,
+            host=settings.host,
+            port=settings.port,
+            threads=settings.threads,
+            flows_dir=settings.flows_dir,
+            users=dict(settings.auth.users),
+            tokens=frozenset(settings.auth.tokens),
+            max_upload_bytes=settings.max_upload_bytes,
+            allowed_paths=tuple(settings.allowed_paths),
+            database_url=settings.database_url,
+            storage_path=settings.storage_path,
+            lease_seconds=settings.lease_seconds,
+            shutdown_grace_seconds=settings.shutdown_grace_seconds,
+        )
 
 
 @dataclass
 class Server:
-    """The running pieces of a server, for the CLI and for tests."""
+    """The running pieces of a whole server, for the CLI and for tests."""
 
     services: Services
     flows: Flows
@@ -71,104 +109,265 @@ class Server:
     ends: EndSignal
     app: FastAPI
     folder: FlowFolder | None
+    worker: SharedWorker | None = None
+
+
+@dataclass
+class Part:
+    """The running pieces of a process that runs some of the roles; None for the others."""
+
+    services: Services
+    flows: Flows
+    work: WorkQueue
+    executor: ServerExecutor | None = None
+    scheduler: Scheduler | None = None
+    worker: SharedWorker | None = None
+    app: FastAPI | None = None
+    folder: FlowFolder | None = None
+    ends: EndWaiter | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
 
 
 @contextmanager
-def running_server(config: ServerConfig) -> Iterator[Server]:
-    """Start the executor (picking up unfinished executions), deploy ``flows_dir`` and watch
-    it; yield the pieces, the API application among them; stop everything on exit."""
+def running_server(config: ServerConfig, *, shared: bool = False) -> Iterator[Server]:
+    """Every role in this process: start the executor (picking up unfinished executions),
+    deploy ``flows_dir`` and watch it; yield the pieces, the API application among them;
+    stop everything on exit.
+
+    With ``shared``, task runs go through the backend's work queue, so that worker processes
+    elsewhere can take a share (``server standalone``); this process runs ``threads`` workers
+    of its own. Otherwise the executor hands them to its threads directly (``server local``).
+    """
+    with running_part(config, set(ROLES), shared=shared) as part:
+        assert part.executor is not None and part.scheduler is not None
+        assert part.app is not None and isinstance(part.ends, EndSignal)
+        yield Server(
+            part.services,
+            part.flows,
+            part.executor,
+            part.scheduler,
+            part.ends,
+            part.app,
+            part.folder,
+            part.worker,
+        )
+
+
+@contextmanager
+def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) -> Iterator[Part]:
+    """Run ``roles`` in this process over the configured backend; stop them on exit.
+
+    Raises:
+        StorageError: the backend cannot be opened.
+    """
+    unknown = roles - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles: {', '.join(sorted(unknown))}")
     with ExitStack() as stack:
-        services = stack.enter_context(local_services(config.data_dir))
+        if config.database_url is None:
+            config.data_dir.mkdir(parents=True, exist_ok=True)
+        backend = stack.enter_context(
+            open_backend(
+                config.database_url or sqlite_url(config.data_dir),
+                config.storage_path or config.data_dir / "storage",
+                pool_size=max(8, config.threads + 4),
+            )
+        )
+        services = backend.services
         registry = default_registry()
         flows = Flows(services.flows, services.triggers, registry, services.clock)
-        ends = EndSignal()
-        reactions: queue.SimpleQueue[Execution | None] = queue.SimpleQueue()
+        part = Part(services, flows, backend.work)
+        stack.callback(part.stop.set)
+        lease = timedelta(seconds=config.lease_seconds)
+        threads: list[threading.Thread] = []
 
-        def ended(execution: Execution) -> None:
-            # Called on the executor thread: waiters wake at once; the rest is done on the
-            # reactions thread, off the executor's path.
-            ends.ended(execution)
-            reactions.put(execution)
+        runner: ExecutionRunner = RemoteRunner(services, backend.work)
+        reactions = _Reactions()
+        if "executor" in roles:
+            ends = EndSignal()
+            part.ends = ends
+            part.executor = _executor(config, part, _ended(ends, reactions), shared=shared)
+            runner = part.executor
+        else:
+            part.ends = StoredEnds(services.executions)
+        if "executor" in roles or "scheduler" in roles:
+            part.scheduler = Scheduler(
+                services, _deployed(flows), _starter(runner), allowed_paths=config.allowed_paths
+            )
+        if part.executor is not None and part.scheduler is not None:
+            flow_triggers = FlowTriggers(services, _deployed(flows), _starter(runner))
+            reactions.attach(part.scheduler, flow_triggers)
+            threads.append(
+                threading.Thread(target=reactions.serve, name="tiercel-reactions", daemon=True)
+            )
+            stack.callback(reactions.close)
 
-        executor = ServerExecutor(services, flows.find, threads=config.threads, on_end=ended)
-
-        def deployed() -> list[Flow]:
-            return [d.flow for d in flows.current()]
-
-        def start(request: StartRequest) -> str | None:
-            try:
-                execution = executor.create(
-                    request.flow,
-                    request.inputs,
-                    request.labels,
-                    trigger=request.trigger,
-                    schedule_date=request.schedule_date,
-                )
-            except InputError as exc:
-                _log.error(
-                    "%s.%s: trigger %s cannot start an execution: %s",
-                    request.flow.namespace,
-                    request.flow.id,
-                    request.trigger.id,
-                    exc,
-                )
-                return None
-            return execution.id
-
-        scheduler = Scheduler(services, deployed, start, allowed_paths=config.allowed_paths)
-        flow_triggers = FlowTriggers(services, deployed, start)
-
-        def react() -> None:
-            while (execution := reactions.get()) is not None:
-                try:
-                    scheduler.execution_ended(execution)
-                    flow_triggers.execution_ended(execution)
-                except Exception:  # one bad trigger must not stop the others
-                    _log.exception("reacting to the end of %s failed", execution.id)
-
-        folder = None
-        if config.flows_dir is not None:
-            folder = FlowFolder(config.flows_dir, flows)
-            for problem in folder.sync():
+        if config.flows_dir is not None and ("webserver" in roles or "executor" in roles):
+            part.folder = FlowFolder(config.flows_dir, flows)
+            for problem in part.folder.sync():
                 _log.error("%s", problem)
-        executor.start()
-        stack.callback(executor.stop)
-        stop = threading.Event()
-        stack.callback(stop.set)
-        threads = [
-            threading.Thread(target=react, name="tiercel-reactions", daemon=True),
-            threading.Thread(
-                target=scheduler.serve, args=(stop,), name="tiercel-scheduler", daemon=True
-            ),
-        ]
-        if folder is not None:
             threads.append(
                 threading.Thread(
-                    target=folder.watch, args=(stop,), name="tiercel-flow-folder", daemon=True
+                    target=part.folder.watch,
+                    args=(part.stop,),
+                    name="tiercel-flow-folder",
+                    daemon=True,
+                )
+            )
+
+        if part.executor is not None:
+            part.executor.start()
+            stack.callback(part.executor.stop, config.shutdown_grace_seconds)
+
+        if "worker" in roles and (shared or "executor" not in roles) and config.threads > 0:
+            part.worker = SharedWorker(
+                services, flows.find, backend.work, threads=config.threads, lease=lease
+            )
+            halt_worker = threading.Event()
+            worker_thread = threading.Thread(
+                target=part.worker.serve,
+                args=(halt_worker,),
+                kwargs={"grace": config.shutdown_grace_seconds},
+                name="tiercel-worker",
+                daemon=True,
+            )
+            worker_thread.start()
+
+            def stop_worker() -> None:
+                halt_worker.set()
+                worker_thread.join(config.shutdown_grace_seconds + 10)
+
+            stack.callback(stop_worker)
+
+        if "scheduler" in roles:
+            assert part.scheduler is not None
+            threads.append(
+                threading.Thread(
+                    target=part.scheduler.serve,
+                    args=(part.stop,),
+                    name="tiercel-scheduler",
+                    daemon=True,
                 )
             )
         for thread in threads:
             thread.start()
-        stack.callback(reactions.put, None)
-        context = ApiContext(
-            flows=flows,
-            runner=executor,
-            ends=ends,
-            executions=services.executions,
-            logs=services.logs,
-            metrics=services.metrics,
-            triggers=services.triggers,
-            storage=services.storage,
-            kv=services.kv,
-            registry=registry,
-            new_id=new_id,
-            clock=services.clock,
-            max_upload_bytes=config.max_upload_bytes,
-            users=dict(config.users),
-            tokens=config.tokens,
-            stats=executor.stats,
+
+        if "webserver" in roles:
+            assert part.ends is not None
+            stats = part.executor.stats if part.executor is not None else _queue_stats(backend.work)
+            part.app = create_app(
+                ApiContext(
+                    flows=flows,
+                    runner=runner,
+                    ends=part.ends,
+                    executions=services.executions,
+                    logs=services.logs,
+                    metrics=services.metrics,
+                    triggers=services.triggers,
+                    storage=services.storage,
+                    kv=services.kv,
+                    registry=registry,
+                    new_id=new_id,
+                    clock=services.clock,
+                    max_upload_bytes=config.max_upload_bytes,
+                    users=dict(config.users),
+                    tokens=config.tokens,
+                    stats=stats,
+                    functions=services.functions,
+                )
+            )
+        yield part
+
+
+def _executor(
+    config: ServerConfig, part: Part, on_end: Callable[[Execution], None], *, shared: bool
+) -> ServerExecutor:
+    if shared:
+        # Working-directory task runs stay on the executor's threads: a few suffice.
+        return SharedExecutor(
+            part.services,
+            part.flows.find,
+            part.work,
+            threads=4,
+            on_end=on_end,
+            lease=timedelta(seconds=config.lease_seconds),
         )
-        yield Server(services, flows, executor, scheduler, ends, create_app(context), folder)
+    return ServerExecutor(part.services, part.flows.find, threads=config.threads, on_end=on_end)
 
 
-__all__ = ["Server", "ServerConfig", "running_server"]
+def _deployed(flows: Flows) -> Callable[[], list[Flow]]:
+    return lambda: [d.flow for d in flows.current()]
+
+
+def _starter(runner: ExecutionRunner) -> Callable[[StartRequest], str | None]:
+    def start(request: StartRequest) -> str | None:
+        try:
+            execution = runner.create(
+                request.flow,
+                request.inputs,
+                request.labels,
+                trigger=request.trigger,
+                schedule_date=request.schedule_date,
+            )
+        except InputError as exc:
+            _log.error(
+                "%s.%s: trigger %s cannot start an execution: %s",
+                request.flow.namespace,
+                request.flow.id,
+                request.trigger.id,
+                exc,
+            )
+            return None
+        return execution.id
+
+    return start
+
+
+class _Reactions:
+    """What the end of an execution sets off (schedules unlocked, flow triggers), done on a
+    thread of its own, off the executor's path."""
+
+    def __init__(self) -> None:
+        self._listeners: tuple[Scheduler, FlowTriggers] | None = None
+        self._ended: queue.SimpleQueue[Execution | None] = queue.SimpleQueue()
+
+    def attach(self, scheduler: Scheduler, flow_triggers: FlowTriggers) -> None:
+        self._listeners = (scheduler, flow_triggers)
+
+    def put(self, execution: Execution) -> None:
+        if self._listeners is not None:
+            self._ended.put(execution)
+
+    def close(self) -> None:
+        self._ended.put(None)
+
+    def serve(self) -> None:
+        while (execution := self._ended.get()) is not None:
+            assert self._listeners is not None
+            scheduler, flow_triggers = self._listeners
+            try:
+                scheduler.execution_ended(execution)
+                flow_triggers.execution_ended(execution)
+            except Exception:  # one bad trigger must not stop the others
+                _log.exception("reacting to the end of %s failed", execution.id)
+
+
+def _ended(ends: EndSignal, reactions: _Reactions) -> Callable[[Execution], None]:
+    def ended(execution: Execution) -> None:
+        # Called on the executor thread: waiters wake at once; the rest is done on the
+        # reactions thread.
+        ends.ended(execution)
+        reactions.put(execution)
+
+    return ended
+
+
+def _queue_stats(work: WorkQueue) -> Callable[[], dict[str, float]]:
+    def stats() -> dict[str, float]:
+        waiting, held = work.counts()
+        return {"worker_jobs_waiting": float(waiting), "worker_jobs_held": float(held)}
+
+    return stats
+
+
+__all__ = ["ROLES", "Part", "Server", "ServerConfig", "running_part", "running_server"]

@@ -8,6 +8,7 @@ from tiercel.storage.sql.logs import SqlLogStore
 from tiercel.storage.sql.metrics import SqlMetricStore
 from tiercel.storage.sql.migrations import MIGRATIONS, Migration
 from tiercel.storage.sql.triggers import SqlTriggerStore
+from tiercel.storage.sql.work import SqlWorkQueue
 
 __all__ = [
     "MIGRATIONS",
@@ -19,4 +20,5 @@ __all__ = [
     "SqlLogStore",
     "SqlMetricStore",
     "SqlTriggerStore",
+    "SqlWorkQueue",
 ]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Double,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -64,6 +65,21 @@ class UtcMicros(TypeDecorator[datetime]):
         return None if value is None else from_micros(int(value))
 
 
+class NulFreeText(TypeDecorator[str]):
+    """Text in which a NUL character is stored as U+FFFD, on every database.
+
+    PostgreSQL's text cannot hold NUL, and a log line holding a program's binary output must not
+    make its whole batch fail; doing the same on SQLite keeps what is read back the same.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        """Replace NUL on the way into the database."""
+        return None if value is None else value.replace("\x00", "\ufffd")
+
+
 metadata = MetaData()
 
 kv_entries = Table(
@@ -73,7 +89,7 @@ kv_entries = Table(
     Column("key", String, primary_key=True),
     Column("value_type", String(16), nullable=False),
     Column("value", Text, nullable=False),
-    Column("description", Text),
+    Column("description", NulFreeText),
     Column("created_at", UtcMicros, nullable=False),
     Column("updated_at", UtcMicros, nullable=False),
     Column("expires_at", UtcMicros),
@@ -93,8 +109,8 @@ log_entries = Table(
     Column("trigger_id", String),
     Column("timestamp", UtcMicros, nullable=False),
     Column("level", String(8), nullable=False),
-    Column("thread", String),
-    Column("message", Text, nullable=False),
+    Column("thread", NulFreeText),
+    Column("message", NulFreeText, nullable=False),
     Index("ix_log_entries_execution", "execution_id", "id"),
     Index("ix_log_entries_task_run", "task_run_id", "id"),
 )
@@ -165,4 +181,45 @@ flows = Table(
     Column("source", Text, nullable=False),
     Column("deleted", Boolean, nullable=False),
     Column("updated_at", UtcMicros, nullable=False),
+)
+
+worker_jobs = Table(
+    "worker_jobs",
+    metadata,
+    Column("task_run_id", String, primary_key=True),
+    Column("execution_id", String, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("worker_id", String),
+    Column("lease_until", UtcMicros),
+    Column("kill", Boolean, nullable=False),
+    Column("created_at", UtcMicros, nullable=False),
+    Index("ix_worker_jobs_claim", "worker_id", "created_at"),
+)
+
+executor_inbox = Table(
+    "executor_inbox",
+    metadata,
+    Column("seq", Id, primary_key=True, autoincrement=True),
+    Column("execution_id", String, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("created_at", UtcMicros, nullable=False),
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    Column("worker_id", String, primary_key=True),
+    Column("hostname", String, nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("threads", Integer, nullable=False),
+    Column("started_at", UtcMicros, nullable=False),
+    Column("heartbeat_at", UtcMicros, nullable=False),
+)
+
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("holder", String, nullable=False),
+    Column("until", UtcMicros, nullable=False),
 )

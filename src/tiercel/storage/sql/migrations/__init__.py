@@ -17,6 +17,7 @@ from tiercel.storage.sql.migrations import (
     v0002_executions,
     v0003_triggers,
     v0004_flows,
+    v0005_work,
 )
 
 
@@ -40,6 +41,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "executions", v0002_executions.upgrade),
     Migration(3, "triggers", v0003_triggers.upgrade),
     Migration(4, "flows", v0004_flows.upgrade),
+    Migration(5, "work", v0005_work.upgrade),
 )
 """Every migration, in order."""
 

@@ -1,0 +1,127 @@
+"""The port of the work shared between processes on one backend.
+
+An executor hands task runs to workers as *jobs*; a worker claims a job with a *lease* it
+renews while it runs, and answers by posting an event to the executor's *inbox* in the same
+transaction that deletes the job. Whoever else wants something of an execution (the API, the
+scheduler, a worker handing a job back) posts to the inbox too. A worker that stops renewing
+its leases has died: the executor takes its jobs back and gives their task runs a new attempt.
+
+Payloads are opaque bytes to the store; the runtime decides what they hold.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A task run for a worker.
+
+    Attributes:
+        task_run_id: The task run; a new attempt replaces the job of the last one.
+        execution_id: The execution it belongs to.
+        payload: What the worker needs to run it.
+        created_at: When it was handed over: jobs are claimed oldest first.
+        worker_id: The worker that holds it, or None while nobody has claimed it.
+        kill: Whether the executor asked for the run to be killed.
+    """
+
+    task_run_id: str
+    execution_id: str
+    payload: bytes
+    created_at: datetime
+    worker_id: str | None = None
+    kill: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """An event for the executor, in the order it was posted."""
+
+    seq: int
+    execution_id: str
+    payload: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerRecord:
+    """A worker process, as its heartbeats describe it."""
+
+    worker_id: str
+    hostname: str
+    pid: int
+    threads: int
+    started_at: datetime
+    heartbeat_at: datetime
+
+
+class WorkQueue(Protocol):
+    """Jobs, the executor's inbox and the workers' heartbeats."""
+
+    def enqueue(self, jobs: Sequence[Job]) -> None:
+        """Hand jobs over (replacing those of the same task runs)."""
+        ...
+
+    def claim(self, worker_id: str, limit: int, *, now: datetime, lease: timedelta) -> list[Job]:
+        """Take up to ``limit`` unclaimed jobs, oldest first, leased until ``now + lease``."""
+        ...
+
+    def renew(self, worker: WorkerRecord, *, lease: timedelta) -> list[Job]:
+        """Record the worker's heartbeat and extend the leases of its jobs; those jobs (with
+        their kill flags), without payloads."""
+        ...
+
+    def complete(self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime) -> bool:
+        """Delete the worker's job and post ``answer`` to the inbox, in one transaction.
+
+        Returns False, posting nothing, when the worker no longer holds the job (its lease
+        expired and the executor took it back).
+        """
+        ...
+
+    def kill(self, task_run_ids: Sequence[str]) -> None:
+        """Drop the unclaimed jobs of these runs; flag the claimed ones for their workers."""
+        ...
+
+    def expired(self, now: datetime) -> list[Job]:
+        """Delete and return the claimed jobs whose lease ended before ``now``."""
+        ...
+
+    def pending_runs(self) -> set[str]:
+        """The task runs that have a job, claimed or not."""
+        ...
+
+    def post(self, execution_id: str, payload: bytes, *, now: datetime) -> None:
+        """Post an event for the executor."""
+        ...
+
+    def take(self, after: int, limit: int) -> list[InboxItem]:
+        """Inbox items after sequence number ``after``, in order."""
+        ...
+
+    def ack(self, seqs: Sequence[int]) -> None:
+        """Delete inbox items the executor has applied."""
+        ...
+
+    def workers(self) -> list[WorkerRecord]:
+        """Every worker that has sent a heartbeat, newest heartbeat first."""
+        ...
+
+    def forget_workers(self, before: datetime) -> int:
+        """Delete the records of workers silent since before ``before``."""
+        ...
+
+    def counts(self) -> tuple[int, int]:
+        """Jobs waiting for a worker, and jobs held by one."""
+        ...
+
+    def hold(self, name: str, holder: str, *, now: datetime, lease: timedelta) -> bool:
+        """Take or renew the lease ``name`` for ``holder`` until ``now + lease``; False when
+        another holder's lease has not expired."""
+        ...
+
+    def release(self, name: str, holder: str) -> None:
+        """Give the lease ``name`` up, if ``holder`` has it."""
+        ...

@@ -1,0 +1,234 @@
+"""A server's settings: a YAML file, ``TIERCEL_*`` environment variables and command-line
+flags, each overriding the one before.
+
+The file holds one mapping, under a ``tiercel:`` key or at its root, with keys in snake_case
+or kebab-case, as Kestra's own configuration is written::
+
+    tiercel:
+      database-url: postgresql+psycopg://tiercel:secret@db-host/tiercel
+      storage-path: /var/lib/tiercel/storage
+      port: 8080
+      threads: 16
+      auth:
+        users: {admin: change-me}
+        tokens: [a-long-random-token]
+
+Variables name the same settings: ``TIERCEL_DATABASE_URL``, ``TIERCEL_PORT``,
+``TIERCEL_AUTH__TOKENS='["..."]'`` (nested settings take ``__``, lists and maps JSON).
+A wrong value is reported with where it came from: the file's line, or the variable's name.
+"""
+
+import os
+from collections.abc import Mapping
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from tiercel.model.source import Document, SourceError, decode, read_documents
+from tiercel.wiring.local import sqlite_url
+
+ENV_PREFIX = "TIERCEL_"
+
+
+class ConfigError(Exception):
+    """The settings cannot be used; the message says where each problem was written."""
+
+
+class AuthSettings(BaseModel):
+    """Who may call the API: none of either means no authentication."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    users: dict[str, str] = Field(default_factory=dict)
+    """Basic-auth users and their passwords."""
+    tokens: list[str] = Field(default_factory=list)
+    """Bearer tokens."""
+
+
+class Settings(BaseSettings):
+    """Every setting of a server process, whatever its role."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid"
+    )
+
+    data_dir: Path = Path("data")
+    """Where the embedded backend lives: its database and, by default, internal storage."""
+    database_url: str | None = None
+    """A SQLAlchemy URL (``postgresql+psycopg://...``); SQLite in ``data_dir`` when unset."""
+    storage_path: Path | None = None
+    """Internal storage's folder; ``data_dir/storage`` when unset."""
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)
+    threads: int = Field(8, ge=0)
+    """Worker threads (0: a standalone server runs no worker of its own)."""
+    flows_dir: Path | None = None
+    """A folder of flows to deploy at start and keep in sync."""
+    allowed_paths: list[str] = Field(default_factory=list)
+    """Local folders the file-system triggers may read."""
+    max_upload_bytes: int = Field(100 * 1024 * 1024, gt=0)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    lease_seconds: float = Field(30.0, gt=0)
+    """How long a worker holds a job without renewing its lease."""
+    shutdown_grace_seconds: float = Field(30.0, ge=0)
+    """On SIGTERM, how long running task runs may go on before they are handed back."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags, then variables, then the file (set by ``load_settings``)."""
+        return (init_settings, env_settings, _FileSource(settings_cls, _file_data.get({})))
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database to use: ``database_url``, or SQLite in ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return sqlite_url(self.data_dir)
+
+    @property
+    def resolved_storage_path(self) -> Path:
+        """Internal storage's folder."""
+        return self.storage_path or self.data_dir / "storage"
+
+
+_file_data: ContextVar[Mapping[str, Any]] = ContextVar("tiercel_config_file")
+"""The file's data while ``load_settings`` builds the settings (pydantic-settings asks the
+class for its sources, not the instance)."""
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    """Settings read from the configuration file."""
+
+    def __init__(self, settings_cls: type[BaseSettings], data: Mapping[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._data = dict(data)
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """One field's value from the file."""
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return self._data
+
+
+def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
+    """The settings from ``config_file`` (if any), the environment and ``flags`` (None values
+    are left out, so that an unset flag does not hide a variable).
+
+    Raises:
+        ConfigError: the file cannot be read, or a value is wrong; the message names the file
+            and line, or the variable.
+    """
+    document: Document | None = None
+    data: dict[str, Any] = {}
+    prefix: tuple[str, ...] = ()
+    if config_file is not None:
+        document, data, prefix = _read_file(config_file)
+    given = {key: value for key, value in flags.items() if value is not None}
+    token = _file_data.set(data)
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = [
+            _where(error, config_file, document, prefix, data, given) for error in exc.errors()
+        ]
+        raise ConfigError("\n".join(problems)) from None
+    finally:
+        _file_data.reset(token)
+
+
+def _read_file(path: Path) -> tuple[Document | None, dict[str, Any], tuple[str, ...]]:
+    try:
+        documents = read_documents(decode(path.read_bytes()))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file: {exc.strerror}") from None
+    except SourceError as exc:
+        raise ConfigError(f"{path}:{exc.line}:{exc.column}: {exc.message}") from None
+    if not documents:
+        return None, {}, ()
+    document = documents[0]
+    root = document.data
+    prefix: tuple[str, ...] = ()
+    if isinstance(root, dict) and set(root) == {"tiercel"}:
+        root, prefix = root["tiercel"], ("tiercel",)
+    if not isinstance(root, dict):
+        line, column = document.position(prefix)
+        raise ConfigError(f"{path}:{line}:{column}: the configuration must be a mapping")
+    return document, _snake_keys(root), prefix
+
+
+def _snake_keys(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``database-url`` as ``database_url``, in the settings' own mappings (not in maps of
+    names, such as the users)."""
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        name = str(key).replace("-", "_")
+        if name == "auth" and isinstance(value, Mapping):
+            value = {str(k).replace("-", "_"): v for k, v in value.items()}
+        result[name] = value
+    return result
+
+
+def _where(
+    error: Any,
+    path: Path | None,
+    document: Document | None,
+    prefix: tuple[str, ...],
+    data: Mapping[str, Any],
+    flags: Mapping[str, Any],
+) -> str:
+    location = tuple(str(part) for part in error["loc"])
+    dotted = ".".join(location) or "(settings)"
+    message = error["msg"]
+    if location and location[0] in flags:
+        return f"--{location[0].replace('_', '-')}: {message}"
+    variable = ENV_PREFIX + "__".join(location).upper()
+    variables = {name.upper() for name in os.environ}
+    for depth in range(len(location), 0, -1):
+        name = ENV_PREFIX + "__".join(location[:depth]).upper()
+        if name in variables:
+            return f"${name}: {message}"
+    if path is not None and document is not None and location and location[0] in data:
+        written = _written_keys(document, prefix, location)
+        line, column = document.position((*prefix, *written))
+        return f"{path}:{line}:{column}: {'.'.join((*prefix, *location))}: {message}"
+    return f"{dotted} (or ${variable}): {message}"
+
+
+def _written_keys(
+    document: Document, prefix: tuple[str, ...], location: tuple[str, ...]
+) -> tuple[Any, ...]:
+    """The path of ``location`` as the file spells it (kebab-case or snake_case)."""
+    node: Any = document.data
+    for part in prefix:
+        node = node.get(part) if isinstance(node, dict) else None
+    written: list[Any] = []
+    for part in location:
+        if isinstance(node, dict):
+            key = next(
+                (k for k in node if str(k).replace("-", "_") == part),
+                part,
+            )
+            written.append(key)
+            node = node.get(key)
+        elif isinstance(node, list) and part.isdigit():
+            written.append(int(part))
+            node = node[int(part)] if int(part) < len(node) else None
+        else:
+            break
+    return tuple(written)
