@@ -583,17 +583,7 @@ SCENARIOS: dict[str, Scenario] = {
 TEST_PLUGINS = {"valids/dynamic-task.yaml#0"}
 
 # Why a case does not pass yet.
-_STATE_CHANGES = (
-    "Flow triggers hear only of executions that end: the server executor reports no RUNNING "
-    "or PAUSED transition to them (an on-change hook in runtime/executor.py and wiring)"
-)
-NOT_YET: dict[str, str] = {
-    "valids/trigger-flow-with-pause.yaml#0": _STATE_CHANGES,
-    "valids/trigger-flow-listener-with-pause.yaml#0": _STATE_CHANGES,
-    "valids/pause_on_resume.yaml#0": (
-        "a FILE given on resume is refused: ops.resume has no internal storage to upload it to"
-    ),
-}
+NOT_YET: dict[str, str] = {}
 
 
 def test_every_server_case_has_a_scenario() -> None:

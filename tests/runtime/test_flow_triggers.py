@@ -69,7 +69,7 @@ def test_inputs_see_the_upstream_task_outputs_and_a_bad_listener_is_skipped(
         requests.append(request)
         return "started"
 
-    started = FlowTriggers(services, lambda: [broken, good], start).execution_ended(ended)
+    started = FlowTriggers(services, lambda: [broken, good], start).execution_changed(ended)
     assert started == ["started"]
     (request,) = requests
     assert request.flow.id == "b-good"

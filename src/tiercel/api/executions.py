@@ -193,7 +193,7 @@ async def resume_execution(request: Request, execution_id: str) -> Response:
     flows = {} if flow is None else {(execution.namespace, execution.flow_id): flow}
     with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:
         inputs = await form_values(request, Path(folder))
-        event: Resume = ops.resume(ctx.executions, flows, execution_id, inputs)
+        event: Resume = ops.resume(ctx.executions, flows, execution_id, inputs, storage=ctx.storage)
     ctx.runner.send(execution_id, event)
     return Response(status_code=204)
 

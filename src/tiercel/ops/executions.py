@@ -2,6 +2,8 @@
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -13,7 +15,8 @@ from tiercel.model.flow import Flow
 from tiercel.model.input import AnyInput, Input
 from tiercel.model.labels import SYSTEM_PREFIX, Label
 from tiercel.model.state import State
-from tiercel.storage.ports import ExecutionStore
+from tiercel.storage.ports import ExecutionStore, InternalStorage
+from tiercel.storage.uris import input_file_uri
 
 _RESTARTABLE = frozenset({State.FAILED, State.KILLED})
 
@@ -119,9 +122,12 @@ def resume(
     flows: Mapping[tuple[str, str], Flow],
     execution_id: str,
     inputs: Mapping[str, Any] | None = None,
+    *,
+    storage: InternalStorage | None = None,
 ) -> Resume:
     """The event that resumes a paused execution, with the ``onResume`` inputs its paused
-    task asks for, typed and validated.
+    task asks for, typed and validated; FILE inputs, given as local paths, are uploaded to
+    ``storage`` beside the execution's own inputs.
 
     Raises:
         OperationError: the execution is not paused, or the inputs are refused.
@@ -136,7 +142,12 @@ def resume(
         raise NotFoundError(f"flow '{execution.namespace}.{execution.flow_id}' not found")
     declared = _on_resume_inputs(flow, runs)
     try:
-        typed = resolve_inputs(declared, dict(inputs or {}), render=lambda value: value)
+        typed = resolve_inputs(
+            declared,
+            dict(inputs or {}),
+            render=lambda value: value,
+            store_file=None if storage is None else partial(store_input_file, storage, execution),
+        )
     except InputError as exc:
         raise OperationError(f"invalid resume inputs: {exc}") from None
     return Resume(typed if declared else dict(inputs or {}) or None)
@@ -237,3 +248,19 @@ def _load(store: ExecutionStore, execution_id: str) -> tuple[Execution, list[Tas
     if stored is None:
         raise NotFoundError(f"execution '{execution_id}' not found")
     return stored
+
+
+def store_input_file(
+    storage: InternalStorage, execution: Execution, input_id: str, value: Any
+) -> str:
+    """Upload a FILE input given as a local path beside the execution; its ``kestra://`` URI.
+
+    Raises:
+        ValueError: no such file.
+    """
+    path = Path(str(value)).expanduser()
+    if not path.is_file():
+        raise ValueError(f"no such file: {path}")
+    uri = input_file_uri(execution.namespace, execution.flow_id, execution.id, input_id, path.name)
+    with path.open("rb") as stream:
+        return storage.put(uri, stream)

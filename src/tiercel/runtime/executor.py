@@ -41,8 +41,10 @@ class ServerExecutor(LocalRunner):
         *,
         threads: int = 8,
         on_end: Callable[[Execution], None] | None = None,
+        on_change: Callable[[Execution], None] | None = None,
     ) -> None:
         super().__init__(services, threads=threads)
+        self._on_change = on_change
         self._keep_results = False  # a server runs for months: lines live in the log store
         self._find_flow = find_flow
         self._on_end = on_end
@@ -232,6 +234,15 @@ class ServerExecutor(LocalRunner):
                 self._on_end(execution)
             except Exception:  # a listener's bug must not stop the executor
                 _log.exception("an execution-end listener failed")
+
+    def _state_changed(self, view: ExecutionView) -> None:
+        # Ends are told by ``_ended``, once; this tells the states on the way.
+        execution = view.execution
+        if self._on_change is not None and not execution.state.current.is_terminated:
+            try:
+                self._on_change(execution)
+            except Exception:  # a listener's bug must not stop the executor
+                _log.exception("an execution-change listener failed")
 
     def _after_step(self, view: ExecutionView) -> None:
         # Let go of an ended execution, also one reloaded for a late report (a killed task's

@@ -1,5 +1,5 @@
-"""Flow triggers (``io.kestra.plugin.core.trigger.Flow``): an execution that ends may start
-executions of the flows that listen for it.
+"""Flow triggers (``io.kestra.plugin.core.trigger.Flow``): an execution that changes state (ends,
+by default) may start executions of the flows that listen for it.
 
 Each Flow trigger keeps its precondition windows in its record's state, so that "flow A
 twice, then flow B, within an hour" counts across executions and across restarts.
@@ -26,7 +26,7 @@ _log = logging.getLogger("tiercel.flow-triggers")
 
 
 class FlowTriggers:
-    """Evaluates every deployed Flow trigger against each execution that ends."""
+    """Evaluates every deployed Flow trigger against each execution that changes state."""
 
     def __init__(
         self,
@@ -38,8 +38,9 @@ class FlowTriggers:
         self._flows = flows
         self._start = start
 
-    def execution_ended(self, execution: Execution) -> list[str]:
-        """Start the executions that ``execution``'s end triggers; their ids."""
+    def execution_changed(self, execution: Execution) -> list[str]:
+        """Start the executions that ``execution``'s new state triggers (a trigger's
+        ``states`` are the ended ones unless it says otherwise); their ids."""
         listeners = [
             (flow, trigger)
             for flow in self._flows()

@@ -302,6 +302,7 @@ class LocalRunner(TaskHost):
             if held is None:
                 continue  # a late report for an execution deleted meanwhile
             view = held
+            before = view.execution.state.current
             step = advance(view, item, self.services.clock(), new_id)
             for run_id, level, message in step.logs:
                 run = view.runs.get(run_id) if run_id else None
@@ -320,6 +321,8 @@ class LocalRunner(TaskHost):
                     self._jobs += jobs
             for command in step.commands:
                 self._carry_out(view, command, pool)
+            if view.execution.state.current is not before:
+                self._state_changed(view)
             self._after_step(view)
         self._flush_logs()
 
@@ -337,6 +340,9 @@ class LocalRunner(TaskHost):
 
     def _ended(self, view: ExecutionView) -> None:
         """An execution has ended: nothing more to do here; a server starts queued ones."""
+
+    def _state_changed(self, view: ExecutionView) -> None:
+        """The execution of ``view`` changed state: a server tells its listeners."""
 
     def _after_step(self, view: ExecutionView) -> None:
         """An event was applied to ``view``: this runner keeps every view for its report."""

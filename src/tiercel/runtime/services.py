@@ -3,13 +3,13 @@
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.flow import Flow
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
+from tiercel.ops.executions import store_input_file
 from tiercel.runtime.context import Metric
 from tiercel.sdk import TaskFailure
 from tiercel.storage.namespace_files import StorageNamespaceFiles
@@ -22,7 +22,7 @@ from tiercel.storage.ports import (
     MetricStore,
     TriggerStore,
 )
-from tiercel.storage.uris import execution_uri, input_file_uri
+from tiercel.storage.uris import execution_uri
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +60,7 @@ class Services:
 
     def store_input_file(self, execution: Execution, input_id: str, value: Any) -> str:
         """Upload a FILE input given as a local path; return its ``kestra://`` URI."""
-        path = Path(str(value)).expanduser()
-        if not path.is_file():
-            raise ValueError(f"no such file: {path}")
-        uri = input_file_uri(
-            execution.namespace, execution.flow_id, execution.id, input_id, path.name
-        )
-        with path.open("rb") as stream:
-            return self.storage.put(uri, stream)
+        return store_input_file(self.storage, execution, input_id, value)
 
 
 @dataclass

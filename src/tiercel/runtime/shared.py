@@ -82,10 +82,11 @@ class SharedExecutor(ServerExecutor):
         *,
         threads: int = 4,
         on_end: Callable[[Execution], None] | None = None,
+        on_change: Callable[[Execution], None] | None = None,
         lease: timedelta = LEASE,
         poll: float = 0.02,
     ) -> None:
-        super().__init__(services, find_flow, threads=threads, on_end=on_end)
+        super().__init__(services, find_flow, threads=threads, on_end=on_end, on_change=on_change)
         self.queue = queue
         self.lease = lease
         self._poll = poll

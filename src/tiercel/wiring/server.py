@@ -186,7 +186,7 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
         if "executor" in roles:
             ends = EndSignal()
             part.ends = ends
-            part.executor = _executor(config, part, _ended(ends, reactions), shared=shared)
+            part.executor = _executor(config, part, ends, reactions, shared=shared)
             runner = part.executor
         else:
             part.ends = StoredEnds(services.executions)
@@ -280,8 +280,17 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
 
 
 def _executor(
-    config: ServerConfig, part: Part, on_end: Callable[[Execution], None], *, shared: bool
+    config: ServerConfig, part: Part, ends: EndSignal, reactions: "_Reactions", *, shared: bool
 ) -> ServerExecutor:
+    def ended(execution: Execution) -> None:
+        # Called on the executor thread: waiters wake at once; the rest is done on the
+        # reactions thread.
+        ends.ended(execution)
+        reactions.put(execution, ended=True)
+
+    def changed(execution: Execution) -> None:
+        reactions.put(execution, ended=False)
+
     if shared:
         # Working-directory task runs stay on the executor's threads: a few suffice.
         return SharedExecutor(
@@ -289,10 +298,13 @@ def _executor(
             part.flows.find,
             part.work,
             threads=4,
-            on_end=on_end,
+            on_end=ended,
+            on_change=changed,
             lease=timedelta(seconds=config.lease_seconds),
         )
-    return ServerExecutor(part.services, part.flows.find, threads=config.threads, on_end=on_end)
+    return ServerExecutor(
+        part.services, part.flows.find, threads=config.threads, on_end=ended, on_change=changed
+    )
 
 
 def _deployed(flows: Flows) -> Callable[[], list[Flow]]:
@@ -324,42 +336,34 @@ def _starter(runner: ExecutionRunner) -> Callable[[StartRequest], str | None]:
 
 
 class _Reactions:
-    """What the end of an execution sets off (schedules unlocked, flow triggers), done on a
-    thread of its own, off the executor's path."""
+    """What an execution's change of state sets off (schedules unlocked at its end, flow
+    triggers), done on a thread of its own, off the executor's path."""
 
     def __init__(self) -> None:
         self._listeners: tuple[Scheduler, FlowTriggers] | None = None
-        self._ended: queue.SimpleQueue[Execution | None] = queue.SimpleQueue()
+        self._changes: queue.SimpleQueue[tuple[Execution, bool] | None] = queue.SimpleQueue()
 
     def attach(self, scheduler: Scheduler, flow_triggers: FlowTriggers) -> None:
         self._listeners = (scheduler, flow_triggers)
 
-    def put(self, execution: Execution) -> None:
+    def put(self, execution: Execution, *, ended: bool) -> None:
         if self._listeners is not None:
-            self._ended.put(execution)
+            self._changes.put((execution, ended))
 
     def close(self) -> None:
-        self._ended.put(None)
+        self._changes.put(None)
 
     def serve(self) -> None:
-        while (execution := self._ended.get()) is not None:
+        while (change := self._changes.get()) is not None:
             assert self._listeners is not None
             scheduler, flow_triggers = self._listeners
+            execution, ended = change
             try:
-                scheduler.execution_ended(execution)
-                flow_triggers.execution_ended(execution)
+                if ended:
+                    scheduler.execution_ended(execution)
+                flow_triggers.execution_changed(execution)
             except Exception:  # one bad trigger must not stop the others
-                _log.exception("reacting to the end of %s failed", execution.id)
-
-
-def _ended(ends: EndSignal, reactions: _Reactions) -> Callable[[Execution], None]:
-    def ended(execution: Execution) -> None:
-        # Called on the executor thread: waiters wake at once; the rest is done on the
-        # reactions thread.
-        ends.ended(execution)
-        reactions.put(execution)
-
-    return ended
+                _log.exception("reacting to the change of %s failed", execution.id)
 
 
 def _queue_stats(work: WorkQueue) -> Callable[[], dict[str, float]]:
