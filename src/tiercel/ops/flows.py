@@ -6,7 +6,8 @@ keeps each parsed revision, so that running an execution never parses its flow a
 """
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,6 +42,10 @@ class Deployed:
     data: Mapping[str, Any]
 
 
+FRESH_FOR = 1.0
+"""How long, in seconds, the list of every current flow is used before it is read again."""
+
+
 class Flows:
     """The flow store with its sources parsed once per revision."""
 
@@ -57,6 +62,9 @@ class Flows:
         self._clock = clock
         self._parsed: dict[tuple[str, str, int], tuple[Flow, Mapping[str, Any]]] = {}
         self._lock = threading.Lock()
+        self._current: tuple[float, list[Deployed], dict[tuple[str, str], Deployed]] | None = None
+        """Every current flow, and when it was read: triggers look at them all on each
+        execution's change of state."""
 
     def parse(self, source: str, name: str = "flow.yaml") -> Flow:
         """The one valid flow of ``source``.
@@ -110,6 +118,7 @@ class Flows:
         flow = flow.model_copy(update={"revision": record.revision})
         with self._lock:
             self._parsed[(flow.namespace, flow.id, record.revision)] = (flow, data)
+            self._current = None
         deploy_triggers(self._triggers, flow, now)
         return Deployed(record, flow, data)
 
@@ -123,6 +132,8 @@ class Flows:
         if record is None:
             raise FlowNotFoundError(f"flow '{namespace}.{flow_id}' not found")
         self._triggers.delete(namespace, flow_id)
+        with self._lock:
+            self._current = None
         return record
 
     def get(self, namespace: str, flow_id: str, revision: int | None = None) -> Deployed:
@@ -131,6 +142,12 @@ class Flows:
         Raises:
             FlowNotFoundError: no such flow or revision.
         """
+        if revision is None:
+            self._every_current()
+            with self._lock:
+                cached = self._current
+            if cached is not None and (namespace, flow_id) in cached[2]:
+                return cached[2][(namespace, flow_id)]
         record = self._store.get(namespace, flow_id, revision)
         if record is None:
             what = f"revision {revision} of flow" if revision else "flow"
@@ -146,12 +163,31 @@ class Flows:
 
     def current(self, *, namespace: str | None = None, prefix: bool = False) -> list[Deployed]:
         """Every deployed flow, current revisions only."""
+        if namespace is None:
+            return list(self._every_current())
+        return self._parsed_records(self._store.find(namespace=namespace, prefix=prefix))
+
+    def _parsed_records(self, records: Iterable[FlowRecord]) -> list[Deployed]:
         found = []
-        for record in self._store.find(namespace=namespace, prefix=prefix):
+        for record in records:
             try:
                 found.append(self._deployed(record))
             except FlowError:
                 continue  # stored before a plugin went away: listed by the API as source only
+        return found
+
+    def _every_current(self) -> list[Deployed]:
+        """Every current flow, read again once ``FRESH_FOR`` has passed (sooner after a deploy
+        or a delete in this process; another process's shows within that time)."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._current
+        if cached is not None and now - cached[0] < FRESH_FOR:
+            return cached[1]
+        found = self._parsed_records(self._store.find())
+        by_key = {(d.flow.namespace, d.flow.id): d for d in found}
+        with self._lock:
+            self._current = (now, found, by_key)
         return found
 
     def revisions(self, namespace: str, flow_id: str) -> list[FlowRecord]:
