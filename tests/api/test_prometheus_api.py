@@ -65,3 +65,30 @@ def test_metrics_is_only_at_the_root(live: LiveServer) -> None:
     response = live.client.get("/api/v1/main/metrics/unknown-execution")
     assert response.status_code == 200 and response.json() == {"results": [], "total": 0}
     assert live.client.post("/metrics").status_code == 405
+
+
+SLOW = """\
+id: slow
+namespace: company.team
+tasks:
+  - id: nap
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT0.3S
+"""
+
+
+def test_execution_durations_are_a_histogram(live: LiveServer) -> None:
+    live.deploy(HELLO)
+    live.deploy(SLOW)
+    for flow in ("hello", "slow", "slow"):
+        created = live.client.post(f"/api/v1/main/executions/company.team/{flow}").json()
+        live.wait_ended(created["id"])
+    running = live.client.post("/api/v1/main/executions/company.team/slow").json()
+    samples = scrape(live)
+    name = "tiercel_execution_duration_seconds"
+    assert samples[(f"{name}_count", ())] == 3  # the running one is not counted
+    assert samples[(f"{name}_bucket", (("le", "0.25"),))] == 1  # hello
+    assert samples[(f"{name}_bucket", (("le", "5.0"),))] == 3
+    assert samples[(f"{name}_bucket", (("le", "+Inf"),))] == 3
+    assert 0.6 <= samples[(f"{name}_sum", ())] < 5
+    live.wait_ended(running["id"])

@@ -86,6 +86,17 @@ def test_counts_by_state_for_executions_and_task_runs(database: Database) -> Non
     assert store.count_by_state(task_runs=True) == {"SUCCESS": 1, "RUNNING": 1}
 
 
+def test_durations_of_ended_executions(database: Database) -> None:
+    store = SqlExecutionStore(database)
+    assert store.durations([0.5, 2.0]) == ([0, 0], 0, 0.0)
+    store.save(execution(State.RUNNING), [])  # not ended: not counted
+    for n, seconds in enumerate((0.25, 1.5, 30.0)):
+        created = RunState.start(State.CREATED, T0)
+        ended = created.to(State.SUCCESS, T0 + timedelta(seconds=seconds))
+        store.save(execution().model_copy(update={"id": f"d{n}", "state": ended}), [])
+    assert store.durations([0.5, 2.0]) == ([1, 2], 3, 31.75)
+
+
 def test_concurrent_first_saves_of_an_execution_both_succeed(database: Database) -> None:
     store = SqlExecutionStore(database)
     run_threads(4, lambda i: store.save(execution(), [task_run(f"r{i}")]))

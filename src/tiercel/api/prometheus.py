@@ -16,7 +16,7 @@ from prometheus_client import (
     ProcessCollector,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from tiercel.api.context import ApiContext
@@ -26,6 +26,9 @@ router = APIRouter(tags=["metrics"])
 
 PREFIX = "tiercel"
 _INVALID = re.compile(r"[^a-zA-Z0-9_]")
+
+DURATION_BOUNDS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0, 3600.0)
+"""The buckets of the execution-duration histogram, in seconds."""
 
 
 class StoreCollector(Collector):
@@ -63,6 +66,20 @@ class StoreCollector(Collector):
         triggers.add_metric(["false"], len(records) - disabled)
         triggers.add_metric(["true"], disabled)
         yield triggers
+        counts, total, seconds = self._ctx.executions.durations(DURATION_BOUNDS)
+        durations = HistogramMetricFamily(
+            f"{PREFIX}_execution_duration_seconds",
+            "Ended executions, by time from creation to end.",
+            buckets=[
+                *(
+                    (repr(bound), count)
+                    for bound, count in zip(DURATION_BOUNDS, counts, strict=True)
+                ),
+                ("+Inf", total),
+            ],
+            sum_value=seconds,
+        )
+        yield durations
         if self._ctx.stats is not None:
             yield from _stats(self._ctx.stats())
 

@@ -325,6 +325,11 @@ class ExecutionStore(Protocol):
         states with none are absent."""
         ...
 
+    def durations(self, bounds: Sequence[float]) -> tuple[list[int], int, float]:
+        """The durations of ended executions, in seconds from creation to the last change:
+        how many took at most each of ``bounds`` (ascending), how many in all, their sum."""
+        ...
+
 
 class TriggerStore(Protocol):
     """The state of flow triggers, one record per trigger."""

@@ -1,12 +1,13 @@
 """Executions and task runs on a ``Database``: one row each, the record kept as JSON."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import BigInteger, case, delete, func, select, type_coerce
 
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.labels import Label
+from tiercel.model.state import State
 from tiercel.storage.sql import dialects, schema
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import executions, task_runs
@@ -161,6 +162,23 @@ class SqlExecutionStore:
         query = select(table.c.state, func.count()).group_by(table.c.state)
         with self._db.read() as conn:
             return {str(state): int(count) for state, count in conn.execute(query).all()}
+
+    def durations(self, bounds: Sequence[float]) -> tuple[list[int], int, float]:
+        """The durations of ended executions; see the port."""
+        ended = [state.value for state in State if state.is_terminated]
+        micros = type_coerce(executions.c.updated_at, BigInteger) - type_coerce(
+            executions.c.created_at, BigInteger
+        )
+        # One scan, every bucket an aggregate of it.
+        query = select(
+            *(func.sum(case((micros <= round(bound * 1e6), 1), else_=0)) for bound in bounds),
+            func.count(),
+            func.sum(micros),
+        ).where(executions.c.state.in_(ended))
+        with self._db.read() as conn:
+            row = conn.execute(query).one()
+        counts = [int(value or 0) for value in row[: len(bounds)]]
+        return counts, int(row[len(bounds)] or 0), float(row[len(bounds) + 1] or 0) / 1e6
 
 
 def _escape_like(text: str) -> str:
