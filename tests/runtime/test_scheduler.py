@@ -212,6 +212,34 @@ def test_an_execution_locks_its_schedule_until_it_ends(
     assert harness.scheduler.next_wake() == T0 + timedelta(minutes=45)
 
 
+def test_an_execution_ended_elsewhere_before_the_lock_does_not_lock(
+    services: Services, test_registry: Registry
+) -> None:
+    # An executor in another process can end the execution before this scheduler stores the
+    # lock, and its end is told to that process's listeners, not to this scheduler.
+    harness = Harness(services, [schedule(test_registry, "*/15 * * * *")])
+
+    def start_and_end_elsewhere(request: StartRequest) -> str:
+        execution_id = Harness.start(harness, request)
+        ended = Execution(
+            id=execution_id,
+            namespace=request.flow.namespace,
+            flowId=request.flow.id,
+            state=RunState.start(State.SUCCESS, T0),
+            trigger=request.trigger,
+        )
+        services.executions.save(ended, ())
+        return execution_id
+
+    harness.start = start_and_end_elsewhere  # type: ignore[method-assign]
+    harness.restart()
+    harness.scheduler.tick(T0 - timedelta(seconds=1))
+    assert harness.scheduler.tick(T0) == ["exec-1"]
+    record = services.triggers.get("company.team", "scheduled", "schedule")
+    assert record is not None and record.execution_id is None
+    assert harness.scheduler.tick(T0 + timedelta(minutes=15)) == ["exec-2"]
+
+
 def test_with_seconds(services: Services, test_registry: Registry) -> None:
     harness = Harness(
         services, [schedule(test_registry, "*/20 * * * * *", "  withSeconds: true\n")]

@@ -332,7 +332,7 @@ class Scheduler:
         """Save a record after starting an execution, locked by it unless it already ended;
         ``start`` may have changed the record meanwhile (ended, or ``stopAfter``)."""
         fresh = self._services.triggers.get(*record.uid) or record
-        locked = started if started is not None and started not in self._ended else None
+        locked = started if started is not None and not self._has_ended(started) else None
         self._save(
             replace(
                 fresh,
@@ -343,6 +343,14 @@ class Scheduler:
             ),
             now,
         )
+
+    def _has_ended(self, execution_id: str) -> bool:
+        """Whether the execution has ended already: this scheduler heard of it, or the store
+        says so (an executor in another process ended it before the record was locked)."""
+        if execution_id in self._ended:
+            return True
+        stored = self._services.executions.load(execution_id)
+        return stored is not None and stored[0].state.current.is_terminated
 
     # Helpers
 
