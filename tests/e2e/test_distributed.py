@@ -176,3 +176,43 @@ def test_workers_killed_or_stopped_lose_no_work(
             # No attempt ran the script twice: at most one start recorded per attempt.
             assert 1 <= started[run["id"]] <= len(attempts), (run["id"], attempts)
     assert retried > 0, "no task run was in flight on the lost workers: the test proved nothing"
+
+
+TICKING = """\
+id: ticking
+namespace: shared
+tasks:
+  - id: say
+    type: io.kestra.plugin.scripts.shell.Commands
+    commands: ["echo tick"]
+triggers:
+  - id: every-second
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "* * * * * *"
+    withSeconds: true
+"""
+
+
+def test_a_scheduler_process_starts_executions_the_others_run(
+    cluster: tuple[Cluster, str],
+) -> None:
+    processes, url = cluster
+    for role in ("executor", "webserver", "scheduler", "worker"):
+        processes.start(role)
+    _wait_ready(url)
+    with httpx.Client(base_url=f"{url}/api/v1/main", timeout=30) as client:
+        deployed = client.post(
+            "/flows", content=TICKING, headers={"Content-Type": "application/x-yaml"}
+        )
+        assert deployed.status_code == 200, deployed.text
+        deadline = time.monotonic() + 30
+        succeeded: list[dict[str, object]] = []
+        while len(succeeded) < 3 and time.monotonic() < deadline:
+            found = client.get(
+                "/executions/search", params={"flowId": "ticking", "state": "SUCCESS"}
+            ).json()
+            succeeded = found["results"]
+            time.sleep(0.2)
+    assert len(succeeded) >= 3, "the scheduler's executions did not run to their end"
+    trigger = succeeded[0]["trigger"]
+    assert isinstance(trigger, dict) and trigger["id"] == "every-second"
