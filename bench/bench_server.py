@@ -1,6 +1,7 @@
-"""The server under load: ``python bench/bench_server.py``.
+"""The server under load: ``python bench/bench_server.py [--mode local|standalone]``.
 
-Starts ``tiercel server local`` (SQLite) in a process of its own and measures:
+Starts ``tiercel server local`` (or ``standalone``) on SQLite in a process of its own and
+measures:
 
 - its idle memory (RSS) once started, and how long it takes to answer ``/ping``;
 - executions per minute through the API: a 2-task flow started by a webhook that waits for
@@ -12,6 +13,7 @@ Targets (issue 5, this 2-core machine): 6,000 executions a minute with p99 under
 memory under 150 MB.
 """
 
+import argparse
 import asyncio
 import signal
 import socket
@@ -64,10 +66,15 @@ def free_port() -> int:
         return port
 
 
+MODE = "local"
+"""``local`` (task runs handed to threads in memory) or ``standalone`` (through the work
+queue in the database, as when worker processes share the work): ``--mode``."""
+
+
 def start(data: Path, flows: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tiercel", "server", "local", "--port", str(port),
+        [sys.executable, "-m", "tiercel", "server", MODE, "--port", str(port),
          "--data-dir", str(data), "--flows", str(flows), "--threads", "32"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -155,6 +162,11 @@ def recovery(data: Path, flows: Path) -> float:
 
 
 def main() -> None:
+    global MODE
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mode", choices=("local", "standalone"), default="local")
+    MODE = parser.parse_args().mode
+    print(f"tiercel server {MODE}")
     with tempfile.TemporaryDirectory(prefix="tiercel-bench-") as root:
         flows = Path(root) / "flows"
         flows.mkdir()

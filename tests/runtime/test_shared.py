@@ -1,6 +1,7 @@
 """Executors and workers sharing work through the backend's work queue (SQLite here; the
 end-to-end test runs separate processes on PostgreSQL)."""
 
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -224,3 +225,29 @@ def test_a_second_executor_stands_by_until_the_first_stops(backend: Backend) -> 
     finally:
         worker.close()
         second.stop()
+
+
+def test_an_executor_killed_on_this_machine_is_not_waited_for(backend: Backend) -> None:
+    flows = _flows(backend)
+    now = backend.services.clock()
+    gone = f"{socket.gethostname()}-999999-dead00"  # no such process runs here
+    assert backend.work.hold("executor", gone, now=now, lease=timedelta(hours=1))
+    elsewhere = "some-other-host-4242-abcdef"
+    executor = SharedExecutor(backend.services, flows.find, backend.work)
+    started = threading.Thread(target=executor.start, daemon=True)
+    started.start()
+    started.join(5)
+    try:
+        assert not started.is_alive(), "the executor waited for a dead holder's lease"
+        assert backend.work.holder("executor") == executor.executor_id
+    finally:
+        executor.stop()
+    # A holder on another machine cannot be checked: its lease is waited for.
+    assert backend.work.hold("executor", elsewhere, now=now, lease=timedelta(hours=1))
+    standby = SharedExecutor(backend.services, flows.find, backend.work)
+    waiting = threading.Thread(target=standby.start, daemon=True)
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive()
+    standby.stop()
+    waiting.join(5)

@@ -128,3 +128,24 @@ def test_a_lease_is_held_by_one_until_it_expires(database: Database) -> None:
     assert not queue.hold("executor", "a", now=T0 + timedelta(seconds=52), lease=LEASE)
     queue.release("executor", "b")
     assert queue.hold("executor", "a", now=T0 + timedelta(seconds=53), lease=LEASE)
+
+
+def test_any_waiting_sees_only_unclaimed_jobs(database: Database) -> None:
+    queue = SqlWorkQueue(database)
+    assert not queue.any_waiting()
+    queue.enqueue([job(1)])
+    assert queue.any_waiting()
+    queue.claim("w1", 1, now=T0, lease=LEASE)
+    assert not queue.any_waiting()
+
+
+def test_a_dead_workers_jobs_and_record_are_taken_back(database: Database) -> None:
+    queue = SqlWorkQueue(database)
+    queue.enqueue([job(1), job(2)])
+    queue.claim("dead", 1, now=T0, lease=LEASE)
+    queue.claim("alive", 1, now=T0, lease=LEASE)
+    queue.renew(worker("dead", T0), lease=LEASE)
+    queue.renew(worker("alive", T0), lease=LEASE)
+    assert [j.task_run_id for j in queue.take_back("dead")] == ["run1"]
+    assert queue.pending_runs() == {"run2"}
+    assert [w.worker_id for w in queue.workers()] == ["alive"]

@@ -72,6 +72,8 @@ class ServerExecutor(LocalRunner):
         seconds to finish and report; those due to start meanwhile are not started, nor are
         those still running then waited for. They stay RUNNING in the store, and the next
         start hands each a new attempt."""
+        if self._thread is None:
+            return  # never started
         self._draining.set()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -91,9 +91,12 @@ class SharedExecutor(ServerExecutor):
         self.lease = lease
         self._poll = poll
         self._outbox: list[Job] = []
-        self.executor_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.executor_id = _process_id(socket.gethostname())
         self._halt = threading.Event()
+        self._wake = threading.Event()
         self._helpers: list[threading.Thread] = []
+        self.on_enqueue: Callable[[], None] | None = None
+        """Called after jobs are handed over: a worker in this process starts at once."""
 
     def start(self) -> None:
         """Wait for the executor's lease (one executor runs at a time; others stand by),
@@ -114,9 +117,14 @@ class SharedExecutor(ServerExecutor):
             thread.start()
             self._helpers.append(thread)
 
+    def nudge(self) -> None:
+        """Read the inbox now: something was posted in this process."""
+        self._wake.set()
+
     def stop(self, timeout: float = 30.0) -> None:
         """Stop reading the inbox, stop the executor, and give its lease up."""
         self._halt.set()
+        self._wake.set()
         for thread in self._helpers:
             thread.join(timeout)
         super().stop(timeout)
@@ -124,9 +132,17 @@ class SharedExecutor(ServerExecutor):
             self.queue.release(_EXECUTOR_LEASE, self.executor_id)
 
     def _hold_lease(self) -> bool:
-        return self.queue.hold(
-            _EXECUTOR_LEASE, self.executor_id, now=self.services.clock(), lease=self.lease
-        )
+        now = self.services.clock()
+        if self.queue.hold(_EXECUTOR_LEASE, self.executor_id, now=now, lease=self.lease):
+            return True
+        # A holder on this machine whose process is gone (killed, then restarted here) need
+        # not be waited for.
+        holder = self.queue.holder(_EXECUTOR_LEASE)
+        if holder is None or not _dead_here(holder):
+            return False
+        _log.info("executor %s died on this machine: taking over at once", holder)
+        self.queue.release(_EXECUTOR_LEASE, holder)
+        return self.queue.hold(_EXECUTOR_LEASE, self.executor_id, now=now, lease=self.lease)
 
     def stats(self) -> dict[str, float]:
         """The server executor's gauges, with the jobs waiting for and held by workers."""
@@ -151,6 +167,8 @@ class SharedExecutor(ServerExecutor):
         if self._outbox:
             jobs, self._outbox = self._outbox, []
             self.queue.enqueue(jobs)
+            if self.on_enqueue is not None:
+                self.on_enqueue()
         super()._after_step(view)
 
     # --- what other processes send ----------------------------------------------------------
@@ -172,7 +190,8 @@ class SharedExecutor(ServerExecutor):
                 continue
             fresh = [item for item in items if item.seq not in delivered]
             if not fresh:
-                self._halt.wait(self._poll)
+                self._wake.wait(self._poll)
+                self._wake.clear()
                 continue
             for item in fresh:
                 self._deliver(item.execution_id, item.seq, item.payload)
@@ -216,9 +235,9 @@ class SharedExecutor(ServerExecutor):
     def _take_back_expired(self) -> None:
         now = self.services.clock()
         lost: dict[str, set[str]] = defaultdict(set)
-        for job in self.queue.expired(now):
+        for job in [*self._take_back_dead(), *self.queue.expired(now)]:
             _log.warning(
-                "worker %s stopped renewing its lease on task run %s: it gets a new attempt",
+                "worker %s is gone with task run %s: it gets a new attempt",
                 job.worker_id,
                 job.task_run_id,
             )
@@ -226,6 +245,15 @@ class SharedExecutor(ServerExecutor):
         for execution_id, runs in lost.items():
             self._events.put((execution_id, Recover(lost=frozenset(runs), waits=False)))
         self.queue.forget_workers(now - timedelta(days=1))
+
+    def _take_back_dead(self) -> list[Job]:
+        """The jobs of workers of this machine whose process is gone, taken back without
+        waiting for their leases to end (a server killed and started again)."""
+        taken: list[Job] = []
+        for worker in self.queue.workers():
+            if _dead_here(worker.worker_id):
+                taken.extend(self.queue.take_back(worker.worker_id))
+        return taken
 
     def admit_stored(self, execution_id: str) -> None:
         """Admit an execution another process stored (on the executor thread)."""
@@ -245,7 +273,9 @@ class SharedExecutor(ServerExecutor):
 
     def _recover_unfinished(self) -> None:
         # Jobs outlive executors and results wait in the inbox: only running task runs with
-        # neither were lost (the executor died between storing a step and handing it over).
+        # neither were lost (the executor died between storing a step and handing it over,
+        # or the worker that held them died on this machine).
+        self._take_back_dead()
         in_hands = self.queue.pending_runs()
         for item in self.queue.take(0, 1_000_000):
             try:
@@ -273,6 +303,26 @@ class SharedExecutor(ServerExecutor):
         if picked:
             _log.info("picking up %d unfinished executions", picked)
         self._dequeue_all()
+
+
+def _process_id(host: str) -> str:
+    """The id of a process of this machine: host, pid and a random part."""
+    return f"{host}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+def _dead_here(process_id: str) -> bool:
+    """Whether ``process_id`` (from ``_process_id``) names a process of this machine that
+    no longer runs."""
+    host, _, rest = process_id.rpartition("-")[0].rpartition("-")
+    if host != socket.gethostname() or not rest.isdigit():
+        return False
+    try:
+        os.kill(int(rest), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _acknowledger(
@@ -339,7 +389,7 @@ class SharedWorker(TaskHost):
         *,
         threads: int = 8,
         lease: timedelta = LEASE,
-        poll: float = 0.05,
+        poll: float = 0.02,
         worker_id: str | None = None,
     ) -> None:
         super().__init__(services, on_log=None)
@@ -350,13 +400,20 @@ class SharedWorker(TaskHost):
         self.lease = lease
         self._poll = poll
         host = socket.gethostname()
-        self.worker_id = worker_id or f"{host}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.worker_id = worker_id or _process_id(host)
         self._record = WorkerRecord(
             self.worker_id, host, os.getpid(), self.threads, services.clock(), services.clock()
         )
         self._running: dict[str, Job] = {}
         self._handing_back: set[str] = set()
         self._free = threading.Semaphore(self.threads)
+        self._wake = threading.Event()
+        self.on_complete: Callable[[], None] | None = None
+        """Called after a result is posted: an executor in this process reads it at once."""
+
+    def nudge(self) -> None:
+        """Look for jobs now: some were handed over in this process."""
+        self._wake.set()
 
     def _flow(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
         return self._find_flow(namespace, flow_id, revision)
@@ -377,9 +434,14 @@ class SharedWorker(TaskHost):
                 taken = self._take_slots()
                 if not taken:
                     continue
+                self._wake.clear()
                 try:
-                    jobs = self.queue.claim(
-                        self.worker_id, taken, now=self.services.clock(), lease=self.lease
+                    jobs = (
+                        self.queue.claim(
+                            self.worker_id, taken, now=self.services.clock(), lease=self.lease
+                        )
+                        if self.queue.any_waiting()  # an idle poll writes nothing
+                        else []
                     )
                 except Exception:
                     _log.exception("claiming jobs failed")
@@ -391,7 +453,7 @@ class SharedWorker(TaskHost):
                         self._running[job.task_run_id] = job
                     pool.submit(self._run_job, job)
                 if not jobs:
-                    stop.wait(self._poll)
+                    self._wake.wait(self._poll)
             self._wind_down(grace)
         finally:
             pool.close()
@@ -439,6 +501,8 @@ class SharedWorker(TaskHost):
                 self.worker_id, run_id, encode(answer), now=self.services.clock()
             ):
                 _log.warning("task run %s was taken back while it ran: result dropped", run_id)
+            elif self.on_complete is not None:
+                self.on_complete()
         except Exception:
             _log.exception("reporting task run %s failed: its lease will expire", run_id)
         finally:

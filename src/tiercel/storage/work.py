@@ -89,6 +89,10 @@ class WorkQueue(Protocol):
         """Delete and return the claimed jobs whose lease ended before ``now``."""
         ...
 
+    def any_waiting(self) -> bool:
+        """Whether some job waits for a worker: a read, cheaper than trying to claim."""
+        ...
+
     def pending_runs(self) -> set[str]:
         """The task runs that have a job, claimed or not."""
         ...
@@ -109,6 +113,10 @@ class WorkQueue(Protocol):
         """Every worker that has sent a heartbeat, newest heartbeat first."""
         ...
 
+    def take_back(self, worker_id: str) -> list[Job]:
+        """Delete and return the jobs of a worker known to be dead, and its record."""
+        ...
+
     def forget_workers(self, before: datetime) -> int:
         """Delete the records of workers silent since before ``before``."""
         ...
@@ -120,6 +128,10 @@ class WorkQueue(Protocol):
     def hold(self, name: str, holder: str, *, now: datetime, lease: timedelta) -> bool:
         """Take or renew the lease ``name`` for ``holder`` until ``now + lease``; False when
         another holder's lease has not expired."""
+        ...
+
+    def holder(self, name: str) -> str | None:
+        """Who holds (or last held) the lease ``name``."""
         ...
 
     def release(self, name: str, holder: str) -> None:

@@ -231,6 +231,10 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
                 name="tiercel-worker",
                 daemon=True,
             )
+            if isinstance(part.executor, SharedExecutor):
+                # In one process, each tells the other at once instead of waiting for a poll.
+                part.executor.on_enqueue = part.worker.nudge
+                part.worker.on_complete = part.executor.nudge
             worker_thread.start()
 
             def stop_worker() -> None:

@@ -169,6 +169,12 @@ class SqlWorkQueue:
         with self._db.write() as conn:
             return [_job(row) for row in conn.execute(statement)]
 
+    def any_waiting(self) -> bool:
+        """Whether some job waits for a worker: a read, cheaper than trying to claim."""
+        query = select(worker_jobs.c.task_run_id).where(worker_jobs.c.worker_id.is_(None))
+        with self._db.read() as conn:
+            return conn.execute(query.limit(1)).first() is not None
+
     def pending_runs(self) -> set[str]:
         """The task runs that have a job, claimed or not."""
         with self._db.read() as conn:
@@ -233,6 +239,18 @@ class SqlWorkQueue:
                 for row in conn.execute(query)
             ]
 
+    def take_back(self, worker_id: str) -> list[Job]:
+        """Delete and return the jobs of a worker known to be dead, and its record."""
+        statement = (
+            delete(worker_jobs)
+            .where(worker_jobs.c.worker_id == worker_id)
+            .returning(*worker_jobs.c)
+        )
+        with self._db.write() as conn:
+            jobs = [_job(row) for row in conn.execute(statement)]
+            conn.execute(delete(workers).where(workers.c.worker_id == worker_id))
+        return jobs
+
     def forget_workers(self, before: datetime) -> int:
         """Delete the records of workers silent since before ``before``."""
         with self._db.write() as conn:
@@ -255,6 +273,12 @@ class SqlWorkQueue:
                 update(leases).where(leases.c.name == name).values(holder=holder, until=now + lease)
             )
             return True
+
+    def holder(self, name: str) -> str | None:
+        """Who holds (or last held) the lease ``name``."""
+        with self._db.read() as conn:
+            found = conn.execute(select(leases.c.holder).where(leases.c.name == name)).first()
+        return None if found is None else str(found.holder)
 
     def release(self, name: str, holder: str) -> None:
         """Give the lease ``name`` up, if ``holder`` has it."""
