@@ -102,7 +102,8 @@ def _postgres_bindir() -> Path:
     )
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -153,7 +154,7 @@ def _throwaway_cluster() -> Iterator[URL]:
             *("-D", str(cluster.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"),
             *("--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en-US", "--no-sync"),
         )
-        port = _free_port()
+        port = free_port()
         options = [
             f"-p {port}",
             f"-k {cluster.home}",

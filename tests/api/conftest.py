@@ -1,6 +1,5 @@
 """A real server for the API tests: executor, workers and API, over HTTP on a free port."""
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -9,15 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from tests.conftest import free_port
 
 from tiercel.wiring.server import Server, ServerConfig, running_server
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class LiveServer:

@@ -4,7 +4,6 @@ on another worker once its leases expire. A worker stopped with SIGTERM hands it
 task runs back. Every execution ends SUCCESS and no attempt runs twice."""
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.conftest import free_port
 
 FLOW = """\
 id: spread
@@ -41,13 +41,6 @@ inputs:
 """
 
 TERMINAL = {"SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED"}
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class Cluster:
@@ -78,7 +71,7 @@ class Cluster:
 
 @pytest.fixture
 def cluster(tmp_path: Path, postgres_url: str) -> Iterator[tuple[Cluster, str]]:
-    port = _port()
+    port = free_port()
     config = tmp_path / "tiercel.yaml"
     config.write_text(
         "tiercel:\n"

@@ -3,7 +3,6 @@ execution ends; each task run that was in flight gets one new attempt, none runs
 otherwise, and the log lines stored before the kill are still there."""
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.conftest import free_port
 
 FLOWS = {
     "sleeper.yaml": """\
@@ -60,13 +60,6 @@ tasks:
 TERMINAL = {"SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED"}
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _start(data: Path, flows: Path, port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, "-m", "tiercel", "server", "local", "--port", str(port),
@@ -96,7 +89,7 @@ def folders(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
 
 def test_kill_9_loses_no_execution_and_runs_nothing_twice(folders: tuple[Path, Path]) -> None:
     data, flows = folders
-    port = _port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api/v1/main"
     server = _start(data, flows, port)
     try:
@@ -159,7 +152,7 @@ def test_kill_9_loses_no_execution_and_runs_nothing_twice(folders: tuple[Path, P
 
 def test_sigterm_lets_running_task_runs_finish(folders: tuple[Path, Path]) -> None:
     data, flows = folders
-    port = _port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api/v1/main"
     server = _start(data, flows, port)
     with httpx.Client(base_url=url, timeout=30) as client:
