@@ -4,12 +4,18 @@ restart, resume, webhooks, concurrency; and the refusals, each a 4xx with a JSON
 import itertools
 import json
 import time
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from kestra import Flow  # Kestra's own client from PyPI, unchanged
+from sqlalchemy import func, insert, select, update
 
 from conftest import LiveServer
+from tiercel.model.task import LogLevel
+from tiercel.storage.records import LogEntry
+from tiercel.storage.sql.logs import _row
+from tiercel.storage.sql.schema import log_entries
 
 GREET = """\
 id: greet
@@ -227,3 +233,44 @@ def test_kestras_own_python_client_executes_and_waits(
     result = client.execute("company.team", "greet", {"name": "linus", "count": 2})
     assert result.status == "SUCCESS"
     assert "hello linus x2" in result.log
+
+
+def test_log_follow_sends_each_line_once_even_one_committed_late(live: LiveServer) -> None:
+    live.deploy(PAUSING)
+    created = live.client.post(f"{BASE}/company.team/pausing").json()
+    _wait_state(live, created["id"], "PAUSED")
+    store = live.server.services.logs
+    now = datetime.now(UTC)
+
+    def line(message: str) -> LogEntry:
+        return LogEntry("company.team", "pausing", now, LogLevel.INFO, message, None, created["id"])
+
+    store.append([line(f"early {n}") for n in range(3)])
+    messages: list[str] = []
+    url = f"{live.url}/api/v1/main/logs/{created['id']}/follow"
+    with httpx.stream("GET", url, timeout=20) as stream:
+        event = None
+        for text in stream.iter_lines():
+            if text.startswith("event: "):
+                event = text[7:]
+            elif text.startswith("data: ") and event == "message":
+                messages.append(json.loads(text[6:])["message"])
+                if messages[-1] == "early 2":
+                    # Another process's line commits now, ordered before the last line sent,
+                    # as PostgreSQL's sequences allow: it takes "early 2"'s place in the order,
+                    # and "early 2" moves after it.
+                    with store._db.write() as conn:
+                        place = conn.execute(
+                            select(log_entries.c.id).where(log_entries.c.message == "early 2")
+                        ).scalar_one()
+                        top = conn.execute(select(func.max(log_entries.c.id))).scalar_one()
+                        conn.execute(
+                            update(log_entries).where(log_entries.c.id == place).values(id=top + 1)
+                        )
+                        conn.execute(insert(log_entries).values(**_row(line("late")), id=place))
+                    live.client.post(f"{BASE}/{created['id']}/resume", data={"approved": "true"})
+            elif event == "end":
+                break
+    assert messages.count("late") == 1
+    assert all(messages.count(m) == 1 for m in messages), messages
+    assert messages[-1] == "approved=true"

@@ -3,6 +3,7 @@ and metrics."""
 
 import asyncio
 import json
+from collections import Counter, deque
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -14,9 +15,12 @@ from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.model.execution import format_instant
 from tiercel.model.task import LogLevel
-from tiercel.storage.records import LogQuery, MetricEntry
+from tiercel.storage.records import LogEntry, LogQuery, MetricEntry
 
 router = APIRouter(tags=["logs"])
+
+_REREAD = 200
+"""Lines a follower reads again each time, to catch those committed late."""
 
 
 def _ctx(request: Request) -> ApiContext:
@@ -128,17 +132,25 @@ async def follow_logs(
     query = _query(execution_id, min_level, None, None)
 
     async def events() -> AsyncIterator[str]:
+        # Lines are read again from a little before the last one sent: on PostgreSQL, lines
+        # written together by several processes can commit out of order, a late one landing
+        # before lines already sent. Those already sent are recognised and skipped.
         sent = 0
+        recent: deque[LogEntry] = deque(maxlen=_REREAD)
         while not await request.is_disconnected():
             stored = await asyncio.to_thread(ctx.executions.load, execution_id)
-            lines = await asyncio.to_thread(ctx.logs.find, query, offset=sent)
+            ended = stored is None or stored[0].state.current.is_terminated
+            # After the end, one more read: lines flushed with the final state.
+            lines = await asyncio.to_thread(ctx.logs.find, query, offset=sent - len(recent))
+            seen = Counter(recent)
             for entry in lines:
+                if seen[entry]:
+                    seen[entry] -= 1
+                    continue
+                recent.append(entry)
+                sent += 1
                 yield f"event: message\ndata: {json.dumps(entry.to_kestra_json())}\n\n"
-            sent += len(lines)
-            if stored is None or stored[0].state.current.is_terminated:
-                # One more read after the end: lines flushed with the final state.
-                for entry in await asyncio.to_thread(ctx.logs.find, query, offset=sent):
-                    yield f"event: message\ndata: {json.dumps(entry.to_kestra_json())}\n\n"
+            if ended:
                 yield "event: end\ndata: {}\n\n"
                 return
             await asyncio.sleep(0.1)
