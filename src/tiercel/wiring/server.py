@@ -255,6 +255,9 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
             )
         for thread in threads:
             thread.start()
+        # Stopped first: the scheduler and the flow folder start nothing more while the
+        # workers and the executor wind down.
+        stack.callback(part.stop.set)
 
         if "webserver" in roles:
             assert part.ends is not None
