@@ -86,6 +86,16 @@ def test_counts_by_state_for_executions_and_task_runs(database: Database) -> Non
     assert store.count_by_state(task_runs=True) == {"SUCCESS": 1, "RUNNING": 1}
 
 
+def test_get_reads_the_execution_without_its_task_runs(database: Database) -> None:
+    store = SqlExecutionStore(database)
+    assert store.get("e1") is None
+    store.save(execution(State.RUNNING), [task_run("a")])
+    got = store.get("e1")
+    assert got is not None and got.state.current is State.RUNNING
+    loaded = store.load("e1")
+    assert loaded is not None and loaded[0] == got
+
+
 def test_durations_of_ended_executions(database: Database) -> None:
     store = SqlExecutionStore(database)
     assert store.durations([0.5, 2.0]) == ([0, 0], 0, 0.0)

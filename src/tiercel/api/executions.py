@@ -185,10 +185,9 @@ def replay_execution(
 async def resume_execution(request: Request, execution_id: str) -> Response:
     """Resume a paused execution with the inputs its paused task asks for."""
     ctx = _ctx(request)
-    stored = ctx.executions.load(execution_id)
-    if stored is None:
+    execution = ctx.executions.get(execution_id)
+    if execution is None:
         raise ApiError(404, f"execution '{execution_id}' not found")
-    execution = stored[0]
     flow = ctx.flows.find(execution.namespace, execution.flow_id, execution.flow_revision)
     flows = {} if flow is None else {(execution.namespace, execution.flow_id): flow}
     with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:

@@ -138,8 +138,8 @@ async def follow_logs(
         sent = 0
         recent: deque[LogEntry] = deque(maxlen=_REREAD)
         while not await request.is_disconnected():
-            stored = await asyncio.to_thread(ctx.executions.load, execution_id)
-            ended = stored is None or stored[0].state.current.is_terminated
+            execution = await asyncio.to_thread(ctx.executions.get, execution_id)
+            ended = execution is None or execution.state.current.is_terminated
             # After the end, one more read: lines flushed with the final state.
             lines = await asyncio.to_thread(ctx.logs.find, query, offset=sent - len(recent))
             seen = Counter(recent)

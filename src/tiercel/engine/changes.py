@@ -38,12 +38,7 @@ class Changes(EngineCore):
         still_paused = any(run.state.current is State.PAUSED for run in self.view.runs.values())
         if execution.state.current is State.PAUSED and still_paused:
             return  # a parallel branch still waits to be resumed
-        metadata = execution.metadata.model_copy(
-            update={"attempt_number": execution.metadata.attempt_number + 1}
-        )
-        self.view.execution = execution.model_copy(update={"metadata": metadata})
-        self._set_execution_state(State.RESTARTED)
-        self._set_execution_state(State.RUNNING)
+        self._run_again()
         self.pending.append(None)
 
     def _drop_branches_that_ran(self, keep: TaskRun) -> None:
@@ -54,14 +49,7 @@ class Changes(EngineCore):
                 continue
             top_after = run.parent_task_run_id is None and run.task_id in after
             if run.task_id in self.view.index.handlers or top_after:
-                self._drop_tree(run)
-
-    def _drop_tree(self, run: TaskRun) -> None:
-        for child in [r for r in self.view.task_runs() if r.parent_task_run_id == run.id]:
-            self._drop_tree(child)
-        self.view.remove(run.id)
-        self.step.changed.pop(run.id, None)
-        self.step.removed.append(run.id)
+                self._drop(run)
 
     def set_labels(self, event: SetLabels) -> None:
         """Replace the labels, keeping the system labels the event does not name."""

@@ -293,13 +293,36 @@ class EngineCore:
             self._finish(running, State.SUCCESS, None)
             return
         self._save(with_state(running, State.SUCCESS, self.now))
-        live = [r.id for r in self.view.task_runs() if not r.state.current.is_terminated]
-        if change.end is State.KILLED and live:
-            for run_id in live:
-                self._save(with_state(self.view.runs[run_id], State.KILLED, self.now))
-            self.step.commands.append(KillRuns(tuple(live)))
+        if change.end is State.KILLED:
+            self._stop_live_runs(State.KILLED)
         self._set_execution_state(change.end)
         self.step.commands.append(ExecutionEnded(self.view.execution))
+
+    def _drop(self, run: TaskRun) -> None:
+        """Remove a task run and every run below it, as if they had never been created."""
+        for child in [r for r in self.view.task_runs() if r.parent_task_run_id == run.id]:
+            self._drop(child)
+        self.view.remove(run.id)
+        self.step.changed.pop(run.id, None)
+        self.step.removed.append(run.id)
+
+    def _run_again(self) -> None:
+        """The execution goes on after a restart: one attempt more, RESTARTED then RUNNING."""
+        execution = self.view.execution
+        metadata = execution.metadata.model_copy(
+            update={"attempt_number": execution.metadata.attempt_number + 1}
+        )
+        self.view.execution = execution.model_copy(update={"metadata": metadata})
+        self._set_execution_state(State.RESTARTED)
+        self._set_execution_state(State.RUNNING)
+
+    def _stop_live_runs(self, state: State) -> None:
+        """End every task run still going in ``state`` and tell their workers to stop."""
+        live = [run for run in self.view.task_runs() if not run.state.current.is_terminated]
+        for run in live:
+            self._save(with_state(run, state, self.now))
+        if live:
+            self.step.commands.append(KillRuns(tuple(run.id for run in live)))
 
     def _dispatch(self, running: TaskRun, task: Task) -> None:
         self._save(running)

@@ -128,12 +128,7 @@ class Lifecycle(EngineCore):
             reset[run.id] = run
             for ancestor in self.view.ancestors(run):
                 reset.setdefault(ancestor.id, ancestor)
-        metadata = execution.metadata.model_copy(
-            update={"attempt_number": execution.metadata.attempt_number + 1}
-        )
-        self.view.execution = execution.model_copy(update={"metadata": metadata})
-        self._set_execution_state(State.RESTARTED)
-        self._set_execution_state(State.RUNNING)
+        self._run_again()
         for run in reset.values():
             restarted = with_state(run, State.RESTARTED, self.now)
             task = self.view.index.task(run.task_id)
@@ -149,13 +144,6 @@ class Lifecycle(EngineCore):
                     update={"memo": memo, "outputs": None}))  # fmt: skip
                 self.pending.append(run.id)
         self.pending.append(None)
-
-    def _drop(self, run: TaskRun) -> None:
-        for child in [r for r in self.view.task_runs() if r.parent_task_run_id == run.id]:
-            self._drop(child)
-        self.view.remove(run.id)
-        self.step.changed.pop(run.id, None)
-        self.step.removed.append(run.id)
 
     def resume(self, event: Resume) -> None:
         paused = [run for run in self.view.task_runs() if run.state.current is State.PAUSED]
@@ -173,11 +161,7 @@ class Lifecycle(EngineCore):
     def kill(self) -> None:
         if self.view.execution.state.current.is_terminated:
             return
-        live = [run for run in self.view.task_runs() if not run.state.current.is_terminated]
-        for run in live:
-            self._save(with_state(run, State.KILLED, self.now))
-        if live:
-            self.step.commands.append(KillRuns(tuple(run.id for run in live)))
+        self._stop_live_runs(State.KILLED)
         # Kestra passes through KILLING while its workers stop the runs; here they are marked
         # at once, and the history shows both steps.
         self._set_execution_state(State.KILLING)

@@ -16,8 +16,8 @@ acts; every one is logged.
 from datetime import timedelta
 
 from tiercel.engine.context import base_variables
-from tiercel.engine.core import EngineCore, with_state
-from tiercel.engine.events import Event, ExecutionEnded, KillRuns, Recover, SetTimer, SlaExpired
+from tiercel.engine.core import EngineCore
+from tiercel.engine.events import Event, ExecutionEnded, Recover, SetTimer, SlaExpired
 from tiercel.expr import ExpressionError, is_truthy, render
 from tiercel.model.flow import Sla, SlaBehavior, SlaType
 from tiercel.model.property import format_duration
@@ -113,11 +113,7 @@ class Slas(EngineCore):
             return
         # The live task runs end in the execution's new state, as Kestra's workers end the
         # tasks they are told to kill for an SLA.
-        live = [run for run in self.view.task_runs() if not run.state.current.is_terminated]
-        for run in live:
-            self._save(with_state(run, end, self.now))
-        if live:
-            self.step.commands.append(KillRuns(tuple(run.id for run in live)))
+        self._stop_live_runs(end)
         self._set_execution_state(end)
         self.step.commands.append(ExecutionEnded(self.view.execution))
         self.pending.append(None)  # afterExecution tasks still run

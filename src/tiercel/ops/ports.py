@@ -84,9 +84,9 @@ class StoredEnds:
         """The execution once it has ended, or None if it has not within ``timeout``."""
         deadline = time.monotonic() + timeout
         while True:
-            stored = self._executions.load(execution_id)
-            if stored is not None and stored[0].state.current.is_terminated:
-                return stored[0]
+            execution = self._executions.get(execution_id)
+            if execution is not None and execution.state.current.is_terminated:
+                return execution
             if time.monotonic() >= deadline:
                 return None
             time.sleep(self._every)

@@ -88,8 +88,7 @@ class ServerExecutor(LocalRunner):
         if left:
             _log.warning("%d task runs still running are left for the next start", len(left))
             self.kill_runs(left)  # their processes stop; the loop applies no result now
-        if self._thread is not None:
-            self._thread.join(5.0)
+        self._thread.join(5.0)
 
     def _serve(self) -> None:
         with WorkerPool(self.threads) as pool:

@@ -46,7 +46,11 @@ class FlowTriggers:
             for flow in self._flows()
             if not flow.disabled
             for trigger in flow.triggers or []
-            if isinstance(trigger, FlowTrigger) and not trigger.disabled
+            if isinstance(trigger, FlowTrigger)
+            and not trigger.disabled
+            # Listening for this state: most changes (to RUNNING, say) concern none, and cost
+            # no read of the execution's task runs.
+            and execution.state.current in trigger.states
         ]
         if not listeners:
             return []

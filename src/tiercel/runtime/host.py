@@ -54,7 +54,7 @@ class TaskHost:
         return None
 
     def _owner_run(self, execution_id: str, run_id: str) -> TaskRun | None:
-        """A task run of an execution: the owner of a shared working directory."""
+        """A task run of an execution (the owner of a shared working directory, say)."""
         stored = self.services.executions.load(execution_id)
         if stored is None:
             return None
@@ -62,8 +62,8 @@ class TaskHost:
 
     def _flow_of(self, execution_id: str) -> tuple[str, str]:
         """The namespace and flow id of an execution, for log lines not about a task run."""
-        stored = self.services.executions.load(execution_id)
-        return ("", "") if stored is None else (stored[0].namespace, stored[0].flow_id)
+        execution = self.services.executions.get(execution_id)
+        return ("", "") if execution is None else (execution.namespace, execution.flow_id)
 
     # --- running ----------------------------------------------------------------------------
 

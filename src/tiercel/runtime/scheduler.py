@@ -349,8 +349,8 @@ class Scheduler:
         says so (an executor in another process ended it before the record was locked)."""
         if execution_id in self._ended:
             return True
-        stored = self._services.executions.load(execution_id)
-        return stored is not None and stored[0].state.current.is_terminated
+        execution = self._services.executions.get(execution_id)
+        return execution is not None and execution.state.current.is_terminated
 
     # Helpers
 

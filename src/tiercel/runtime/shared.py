@@ -22,7 +22,7 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -509,10 +509,7 @@ class SharedWorker(TaskHost):
             self._free.release()
 
     def _log_failure(self, job: Job, exc: Exception) -> None:
-        stored = self.services.executions.load(job.execution_id)
-        run = None
-        if stored is not None:
-            run = next((r for r in stored[1] if r.id == job.task_run_id), None)
+        run = self._owner_run(job.execution_id, job.task_run_id)
         self._log(job.execution_id, run, LogLevel.ERROR, f"the worker cannot run the job: {exc}")
 
     def _heartbeat(self, halt: threading.Event) -> None:
@@ -524,13 +521,6 @@ class SharedWorker(TaskHost):
                 _log.exception("renewing the worker's leases failed")
 
     def _renew(self) -> None:
-        record = WorkerRecord(
-            self._record.worker_id,
-            self._record.hostname,
-            self._record.pid,
-            self._record.threads,
-            self._record.started_at,
-            self.services.clock(),
-        )
+        record = replace(self._record, heartbeat_at=self.services.clock())
         held = self.queue.renew(record, lease=self.lease)
         self.kill_runs([job.task_run_id for job in held if job.kill])

@@ -301,6 +301,10 @@ class ExecutionStore(Protocol):
         """An execution with its task runs in creation order, or None when unknown."""
         ...
 
+    def get(self, execution_id: str) -> Execution | None:
+        """An execution without its task runs (one row), or None when unknown."""
+        ...
+
     def find(
         self,
         *,

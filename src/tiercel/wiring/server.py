@@ -186,7 +186,7 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
         if "executor" in roles:
             ends = EndSignal()
             part.ends = ends
-            part.executor = _executor(config, part, ends, reactions, shared=shared)
+            part.executor = _executor(config, part, ends, reactions, shared=shared, lease=lease)
             runner = part.executor
         else:
             part.ends = StoredEnds(services.executions)
@@ -287,7 +287,13 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
 
 
 def _executor(
-    config: ServerConfig, part: Part, ends: EndSignal, reactions: "_Reactions", *, shared: bool
+    config: ServerConfig,
+    part: Part,
+    ends: EndSignal,
+    reactions: "_Reactions",
+    *,
+    shared: bool,
+    lease: timedelta,
 ) -> ServerExecutor:
     def ended(execution: Execution) -> None:
         # Called on the executor thread: waiters wake at once; the rest is done on the
@@ -307,7 +313,7 @@ def _executor(
             threads=4,
             on_end=ended,
             on_change=changed,
-            lease=timedelta(seconds=config.lease_seconds),
+            lease=lease,
         )
     return ServerExecutor(
         part.services, part.flows.find, threads=config.threads, on_end=ended, on_change=changed

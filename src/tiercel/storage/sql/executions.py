@@ -97,6 +97,14 @@ class SqlExecutionStore:
             loaded = [TaskRun.model_validate_json(text) for text in runs]
         return Execution.model_validate_json(document), loaded
 
+    def get(self, execution_id: str) -> Execution | None:
+        """An execution without its task runs (one row), or None when unknown."""
+        with self._db.read() as conn:
+            document = conn.execute(
+                select(executions.c.document).where(executions.c.id == execution_id)
+            ).scalar_one_or_none()
+        return None if document is None else Execution.model_validate_json(document)
+
     def find(
         self,
         *,
