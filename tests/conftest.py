@@ -16,14 +16,65 @@ from sqlalchemy.engine import URL, make_url
 
 from tiercel.registry import Registry, default_registry
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-COMPAT = SHARED / "kestra-compat"
+COMPAT_ENV = "TIERCEL_KESTRA_COMPAT"
+"""Where Kestra's compatibility corpus (``catalog.json`` and ``flows/``) is; the default is the
+``shared/kestra-compat`` folder beside the repository."""
+
+COMPAT = Path(
+    os.environ.get(COMPAT_ENV) or Path(__file__).resolve().parents[2] / "shared" / "kestra-compat"
+).resolve()
+
+
 
 POSTGRES_ENV = "TIERCEL_TEST_POSTGRES"
 """A base URL (``postgresql+psycopg://user:pass@host:port/postgres``) to a running server for the
 PostgreSQL tests; without it they start a throwaway cluster of their own."""
 
 _DATABASE_NUMBERS = itertools.count(1)
+
+
+def in_ci() -> bool:
+    """Whether the suite runs under CI (``CI=true``), where nothing may be skipped for lack of
+    a file that CI has."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def kestra_compat_present() -> bool:
+    """Whether the Kestra compatibility corpus is where ``COMPAT`` says."""
+    return (COMPAT / "catalog.json").is_file()
+
+
+def _compat_missing() -> str:
+    outcome = "cannot run under CI" if in_ci() else "skipped"
+    return (
+        f"Kestra corpus tests {outcome}: {COMPAT / 'catalog.json'} is missing "
+        f"(set ${COMPAT_ENV} to a kestra-compat folder)"
+    )
+
+
+def require_kestra_compat() -> Path:
+    """The corpus folder, for tests made of Kestra's own flows.
+
+    Without the corpus the caller is skipped (a whole module when called at its top), naming
+    the missing file; under CI, which has the corpus, its absence fails instead.
+    """
+    if kestra_compat_present():
+        return COMPAT
+    if in_ci():
+        pytest.fail(_compat_missing(), pytrace=False)
+    pytest.skip(_compat_missing(), allow_module_level=True)
+
+
+@pytest.fixture
+def kestra_compat() -> Path:
+    """The Kestra corpus folder; see ``require_kestra_compat``."""
+    return require_kestra_compat()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say once, loudly, that the corpus tests did not run."""
+    if not kestra_compat_present():
+        terminalreporter.write_line(_compat_missing(), red=True, bold=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Access to the Kestra compatibility corpus in ../shared/kestra-compat."""
+"""Access to the Kestra compatibility corpus (``$TIERCEL_KESTRA_COMPAT``, by default
+../shared/kestra-compat); importing this module skips the importing test module without it."""
 
 import json
 from dataclasses import dataclass
@@ -6,8 +7,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import COMPAT
+from tests.conftest import require_kestra_compat
 
+COMPAT = require_kestra_compat()
 FLOWS = COMPAT / "flows"
 
 

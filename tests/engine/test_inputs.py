@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from tests.conftest import COMPAT
+from tests.conftest import require_kestra_compat
 from tiercel.engine.inputs import InputError, resolve_inputs
 from tiercel.expr import ExpressionError, render_typed
 from tiercel.model.input import AnyInput, Input, InputType
 from tiercel.model.source import read_documents
 
 ADAPTER: TypeAdapter[Input] = TypeAdapter(AnyInput)
-INPUTS_FLOW = COMPAT / "flows/core/src/test/resources/flows/valids/inputs.yaml"
+INPUTS_FLOW = "flows/core/src/test/resources/flows/valids/inputs.yaml"
 
 
 def declare(spec: dict[str, Any]) -> Input:
@@ -505,12 +505,12 @@ def test_undeclared_values_are_ignored_and_a_repeated_id_keeps_the_first() -> No
 
 
 def kestra_inputs() -> list[Input]:
-    data = read_documents(INPUTS_FLOW.read_text())[0].data
+    data = read_documents((require_kestra_compat() / INPUTS_FLOW).read_text())[0].data
     return [ADAPTER.validate_python(spec) for spec in data["inputs"]]
 
 
 def kestra_given() -> dict[str, Any]:
-    catalog = json.loads((COMPAT / "catalog.json").read_text())
+    catalog = json.loads((require_kestra_compat() / "catalog.json").read_text())
     entry = next(e for e in catalog if e["file"].endswith("flows/valids/inputs.yaml"))
     return {**entry["expect"]["inputs"], "file": "/tmp/application-test.yml"}
 

@@ -6,15 +6,12 @@ from textwrap import dedent
 
 import pytest
 
-from tests.conftest import COMPAT
 from tiercel import ops
 from tiercel.model import Flow, State, load_flows
 from tiercel.registry import default_registry
 from tiercel.runtime import LocalRunner, Services
 from tiercel.runtime.ids import new_id
 from tiercel.wiring import local_services
-
-COMPAT_FLOWS = COMPAT / "flows"
 
 PAUSING = """
 id: approval
@@ -109,9 +106,9 @@ def test_restart_reruns_the_failed_task_in_the_same_execution(services: Services
     assert stored is not None and [r.task_id for r in stored[1]] == ["first", "check", "last"]
 
 
-def test_kestras_restart_last_failed_case(services: Services) -> None:
+def test_kestras_restart_last_failed_case(services: Services, kestra_compat: Path) -> None:
     """RestartCaseTest: task c fails on its first attempt only; a restart finishes the flow."""
-    path = COMPAT_FLOWS / "core/src/test/resources/flows/valids/restart_last_failed.yaml"
+    path = kestra_compat / "flows/core/src/test/resources/flows/valids/restart_last_failed.yaml"
     restartable = flow(path.read_text())
     failed = LocalRunner(services, flows_of(restartable)).execute(restartable)
     assert failed.execution.state.current is State.FAILED

@@ -5,14 +5,9 @@ from functools import cache
 from typing import Any
 
 import jsonschema
-import pytest
 
-from tests.compat.corpus import Entry, entries
-from tiercel.model.source import read_documents
 from tiercel.registry import default_registry
 from tiercel.registry.schema import flow_schema
-
-ACCEPTED = [e for e in entries() if e.valid is True and not e.needs_test_plugins]
 
 
 @cache
@@ -24,12 +19,6 @@ def validator() -> jsonschema.Draft7Validator:
 
 def errors_of(flow: Any) -> list[str]:
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator().iter_errors(flow)]
-
-
-@pytest.mark.parametrize("entry", ACCEPTED, ids=lambda e: e.name)
-def test_corpus_flows_satisfy_the_schema(entry: Entry) -> None:
-    for document in read_documents(entry.path.read_text()):
-        assert errors_of(document.data) == []
 
 
 def test_the_schema_refuses_what_the_loader_refuses() -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from tiercel.cli.lazy import LazyCommand, LazyGroup
 from tiercel.model import Flow, LoadResult, Problem, load_flows
 from tiercel.model.source import MAX_BYTES
 from tiercel.registry import Registry, default_registry
@@ -12,7 +13,15 @@ from tiercel.registry import Registry, default_registry
 FLOW_SUFFIXES = (".yaml", ".yml")
 
 
-@click.group()
+@click.group(
+    cls=LazyGroup,
+    lazy={
+        "test": LazyCommand(
+            "tiercel.cli.flow_test:test_flow",
+            "Run FILE once with INPUTS given as KEY=VALUE, streaming its logs.",
+        )
+    },
+)
 def flow() -> None:
     """Validate and run flows."""
 

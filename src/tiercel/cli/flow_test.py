@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from tiercel.cli.flow import flow, load_flow_directory, read_flow_file
+from tiercel.cli.flow import load_flow_directory, read_flow_file
 from tiercel.cli.namespace import upload_directory
 from tiercel.engine.inputs import InputError
 from tiercel.model import Flow, LoadResult, State
@@ -27,7 +27,7 @@ _LEVEL_COLOURS = {
 _STATE_COLOURS = {"SUCCESS": "green", "WARNING": "yellow", "FAILED": "red", "KILLED": "red"}
 
 
-@flow.command("test")
+@click.command("test")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.argument("inputs", nargs=-1)
 @click.option("--flows", "flows_dir", type=click.Path(path_type=Path, file_okay=False),

@@ -5,26 +5,29 @@ import sys
 import click
 
 from tiercel import __version__
-from tiercel.cli.flow import flow
-from tiercel.cli.flow_test import test_flow
-from tiercel.cli.namespace import namespace
-from tiercel.cli.plugins import plugins
-from tiercel.cli.recover import recover
-from tiercel.cli.server import server
+from tiercel.cli.lazy import LazyCommand, LazyGroup
+
+COMMANDS = {
+    "flow": LazyCommand("tiercel.cli.flow:flow", "Validate and run flows."),
+    "namespace": LazyCommand("tiercel.cli.namespace:namespace", "Manage namespaces."),
+    "plugins": LazyCommand(
+        "tiercel.cli.plugins:plugins",
+        "List plugin types and export the flow language's JSON Schema.",
+    ),
+    "recover": LazyCommand(
+        "tiercel.cli.recover:recover",
+        "Pick up every unfinished execution of the embedded backend and run it to its end.",
+    ),
+    "server": LazyCommand("tiercel.cli.server:server", "Run Tiercel as a service."),
+}
+"""The subcommands, each imported only when it runs: ``tiercel flow validate`` loads neither
+the server nor the runtime."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tiercel")
 def cli() -> None:
     """Tiercel runs Kestra's declarative YAML flows, in Python."""
-
-
-cli.add_command(flow)
-flow.add_command(test_flow)
-cli.add_command(namespace)
-cli.add_command(plugins)
-cli.add_command(recover)
-cli.add_command(server)
 
 
 def main() -> None:

@@ -1,15 +1,12 @@
 """Helpers for the tests of the flow, log, debug, output, templating and execution plugins."""
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from tiercel.registry import default_registry
 from tiercel.sdk import AnyTask, Task
-
-CORPUS = Path(__file__).resolve().parents[5] / "shared" / "kestra-compat"
 
 _TASK = TypeAdapter(AnyTask)
 

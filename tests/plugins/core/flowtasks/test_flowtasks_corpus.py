@@ -7,13 +7,15 @@ from typing import Any
 
 import pytest
 import yaml
-from flowtasks_support import CORPUS, log, task, walk_typed
+from flowtasks_support import log, task, walk_typed
+from tests.conftest import require_kestra_compat
 
 from tiercel.plugins.core import debug, execution, flow, output, templating
 from tiercel.plugins.core import log as log_group
 from tiercel.registry import default_registry
 from tiercel.sdk import Task
 
+CORPUS = require_kestra_compat()
 FLOWS = CORPUS / "flows"
 INVALIDS = FLOWS / "core/src/test/resources/flows/invalids"
 

@@ -1,7 +1,6 @@
 """Helpers for the tests of the http, kv, storage, namespace, trigger, condition, state and
 runner plugins."""
 
-from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -9,8 +8,6 @@ from pydantic import TypeAdapter, ValidationError
 from tiercel.model import PluginKind
 from tiercel.registry import default_registry
 from tiercel.sdk import AnyCondition, AnyTask, AnyTaskRunner, AnyTrigger, PluginObject
-
-CORPUS = Path(__file__).resolve().parents[5] / "shared" / "kestra-compat"
 
 _ADAPTERS: dict[PluginKind, TypeAdapter[Any]] = {
     PluginKind.TASK: TypeAdapter(AnyTask),

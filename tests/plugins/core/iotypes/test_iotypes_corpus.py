@@ -7,13 +7,15 @@ from functools import cache
 from typing import Any
 
 import pytest
-from iotypes_support import CORPUS, load, rules
+from iotypes_support import load, rules
+from tests.conftest import require_kestra_compat
 
 from tiercel.model import load_flows
 from tiercel.model.source import read_documents
 from tiercel.plugins.core import condition, http, kv, namespace, runner, state, storage, trigger
 from tiercel.registry import default_registry
 
+CORPUS = require_kestra_compat()
 FLOWS = CORPUS / "flows"
 GROUPS = (condition, http, kv, namespace, runner, state, storage, trigger)
 
