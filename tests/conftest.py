@@ -25,7 +25,6 @@ COMPAT = Path(
 ).resolve()
 
 
-
 POSTGRES_ENV = "TIERCEL_TEST_POSTGRES"
 """A base URL (``postgresql+psycopg://user:pass@host:port/postgres``) to a running server for the
 PostgreSQL tests; without it they start a throwaway cluster of their own."""
