@@ -8,6 +8,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from tiercel.model.catalog import CATALOG_CONTEXT_KEY, PluginKind, TypeCatalog
+from tiercel.model.kestra_types import kestra_package, not_in_kestra, same_package
 
 
 class KestraModel(BaseModel):
@@ -111,12 +112,28 @@ def _unknown_type(catalog: TypeCatalog, kind: PluginKind, type_name: str) -> Pyd
             "Invalid type: {type} is a {other}, not a {kind}",
             {"type": type_name, "other": other.value, "kind": kind.value},
         )
+    advice = not_in_kestra(type_name)
+    if advice:
+        return PydanticCustomError(
+            "unknown_type",
+            "Invalid type: unknown {kind} type '{type}' — {advice}",
+            {"type": type_name, "kind": kind.value, "advice": advice},
+        )
     hint = catalog.suggest(kind, type_name)
-    if hint:
+    package = kestra_package(type_name)
+    # A close name in another package is no typo when the type is a real Kestra plugin's.
+    if hint and (package is None or same_package(hint, type_name)):
         return PydanticCustomError(
             "unknown_type",
             "Invalid type: unknown {kind} type '{type}' — did you mean '{hint}'?",
             {"type": type_name, "kind": kind.value, "hint": hint},
+        )
+    if package:
+        return PydanticCustomError(
+            "unknown_type",
+            "Invalid type: '{type}' is a Kestra plugin type that is not installed here "
+            "(no {package}.* plugin in this Tiercel)",
+            {"type": type_name, "package": package},
         )
     return PydanticCustomError(
         "unknown_type",

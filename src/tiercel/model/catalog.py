@@ -7,7 +7,7 @@ discovers them. Validation receives a ``TypeCatalog`` in its context; fields ann
 
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from pydantic import BaseModel
 
@@ -47,6 +47,21 @@ class TypeCatalog(Protocol):
     def is_deprecated(self, type_name: str) -> bool:
         """Tell whether a known type is deprecated."""
         ...
+
+    def expression_problem(self, text: str) -> "ExpressionProblem | None":
+        """Say why a string holding ``{{``, ``{%`` or ``{#`` is not a valid template, if it is
+        not (the expression language lives beside the model, not under it)."""
+        ...
+
+
+class ExpressionProblem(NamedTuple):
+    """Why a template does not parse."""
+
+    message: str
+    unclosed: bool
+    """A ``{{``, ``{%``, ``{#``, string or block left open: a slip, never what was meant.
+    Kestra accepts flows with other syntax errors (they fail when rendered), so only these
+    make a flow invalid; the others are warnings."""
 
 
 CATALOG_CONTEXT_KEY = "tiercel.catalog"

@@ -2,9 +2,12 @@
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from typing import Any
 
+from tiercel.model.catalog import PluginKind, TypeCatalog
 from tiercel.model.errors import Path, Violation
 from tiercel.model.flow import Flow
+from tiercel.model.property import is_expression
 from tiercel.model.task import Task, Trigger
 
 _ENTERPRISE_WORKER_GROUP = "Worker Group is an Enterprise Edition functionality"
@@ -27,6 +30,70 @@ def check_flow(flow: Flow) -> list[Violation]:
     for path, trigger in triggers:
         found.extend(_trigger_rules(path, trigger))
     return found
+
+
+_TASK_LISTS = ("tasks", "errors", "finally", "afterExecution")
+_NOT_TASKS = frozenset({PluginKind.TRIGGER, PluginKind.CONDITION, PluginKind.TASK_RUNNER})
+
+
+def raw_duplicate_tasks(data: dict[str, Any], catalog: TypeCatalog) -> list[Violation]:
+    """Duplicate task ids in a flow as written, for a flow that other errors keep from
+    loading: the ids are reported all the same, as Kestra does."""
+    tasks: list[tuple[Path, str]] = []
+    for key in _TASK_LISTS:
+        tasks.extend(_raw_tasks(data.get(key), (key,), catalog))
+    listeners = data.get("listeners")
+    if isinstance(listeners, list):
+        for index, listener in enumerate(listeners):
+            if isinstance(listener, dict):
+                where: Path = ("listeners", index, "tasks")
+                tasks.extend(_raw_tasks(listener.get("tasks"), where, catalog))
+    return list(_duplicates("task id", tasks))
+
+
+def _raw_tasks(value: Any, path: Path, catalog: TypeCatalog) -> Iterator[tuple[Path, str]]:
+    """Every mapping with a string ``id`` and a task's (or an unknown) ``type`` under
+    ``value``, nested ones included."""
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _raw_tasks(item, (*path, index), catalog)
+    elif isinstance(value, dict):
+        task_id, type_name = value.get("id"), value.get("type")
+        if isinstance(task_id, str) and isinstance(type_name, str):
+            if catalog.kind_of(type_name) in _NOT_TASKS:
+                return
+            yield path, task_id
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield from _raw_tasks(item, (*path, key), catalog)
+
+
+def expression_violations(
+    data: Any, catalog: TypeCatalog
+) -> tuple[list[Violation], list[Violation]]:
+    """The strings of a flow as written whose template does not parse: those left unclosed
+    (errors), and those with another syntax error (warnings: Kestra accepts them, and they
+    fail when rendered). Descriptions are documentation, never rendered, and are left alone."""
+    errors: list[Violation] = []
+    warnings: list[Violation] = []
+    for path, text in _strings(data, ()):
+        problem = catalog.expression_problem(text)
+        if problem is not None:
+            found = errors if problem.unclosed else warnings
+            found.append(Violation(path, f"Invalid expression: {problem.message}"))
+    return errors, warnings
+
+
+def _strings(data: Any, path: Path) -> Iterator[tuple[Path, str]]:
+    if isinstance(data, dict):
+        for key, item in data.items():
+            if key != "description" and isinstance(key, str | int):
+                yield from _strings(item, (*path, key))
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _strings(item, (*path, index))
+    elif isinstance(data, str) and (is_expression(data) or "{#" in data):
+        yield path, data
 
 
 def _duplicates(what: str, items: Iterable[tuple[Path, str]]) -> Iterator[Violation]:

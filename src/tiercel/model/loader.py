@@ -1,6 +1,7 @@
 """From YAML text to validated flows, or to every problem, each with its line and column."""
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -8,9 +9,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from tiercel.model.catalog import CATALOG_CONTEXT_KEY, TypeCatalog
-from tiercel.model.checks import check_flow
+from tiercel.model.checks import check_flow, expression_violations, raw_duplicate_tasks
 from tiercel.model.defaults import apply_plugin_defaults
-from tiercel.model.errors import Path, PathPart, Problem, format_path
+from tiercel.model.errors import Path, PathPart, Problem, Violation, format_path
 from tiercel.model.flow import Flow
 from tiercel.model.input import INPUT_CLASSES
 from tiercel.model.source import Document, SourceError, decode, read_documents
@@ -90,22 +91,34 @@ def _load_document(document: Document, index: int, name: str, catalog: TypeCatal
             Problem(name, line, column, "", "a flow must be a mapping with id, namespace, tasks")
         )
         return loaded
+    unclosed, broken = expression_violations(data, catalog)
     data = apply_plugin_defaults(data, catalog)
     try:
         flow = Flow.model_validate(data, context={CATALOG_CONTEXT_KEY: catalog})
     except ValidationError as exc:
-        loaded.problems.extend(_problems(exc, data, document, name, catalog))
+        # The flow rules need a valid model; duplicate ids can still be found in the text.
+        found = _problems(exc, data, document, name, catalog)
+        found.extend(_at(name, document, data, raw_duplicate_tasks(data, catalog)))
+        found.extend(_at(name, document, data, unclosed))
+        loaded.problems.extend(sorted(found, key=lambda p: (p.line, p.column)))
         return loaded
-    found = []
-    for violation in check_flow(flow):
-        path = _written_path(violation.path, data)
-        line, column = document.position(path)
-        found.append(Problem(name, line, column, format_path(path), violation.message))
+    found = _at(name, document, data, check_flow(flow))
+    found.extend(_at(name, document, data, unclosed))
     loaded.problems.extend(sorted(found, key=lambda p: (p.line, p.column)))
     if not loaded.problems:
         loaded.flow = flow
         loaded.notices = _notices(flow, document, name, catalog)
+        loaded.notices.extend(_at(name, document, data, broken))
     return loaded
+
+
+def _at(name: str, document: Document, data: Any, found: Iterable[Violation]) -> list[Problem]:
+    problems = []
+    for violation in found:
+        path = _written_path(violation.path, data)
+        line, column = document.position(path)
+        problems.append(Problem(name, line, column, format_path(path), violation.message))
+    return problems
 
 
 def _notices(flow: Flow, document: Document, name: str, catalog: TypeCatalog) -> list[Problem]:

@@ -10,13 +10,18 @@ from typing import Any, cast
 
 from pydantic import BaseModel
 
+from tiercel.expr import ExpressionError, TemplateSyntaxError, compile_template
 from tiercel.model import PluginKind, TypeCatalog
 from tiercel.model.base import PluginObject
-from tiercel.model.catalog import CATALOG_CONTEXT_KEY
+from tiercel.model.catalog import CATALOG_CONTEXT_KEY, ExpressionProblem
 from tiercel.registry.index import IndexEntry
 from tiercel.sdk import PluginInfo, plugin_info
 
 ENTRY_POINT_GROUP = "tiercel.plugins"
+
+_UNCLOSED = ("Unexpected end of template", "Unclosed")
+"""How the expression language's lexer and parser begin the reasons for a template whose
+``{{``, ``{%``, ``{#``, string or block is never closed."""
 
 
 class DuplicateTypeError(ValueError):
@@ -156,6 +161,15 @@ class Registry(TypeCatalog):
             return self._info[cls].deprecated
         entry = self._indexed.get(type_name)
         return entry is not None and entry.deprecated
+
+    def expression_problem(self, text: str) -> ExpressionProblem | None:
+        try:
+            compile_template(text)
+        except TemplateSyntaxError as exc:
+            return ExpressionProblem(str(exc), exc.reason.startswith(_UNCLOSED))
+        except ExpressionError:
+            return None  # not a syntax error: what running it says is the task's business
+        return None
 
     # Queries
 
