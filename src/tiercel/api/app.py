@@ -8,6 +8,7 @@ import logging
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -36,13 +37,23 @@ PREFIXES = ("/api/v1/main", "/api/v1")
 """Kestra 1.x puts the tenant (``main`` in open source) after ``/api/v1``; older clients
 call the paths without it. Both are served."""
 
+DOCS_URL = "/api/docs"
+"""Swagger UI over the OpenAPI document."""
+
 _OPEN_PATHS = ("/ping", "/api/v1/executions/webhook/", "/api/v1/main/executions/webhook/")
 
 
 def create_app(ctx: ApiContext) -> FastAPI:
     """The API application over ``ctx``."""
-    app = FastAPI(
-        title="Tiercel", version="0.1.0", docs_url="/api/docs", openapi_url="/api/v1/openapi.json"
+    # Swagger UI's script and style are served from the package, not a CDN: /api/docs works
+    # on a machine without Internet access.
+    app = FastAPIOffline(
+        title="Tiercel",
+        version="0.1.0",
+        docs_url=DOCS_URL,
+        redoc_url=None,
+        static_url=DOCS_URL + "/assets",
+        openapi_url="/api/v1/openapi.json",
     )
     app.state.ctx = ctx
     router = APIRouter()
