@@ -41,8 +41,8 @@ _STATE_COLOURS = {"SUCCESS": "green", "WARNING": "yellow", "FAILED": "red", "KIL
                    "before running.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the execution as Kestra's JSON.")
 @click.option("--data-dir", "data_root", type=click.Path(path_type=Path, file_okay=False),
-              help="Where the embedded backend keeps its data (default: $TIERCEL_HOME or "
-                   "~/.tiercel).")  # fmt: skip
+              help="Where the embedded backend keeps its data (default: $TIERCEL_DATA_DIR, "
+                   "$TIERCEL_HOME or ~/.tiercel).")  # fmt: skip
 @click.option("--threads", type=int, default=4, show_default=True, help="Worker threads.")
 def test_flow(
     file: Path,

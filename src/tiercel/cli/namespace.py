@@ -29,7 +29,10 @@ IGNORE_FILES = (".kestraignore", ".tiercelignore")
 """Files at the top of an uploaded directory that list, gitignore-style, what to leave out."""
 
 _Command = TypeVar("_Command", bound=Callable[..., None])
-_DATA_DIR_HELP = "Where the embedded backend keeps its data (default: $TIERCEL_HOME or ~/.tiercel)."
+_DATA_DIR_HELP = (
+    "Where the embedded backend keeps its data (default: $TIERCEL_DATA_DIR, $TIERCEL_HOME or "
+    "~/.tiercel)."
+)
 
 
 def upload_directory(

@@ -15,7 +15,8 @@ from tiercel.wiring import data_dir, local_services
               type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="The flows of the executions to pick up.")  # fmt: skip
 @click.option("--data-dir", "data_root", type=click.Path(path_type=Path, file_okay=False),
-              help="The embedded backend's data (default: $TIERCEL_HOME, ~/.tiercel).")  # fmt: skip
+              help="The embedded backend's data (default: $TIERCEL_DATA_DIR, $TIERCEL_HOME "
+                   "or ~/.tiercel).")  # fmt: skip
 def recover(flows_dir: Path, data_root: Path | None) -> None:
     """Pick up every unfinished execution of the embedded backend and run it to its end.
 

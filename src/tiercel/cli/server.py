@@ -34,7 +34,7 @@ def _options(function: Callable[..., Any]) -> Callable[..., Any]:
                      "[127.0.0.1, or $TIERCEL_HOST]."),
         click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
                      help="Where the embedded database and internal storage live "
-                     "[./data, or $TIERCEL_DATA_DIR]."),
+                     "[$TIERCEL_DATA_DIR, or $TIERCEL_HOME, or ~/.tiercel]."),
         click.option("--flows", "flows_dir",
                      type=click.Path(path_type=Path, file_okay=False, exists=True),
                      help="Deploy every flow of this folder and follow its changes."),
@@ -53,7 +53,7 @@ def server() -> None:
 @server.command()
 @_options
 def local(**flags: Any) -> None:
-    """Executor, workers, scheduler and API in one process, state in ./data (SQLite)."""
+    """Executor, workers, scheduler and API in one process, state in ~/.tiercel (SQLite)."""
     _serve(flags, roles=None, shared=False)
 
 

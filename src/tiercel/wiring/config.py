@@ -33,7 +33,7 @@ from pydantic_settings import (
 )
 
 from tiercel.model.source import Document, SourceError, decode, read_documents
-from tiercel.wiring.local import sqlite_url
+from tiercel.wiring.local import default_data_dir, sqlite_url
 
 ENV_PREFIX = "TIERCEL_"
 
@@ -60,8 +60,9 @@ class Settings(BaseSettings):
         env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid"
     )
 
-    data_dir: Path = Path("data")
-    """Where the embedded backend lives: its database and, by default, internal storage."""
+    data_dir: Path = Field(default_factory=default_data_dir)
+    """Where the embedded backend lives: its database and, by default, internal storage
+    (``$TIERCEL_HOME`` or ``~/.tiercel``, as for ``flow test``)."""
     database_url: str | None = None
     """A SQLAlchemy URL (``postgresql+psycopg://...``); SQLite in ``data_dir`` when unset."""
     storage_path: Path | None = None

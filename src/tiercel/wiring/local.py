@@ -30,10 +30,18 @@ from tiercel.storage import (
 )
 
 
+def default_data_dir() -> Path:
+    """The one default home of the embedded backend, for ``flow test``, ``namespace files``,
+    ``recover`` and ``server local`` alike: ``$TIERCEL_HOME``, or ``~/.tiercel``. A flow run
+    with ``flow test`` and a server started in any folder see the same executions, KV pairs
+    and namespace files."""
+    return Path(os.environ.get("TIERCEL_HOME") or Path.home() / ".tiercel")
+
+
 def data_dir(explicit: Path | None = None) -> Path:
-    """Where the embedded backend keeps its data: ``--data-dir``, ``$TIERCEL_HOME``, or
-    ``~/.tiercel``."""
-    chosen = explicit or Path(os.environ.get("TIERCEL_HOME") or Path.home() / ".tiercel")
+    """Where the embedded backend keeps its data, created if need be: ``--data-dir``, else
+    ``$TIERCEL_DATA_DIR`` (the server's setting), else the default home."""
+    chosen = explicit or Path(os.environ.get("TIERCEL_DATA_DIR") or default_data_dir())
     chosen.mkdir(parents=True, exist_ok=True)
     return chosen
 

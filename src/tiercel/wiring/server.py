@@ -35,7 +35,7 @@ from tiercel.runtime.shared import RemoteRunner, SharedExecutor, SharedWorker
 from tiercel.storage.work import WorkQueue
 from tiercel.wiring.config import Settings
 from tiercel.wiring.flow_folder import FlowFolder
-from tiercel.wiring.local import open_backend, sqlite_url
+from tiercel.wiring.local import default_data_dir, open_backend, sqlite_url
 
 _log = logging.getLogger("tiercel.server")
 
@@ -64,7 +64,7 @@ class ServerConfig:
         shutdown_grace_seconds: On shutdown, how long running task runs may go on.
     """
 
-    data_dir: Path = Path("data")
+    data_dir: Path = field(default_factory=default_data_dir)
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 8
