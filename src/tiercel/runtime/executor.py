@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from tiercel.engine import Event, ExecutionView, RunTask, Start
@@ -227,6 +227,13 @@ class ServerExecutor(LocalRunner):
 
     def _ended(self, view: ExecutionView) -> None:
         execution = view.execution
+        if execution.state.current.is_terminated:
+            _log.info(
+                "%s Flow completed with state %s in %s",
+                _prefix(execution),
+                execution.state.current.value,
+                _hms(execution.state.duration),
+            )
         flow = self._flow(execution.namespace, execution.flow_id)
         if flow is not None and flow.concurrency is not None:
             self._dequeue(flow)
@@ -239,6 +246,9 @@ class ServerExecutor(LocalRunner):
     def _state_changed(self, view: ExecutionView) -> None:
         # Ends are told by ``_ended``, once; this tells the states on the way.
         execution = view.execution
+        started = _STARTS.get(_previous_state(execution))
+        if execution.state.current is State.RUNNING and started:
+            _log.info("%s Flow %s", _prefix(execution), started)
         if self._on_change is not None and not execution.state.current.is_terminated:
             try:
                 self._on_change(execution)
@@ -278,6 +288,37 @@ class ServerExecutor(LocalRunner):
                 self._starting.add(execution_id)
                 self._events.put((execution_id, Start()))
                 free -= 1
+
+
+_STARTS = {
+    State.CREATED: "started",
+    State.QUEUED: "started",
+    State.RESTARTED: "restarted",
+    State.PAUSED: "resumed",
+}
+"""What the console says when an execution runs after each state: the start and end of every
+execution are logged, as Kestra's standalone server does."""
+
+
+def _previous_state(execution: Execution) -> State:
+    histories = execution.state.histories
+    return histories[-2].state if len(histories) > 1 else execution.state.current
+
+
+def _prefix(execution: Execution) -> str:
+    return (
+        f"[namespace: {execution.namespace}] [flow: {execution.flow_id}] "
+        f"[execution: {execution.id}]"
+    )
+
+
+def _hms(span: timedelta) -> str:
+    """A duration as Kestra's console writes it: ``00:01:02.345``."""
+    millis = max(0, round(span.total_seconds() * 1000))
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    seconds, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
 def _with_state(execution: Execution, state: State, now: datetime) -> Execution:
