@@ -110,7 +110,9 @@ class ExecScript(RunnableTask):
     task_runner: AnyTaskRunner | None = Field(
         default=None, description="Where the commands run; local processes in Tiercel."
     )
-    target_os: Text | None = Field(default=None, description="LINUX, WINDOWS or AUTO.")
+    target_os: Text | None = Field(
+        default=None, alias="targetOS", description="LINUX, WINDOWS or AUTO."
+    )
     runner: Text | None = Field(default=None, description="Deprecated: use `taskRunner`.")
     docker: dict[str, Any] | None = Field(
         default=None, description="Deprecated: Docker options, not used here."
