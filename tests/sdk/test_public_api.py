@@ -23,6 +23,7 @@ def test_sdk_public_names_are_pinned() -> None:
         "FlowableTask",
         "KVType",
         "KestraModel",
+        "KeyValueStores",
         "KeyValues",
         "Label",
         "Labels",

@@ -16,6 +16,7 @@ from tiercel.sdk import (
     ExecutionQueries,
     FileStore,
     KeyValues,
+    KeyValueStores,
     NamespaceFileStore,
     TaskFailure,
     Triggers,
@@ -88,6 +89,7 @@ class WorkerRunContext:
     namespace_store: Callable[[str], NamespaceFileStore] = lambda namespace: _no_files(namespace)
     task_parser: Callable[[str], Any] | None = None
     queries: ExecutionQueries | None = None
+    kv_admin: KeyValueStores | None = None
     trigger_switch: Triggers | None = None
     work_root: Path | None = None
     shared_dir: Path | None = None
@@ -140,6 +142,11 @@ class WorkerRunContext:
 
     def namespace_files(self, namespace: str | None = None) -> NamespaceFileStore:
         return self.namespace_store(namespace or self.namespace)
+
+    def kv_stores(self) -> KeyValueStores:
+        if self.kv_admin is None:
+            raise TaskFailure("the KV store cannot be purged here")
+        return self.kv_admin
 
     def executions(self) -> ExecutionQueries:
         if self.queries is None:

@@ -170,6 +170,31 @@ class StoredExecutions:
         return counts
 
 
+class StoredKeyValues:
+    """``KeyValueStores`` on the runtime's KV store."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def purge(
+        self,
+        *,
+        namespaces: Sequence[str] | None,
+        namespace_pattern: str | None,
+        include_child_namespaces: bool,
+        key_pattern: str | None,
+        expired_only: bool,
+    ) -> int:
+        return self._services.kv.purge(
+            now=self._services.clock(),
+            namespaces=namespaces,
+            namespace_pattern=namespace_pattern,
+            include_child_namespaces=include_child_namespaces,
+            key_pattern=key_pattern,
+            expired_only=expired_only,
+        )
+
+
 class StoredTriggers:
     """``Triggers`` on the trigger store, for the flows ``find_flow`` knows."""
 

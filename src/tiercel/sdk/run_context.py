@@ -91,6 +91,24 @@ class KeyValues(Protocol):
         ...
 
 
+class KeyValueStores(Protocol):
+    """The KV store across namespaces, as ``kv.PurgeKV`` works on it."""
+
+    def purge(
+        self,
+        *,
+        namespaces: Sequence[str] | None,
+        namespace_pattern: str | None,
+        include_child_namespaces: bool,
+        key_pattern: str | None,
+        expired_only: bool,
+    ) -> int:
+        """Delete the matching keys (only expired ones with ``expired_only``) of the listed
+        namespaces (and their children), or of those matching a glob, or of every one;
+        return how many went."""
+        ...
+
+
 class NamespaceFileStore(Protocol):
     """One namespace's files (``read('path')``, the ``namespace.*`` tasks)."""
 
@@ -191,6 +209,10 @@ class RunContext(Protocol):
 
     def namespace_files(self, namespace: str | None = None) -> NamespaceFileStore:
         """A namespace's files (the flow's namespace by default)."""
+        ...
+
+    def kv_stores(self) -> KeyValueStores:
+        """The KV store of every namespace at once."""
         ...
 
     def executions(self) -> ExecutionQueries:

@@ -148,6 +148,7 @@ class KVStore(Protocol):
         include_child_namespaces: bool = True,
         key_pattern: str | None = None,
         expired_only: bool = True,
+        namespace_pattern: str | None = None,
     ) -> int:
         """Delete keys in bulk, as Kestra's ``kv.PurgeKV`` does.
 
@@ -156,6 +157,7 @@ class KVStore(Protocol):
             namespaces: The namespaces to purge; every namespace when None.
             include_child_namespaces: Also purge ``a.b.c`` when ``a.b`` is listed.
             key_pattern: A glob over keys (``AI_*``); every key when None.
+            namespace_pattern: A glob over namespaces (``company.*``), instead of a list.
             expired_only: Delete only keys whose TTL has run out.
 
         Returns:

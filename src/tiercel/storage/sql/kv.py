@@ -128,6 +128,7 @@ class SqlKVStore:
         include_child_namespaces: bool = True,
         key_pattern: str | None = None,
         expired_only: bool = True,
+        namespace_pattern: str | None = None,
     ) -> int:
         """Delete keys in bulk; see ``KVStore.purge``."""
         _check_now(now)
@@ -144,12 +145,17 @@ class SqlKVStore:
         if expired_only:
             conditions.append(and_(kv.c.expires_at.is_not(None), kv.c.expires_at <= now))
         with self._db.write() as conn:
-            if key_pattern is None:
+            if key_pattern is None and namespace_pattern is None:
                 return conn.execute(delete(kv).where(*conditions)).rowcount
             # Globs have no portable SQL form: match in Python, inside the same transaction.
-            matcher = glob_to_regex(key_pattern)
+            keys = glob_to_regex(key_pattern or "*")
+            spaces = glob_to_regex(namespace_pattern or "*")
             rows = conn.execute(select(kv.c.namespace, kv.c.key).where(*conditions))
-            doomed = [{"ns": r.namespace, "k": r.key} for r in rows if matcher.fullmatch(r.key)]
+            doomed = [
+                {"ns": r.namespace, "k": r.key}
+                for r in rows
+                if keys.fullmatch(r.key) and spaces.fullmatch(r.namespace)
+            ]
             if doomed:
                 one = delete(kv).where(
                     kv.c.namespace == bindparam("ns"), kv.c.key == bindparam("k")

@@ -18,6 +18,7 @@ from tiercel.sdk import (
     ExecutionQueries,
     FileStore,
     KeyValues,
+    KeyValueStores,
     LogLevel,
     NamespaceFileStore,
     PollingTrigger,
@@ -186,6 +187,9 @@ class _RequestContext:
 
     def namespace_files(self, namespace: str | None = None) -> NamespaceFileStore:
         raise _unavailable("namespace files")
+
+    def kv_stores(self) -> KeyValueStores:
+        raise _unavailable("the KV store")
 
     def executions(self) -> ExecutionQueries:
         raise _unavailable("execution queries")
