@@ -56,14 +56,20 @@ class Pause(FlowableTask):
             wait = self.pause_duration if self.pause_duration is not None else self.delay
             after = None if wait is None else rendered_duration(scope, wait)
             return Plan([], pause=True, resume_after=after)
+        ended = State.SUCCESS
         if self.tasks:
             plan = run_branches(scope, self.branches(self.tasks))
             if plan.state is None:
                 return plan
+            ended = plan.state  # as Kestra: a failed child fails the Pause, and the execution
         if resumed == "timer":
             behavior = PauseBehavior(scope.render(self.behavior))
+            if behavior is PauseBehavior.RESUME:
+                return Plan([], ended)
+            if behavior is PauseBehavior.WARN:
+                return Plan([], State.WARNING if ended is State.SUCCESS else ended)
             return Plan([], _TIMER_ENDS[behavior])
-        return Plan([], State.SUCCESS)
+        return Plan([], ended)
 
     def outputs(self, scope: Scope) -> dict[str, Any] | None:
         """``onResume``: the inputs given when the execution was resumed."""
@@ -72,8 +78,6 @@ class Pause(FlowableTask):
 
 
 _TIMER_ENDS = {
-    PauseBehavior.RESUME: State.SUCCESS,
-    PauseBehavior.WARN: State.WARNING,
     PauseBehavior.CANCEL: State.CANCELLED,
     PauseBehavior.FAIL: State.FAILED,
 }
