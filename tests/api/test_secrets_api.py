@@ -170,3 +170,51 @@ def test_an_execution_created_before_a_key_change_fails_with_a_clear_message(
         assert execution["state"]["current"] == "FAILED"
         logs = live.client.get(f"/api/v1/main/logs/{created['id']}").json()
         assert any("encrypted with another secret key" in line["message"] for line in logs), logs
+
+
+RESUMED = """\
+id: resumed
+namespace: company.team
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.Pause
+    onResume:
+      - id: code
+        type: SECRET
+  - id: shown
+    type: io.kestra.plugin.core.log.Log
+    message: "code={{ outputs.wait.onResume.code }}"
+  - id: digest
+    type: io.kestra.plugin.scripts.shell.Commands
+    env:
+      CODE: "{{ outputs.wait.onResume.code }}"
+    commands:
+      - printf '%s' "$CODE" | sha256sum
+"""
+
+
+def test_a_secret_given_on_resume_is_encrypted_and_masked(
+    with_secret: LiveServer, tmp_path: Path
+) -> None:
+    live = with_secret
+    live.deploy(RESUMED)
+    created = live.client.post(f"{BASE}/company.team/resumed").json()
+    deadline = time.monotonic() + 20
+    while live.client.get(f"{BASE}/{created['id']}").json()["state"]["current"] != "PAUSED":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    resumed = live.client.post(f"{BASE}/{created['id']}/resume", data={"code": PASSWORD})
+    assert resumed.status_code == 204, resumed.text
+    execution = live.wait_ended(created["id"])
+    assert execution["state"]["current"] == "SUCCESS"
+    runs = {run["taskId"]: run for run in execution["taskRunList"]}  # type: ignore[union-attr]
+    assert runs["wait"]["outputs"] == {"onResume": {"code": "******"}}
+    logs = live.client.get(f"/api/v1/main/logs/{created['id']}")
+    assert_hidden(logs.text, "logs")
+    messages = [line["message"] for line in logs.json()]
+    assert "code=******" in messages
+    digest = hashlib.sha256(PASSWORD.encode()).hexdigest()
+    assert any(message.startswith(digest) for message in messages), messages
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
+    for form in forms():
+        assert form.encode() not in stored, form

@@ -3,6 +3,7 @@
 import base64
 import hmac
 import logging
+from typing import cast
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -74,12 +75,15 @@ def create_app(ctx: ApiContext) -> FastAPI:
 def _install_errors(app: FastAPI) -> None:
     """Every refusal is a 4xx with a JSON body saying why; never a bare 500."""
 
+    masker = cast(ApiContext, app.state.ctx).masker
+
     def body(
         status: int, message: str, errors: list[dict[str, object]] | None = None
     ) -> JSONResponse:
-        content: dict[str, object] = {"message": message}
+        # An error may quote what was rendered or received: no known secret in it.
+        content: dict[str, object] = {"message": masker.mask(message)}
         if errors:
-            content["_embedded"] = {"errors": errors}
+            content["_embedded"] = {"errors": masker.mask_value(errors)}
         return JSONResponse(content, status_code=status)
 
     @app.exception_handler(ApiError)

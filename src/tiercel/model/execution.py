@@ -107,7 +107,7 @@ class TaskRun(KestraModel):
             "value": self.value,
             "iteration": self.iteration,
             "attempts": [{"state": a.state.to_kestra_json()} for a in self.attempts] or None,
-            "outputs": self.outputs,
+            "outputs": masked_encrypted(self.outputs),
             "state": self.state.to_kestra_json(),
         }
 

@@ -204,7 +204,8 @@ class StoredTriggers:
 
 _REVEALED = ("inputs", "trigger")
 """Where encrypted values are in a task's variables: its execution's SECRET inputs, and an
-upstream execution's (a Flow trigger's ``trigger.inputs``)."""
+upstream execution's (a Flow trigger's ``trigger.inputs``); and the ``onResume`` outputs of a
+Pause."""
 
 
 def reveal_secrets(
@@ -235,4 +236,15 @@ def reveal_secrets(
     for name in _REVEALED:
         if name in opened:
             opened[name] = open_(opened[name])
+    outputs = opened.get("outputs")
+    if isinstance(outputs, dict) and any(
+        isinstance(value, dict) and "onResume" in value for value in outputs.values()
+    ):
+        # A Pause's SECRET onResume inputs, stored encrypted in its outputs.
+        opened["outputs"] = {
+            task_id: {**value, "onResume": open_(value["onResume"])}
+            if isinstance(value, dict) and "onResume" in value
+            else value
+            for task_id, value in outputs.items()
+        }
     return (opened, revealed) if revealed else (variables, [])
