@@ -218,3 +218,30 @@ def test_a_secret_given_on_resume_is_encrypted_and_masked(
     stored = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
     for form in forms():
         assert form.encode() not in stored, form
+
+
+CHECKED = """\
+id: checked
+namespace: company.team
+inputs:
+  - id: pw
+    type: SECRET
+    validator: "[0-9]+"
+  - id: name
+    type: STRING
+    validator: "[0-9]+"
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: never
+"""
+
+
+def test_an_api_error_quotes_no_secret(with_secret: LiveServer) -> None:
+    live = with_secret
+    live.deploy(CHECKED)
+    # A refused SECRET input is never quoted; a server secret given as another input is masked.
+    refused = live.client.post(f"{BASE}/company.team/checked", data={"pw": PASSWORD, "name": TOKEN})
+    assert refused.status_code == 422
+    assert_hidden(refused.text, "error")
+    assert "but received `******`" in refused.json()["message"]
