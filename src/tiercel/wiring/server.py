@@ -32,7 +32,7 @@ from tiercel.runtime.ids import new_id
 from tiercel.runtime.scheduler import Scheduler, StartRequest
 from tiercel.runtime.services import Services
 from tiercel.runtime.shared import RemoteRunner, SharedExecutor, SharedWorker
-from tiercel.storage.secrets import key_in
+from tiercel.storage.secrets import KEY_FILE, key_in
 from tiercel.storage.work import WorkQueue
 from tiercel.wiring.config import Settings
 from tiercel.wiring.flow_folder import FlowFolder
@@ -174,6 +174,13 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
     with ExitStack() as stack:
         if config.database_url is None:
             config.data_dir.mkdir(parents=True, exist_ok=True)
+        elif config.secret_key is None:
+            _log.warning(
+                "no secret-key is configured: SECRET inputs are encrypted with the key in %s, "
+                "which every process of this backend must share (set secret-key or "
+                "TIERCEL_SECRET_KEY to the same value everywhere)",
+                config.data_dir / KEY_FILE,
+            )
         backend = stack.enter_context(
             open_backend(
                 config.database_url or sqlite_url(config.data_dir),
