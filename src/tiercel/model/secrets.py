@@ -20,8 +20,8 @@ MASK = "******"
 ENCRYPTED_TYPE = "io.kestra.datatype:aes_encrypted"
 """The ``type`` of an encrypted value's map, as Kestra names it."""
 
-MIN_LENGTH = 3
-"""Shorter values are not masked: masking every ``a`` or ``42`` in the logs would hide
+MIN_LENGTH = 4
+"""Shorter values are not masked: masking every ``yes`` or ``42`` in the logs would hide
 everything and protect nothing."""
 
 _MIN_LINE = 8
