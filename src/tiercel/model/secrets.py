@@ -10,7 +10,7 @@ escaping).
 import base64
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -39,15 +39,20 @@ def is_encrypted(value: Any) -> bool:
     )
 
 
+def map_encrypted(value: Any, change: Callable[[Mapping[str, Any]], Any]) -> Any:
+    """``value`` (a JSON-like tree) with each encrypted map replaced by ``change(map)``."""
+    if is_encrypted(value):
+        return change(value)
+    if isinstance(value, Mapping):
+        return {key: map_encrypted(item, change) for key, item in value.items()}
+    if isinstance(value, list):
+        return [map_encrypted(item, change) for item in value]
+    return value
+
+
 def masked_encrypted(value: Any) -> Any:
     """``value`` (a JSON-like tree) with each encrypted map shown as ``MASK``."""
-    if is_encrypted(value):
-        return MASK
-    if isinstance(value, Mapping):
-        return {key: masked_encrypted(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [masked_encrypted(item) for item in value]
-    return value
+    return map_encrypted(value, lambda _: MASK)
 
 
 def variants(secret: str) -> set[str]:

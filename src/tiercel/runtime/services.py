@@ -7,7 +7,7 @@ from typing import Any
 
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.flow import Flow
-from tiercel.model.secrets import Masker, is_encrypted
+from tiercel.model.secrets import Masker, map_encrypted
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.ops.executions import store_input_file
@@ -221,16 +221,13 @@ def reveal_secrets(
         return variables, []
     revealed: list[str] = []
 
+    def decrypt(sealed: Mapping[str, Any]) -> str:
+        clear = cipher.decrypt(sealed)
+        revealed.append(clear)
+        return clear
+
     def open_(value: Any) -> Any:
-        if is_encrypted(value):
-            clear = cipher.decrypt(value)
-            revealed.append(clear)
-            return clear
-        if isinstance(value, dict):
-            return {key: open_(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [open_(item) for item in value]
-        return value
+        return map_encrypted(value, decrypt)
 
     opened = dict(variables)
     for name in _REVEALED:
