@@ -107,6 +107,10 @@ def test_create_refuses_a_field_name_that_is_no_input_and_writes_nothing(
     # A plain text field that is no input is refused too, and nothing starts.
     response = live.client.post(f"{BASE}/company.team/upload", data={"../note": "x"})
     assert response.status_code == 422
+    # So is a file for an input that takes text.
+    response = live.client.post(f"{BASE}/company.team/upload", files={"note": ("n.txt", b"x")})
+    assert response.status_code == 422
+    assert response.json()["message"] == "Input 'note' is not a FILE input: it takes no file"
     time.sleep(0.5)  # a flows-folder sync would have deployed the file by now
     assert live.client.get("/api/v1/main/flows/company.team/evil").status_code == 404
     assert live.client.get(f"{BASE}/search").json()["total"] == before

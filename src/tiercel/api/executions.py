@@ -4,7 +4,7 @@ replay, resume, delete."""
 import asyncio
 import json
 import tempfile
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.engine import Resume
 from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.input import ArrayInput, FileInput, Input, InputType
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.ops import executions as ops
@@ -48,18 +49,22 @@ def shown(ctx: ApiContext, execution: Execution, runs: list[TaskRun]) -> dict[st
     return body
 
 
-async def form_values(request: Request, folder: Path, accepted: Collection[str]) -> dict[str, Any]:
+async def form_values(request: Request, folder: Path, declared: Sequence[Input]) -> dict[str, Any]:
     """Inputs from a multipart or urlencoded form (files saved under ``folder``), or from a
     JSON object body.
 
-    A form's field names must be among ``accepted`` (the input ids the flow or the paused task
-    declares): the request is refused, with nothing written, when one is not. Each file goes
-    into a folder of its own under ``folder``, under its base name, so that no field name nor
-    file name chooses where it is written.
+    A form's field names must be ids of the ``declared`` inputs (the flow's, or the paused
+    task's), and a file may be sent only for a FILE input (or an ARRAY of FILE): otherwise the
+    request is refused, with nothing written. Each file goes into a folder of its own under
+    ``folder``, under its base name, so that no field name nor file name chooses where it is
+    written.
 
     Raises:
-        ApiError: 422 for a body that is not a JSON object or a field that is no input.
+        ApiError: 422 for a body that is not a JSON object, a field that is no input, or a
+            file for an input that takes none.
     """
+    accepted = {item.key for item in declared}
+    takes_files = {item.key for item in declared if _takes_files(item)}
     kind = request.headers.get("content-type", "").split(";")[0].strip()
     if kind == "application/json":
         try:
@@ -77,6 +82,9 @@ async def form_values(request: Request, folder: Path, accepted: Collection[str])
         unknown = sorted({name for name, _ in items if name not in accepted})
         if unknown:
             raise ApiError(422, _unknown_fields(unknown, accepted))
+        for name, value in items:
+            if isinstance(value, UploadFile) and name not in takes_files:
+                raise ApiError(422, f"Input '{name}' is not a FILE input: it takes no file")
         for index, (name, value) in enumerate(items):
             if isinstance(value, UploadFile):
                 target = folder / str(index)
@@ -94,6 +102,12 @@ async def form_values(request: Request, folder: Path, accepted: Collection[str])
             else:
                 values[name] = value
     return values
+
+
+def _takes_files(declared: Input) -> bool:
+    if isinstance(declared, ArrayInput):
+        return declared.item_type is InputType.FILE
+    return isinstance(declared, FileInput)
 
 
 def _unknown_fields(unknown: list[str], accepted: Collection[str]) -> str:
@@ -239,7 +253,7 @@ async def resume_execution(request: Request, execution_id: str) -> Response:
     flows = {} if flow is None else {(execution.namespace, execution.flow_id): flow}
     declared = ops.resume_inputs(ctx.executions, flows, execution_id)
     with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:
-        inputs = await form_values(request, Path(folder), {item.key for item in declared})
+        inputs = await form_values(request, Path(folder), declared)
         event: Resume = ops.resume(
             ctx.executions, flows, execution_id, inputs, storage=ctx.storage, seal=ctx.seal
         )
@@ -294,8 +308,7 @@ async def create_execution(
         raise ApiError(422, f"Flow '{namespace}.{flow_id}' is disabled")
     given_labels = parse_labels(labels)
     with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:
-        accepted = {item.key for item in flow.inputs or ()}
-        inputs = await form_values(request, Path(folder), accepted)
+        inputs = await form_values(request, Path(folder), flow.inputs or ())
         execution = await asyncio.to_thread(
             ctx.runner.create, flow, inputs, given_labels, schedule_date=schedule_date
         )
