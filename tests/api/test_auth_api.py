@@ -2,6 +2,7 @@
 ``/metrics``) answers 401 JSON without credentials or with wrong ones, and works with basic
 auth and with a bearer token; ``/ping`` and webhooks stay open. Also: the OpenAPI document."""
 
+import base64
 import re
 
 import httpx
@@ -96,3 +97,25 @@ def test_basic_auth_and_bearer_tokens_work(secured: LiveServer) -> None:
     assert hook.status_code == 200 and hook.json()["flowId"] == "hooked"
     legacy = client.post("/api/v1/executions/webhook/company.team/hooked/k3y")
     assert legacy.status_code == 200
+
+
+def test_a_non_ascii_authorization_header_is_a_401(secured: LiveServer) -> None:
+    # Header values arrive as Latin-1 text: bytes over 0x7f must be refused, not crash.
+    user, password = next(iter(USERS.items()))
+    headers = [
+        b"Bearer t\xc3\xb6ken",
+        b"Bearer \xff\xfe",
+        b"Basic " + base64.b64encode(f"{user}:pässword".encode()),
+        b"Basic " + base64.b64encode(f"{user}:{password}".encode()) + b"\xe9",
+        b"Basic \xe9\xe9\xe9\xe9",
+        b"Basic " + base64.b64encode(b"admin:\xff\xfe"),
+        b"\xe9 \xe9",
+    ]
+    for value in headers:
+        for method, path in (("GET", "/api/v1/main/flows/search"), ("GET", "/metrics")):
+            response = secured.client.request(method, path, headers={"authorization": value})
+            assert response.status_code == 401, (value, path, response.text)
+            assert response.json() == {"message": "Unauthorized"}
+    # The right credentials still work.
+    ok = secured.client.get("/api/v1/main/flows/search", auth=BASIC)
+    assert ok.status_code == 200

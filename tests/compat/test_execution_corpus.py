@@ -50,6 +50,12 @@ tasks:
 # Why a case does not pass yet: the feature it needs.
 NOT_YET: dict[str, str] = {}
 
+# Task outputs where Tiercel differs from Kestra on purpose: a secret's value is masked in
+# task outputs (Kestra returns it in clear), so that it is never stored nor shown.
+MASKED_OUTPUTS: dict[str, dict[str, Any]] = {
+    "valids/inputs.yaml#0": {"secret": {"value": "******"}},
+}
+
 
 @cache
 def templates() -> dict[tuple[str, str], Flow]:
@@ -151,7 +157,11 @@ def test_corpus_execution(
     if case.get("taskrun_count") is not None:
         assert len(finished.task_runs) == case["taskrun_count"]
     expected = case.get("outputs") or {}
-    for task_id, outputs in (expected.get("task_outputs") or {}).items():
+    wanted = {
+        **(expected.get("task_outputs") or {}),
+        **MASKED_OUTPUTS.get(case_id(entry, case), {}),
+    }
+    for task_id, outputs in wanted.items():
         assert finished.outputs.get(task_id) == outputs, task_id
     for key, value in (expected.get("flow_outputs") or {}).items():
         assert (finished.execution.outputs or {}).get(key) == value, key

@@ -95,3 +95,30 @@ def test_the_cli_reports_a_bad_file_without_a_traceback(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"Error: {path}:1:1: port: Input should be greater than or equal to 0" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_secret_key_and_the_allowed_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "tiercel.yaml"
+    path.write_text("tiercel:\n  allowed-env: [AWS_*, HTTPS_PROXY]\n  secret-key: from-file\n")
+    config = ServerConfig.from_settings(load_settings(path))
+    assert config.allowed_env == ("AWS_*", "HTTPS_PROXY")
+    assert config.secret_key == "from-file"
+    monkeypatch.setenv("TIERCEL_SECRET_KEY", "from-variable")
+    monkeypatch.setenv("TIERCEL_ALLOWED_ENV", '["LANG_EXTRA"]')
+    settings = load_settings(path)
+    assert "from-variable" not in repr(settings)  # never printed with the settings
+    config = ServerConfig.from_settings(settings)
+    assert (config.secret_key, config.allowed_env) == ("from-variable", ("LANG_EXTRA",))
+
+
+def test_a_bad_secret_key_stops_the_server_with_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["server", "local", "--data-dir", str(tmp_path / "data"), "--port", "0"],
+        env={"TIERCEL_SECRET_KEY": "not-a-fernet-key"},
+    )
+    assert result.exit_code == 1
+    assert "secret key must be 32 bytes" in result.output
+    assert "Traceback" not in result.output

@@ -1,17 +1,17 @@
 """The application: routes under Kestra's prefixes, JSON errors, authentication, upload limits."""
 
 import base64
-import binascii
 import hmac
 import logging
+from typing import cast
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tiercel.api import (
     execution_changes,
@@ -86,12 +86,15 @@ def create_app(ctx: ApiContext) -> FastAPI:
 def _install_errors(app: FastAPI) -> None:
     """Every refusal is a 4xx with a JSON body saying why; never a bare 500."""
 
+    masker = cast(ApiContext, app.state.ctx).masker
+
     def body(
         status: int, message: str, errors: list[dict[str, object]] | None = None
     ) -> JSONResponse:
-        content: dict[str, object] = {"message": message}
+        # An error may quote what was rendered or received: no known secret in it.
+        content: dict[str, object] = {"message": masker.mask(message)}
         if errors:
-            content["_embedded"] = {"errors": errors}
+            content["_embedded"] = {"errors": masker.mask_value(errors)}
         return JSONResponse(content, status_code=status)
 
     @app.exception_handler(ApiError)
@@ -149,7 +152,11 @@ def _install_guards(app: FastAPI, ctx: ApiContext) -> None:
 class _Guard:
     """Refuses an oversized body (413) or a call without valid credentials (401) before any
     route runs: plain ASGI, which costs a request less than Starlette's ``BaseHTTPMiddleware``
-    and does not wrap the response stream."""
+    and does not wrap the response stream.
+
+    A body sent without ``Content-Length`` (chunked) is counted as it streams in: the read
+    that goes over the limit raises a 413, whichever route reads it.
+    """
 
     def __init__(self, app: ASGIApp, ctx: ApiContext) -> None:
         self._app = app
@@ -161,15 +168,14 @@ class _Guard:
             if refusal is not None:
                 await refusal(scope, receive, send)
                 return
+            receive = _counted(receive, self._ctx.max_upload_bytes)
         await self._app(scope, receive, send)
 
     def _refusal(self, headers: Headers, path: str) -> JSONResponse | None:
         ctx = self._ctx
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > ctx.max_upload_bytes:
-            return JSONResponse(
-                {"message": f"Request body over {ctx.max_upload_bytes} bytes"}, status_code=413
-            )
+            return JSONResponse({"message": _too_large(ctx.max_upload_bytes)}, status_code=413)
         guarded = (ctx.users or ctx.tokens) and not path.startswith(_OPEN_PATHS)
         if guarded and not _authorized(headers.get("authorization", ""), ctx):
             return JSONResponse(
@@ -180,15 +186,41 @@ class _Guard:
         return None
 
 
+def _too_large(limit: int) -> str:
+    return f"Request body over {limit} bytes"
+
+
+def _counted(receive: Receive, limit: int) -> Receive:
+    """``receive`` that adds up the body's bytes and refuses the read that passes ``limit``."""
+    received = 0
+
+    async def counting() -> Message:
+        nonlocal received
+        message = await receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                # An HTTPException passes through FastAPI's body parsing untouched and
+                # becomes the JSON 413 of the error handlers.
+                raise HTTPException(413, _too_large(limit))
+        return message
+
+    return counting
+
+
 def _authorized(header: str, ctx: ApiContext) -> bool:
+    # Headers arrive decoded as Latin-1, so any byte may be in them: compare bytes, since
+    # ``compare_digest`` refuses non-ASCII text with a TypeError.
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer":
-        return any(hmac.compare_digest(value.strip(), token) for token in ctx.tokens)
+        given = value.strip().encode("latin-1")
+        return any(hmac.compare_digest(given, token.encode()) for token in ctx.tokens)
     if scheme.lower() == "basic":
         try:
-            user, _, password = base64.b64decode(value.strip()).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
+            decoded = base64.b64decode(value.strip().encode("latin-1"), validate=True)
+            user, _, password = decoded.decode().partition(":")
+        except ValueError:  # bad base64 (binascii.Error) or bad UTF-8 (UnicodeDecodeError)
             return False
         expected = ctx.users.get(user)
-        return expected is not None and hmac.compare_digest(password, expected)
+        return expected is not None and hmac.compare_digest(password.encode(), expected.encode())
     return False

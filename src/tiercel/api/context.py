@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tiercel.model.secrets import Masker
 from tiercel.ops.flows import Flows
 from tiercel.ops.ports import EndWaiter, ExecutionRunner
 from tiercel.registry import Registry
@@ -42,6 +43,8 @@ class ApiContext:
             read at each ``/metrics`` scrape; none when the API runs without an executor.
         functions: The server's expression functions (``secret``...), for the expressions
             the API renders itself (a webhook's key).
+        seal: Encrypts a SECRET input given on resume; None stores it as given.
+        masker: The server's secret values, masked in the executions the API shows.
     """
 
     flows: Flows
@@ -61,3 +64,5 @@ class ApiContext:
     tokens: frozenset[str] = frozenset()
     stats: Callable[[], Mapping[str, float]] | None = None
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    seal: Callable[[str], Any] | None = None
+    masker: Masker = field(default_factory=Masker)

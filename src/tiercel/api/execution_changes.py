@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.api.executions import shown
 from tiercel.engine import SetLabels
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.labels import SYSTEM_PREFIX, Label
@@ -145,5 +146,5 @@ async def _once_applied(
         if stored is None:
             raise ApiError(404, f"execution '{execution_id}' not found")
         if applied(*stored) or time.monotonic() >= deadline:
-            return stored[0].to_kestra_json(stored[1])
+            return shown(ctx, *stored)
         await asyncio.sleep(0.05)

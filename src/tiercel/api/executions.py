@@ -4,7 +4,7 @@ replay, resume, delete."""
 import asyncio
 import json
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,8 @@ from starlette.datastructures import UploadFile
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.engine import Resume
-from tiercel.model.execution import Execution
+from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.input import ArrayInput, FileInput, Input, InputType
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.ops import executions as ops
@@ -39,12 +40,31 @@ def execution_json(ctx: ApiContext, execution_id: str) -> dict[str, Any]:
     if stored is None:
         raise ApiError(404, f"execution '{execution_id}' not found")
     execution, runs = stored
-    return execution.to_kestra_json(runs)
+    return shown(ctx, execution, runs)
 
 
-async def form_values(request: Request, folder: Path) -> dict[str, Any]:
+def shown(ctx: ApiContext, execution: Execution, runs: list[TaskRun]) -> dict[str, Any]:
+    """An execution as the API answers it: Kestra's JSON, every known secret value masked."""
+    body: dict[str, Any] = ctx.masker.mask_value(execution.to_kestra_json(runs))
+    return body
+
+
+async def form_values(request: Request, folder: Path, declared: Sequence[Input]) -> dict[str, Any]:
     """Inputs from a multipart or urlencoded form (files saved under ``folder``), or from a
-    JSON object body."""
+    JSON object body.
+
+    A form's field names must be ids of the ``declared`` inputs (the flow's, or the paused
+    task's), and a file may be sent only for a FILE input (or an ARRAY of FILE): otherwise the
+    request is refused, with nothing written. Each file goes into a folder of its own under
+    ``folder``, under its base name, so that no field name nor file name chooses where it is
+    written.
+
+    Raises:
+        ApiError: 422 for a body that is not a JSON object, a field that is no input, or a
+            file for an input that takes none.
+    """
+    accepted = {item.key for item in declared}
+    takes_files = {item.key for item in declared if _takes_files(item)}
     kind = request.headers.get("content-type", "").split(";")[0].strip()
     if kind == "application/json":
         try:
@@ -58,17 +78,23 @@ async def form_values(request: Request, folder: Path) -> dict[str, Any]:
         return {}
     values: dict[str, Any] = {}
     async with request.form() as form:
-        for name, value in form.multi_items():
+        items = form.multi_items()
+        unknown = sorted({name for name, _ in items if name not in accepted})
+        if unknown:
+            raise ApiError(422, _unknown_fields(unknown, accepted))
+        for name, value in items:
+            if isinstance(value, UploadFile) and name not in takes_files:
+                raise ApiError(422, f"Input '{name}' is not a FILE input: it takes no file")
+        for index, (name, value) in enumerate(items):
             if isinstance(value, UploadFile):
-                filename = Path(value.filename or name).name or name
-                target = folder / name
-                target.mkdir(parents=True, exist_ok=True)
-                path = target / filename
+                target = folder / str(index)
+                target.mkdir()
+                path = target / _upload_name(value.filename)
                 with path.open("wb") as out:
                     while chunk := await value.read(1 << 20):
                         out.write(chunk)
-                values[name] = str(path)
-            elif name in values:  # a repeated field is a list (MULTISELECT, ARRAY)
+                value = str(path)
+            if name in values:  # a repeated field is a list (MULTISELECT, ARRAY)
                 previous = values[name]
                 values[name] = (
                     [*previous, value] if isinstance(previous, list) else [previous, value]
@@ -76,6 +102,37 @@ async def form_values(request: Request, folder: Path) -> dict[str, Any]:
             else:
                 values[name] = value
     return values
+
+
+def _takes_files(declared: Input) -> bool:
+    if isinstance(declared, ArrayInput):
+        return declared.item_type is InputType.FILE
+    return isinstance(declared, FileInput)
+
+
+def _unknown_fields(unknown: list[str], accepted: Collection[str]) -> str:
+    named = ", ".join(f"'{name[:100]}'" for name in unknown[:5])
+    expected = ", ".join(f"'{name}'" for name in sorted(accepted)) or "none"
+    return f"Unknown input field {named}: the inputs accepted here are {expected}"
+
+
+_NAME_LIMIT = 200
+"""The longest upload file name kept, in UTF-8 bytes (file systems stop at 255)."""
+
+
+def _upload_name(filename: str | None) -> str:
+    """A client's file name reduced to a safe base name: no folder, no NUL, not too long."""
+    text = (filename or "").encode(errors="replace").decode()  # no lone surrogates
+    base = text.replace("\\", "/").rsplit("/", 1)[-1].replace("\0", "")
+    if base in ("", ".", ".."):
+        return "upload"
+    encoded = base.encode()
+    if len(encoded) > _NAME_LIMIT:
+        _, dot, suffix = base.rpartition(".")
+        keep = suffix if dot and len(suffix.encode()) < 20 else ""
+        head = encoded[: _NAME_LIMIT - len(keep.encode()) - 1].decode(errors="ignore")
+        base = f"{head}.{keep}" if keep else head
+    return base
 
 
 def parse_labels(raw: list[str]) -> tuple[Label, ...]:
@@ -120,7 +177,7 @@ def search_executions(
     for execution_id in ids[start : start + size]:
         stored = ctx.executions.load(execution_id)
         if stored is not None:
-            results.append(stored[0].to_kestra_json(stored[1]))
+            results.append(shown(ctx, *stored))
     return {"results": results, "total": len(ids)}
 
 
@@ -183,16 +240,23 @@ def replay_execution(
 
 @router.post("/executions/{execution_id}/resume", status_code=204)
 async def resume_execution(request: Request, execution_id: str) -> Response:
-    """Resume a paused execution with the inputs its paused task asks for."""
+    """Resume a paused execution with the inputs its paused task asks for.
+
+    Whether it may be resumed, and with which inputs, is checked before the body is read:
+    a refused resume writes nothing.
+    """
     ctx = _ctx(request)
     execution = ctx.executions.get(execution_id)
     if execution is None:
         raise ApiError(404, f"execution '{execution_id}' not found")
     flow = ctx.flows.find(execution.namespace, execution.flow_id, execution.flow_revision)
     flows = {} if flow is None else {(execution.namespace, execution.flow_id): flow}
+    declared = ops.resume_inputs(ctx.executions, flows, execution_id)
     with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:
-        inputs = await form_values(request, Path(folder))
-        event: Resume = ops.resume(ctx.executions, flows, execution_id, inputs, storage=ctx.storage)
+        inputs = await form_values(request, Path(folder), declared)
+        event: Resume = ops.resume(
+            ctx.executions, flows, execution_id, inputs, storage=ctx.storage, seal=ctx.seal
+        )
     ctx.runner.send(execution_id, event)
     return Response(status_code=204)
 
@@ -210,7 +274,7 @@ async def follow_execution(request: Request, execution_id: str) -> StreamingResp
             stored = await asyncio.to_thread(ctx.executions.load, execution_id)
             if stored is None:
                 return
-            body = json.dumps(stored[0].to_kestra_json(stored[1]))
+            body = json.dumps(shown(ctx, *stored))
             if body != last:
                 last = body
                 yield f"event: message\ndata: {body}\n\n"
@@ -244,7 +308,7 @@ async def create_execution(
         raise ApiError(422, f"Flow '{namespace}.{flow_id}' is disabled")
     given_labels = parse_labels(labels)
     with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:
-        inputs = await form_values(request, Path(folder))
+        inputs = await form_values(request, Path(folder), flow.inputs or ())
         execution = await asyncio.to_thread(
             ctx.runner.create, flow, inputs, given_labels, schedule_date=schedule_date
         )

@@ -16,7 +16,9 @@ from tiercel.model.execution import TaskRun
 from tiercel.registry import default_registry
 from tiercel.runtime import Finished, LocalRunner, LogLine, Services
 from tiercel.storage import InvalidPathError, StorageError, StorageNamespaceFiles
+from tiercel.storage.secrets import SecretKeyError
 from tiercel.wiring import data_dir, local_services
+from tiercel.wiring.local import allowed_env_variable
 
 _LEVEL_COLOURS = {
     "ERROR": "red",
@@ -44,6 +46,10 @@ _STATE_COLOURS = {"SUCCESS": "green", "WARNING": "yellow", "FAILED": "red", "KIL
               help="Where the embedded backend keeps its data (default: $TIERCEL_DATA_DIR, "
                    "$TIERCEL_HOME or ~/.tiercel).")  # fmt: skip
 @click.option("--threads", type=int, default=4, show_default=True, help="Worker threads.")
+@click.option("--allowed-env", "allowed_env", multiple=True, metavar="NAME",
+              help="An environment variable the task processes may see besides PATH, HOME, "
+                   "the locale and TZ (a glob like AWS_* too; repeat for more; default: "
+                   "$TIERCEL_ALLOWED_ENV).")  # fmt: skip
 def test_flow(
     file: Path,
     inputs: tuple[str, ...],
@@ -53,6 +59,7 @@ def test_flow(
     as_json: bool,
     data_root: Path | None,
     threads: int,
+    allowed_env: tuple[str, ...],
 ) -> None:
     """Run FILE once with INPUTS given as KEY=VALUE, streaming its logs.
 
@@ -65,7 +72,7 @@ def test_flow(
     templates = load_flow_directory(templates_dir, registry) if templates_dir else {}
     root = data_dir(data_root)
     try:
-        with local_services(root) as services:
+        with local_services(root, allowed_env=allowed_env or allowed_env_variable()) as services:
             if namespace_files_dir is not None:
                 _upload_namespace_files(services, target.namespace, namespace_files_dir)
             runner = LocalRunner(
@@ -80,7 +87,7 @@ def test_flow(
         for input_id, message in exc.problems:
             click.echo(click.style(f"{file}: inputs.{input_id}: {message}", fg="red"), err=True)
         sys.exit(1)
-    except (StorageError, SQLAlchemyError) as exc:
+    except (StorageError, SQLAlchemyError, SecretKeyError, OSError) as exc:
         # A data directory left by another version, a full disk...: say which, no traceback.
         reason = str(exc).splitlines()[0]
         click.echo(click.style(f"the data directory {root} cannot be used: {reason}", fg="red"),

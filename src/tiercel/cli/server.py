@@ -17,6 +17,7 @@ import click
 import uvicorn
 
 from tiercel.storage import StorageError
+from tiercel.storage.secrets import SecretKeyError
 from tiercel.wiring.config import ConfigError, load_settings
 from tiercel.wiring.server import ServerConfig, running_part, running_server
 
@@ -121,7 +122,7 @@ def _serve(flags: dict[str, Any], *, roles: set[str] | None, shared: bool) -> No
                 time.monotonic() - started,
             )
             _wait_for_signal()
-    except StorageError as exc:
+    except (StorageError, SecretKeyError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

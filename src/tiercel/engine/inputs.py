@@ -49,11 +49,12 @@ from tiercel.model.input import (
     TimeInput,
 )
 from tiercel.model.property import is_expression
+from tiercel.model.secrets import ENCRYPTED_TYPE, MASK, is_encrypted
 
 Render = Callable[[Any], Any]
 StoreFile = Callable[[str, Any], str]
+Seal = Callable[[str], Any]
 
-_MASK = "******"
 _NOTHING = object()
 
 
@@ -84,7 +85,7 @@ def _message(input_: Input, reason: str, received: Any = _NOTHING) -> str:
     if received is _NOTHING:
         return text
     secret = isinstance(input_, SecretInput) and received is not None
-    return f"{text}, but received `{_MASK if secret else shown(received)}`"
+    return f"{text}, but received `{MASK if secret else shown(received)}`"
 
 
 def resolve_inputs(
@@ -93,6 +94,7 @@ def resolve_inputs(
     *,
     render: Render,
     store_file: StoreFile | None = None,
+    seal: Seal | None = None,
 ) -> dict[str, Any]:
     """Type and check the inputs of a new execution.
 
@@ -105,6 +107,9 @@ def resolve_inputs(
         store_file: Uploads a FILE input's value to internal storage and returns its
             ``kestra://`` URI. Without it, FILE values other than ``kestra://`` URIs are
             refused. ``OSError`` and ``ValueError`` it raises become problems of that input.
+        seal: Encrypts a SECRET input's checked value into what the execution stores (Kestra's
+            encrypted map). A value given already encrypted (a parent passing its own SECRET
+            input to a subflow) is kept as it is.
 
     Returns:
         The typed values, ready to be stored as JSON: dotted ids nested into maps, top-level
@@ -121,7 +126,10 @@ def resolve_inputs(
         if key in values or any(key == known for known, _ in problems):
             continue  # a repeated id: the first declaration wins, as in Kestra
         try:
-            values[key] = _resolve(input_, given.get(key), render, store_file)
+            value = _resolve(input_, given.get(key), render, store_file)
+            if isinstance(input_, SecretInput) and seal is not None and isinstance(value, str):
+                value = seal(value)
+            values[key] = value
         except _Refused as refusal:
             problems.append((key, refusal.message))
     nested = _nest(values, problems)
@@ -131,6 +139,8 @@ def resolve_inputs(
 
 
 def _resolve(input_: Input, raw: Any, render: Render, store_file: StoreFile | None) -> Any:
+    if isinstance(input_, SecretInput) and (sealed := _sealed(raw)) is not None:
+        return sealed
     choices = _choices(input_, render)
     if raw is None:
         raw = _default(input_, choices, render)
@@ -144,6 +154,14 @@ def _resolve(input_: Input, raw: Any, render: Render, store_file: StoreFile | No
     except InvalidValue as exc:
         raise _Refused(_message(input_, str(exc), raw)) from None
     return value
+
+
+def _sealed(raw: Any) -> Any:
+    """A SECRET input given already encrypted, as a map or as its JSON text: the map."""
+    if isinstance(raw, str) and raw.startswith("{") and ENCRYPTED_TYPE in raw:
+        with suppress(ValueError):
+            raw = json.loads(raw)
+    return raw if is_encrypted(raw) else None
 
 
 def _default(input_: Input, choices: list[str] | None, render: Render) -> Any:

@@ -15,6 +15,7 @@ from pydantic import Field
 from tiercel.model.base import KestraModel
 from tiercel.model.labels import Label
 from tiercel.model.property import format_duration
+from tiercel.model.secrets import masked_encrypted
 from tiercel.model.state import State
 
 
@@ -106,7 +107,7 @@ class TaskRun(KestraModel):
             "value": self.value,
             "iteration": self.iteration,
             "attempts": [{"state": a.state.to_kestra_json()} for a in self.attempts] or None,
-            "outputs": self.outputs,
+            "outputs": masked_encrypted(self.outputs),
             "state": self.state.to_kestra_json(),
         }
 
@@ -146,7 +147,8 @@ class Execution(KestraModel):
     deleted: bool = False
 
     def to_kestra_json(self, task_runs: list[TaskRun]) -> dict[str, Any]:
-        """Kestra's ``Execution`` object, with its ``taskRunList``."""
+        """Kestra's ``Execution`` object, with its ``taskRunList``; encrypted values (SECRET
+        inputs) show as ``******``."""
         return {
             "id": self.id,
             "namespace": self.namespace,
@@ -154,13 +156,15 @@ class Execution(KestraModel):
             "flowRevision": self.flow_revision,
             "state": self.state.to_kestra_json(),
             "taskRunList": [run.to_kestra_json() for run in task_runs],
-            "inputs": self.inputs,
-            "outputs": self.outputs,
+            "inputs": masked_encrypted(self.inputs),
+            "outputs": masked_encrypted(self.outputs),
             "labels": [{"key": label.key, "value": label.value} for label in self.labels],
             "variables": self.variables,
             "parentId": self.parent_id,
             "originalId": self.original_id or self.id,
-            "trigger": self.trigger.model_dump(by_alias=True) if self.trigger else None,
+            "trigger": masked_encrypted(self.trigger.model_dump(by_alias=True))
+            if self.trigger
+            else None,
             "metadata": {
                 "attemptNumber": self.metadata.attempt_number,
                 "originalCreatedDate": format_instant(

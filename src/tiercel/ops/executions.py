@@ -117,20 +117,13 @@ def replay(
     return replayed_id, Restart(from_task_run_id=ids[task_run_id])
 
 
-def resume(
-    store: ExecutionStore,
-    flows: Mapping[tuple[str, str], Flow],
-    execution_id: str,
-    inputs: Mapping[str, Any] | None = None,
-    *,
-    storage: InternalStorage | None = None,
-) -> Resume:
-    """The event that resumes a paused execution, with the ``onResume`` inputs its paused
-    task asks for, typed and validated; FILE inputs, given as local paths, are uploaded to
-    ``storage`` beside the execution's own inputs.
+def resume_inputs(
+    store: ExecutionStore, flows: Mapping[tuple[str, str], Flow], execution_id: str
+) -> list[Input]:
+    """The inputs a paused execution's paused task asks for on resume (``onResume``).
 
     Raises:
-        OperationError: the execution is not paused, or the inputs are refused.
+        OperationError: the execution is not paused, or its flow is unknown.
     """
     execution, runs = _load(store, execution_id)
     if execution.state.current is not State.PAUSED:
@@ -140,17 +133,58 @@ def resume(
     flow = flows.get((execution.namespace, execution.flow_id))
     if flow is None:
         raise NotFoundError(f"flow '{execution.namespace}.{execution.flow_id}' not found")
-    declared = _on_resume_inputs(flow, runs)
+    return _on_resume_inputs(flow, runs)
+
+
+def resume(
+    store: ExecutionStore,
+    flows: Mapping[tuple[str, str], Flow],
+    execution_id: str,
+    inputs: Mapping[str, Any] | None = None,
+    *,
+    storage: InternalStorage | None = None,
+    seal: Callable[[str], Any] | None = None,
+) -> Resume:
+    """The event that resumes a paused execution, with the ``onResume`` inputs its paused
+    task asks for, typed and validated; FILE inputs, given as local paths, are uploaded to
+    ``storage`` beside the execution's own inputs (and deleted again when an input is refused);
+    SECRET inputs are stored as ``seal`` encrypts them.
+
+    Raises:
+        OperationError: the execution is not paused, or the inputs are refused.
+    """
+    declared = resume_inputs(store, flows, execution_id)
+    execution = store.get(execution_id)
+    assert execution is not None  # resume_inputs found it
+    stored: list[str] = []
     try:
         typed = resolve_inputs(
             declared,
             dict(inputs or {}),
             render=lambda value: value,
-            store_file=None if storage is None else partial(store_input_file, storage, execution),
+            store_file=None
+            if storage is None
+            else partial(_keep_uri, stored, partial(store_input_file, storage, execution)),
+            seal=seal,
         )
     except InputError as exc:
+        discard_files(storage, stored)
         raise OperationError(f"invalid resume inputs: {exc}") from None
     return Resume(typed if declared else dict(inputs or {}) or None)
+
+
+def _keep_uri(stored: list[str], store_file: Callable[[str, Any], str], *args: Any) -> str:
+    uri = store_file(*args)
+    stored.append(uri)
+    return uri
+
+
+def discard_files(storage: InternalStorage | None, uris: Iterable[str]) -> None:
+    """Delete the input files stored for a request that was then refused."""
+    if storage is None:
+        return
+    for uri in uris:
+        storage.delete(uri)
 
 
 def change_task_run_state(

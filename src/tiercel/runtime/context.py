@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter
 
 from tiercel.expr import Environment, render_value
+from tiercel.model.secrets import Masker
 from tiercel.model.task import LogLevel
+from tiercel.runtime.environment import default_task_env
 from tiercel.sdk import (
     ExecutionQueries,
     FileStore,
@@ -40,15 +42,12 @@ class Metric:
 class Logger:
     """Sends each line to the run's log sink, with secret values masked."""
 
-    def __init__(self, sink: LogSink, secrets: Callable[[], list[str]]) -> None:
+    def __init__(self, sink: LogSink, masker: Callable[[], Masker]) -> None:
         self._sink = sink
-        self._secrets = secrets
+        self._masker = masker
 
     def _emit(self, level: LogLevel, message: str) -> None:
-        for secret in self._secrets():
-            if secret:
-                message = message.replace(secret, "******")
-        self._sink(level, message)
+        self._sink(level, self._masker().mask(message))
 
     def trace(self, message: str) -> None:
         self._emit(LogLevel.TRACE, message)
@@ -100,27 +99,39 @@ class WorkerRunContext:
         lambda execution_id, task_ids, min_level: []
     )
     metrics: list[Metric] = field(default_factory=list)
-    revealed_secrets: list[str] = field(default_factory=list)
+    masker: Masker = field(default_factory=Masker)
+    """The secret values known so far (the server's, this run's SECRET inputs), masked in
+    this run's logs and outputs; each value ``secret()`` reads is added."""
+    task_env: Callable[[], dict[str, str]] = default_task_env
     _work_dir: Path | None = None
 
     def __post_init__(self) -> None:
-        # The closures hold the list, not the context: a context in no reference cycle is
-        # freed as soon as its task ends, without waiting for the cycle collector.
-        revealed = self.revealed_secrets
+        # The closures hold a one-item list, not the context: a context in no reference cycle
+        # is freed as soon as its task ends, without waiting for the cycle collector.
+        known = [self.masker]
         functions = dict(self.functions)
         if "secret" in functions:
             lookup = functions["secret"]
 
             def secret(key: str) -> Any:
-                # Every secret the task reads is masked in its logs from then on.
+                # Every secret the task reads is masked in its logs and outputs from then on.
                 value = lookup(key)
                 if isinstance(value, str):
-                    revealed.append(value)
+                    known[0] = known[0].with_secrets([value])
                 return value
 
             functions["secret"] = secret
+        self._known = known
         self._environment = Environment(functions=functions, clock=self.clock)
-        self._logger = Logger(self.sink, lambda: revealed)
+        self._logger = Logger(self.sink, lambda: known[0])
+
+    @property
+    def known_secrets(self) -> Masker:
+        """The masker of every secret value known to this run now."""
+        return self._known[0]
+
+    def process_env(self) -> dict[str, str]:
+        return self.task_env()
 
     @property
     def logger(self) -> Logger:

@@ -7,12 +7,14 @@ executor (which runs its workers as threads), and a worker process of a shared b
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from tiercel.engine import RunTask, TaskResult
 from tiercel.model.execution import TaskRun
 from tiercel.model.flow import Flow
+from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.ops.flows import deploy_triggers
 from tiercel.runtime.adapters import NamespaceFileAdapter, NamespaceKeyValues, TaskFiles
@@ -25,11 +27,13 @@ from tiercel.runtime.services import (
     StoredTriggers,
     kv_function,
     read_function,
+    reveal_secrets,
 )
 from tiercel.runtime.worker import run_task
 from tiercel.sdk import FlowableTask
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.storage.records import LogEntry, LogQuery, MetricEntry, MetricType
+from tiercel.storage.secrets import SecretKeyError
 
 
 class TaskHost:
@@ -87,14 +91,21 @@ class TaskHost:
         """Run one attempt of a task run here; store its metrics; its result."""
         run = command.run
         killed = threading.Event()
+        try:
+            ctx = self._context(execution_id, run, command.variables, killed)
+        except SecretKeyError as exc:
+            self._log(execution_id, run, LogLevel.ERROR, f"A SECRET input cannot be read: {exc}")
+            return TaskResult(run.id, State.FAILED)
         self._kill_switches[run.id] = killed
-        ctx = self._context(execution_id, run, command.variables, killed)
         if command.directory is not None:
             ctx.shared_dir = self._shared_directory(execution_id, command)
         try:
             result = run_task(command, ctx)
         finally:
             self._kill_switches.pop(run.id, None)
+        if result.outputs and ctx.known_secrets:
+            # What a task returns is stored, shown and rendered by later tasks: no secret in it.
+            result = replace(result, outputs=ctx.known_secrets.mask_value(result.outputs))
         if ctx.metrics:
             now = self.services.clock()
             self.services.metrics.append(
@@ -145,8 +156,11 @@ class TaskHost:
         def sink(level: LogLevel, message: str) -> None:
             self._log(execution_id, run, level, message)
 
+        variables, revealed = reveal_secrets(variables, self.services.cipher)
         return WorkerRunContext(
             variables=variables,
+            masker=self.services.masker.with_secrets(revealed),
+            task_env=self.services.task_env,
             sink=sink,
             files=TaskFiles(self.services.storage, run),
             kv_store=lambda namespace: NamespaceKeyValues(
@@ -185,6 +199,7 @@ class TaskHost:
         return [line.to_kestra_json() for line in lines if wanted is None or line.task_id in wanted]
 
     def _log(self, execution_id: str, run: TaskRun | None, level: LogLevel, message: str) -> None:
+        message = self.services.masker.mask(message)
         line = LogLine(
             execution_id,
             run.id if run else None,

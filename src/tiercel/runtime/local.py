@@ -48,6 +48,7 @@ from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
+from tiercel.ops.executions import discard_files
 from tiercel.runtime.host import TaskHost
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.services import (
@@ -546,13 +547,22 @@ def new_execution(
         "execution": {"id": execution.id},
     }
 
-    def store_file(input_id: str, value: Any) -> str:
-        return services.store_input_file(execution, input_id, value)
+    stored: list[str] = []
 
-    typed = resolve_inputs(
-        flow.inputs or [],
-        given,
-        render=lambda value: render_typed(value, context) if isinstance(value, str) else value,
-        store_file=store_file,
-    )
+    def store_file(input_id: str, value: Any) -> str:
+        uri = services.store_input_file(execution, input_id, value)
+        stored.append(uri)
+        return uri
+
+    try:
+        typed = resolve_inputs(
+            flow.inputs or [],
+            given,
+            render=lambda value: render_typed(value, context) if isinstance(value, str) else value,
+            store_file=store_file,
+            seal=services.seal(),
+        )
+    except InputError:
+        discard_files(services.storage, stored)  # a refused execution leaves no file behind
+        raise
     return execution.model_copy(update={"inputs": typed})

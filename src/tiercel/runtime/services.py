@@ -7,10 +7,12 @@ from typing import Any
 
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.flow import Flow
+from tiercel.model.secrets import Masker, map_encrypted
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.ops.executions import store_input_file
 from tiercel.runtime.context import Metric
+from tiercel.runtime.environment import default_task_env
 from tiercel.sdk import TaskFailure
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.storage.ports import (
@@ -22,6 +24,7 @@ from tiercel.storage.ports import (
     MetricStore,
     TriggerStore,
 )
+from tiercel.storage.secrets import SecretCipher
 from tiercel.storage.uris import execution_uri
 
 
@@ -57,6 +60,17 @@ class Services:
     """``{{ envs.x }}``: the server's environment variables Kestra exposes (``ENV_X``)."""
     globals: Mapping[str, Any] = field(default_factory=dict)
     """``{{ globals.x }}``: variables set in the server's configuration."""
+    cipher: SecretCipher | None = None
+    """Encrypts SECRET inputs at rest; without one they are stored as given (tests only: the
+    wiring always gives one)."""
+    masker: Masker = field(default_factory=Masker)
+    """The server's known secret values (``secret()``'s), masked in every log line and output."""
+    task_env: Callable[[], dict[str, str]] = field(default_factory=lambda: default_task_env)
+    """The environment a task's process starts from."""
+
+    def seal(self) -> Callable[[str], Any] | None:
+        """How a SECRET input's value is stored: encrypted with ``cipher``."""
+        return None if self.cipher is None else self.cipher.encrypt
 
     def store_input_file(self, execution: Execution, input_id: str, value: Any) -> str:
         """Upload a FILE input given as a local path; return its ``kestra://`` URI."""
@@ -211,3 +225,48 @@ class StoredTriggers:
             flow = f"{namespace}.{flow_id}"
             raise TaskFailure(f"Unable to find trigger {trigger_id} for the flow {flow}")
         store.save(replace(record, disabled=not enabled, updated_at=self._services.clock()))
+
+
+_REVEALED = ("inputs", "trigger")
+"""Where encrypted values are in a task's variables: its execution's SECRET inputs, and an
+upstream execution's (a Flow trigger's ``trigger.inputs``); and the ``onResume`` outputs of a
+Pause."""
+
+
+def reveal_secrets(
+    variables: dict[str, Any], cipher: SecretCipher | None
+) -> tuple[dict[str, Any], list[str]]:
+    """``variables`` with the encrypted values decrypted, for a task to render; and the clear
+    values, to mask in what the task logs and returns.
+
+    Raises:
+        SecretKeyError: a value was encrypted with another key.
+    """
+    if cipher is None:
+        return variables, []
+    revealed: list[str] = []
+
+    def decrypt(sealed: Mapping[str, Any]) -> str:
+        clear = cipher.decrypt(sealed)
+        revealed.append(clear)
+        return clear
+
+    def open_(value: Any) -> Any:
+        return map_encrypted(value, decrypt)
+
+    opened = dict(variables)
+    for name in _REVEALED:
+        if name in opened:
+            opened[name] = open_(opened[name])
+    outputs = opened.get("outputs")
+    if isinstance(outputs, dict) and any(
+        isinstance(value, dict) and "onResume" in value for value in outputs.values()
+    ):
+        # A Pause's SECRET onResume inputs, stored encrypted in its outputs.
+        opened["outputs"] = {
+            task_id: {**value, "onResume": open_(value["onResume"])}
+            if isinstance(value, dict) and "onResume" in value
+            else value
+            for task_id, value in outputs.items()
+        }
+    return (opened, revealed) if revealed else (variables, [])

@@ -61,7 +61,8 @@ def log_trigger(
     services: Services, flow: Flow, trigger: Trigger, level: LogLevel, message: str
 ) -> None:
     """Log a line about a trigger to Python's logging and to the log store, where it is shown
-    with the flow's trigger logs."""
+    with the flow's trigger logs; known secret values masked."""
+    message = services.masker.mask(message)
     _LOG.log(_PY_LEVELS[level], "[%s.%s/%s] %s", flow.namespace, flow.id, trigger.id, message)
     entry = LogEntry(
         namespace=flow.namespace,

@@ -240,6 +240,12 @@ class RunContext(Protocol):
         """A directory private to this task run, created on first use."""
         ...
 
+    def process_env(self) -> dict[str, str]:
+        """The environment a process the task starts begins with: ``PATH``, ``HOME``, the
+        locale and what the operator allows; never the server's settings or secrets. The task
+        adds its own variables to it."""
+        ...
+
     def now(self) -> datetime:
         """The current time."""
         ...

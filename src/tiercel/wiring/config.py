@@ -12,6 +12,8 @@ or kebab-case, as Kestra's own configuration is written::
       auth:
         users: {admin: change-me}
         tokens: [a-long-random-token]
+      secret-key: <32 bytes in URL-safe base64>
+      allowed-env: [AWS_*, HTTPS_PROXY]
 
 Variables name the same settings: ``TIERCEL_DATABASE_URL``, ``TIERCEL_PORT``,
 ``TIERCEL_AUTH__TOKENS='["..."]'`` (nested settings take ``__``, lists and maps JSON).
@@ -24,7 +26,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -81,6 +83,13 @@ class Settings(BaseSettings):
     """How long a worker holds a job without renewing its lease."""
     shutdown_grace_seconds: float = Field(30.0, ge=0)
     """On SIGTERM, how long running task runs may go on before they are handed back."""
+    secret_key: SecretStr | None = None
+    """The key SECRET inputs are encrypted with (Fernet: 32 bytes in URL-safe base64); one is
+    generated in ``data_dir/secret.key`` on first start when unset. Every process of a shared
+    backend needs the same."""
+    allowed_env: list[str] = Field(default_factory=list)
+    """Environment variables task processes may see besides ``PATH``, ``HOME``, the locale
+    and ``TZ`` (globs such as ``AWS_*``); Tiercel's settings and secrets never pass."""
 
     @classmethod
     def settings_customise_sources(

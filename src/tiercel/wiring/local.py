@@ -2,9 +2,10 @@
 tasks borrow from them."""
 
 import base64
+import json
 import os
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,12 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import URL
 
+from tiercel.model.secrets import Masker
 from tiercel.model.source import SourceError, read_documents
 from tiercel.model.task import AnyTask, Task
 from tiercel.registry import Registry, default_registry
 from tiercel.runtime import Services
+from tiercel.runtime.environment import HIDDEN_PREFIXES, task_environment
 from tiercel.sdk import TaskFailure
 from tiercel.storage import (
     Database,
@@ -28,6 +31,7 @@ from tiercel.storage import (
     SqlTriggerStore,
     SqlWorkQueue,
 )
+from tiercel.storage.secrets import SecretCipher, key_in
 
 
 def default_data_dir() -> Path:
@@ -46,7 +50,7 @@ def data_dir(explicit: Path | None = None) -> Path:
     return chosen
 
 
-def secret_function(environ: dict[str, str] | None = None) -> Callable[[str], Any]:
+def secret_function(environ: Mapping[str, str] | None = None) -> Callable[[str], Any]:
     """``secret(key)``: Kestra's open-source secrets, base64 in ``SECRET_<KEY>`` variables."""
     source = dict(os.environ if environ is None else environ)
 
@@ -57,6 +61,17 @@ def secret_function(environ: dict[str, str] | None = None) -> Callable[[str], An
         return base64.b64decode(encoded).decode()
 
     return secret
+
+
+def known_secrets(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The clear values of every ``SECRET_*`` variable (those that decode), to mask them."""
+    source = os.environ if environ is None else environ
+    values = []
+    for name, encoded in source.items():
+        if name.startswith("SECRET_"):
+            with suppress(ValueError):  # not base64, or not UTF-8: secret() refuses it too
+                values.append(base64.b64decode(encoded, validate=True).decode())
+    return values
 
 
 def env_variables(prefix: str = "ENV_", environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -85,14 +100,33 @@ def open_backend(
     *,
     globals_: Mapping[str, Any] | None = None,
     pool_size: int = 8,
+    secret_key: str | None = None,
+    allowed_env: Sequence[str] = (),
 ) -> Iterator[Backend]:
     """The backend at ``database_url`` (SQLite or PostgreSQL), files under ``storage_path``.
 
     ``envs`` come from variables prefixed ``$TIERCEL_ENV_PREFIX`` (``ENV_`` by default).
+    SECRET inputs are encrypted with ``secret_key`` (kept in clear without one). Task
+    processes see the base environment and the ``allowed_env`` names, never Tiercel's settings,
+    the ``envs`` variables, secrets or the database URL.
 
     Raises:
         StorageError: the database cannot be opened or migrated.
+        SecretKeyError: ``secret_key`` is not a valid key.
     """
+    cipher = SecretCipher(secret_key) if secret_key is not None else None
+    env_prefix = os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")
+    secrets = known_secrets()
+    allowed = tuple(allowed_env)
+
+    def task_env() -> dict[str, str]:
+        return task_environment(
+            os.environ,
+            allowed,
+            hidden_prefixes=(*HIDDEN_PREFIXES, env_prefix),
+            hidden_values=(database_url, *secrets),
+        )
+
     database = Database(database_url, pool_size=pool_size)
     try:
         services = Services(
@@ -105,8 +139,11 @@ def open_backend(
             flows=SqlFlowStore(database),
             functions={"secret": secret_function()},
             task_parser=task_parser(default_registry()),
-            envs=env_variables(os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")),
+            envs=env_variables(env_prefix),
             globals=dict(globals_ or {}),
+            cipher=cipher,
+            masker=Masker(secrets),
+            task_env=task_env,
         )
         yield Backend(services, SqlWorkQueue(database))
     finally:
@@ -119,11 +156,33 @@ def sqlite_url(root: Path) -> str:
 
 
 @contextmanager
-def local_services(root: Path, *, globals_: Mapping[str, Any] | None = None) -> Iterator[Services]:
-    """The embedded backend under ``root``: SQLite for state, local disk for files."""
+def local_services(
+    root: Path,
+    *,
+    globals_: Mapping[str, Any] | None = None,
+    allowed_env: Sequence[str] = (),
+) -> Iterator[Services]:
+    """The embedded backend under ``root``: SQLite for state, local disk for files, SECRET
+    inputs encrypted with ``$TIERCEL_SECRET_KEY`` or the key kept in ``root``."""
     root.mkdir(parents=True, exist_ok=True)
-    with open_backend(sqlite_url(root), root / "storage", globals_=globals_) as backend:
+    key = os.environ.get("TIERCEL_SECRET_KEY") or key_in(root)
+    with open_backend(
+        sqlite_url(root), root / "storage", globals_=globals_, secret_key=key,
+        allowed_env=allowed_env,
+    ) as backend:  # fmt: skip
         yield backend.services
+
+
+def allowed_env_variable(environ: Mapping[str, str] | None = None) -> list[str]:
+    """``$TIERCEL_ALLOWED_ENV``: a JSON list as the server's settings take it, or names
+    separated by commas or spaces."""
+    raw = (os.environ if environ is None else environ).get("TIERCEL_ALLOWED_ENV", "").strip()
+    if raw.startswith("["):
+        with suppress(ValueError):
+            parsed = json.loads(raw)
+            if isinstance(parsed, list):
+                return [str(item) for item in parsed]
+    return [name for name in raw.replace(",", " ").split() if name]
 
 
 def task_parser(registry: Registry) -> Callable[[str], Any]:

@@ -32,6 +32,7 @@ from tiercel.runtime.ids import new_id
 from tiercel.runtime.scheduler import Scheduler, StartRequest
 from tiercel.runtime.services import Services
 from tiercel.runtime.shared import RemoteRunner, SharedExecutor, SharedWorker
+from tiercel.storage.secrets import KEY_FILE, key_in
 from tiercel.storage.work import WorkQueue
 from tiercel.wiring.config import Settings
 from tiercel.wiring.flow_folder import FlowFolder
@@ -62,6 +63,9 @@ class ServerConfig:
         storage_path: Internal storage's folder; ``data_dir/storage`` when None.
         lease_seconds: How long a worker holds a job without renewing its lease.
         shutdown_grace_seconds: On shutdown, how long running task runs may go on.
+        secret_key: The key SECRET inputs are encrypted with; the one kept in ``data_dir``
+            (made on first start) when None.
+        allowed_env: Environment variables task processes may see beyond the base ones.
     """
 
     data_dir: Path = field(default_factory=default_data_dir)
@@ -77,6 +81,8 @@ class ServerConfig:
     storage_path: Path | None = None
     lease_seconds: float = 30.0
     shutdown_grace_seconds: float = 30.0
+    secret_key: str | None = None
+    allowed_env: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ServerConfig":
@@ -95,6 +101,8 @@ class ServerConfig:
             storage_path=settings.storage_path,
             lease_seconds=settings.lease_seconds,
             shutdown_grace_seconds=settings.shutdown_grace_seconds,
+            secret_key=settings.secret_key.get_secret_value() if settings.secret_key else None,
+            allowed_env=tuple(settings.allowed_env),
         )
 
 
@@ -166,11 +174,20 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
     with ExitStack() as stack:
         if config.database_url is None:
             config.data_dir.mkdir(parents=True, exist_ok=True)
+        elif config.secret_key is None:
+            _log.warning(
+                "no secret-key is configured: SECRET inputs are encrypted with the key in %s, "
+                "which every process of this backend must share (set secret-key or "
+                "TIERCEL_SECRET_KEY to the same value everywhere)",
+                config.data_dir / KEY_FILE,
+            )
         backend = stack.enter_context(
             open_backend(
                 config.database_url or sqlite_url(config.data_dir),
                 config.storage_path or config.data_dir / "storage",
                 pool_size=max(8, config.threads + 4),
+                secret_key=config.secret_key or key_in(config.data_dir),
+                allowed_env=config.allowed_env,
             )
         )
         services = backend.services
@@ -281,6 +298,8 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
                     tokens=config.tokens,
                     stats=stats,
                     functions=services.functions,
+                    seal=services.seal(),
+                    masker=services.masker,
                 )
             )
         yield part

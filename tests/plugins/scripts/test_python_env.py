@@ -145,6 +145,13 @@ def test_pip_variables_override_the_file_and_uv_variables_override_both(tmp_path
     assert "UV_INDEX_STRATEGY" not in env
 
 
+def test_uv_and_build_scripts_see_no_tiercel_setting_or_secret(tmp_path: Path) -> None:
+    environ = {"PATH": "/bin", "TIERCEL_AUTH__TOKENS": '["t"]', "SECRET_DB": "c2VjcmV0"}
+    env = python_env._uv_environment(environ, [tmp_path / "missing.conf"])
+    assert env["PATH"] == "/bin"
+    assert "TIERCEL_AUTH__TOKENS" not in env and "SECRET_DB" not in env
+
+
 # --- environments -----------------------------------------------------------------------------
 
 

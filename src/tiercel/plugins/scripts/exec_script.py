@@ -6,7 +6,6 @@ with ``workingDir`` and ``outputDir``, fetch the ``kestra://`` files they name, 
 interpreter as one local process, then store the output files.
 """
 
-import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -159,7 +158,7 @@ class ExecScript(RunnableTask):
             # from a file instead, with the same effect.
             args = [*interpreter[:-1], str(ws.root / ws.write_script("script.sh", args[-1]))]
         environment = {
-            **os.environ,
+            **ctx.process_env(),
             "WORKING_DIR": str(ws.root),
             "OUTPUT_DIR": str(ws.output_dir),
             **(env or {}),

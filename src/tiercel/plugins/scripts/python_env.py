@@ -421,6 +421,10 @@ def _pip_config_files(environ: Mapping[str, str]) -> list[Path]:
     return files
 
 
+_PRIVATE = ("TIERCEL_", "SECRET_")
+"""Variables uv and the build scripts it runs never see."""
+
+
 def _uv_environment(environ: Mapping[str, str], pip_files: Sequence[Path]) -> dict[str, str]:
     """The environment to run uv in: never download Python; pip's index settings as uv's."""
     settings: dict[str, str] = {}
@@ -435,7 +439,9 @@ def _uv_environment(environ: Mapping[str, str], pip_files: Sequence[Path]) -> di
         if name.startswith("PIP_"):
             settings[name[4:].lower().replace("_", "-")] = value
 
-    env = dict(environ)
+    # Building an environment runs the requirements' build scripts: none of Tiercel's settings
+    # or secrets reach them.
+    env = {name: value for name, value in environ.items() if not name.startswith(_PRIVATE)}
     env.update(UV_PYTHON_DOWNLOADS="never", NO_COLOR="1", UV_NO_PROGRESS="1")
     translated = {
         "UV_INDEX_URL": settings.get("index-url", "").strip(),

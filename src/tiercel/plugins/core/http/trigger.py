@@ -208,6 +208,9 @@ class _RequestContext:
     def working_dir(self) -> Path:
         raise _unavailable("a working directory")
 
+    def process_env(self) -> dict[str, str]:
+        raise _unavailable("processes")
+
     def now(self) -> datetime:
         return self.ctx.now()
 

@@ -5,7 +5,6 @@ It differs from ``shell.Commands``: ``interpreter`` is one program with ``interp
 an empty file that the commands fill through ``{{ outputFiles.<name> }}``, stored afterwards.
 """
 
-import os
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -58,7 +57,7 @@ class Bash(RunnableTask):
         exit_code = run_process(
             [self.interpreter, *self.interpreter_args, "\n".join(lines)],
             cwd=root,
-            env={**os.environ, **env},
+            env={**ctx.process_env(), **env},
             consumer=consumer,
             killed=ctx.killed,
         )

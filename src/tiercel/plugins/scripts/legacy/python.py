@@ -61,7 +61,9 @@ class Python(Bash):
             python_env = ensure_env(requirements, log=ctx.logger.info)
             (ws.root / "bin").symlink_to(python_env.bin_dir, target_is_directory=True)
             env = {
-                "PATH": os.pathsep.join([str(python_env.bin_dir), os.environ.get("PATH", "")]),
+                "PATH": os.pathsep.join(
+                    [str(python_env.bin_dir), ctx.process_env().get("PATH", os.defpath)]
+                ),
                 "VIRTUAL_ENV": str(python_env.root),
             }
         return (["set -e", *lines] if self.exit_on_failed else lines), env

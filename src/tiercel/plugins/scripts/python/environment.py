@@ -39,7 +39,7 @@ class PythonTask(ExecScript):
         env = ensure_env(
             [*dependencies, *requirements], python_version=version, log=ctx.logger.info
         )
-        path = os.pathsep.join([str(env.bin_dir), os.environ.get("PATH", "")])
+        path = os.pathsep.join([str(env.bin_dir), ctx.process_env().get("PATH", os.defpath)])
         return remaining, {"PATH": path, "VIRTUAL_ENV": str(env.root)}
 
 
