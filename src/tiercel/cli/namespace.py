@@ -22,6 +22,7 @@ from tiercel.storage import (
     StorageError,
     StorageNamespaceFiles,
 )
+from tiercel.storage.secrets import SecretKeyError
 from tiercel.storage.uris import split_path
 from tiercel.wiring import data_dir, local_services
 
@@ -124,7 +125,7 @@ def _namespace_files(data_root: Path | None) -> Iterator[NamespaceFiles]:
     try:
         with local_services(root) as services:
             yield StorageNamespaceFiles(services.storage)
-    except StorageError as exc:
+    except (StorageError, SecretKeyError) as exc:
         _fail(str(exc).splitlines()[0])
     except SQLAlchemyError as exc:
         reason = str(exc).splitlines()[0]

@@ -7,6 +7,7 @@ import click
 from tiercel.cli.flow import load_flow_directory
 from tiercel.registry import default_registry
 from tiercel.runtime import LocalRunner
+from tiercel.storage.secrets import SecretKeyError
 from tiercel.wiring import data_dir, local_services
 
 
@@ -24,8 +25,11 @@ def recover(flows_dir: Path, data_root: Path | None) -> None:
     """
     registry = default_registry()
     flows = load_flow_directory(flows_dir, registry)
-    with local_services(data_dir(data_root)) as services:
-        ended = LocalRunner(services, flows).recover()
+    try:
+        with local_services(data_dir(data_root)) as services:
+            ended = LocalRunner(services, flows).recover()
+    except SecretKeyError as exc:
+        raise click.ClickException(str(exc)) from None
     for execution in ended.values():
         click.echo(
             f"{execution.state.current.value:<9} {execution.namespace}.{execution.flow_id}"
