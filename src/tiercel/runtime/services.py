@@ -113,6 +113,10 @@ class StoredExecutions:
     def __init__(self, services: Services) -> None:
         self._services = services
 
+    def get(self, execution_id: str) -> dict[str, Any] | None:
+        loaded = self._services.executions.load(execution_id)
+        return None if loaded is None else loaded[0].to_kestra_json(loaded[1])
+
     def count(
         self,
         namespace: str,

@@ -116,7 +116,12 @@ class NamespaceFileStore(Protocol):
 
 
 class ExecutionQueries(Protocol):
-    """Executions as tasks may count and purge them (``execution.Count``, ``PurgeExecutions``)."""
+    """Executions as tasks may read, count and purge them (the notifications' ``*Execution``
+    tasks, ``execution.Count``, ``PurgeExecutions``)."""
+
+    def get(self, execution_id: str) -> dict[str, Any] | None:
+        """Kestra's ``Execution`` object (with its ``taskRunList``), or None when unknown."""
+        ...
 
     def count(
         self,
