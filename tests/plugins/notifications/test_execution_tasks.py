@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 from tests.plugins.core.run.run_support import Reply, Server
-from tests.plugins.notifications.conftest import RunFlow
-from tests.plugins.notifications.notify_support import flow_of, messages, states
+from tests.plugins.flow_support import RunFlow, flow_of, messages, states
 
 from tiercel.runtime.services import Finished
 

@@ -17,8 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from tests.conftest import free_port
 from tests.plugins.core.run.run_support import Reply, Server, make_certificate
-from tests.plugins.notifications.conftest import RunFlow
-from tests.plugins.notifications.notify_support import flow_of, messages, states
+from tests.plugins.flow_support import RunFlow, flow_of, messages, states
 
 MAIL = "io.kestra.plugin.notifications.mail."
 PASSWORD = "pa55-w0rd-secret"

@@ -5,8 +5,7 @@ checks the payload against the shape the vendor documents."""
 import json
 
 from tests.plugins.core.run.run_support import Received, Reply, Server
-from tests.plugins.notifications.conftest import RunFlow
-from tests.plugins.notifications.notify_support import flow_of, messages, states
+from tests.plugins.flow_support import RunFlow, flow_of, messages, states
 
 N = "io.kestra.plugin.notifications."
 TOKEN = "T000/B000/XXXXsecretXXXX"

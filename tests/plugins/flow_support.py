@@ -1,9 +1,14 @@
-"""Helpers for the notification tests."""
+"""Helpers for the plugin tests that run flows: their logs, task states, and flows built
+from task mappings."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from tiercel.runtime.services import Finished
+
+RunFlow = Callable[[str], Finished]
+"""The ``run_flow`` fixture: run one flow, given as YAML, to its end."""
 
 
 def messages(finished: Finished, task_id: str) -> list[str]:
