@@ -1,5 +1,8 @@
 """The Redis tasks in real flows against a real redis-server."""
 
+import sys
+
+import pytest
 from tests.plugins.flow_support import RunFlow as Run
 from tests.plugins.flow_support import flow_of, messages, states
 from tests.plugins.redis.conftest import PASSWORD, RedisServer
@@ -132,3 +135,15 @@ def test_unreachable_server_is_one_line(run_flow: Run) -> None:
     )  # fmt: skip
     (line,) = [m for m in messages(finished, "g") if "cannot connect" in m]
     assert line.startswith(f"Redis: cannot connect to 'redis://:******@127.0.0.1:{port}': ")
+
+
+def test_without_the_driver_the_task_names_the_install(
+    run_flow: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "redis", None)
+    finished = run_flow(
+        flow_of({"id": "g", "type": R + "string.Get", "url": "redis://127.0.0.1:1", "key": "x"})
+    )
+    assert "The Redis tasks need the redis package: pip install 'tiercel[redis]'" in messages(
+        finished, "g"
+    )
