@@ -170,7 +170,7 @@ def test_a_push_conflict_is_one_clear_line(
     assert states(finished) == {"push": "FAILED"}
     (line,) = [m for m in messages(finished, "push") if "git push" in m]
     assert line.startswith(f"git push to 'file://{remote}' failed: ")
-    assert line.endswith("remote rejected: main -> main (pre-receive hook declined)")
+    assert line.endswith("remote rejected: HEAD -> main (pre-receive hook declined)")
 
 
 def test_sync_a_missing_directory(remote: Path, run_flow: RunFlow) -> None:
