@@ -15,6 +15,7 @@ from tiercel.model.task import LogLevel
 from tiercel.sdk import (
     ExecutionQueries,
     FileStore,
+    FlowSources,
     KeyValues,
     NamespaceFileStore,
     TaskFailure,
@@ -89,6 +90,7 @@ class WorkerRunContext:
     task_parser: Callable[[str], Any] | None = None
     queries: ExecutionQueries | None = None
     trigger_switch: Triggers | None = None
+    flow_sources: FlowSources | None = None
     work_root: Path | None = None
     shared_dir: Path | None = None
     """The directory a flowable shares with this task, when it runs inside one."""
@@ -150,6 +152,11 @@ class WorkerRunContext:
         if self.trigger_switch is None:
             raise TaskFailure("triggers cannot be switched here")
         return self.trigger_switch
+
+    def flows(self) -> FlowSources:
+        if self.flow_sources is None:
+            raise TaskFailure("flows cannot be read or deployed here")
+        return self.flow_sources
 
     def parse_task(self, source: str) -> Any:
         if self.task_parser is None:

@@ -21,6 +21,7 @@ from tiercel.runtime.services import (
     LogLine,
     Services,
     StoredExecutions,
+    StoredFlows,
     StoredTriggers,
     kv_function,
     read_function,
@@ -157,6 +158,7 @@ class TaskHost:
             task_parser=self.services.task_parser,
             queries=StoredExecutions(self.services),
             trigger_switch=StoredTriggers(self.services, self._deployed_flow),
+            flow_sources=StoredFlows(self.services),
             clock=self.services.clock,
             namespace=run.namespace,
             functions={

@@ -151,6 +151,32 @@ class ExecutionQueries(Protocol):
         ...
 
 
+class FlowSources(Protocol):
+    """Deployed flows as the GitOps tasks read and write them (``git.SyncFlows``,
+    ``git.PushFlows``)."""
+
+    def sources(self, namespace: str, *, children: bool = False) -> list[tuple[str, str, str]]:
+        """``(namespace, id, YAML source)`` of each current flow of ``namespace`` (and of the
+        namespaces under it with ``children``), by namespace then id."""
+        ...
+
+    def deploy(self, source: str) -> tuple[str, str, int]:
+        """Check and store a flow's YAML as its next revision; its namespace, id and revision.
+
+        Raises:
+            TaskFailure: The source is not a valid flow; the message names the problems.
+        """
+        ...
+
+    def delete(self, namespace: str, flow_id: str) -> None:
+        """Delete a flow (and its triggers).
+
+        Raises:
+            TaskFailure: No such flow.
+        """
+        ...
+
+
 class Triggers(Protocol):
     """Flow triggers as tasks may switch them on and off (``trigger.Toggle``)."""
 
@@ -204,6 +230,10 @@ class RunContext(Protocol):
 
     def triggers(self) -> Triggers:
         """Switch flow triggers on and off."""
+        ...
+
+    def flows(self) -> FlowSources:
+        """Read, deploy and delete flows."""
         ...
 
     def parse_task(self, source: str) -> Any:

@@ -97,6 +97,7 @@ def open_backend(
             flows=SqlFlowStore(database),
             functions={"secret": secret_function()},
             task_parser=task_parser(default_registry()),
+            catalog=default_registry(),
             envs=env_variables(os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")),
             globals=dict(globals_ or {}),
         )

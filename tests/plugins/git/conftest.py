@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import free_port
 
+from tiercel.ops.flows import Flows
+from tiercel.registry import default_registry
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.wiring import local_services
 
@@ -127,3 +129,14 @@ def ssh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture
+def flows_store(tmp_path: Path) -> Callable[[], Flows]:
+    """The deployed flows of the backend the test's flows use."""
+
+    def open_flows() -> Flows:
+        with local_services(tmp_path / "data") as services:
+            return Flows(services.flows, services.triggers, default_registry(), services.clock)
+
+    return open_flows

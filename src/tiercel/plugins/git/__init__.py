@@ -1,5 +1,5 @@
-"""Git plugins (``io.kestra.plugin.git.*``): ``Clone``, ``PushNamespaceFiles`` and
-``SyncNamespaceFiles``, with the ``git`` binary.
+"""Git plugins (``io.kestra.plugin.git.*``): ``Clone``, ``PushFlows``, ``SyncFlows``,
+``PushNamespaceFiles`` and ``SyncNamespaceFiles``, with the ``git`` binary.
 
 ``repository`` runs git with the task's credentials (a password or token through an askpass
 helper, an SSH key through ``GIT_SSH_COMMAND``; never on a command line, never in a message)

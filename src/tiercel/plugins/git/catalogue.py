@@ -4,8 +4,16 @@ The registry reads ``tiercel.plugins.git.index`` instead, and imports a class wh
 """
 
 from tiercel.plugins.git.clone import Clone
+from tiercel.plugins.git.push_flows import PushFlows
 from tiercel.plugins.git.push_namespace_files import PushNamespaceFiles
+from tiercel.plugins.git.sync_flows import SyncFlows
 from tiercel.plugins.git.sync_namespace_files import SyncNamespaceFiles
 from tiercel.sdk import PluginObject
 
-PLUGINS: list[type[PluginObject]] = [Clone, PushNamespaceFiles, SyncNamespaceFiles]
+PLUGINS: list[type[PluginObject]] = [
+    Clone,
+    PushFlows,
+    PushNamespaceFiles,
+    SyncFlows,
+    SyncNamespaceFiles,
+]
