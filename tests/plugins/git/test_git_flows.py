@@ -108,3 +108,30 @@ def test_sync_refuses_an_invalid_flow_unless_told(
     (line,) = [m for m in messages(finished, "strict") if "_flows/bad.yml" in m]
     assert line.startswith("'_flows/bad.yml': Invalid flow: ")
     assert any("Skipping invalid flow '_flows/bad.yml'" in m for m in messages(finished, "lenient"))
+
+
+def test_push_replaces_the_branch_with_inputs_flows_and_namespace_files(
+    remote: Path,
+    tmp_path: Path,
+    run_flow: RunFlow,
+    flows_store: Callable[[], Flows],
+) -> None:
+    flows_store().deploy(_flow("company.team", "hello", "hi"))
+    flows_store().deploy(_flow("company.team.sub", "child", "small"))
+    finished = run_flow(
+        flow_of({"id": "push", "type": G + "Push", "url": f"file://{remote}", "branch": "main",
+                 "commitMessage": "Replace {{ flow.id }}",
+                 "inputFiles": {"docs/index.md": "# {{ flow.namespace }}\n"},
+                 "author": {"name": "Bot", "email": "bot@example.org"}})
+    )  # fmt: skip
+    assert finished.execution.state.current.value == "SUCCESS", finished.logs
+    listed = git("ls-tree", "-r", "--name-only", "main", cwd=remote).split()
+    assert listed == [
+        "_flows/company.team.hello.yml",
+        "_flows/company.team.sub.child.yml",
+        "docs/index.md",
+    ], "the old content is gone, as Kestra's Push replaces it"
+    assert git("show", "main:docs/index.md", cwd=remote) == "# company.team\n"
+    assert git("log", "-1", "--format=%H %an %s", "main", cwd=remote).strip() == (
+        f"{finished.outputs['push']['commitId']} Bot Replace notify"
+    )

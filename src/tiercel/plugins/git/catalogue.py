@@ -4,6 +4,7 @@ The registry reads ``tiercel.plugins.git.index`` instead, and imports a class wh
 """
 
 from tiercel.plugins.git.clone import Clone
+from tiercel.plugins.git.push import Push
 from tiercel.plugins.git.push_flows import PushFlows
 from tiercel.plugins.git.push_namespace_files import PushNamespaceFiles
 from tiercel.plugins.git.sync_flows import SyncFlows
@@ -12,6 +13,7 @@ from tiercel.sdk import PluginObject
 
 PLUGINS: list[type[PluginObject]] = [
     Clone,
+    Push,
     PushFlows,
     PushNamespaceFiles,
     SyncFlows,

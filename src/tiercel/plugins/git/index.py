@@ -5,6 +5,7 @@ Each row: (module:Class, kind, type, aliases, title, deprecated). Do not edit by
 
 INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
     ('tiercel.plugins.git.clone:Clone', 'task', 'io.kestra.plugin.git.Clone', (), 'Clone a Git repository (a branch, a tag or a commit) into the working directory, for', False),
+    ('tiercel.plugins.git.push:Push', 'task', 'io.kestra.plugin.git.Push', (), "Replace a branch's content with input files, the namespace's flows (as", True),
     ('tiercel.plugins.git.push_flows:PushFlows', 'task', 'io.kestra.plugin.git.PushFlows', (), 'Commit the flows of a namespace as `<gitDirectory>/<flowId>.yml` (child namespaces in', False),
     ('tiercel.plugins.git.push_namespace_files:PushNamespaceFiles', 'task', 'io.kestra.plugin.git.PushNamespaceFiles', (), 'Commit the files of a namespace under `gitDirectory` of a branch and push them; files', False),
     ('tiercel.plugins.git.sync_flows:SyncFlows', 'task', 'io.kestra.plugin.git.SyncFlows', (), 'Deploy the flows under `gitDirectory` of a branch into `targetNamespace` (sub-folders', False),
