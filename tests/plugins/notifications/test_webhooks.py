@@ -266,3 +266,18 @@ def test_invalid_json_payload_is_one_clear_line(server: Server, run_flow: RunFlo
     logs = messages(finished, "slack")
     assert any(line.startswith("Slack: the payload is not valid JSON") for line in logs)
     assert server.received == []
+
+
+def test_options_proxy_carries_the_request(server: Server, run_flow: RunFlow) -> None:
+    # The recording server plays the HTTP proxy: it receives the request in absolute form.
+    server.route("http://hooks.example.invalid/services/T/B/X", OK)
+    host, port = server.url.removeprefix("http://").split(":")
+    finished = run_flow(
+        flow_of({"id": "slack", "type": "io.kestra.plugin.slack.notifications.SlackIncomingWebhook",
+                 "url": "http://hooks.example.invalid/services/T/B/X", "messageText": "via proxy",
+                 "options": {"proxy": {"type": "HTTP", "address": host, "port": int(port)}}})
+    )  # fmt: skip
+    assert finished.execution.state.current.value == "SUCCESS", finished.logs
+    (request,) = server.received
+    assert request.path == "http://hooks.example.invalid/services/T/B/X"
+    assert json.loads(request.body) == {"text": "via proxy"}

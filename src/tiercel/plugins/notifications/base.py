@@ -3,11 +3,30 @@ posts a payload, and the properties of the ``*Execution`` tasks."""
 
 import json
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from pydantic import Field
 
 from tiercel.sdk import Duration, KestraModel, Property, RunContext, RunnableTask, TaskFailure, Text
+
+
+class ProxyType(StrEnum):
+    """Java's ``Proxy.Type``."""
+
+    DIRECT = "DIRECT"
+    HTTP = "HTTP"
+    SOCKS = "SOCKS"
+
+
+class ProxyOptions(KestraModel):
+    """An outbound proxy (Kestra's Slack plugin's ``options.proxy``)."""
+
+    type: Property[ProxyType] = Field(default=ProxyType.HTTP, description="HTTP or SOCKS.")
+    address: Text = Field(description="The proxy's host.")
+    port: Property[int] = Field(description="The proxy's port.")
+    username: Text | None = Field(default=None, description="The proxy user.")
+    password: Text | None = Field(default=None, description="The proxy password (a secret).")
 
 
 class RequestOptions(KestraModel):
@@ -33,6 +52,7 @@ class RequestOptions(KestraModel):
     headers: Property[dict[str, Text]] | None = Field(
         default=None, description="HTTP headers to add to the request."
     )
+    proxy: ProxyOptions | None = Field(default=None, description="An outbound proxy.")
 
 
 class NotificationTask(RunnableTask):

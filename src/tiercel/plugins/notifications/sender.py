@@ -31,6 +31,8 @@ class HttpSettings:
     read_timeout: float = 10.0
     charset: str = "UTF-8"
     headers: Mapping[str, str] | None = None
+    proxy: str | None = None
+    """``http://[user:password@]host:port`` or ``socks5://...``; None for a direct connection."""
 
 
 def masked(url: str) -> str:
@@ -67,7 +69,11 @@ def post(
     sent_headers = {"Content-Type": content_type, **(settings.headers or {}), **(headers or {})}
     timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout)
     try:
-        client = httpx.Client(timeout=timeout, trust_env=False, follow_redirects=True)
+        client = httpx.Client(
+            timeout=timeout, trust_env=False, follow_redirects=True, proxy=settings.proxy
+        )
+    except ImportError:
+        raise TaskFailure(f"{vendor}: a SOCKS proxy needs: pip install 'httpx[socks]'") from None
     except ValueError as exc:
         raise TaskFailure(f"{vendor}: invalid HTTP options: {exc}") from None
     with client:
@@ -113,7 +119,25 @@ def settings_of(ctx: RunContext, options: Any) -> HttpSettings:
         read_timeout=ctx.render_as(options.read_timeout, timedelta).total_seconds(),
         charset=str(ctx.render(options.default_charset)),
         headers={str(k): str(v) for k, v in (headers or {}).items()},
+        proxy=_proxy(ctx, options.proxy),
     )
+
+
+def _proxy(ctx: RunContext, proxy: Any) -> str | None:
+    """The proxy URL of ``options.proxy``."""
+    if proxy is None:
+        return None
+    kind = str(ctx.render(proxy.type)).upper()
+    if kind == "DIRECT":
+        return None
+    scheme = "socks5" if kind == "SOCKS" else "http"
+    user = ""
+    if proxy.username is not None:
+        name = urllib.parse.quote(str(ctx.render(proxy.username)), safe="")
+        secret = str(ctx.render(proxy.password)) if proxy.password is not None else ""
+        user = f"{name}:{urllib.parse.quote(secret, safe='')}@"
+    port = ctx.render_as(proxy.port, int)
+    return f"{scheme}://{user}{ctx.render(proxy.address)}:{port}"
 
 
 def _pause(response: httpx.Response, attempt: int, now: datetime) -> float:
