@@ -1,14 +1,18 @@
 """Local bare repositories served by path (``file://``) and by an sshd on loopback, and the
 namespace files of the flows a test runs."""
 
+import base64
 import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 from tests.conftest import free_port
@@ -140,3 +144,66 @@ def flows_store(tmp_path: Path) -> Callable[[], Flows]:
             return Flows(services.flows, services.triggers, default_registry(), services.clock)
 
     return open_flows
+
+
+TOKEN_USER, TOKEN = "bot", "ghp_t0ken-for-tests"
+
+
+def _http_backend(root: Path) -> Callable[..., list[bytes]]:
+    """A WSGI app serving the repositories under ``root`` with ``git http-backend`` (Git's
+    own smart HTTP server), behind basic authentication as ``TOKEN_USER``/``TOKEN``."""
+    expected = "Basic " + base64.b64encode(f"{TOKEN_USER}:{TOKEN}".encode()).decode()
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if environ.get("HTTP_AUTHORIZATION") != expected:
+            start_response("401 Unauthorized", [("WWW-Authenticate", 'Basic realm="git"')])
+            return [b"authentication required"]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        cgi = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "GIT_PROJECT_ROOT": str(root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "REMOTE_USER": TOKEN_USER,
+            "REMOTE_ADDR": "127.0.0.1",
+            "PATH_INFO": environ.get("PATH_INFO", ""),
+            "QUERY_STRING": environ.get("QUERY_STRING", ""),
+            "REQUEST_METHOD": environ["REQUEST_METHOD"],
+            "CONTENT_TYPE": environ.get("CONTENT_TYPE", ""),
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_CONTENT_ENCODING": environ.get("HTTP_CONTENT_ENCODING", ""),
+            "GIT_PROTOCOL": environ.get("HTTP_GIT_PROTOCOL", ""),
+        }
+        done = subprocess.run(["git", "http-backend"], input=body, env=cgi, capture_output=True)
+        head, _, payload = done.stdout.partition(b"\r\n\r\n")
+        status = "200 OK"
+        headers = []
+        for line in head.decode().split("\r\n"):
+            name, _, value = line.partition(":")
+            if name.lower() == "status":
+                status = value.strip()
+            elif name:
+                headers.append((name, value.strip()))
+        start_response(status, headers)
+        return [payload]
+
+    return app
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep the test output clean
+
+
+@pytest.fixture
+def http_remote(remote: Path) -> Iterator[str]:
+    """The URL of ``remote`` over HTTP, through Git's smart HTTP protocol and a token."""
+    server = make_server("127.0.0.1", 0, _http_backend(remote.parent), handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/{remote.name}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

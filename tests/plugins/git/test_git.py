@@ -4,7 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.plugins.flow_support import RunFlow, flow_of, messages, states
-from tests.plugins.git.conftest import PASSPHRASE, SshServer, git
+from tests.plugins.git.conftest import PASSPHRASE, TOKEN, TOKEN_USER, SshServer, git
 
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 
@@ -71,7 +71,7 @@ def test_a_clone_failure_is_one_line_without_the_password(run_flow: RunFlow) -> 
     )  # fmt: skip
     assert states(finished) == {"clone": "FAILED", "handled": "SUCCESS"}
     (line,) = [m for m in messages(finished, "clone") if "failed" in m]
-    assert line.startswith("git clone of 'http://bot@127.0.0.1:") and "fatal:" in line
+    assert line.startswith("git clone of 'http://127.0.0.1:") and "fatal:" in line
     text = "\n".join(m.message for m in finished.logs)
     assert "ghp_s3cr3tT0ken" not in text
 
@@ -222,3 +222,37 @@ def test_a_refused_key_is_one_line(remote: Path, ssh_server: SshServer, run_flow
     (line,) = [m for m in messages(finished, "clone") if "failed" in m]
     assert line.startswith(f"git clone of '{url}' failed: ")
     assert "wrong" not in line
+
+
+def test_clone_and_push_over_http_with_a_token(
+    http_remote: str,
+    remote: Path,
+    run_flow: RunFlow,
+    namespace_files: Callable[[], StorageNamespaceFiles],
+) -> None:
+    namespace_files().write("company.team", "via-http.txt", b"http\n")
+    auth = {"username": TOKEN_USER, "password": TOKEN}
+    finished = run_flow(
+        flow_of(
+            {"id": "wd", "type": "io.kestra.plugin.core.flow.WorkingDirectory", "tasks": [
+                {"id": "clone", "type": G + "Clone", "url": http_remote, **auth},
+                {"id": "show", "type": SHELL, "taskRunner": PROCESS, "commands": ["cat README.md"]},
+            ]},
+            {"id": "push", "type": G + "PushNamespaceFiles", "url": http_remote, **auth},
+        )
+    )  # fmt: skip
+    assert finished.execution.state.current.value == "SUCCESS", finished.logs
+    assert "# demo" in messages(finished, "show")
+    assert git("show", "main:_files/via-http.txt", cwd=remote) == "http\n"
+    assert TOKEN not in "\n".join(m.message for m in finished.logs)
+
+
+def test_a_rejected_token_is_one_line(http_remote: str, run_flow: RunFlow) -> None:
+    finished = run_flow(
+        flow_of({"id": "clone", "type": G + "Clone", "url": http_remote, "username": TOKEN_USER,
+                 "password": "wrong-token"})
+    )  # fmt: skip
+    assert states(finished) == {"clone": "FAILED"}
+    (line,) = [m for m in messages(finished, "clone") if "failed" in m]
+    assert line.startswith(f"git clone of '{http_remote}' failed: fatal: Authentication failed")
+    assert "wrong-token" not in line

@@ -146,11 +146,10 @@ def _git(ctx: RunContext, props: GitProperties, home: Path) -> Git:
             env[f"TIERCEL_GIT_{name}"] = rendered
             if name != "USERNAME":
                 secrets.append(rendered)
+    # Git asks the helper for the user and the password (both secrets, as Kestra marks them),
+    # so neither is in the URL, on a command line or in a message.
     env["GIT_ASKPASS"] = str(askpass)
     config: list[str] = ["-c", "credential.helper="]
-    if props.username is not None and "://" in url:
-        # Git asks the helper for a password only; the user travels in the URL (not secret).
-        url = _with_user(url, env["TIERCEL_GIT_USERNAME"])
     if props.private_key is not None:
         key = str(ctx.render(props.private_key))
         secrets.append(key)
@@ -196,15 +195,6 @@ def masked_url(url: str) -> str:
     if parts.password is None:
         return url
     netloc = f"{parts.username}:******@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-
-
-def _with_user(url: str, user: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or parts.username:
-        return url
-    host = parts.netloc
-    netloc = f"{urllib.parse.quote(user, safe='')}@{host}"
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
