@@ -6,7 +6,6 @@ from pydantic import Field
 
 from tiercel.plugins.compress.archives import ArchiveAlgorithm, ArchiveProperties
 from tiercel.plugins.compress.codecs import CompressionAlgorithm
-from tiercel.plugins.compress.file_compress import CORRUPT, corrupt
 from tiercel.sdk import RunContext, RunnableTask, Text, plugin
 
 
@@ -21,7 +20,7 @@ class ArchiveDecompress(ArchiveProperties, RunnableTask):
         """``files``: each entry's path in the archive with its ``kestra://`` URI. The
         ``size`` and ``count`` metrics say how much was extracted."""
         from tiercel.plugins.compress.archives import entries
-        from tiercel.plugins.compress.codecs import copy, reader
+        from tiercel.plugins.compress.codecs import copy, decompress_file
         from tiercel.plugins.compress.files import download, scratch, upload
 
         uri = str(ctx.render(self.from_))
@@ -32,15 +31,7 @@ class ArchiveDecompress(ArchiveProperties, RunnableTask):
             compression = ctx.render_as(self.compression, CompressionAlgorithm)
             # ZIP needs to seek: the archive is decompressed to a file first.
             plain = scratch(ctx)
-            try:
-                with (
-                    archive.open("rb") as raw,
-                    reader(compression, raw) as source,
-                    plain.open("wb") as out,
-                ):
-                    copy(source, out)
-            except CORRUPT as exc:
-                raise corrupt(uri, compression.value, exc) from None
+            decompress_file(compression, archive, plain, uri)
             archive = plain
         files: dict[str, str] = {}
         size = 0

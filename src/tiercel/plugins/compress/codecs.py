@@ -5,6 +5,7 @@ import gzip
 import lzma
 import zlib
 from enum import StrEnum
+from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
 from tiercel.sdk import TaskFailure
@@ -72,6 +73,23 @@ def reader(algorithm: CompressionAlgorithm, source: BinaryIO) -> BinaryIO:
     if algorithm is CompressionAlgorithm.ZSTD:
         return cast(BinaryIO, _zstd().ZstdDecompressor().stream_reader(source, closefd=False))
     raise TaskFailure(f"compression: {algorithm.value} is not supported for decompression")
+
+
+CORRUPT = (OSError, EOFError, ValueError, lzma.LZMAError, zlib.error)
+"""What the codecs raise on data that is not theirs (``BadGzipFile`` is an ``OSError``)."""
+
+
+def decompress_file(algorithm: CompressionAlgorithm, packed: Path, plain: Path, uri: str) -> None:
+    """Decompress the file at ``packed`` into ``plain``, in chunks.
+
+    Raises:
+        TaskFailure: The data is not of ``algorithm`` (``uri`` names it in the message).
+    """
+    try:
+        with packed.open("rb") as raw, reader(algorithm, raw) as source, plain.open("wb") as out:
+            copy(source, out)
+    except CORRUPT as exc:
+        raise TaskFailure(f"'{uri}' is not valid {algorithm.value} data: {exc}") from None
 
 
 def copy(source: IO[bytes], target: IO[bytes]) -> int:

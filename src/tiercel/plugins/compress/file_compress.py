@@ -1,13 +1,11 @@
 """``io.kestra.plugin.compress.FileCompress``: compress one file of internal storage."""
 
-import lzma
-import zlib
 from typing import Any
 
 from pydantic import Field
 
 from tiercel.plugins.compress.codecs import CompressionAlgorithm
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import Property, RunContext, RunnableTask, Text, plugin
 
 EXTENSIONS = {
     CompressionAlgorithm.GZIP: ".gz",
@@ -17,8 +15,6 @@ EXTENSIONS = {
     CompressionAlgorithm.DEFLATE: ".deflate",
     CompressionAlgorithm.ZSTD: ".zst",
 }
-CORRUPT = (OSError, EOFError, ValueError, lzma.LZMAError, zlib.error)
-"""What the codecs raise on data that is not theirs (``BadGzipFile`` is an ``OSError``)."""
 
 
 class FileProperties(RunnableTask):
@@ -47,8 +43,3 @@ class FileCompress(FileProperties):
             copy(source, out)
         name = base_name(uri) + EXTENSIONS.get(algorithm, "")
         return {"uri": upload(ctx, name, packed)}
-
-
-def corrupt(uri: str, algorithm: Any, exc: BaseException) -> TaskFailure:
-    """The failure for data that is not of the compression said."""
-    return TaskFailure(f"'{uri}' is not valid {algorithm} data: {exc}")

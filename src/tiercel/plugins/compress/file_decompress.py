@@ -3,7 +3,7 @@
 from typing import Any
 
 from tiercel.plugins.compress.codecs import CompressionAlgorithm
-from tiercel.plugins.compress.file_compress import CORRUPT, EXTENSIONS, FileProperties, corrupt
+from tiercel.plugins.compress.file_compress import EXTENSIONS, FileProperties
 from tiercel.sdk import RunContext, plugin
 
 
@@ -13,22 +13,14 @@ class FileDecompress(FileProperties):
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``uri``: the decompressed file."""
-        from tiercel.plugins.compress.codecs import copy, reader
+        from tiercel.plugins.compress.codecs import decompress_file
         from tiercel.plugins.compress.files import base_name, download, scratch, upload
 
         uri = str(ctx.render(self.from_))
         algorithm = ctx.render_as(self.compression, CompressionAlgorithm)
         packed, plain = scratch(ctx), scratch(ctx)
         download(ctx, uri, packed)
-        try:
-            with (
-                packed.open("rb") as raw,
-                reader(algorithm, raw) as source,
-                plain.open("wb") as out,
-            ):
-                copy(source, out)
-        except CORRUPT as exc:
-            raise corrupt(uri, algorithm.value, exc) from None
+        decompress_file(algorithm, packed, plain, uri)
         name = base_name(uri)
         suffix = EXTENSIONS.get(algorithm, "")
         if suffix and name.endswith(suffix) and len(name) > len(suffix):
