@@ -17,11 +17,11 @@ from tiercel.model.task import LogLevel
 from tiercel.ops.flows import deploy_triggers
 from tiercel.runtime.adapters import NamespaceFileAdapter, NamespaceKeyValues, TaskFiles
 from tiercel.runtime.context import Metric, WorkerRunContext
+from tiercel.runtime.flow_sources import StoredFlows
 from tiercel.runtime.services import (
     LogLine,
     Services,
     StoredExecutions,
-    StoredFlows,
     StoredTriggers,
     kv_function,
     read_function,

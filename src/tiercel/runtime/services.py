@@ -11,7 +11,6 @@ from tiercel.model.flow import Flow
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.ops.executions import store_input_file
-from tiercel.ops.flows import FlowError, FlowNotFoundError, Flows
 from tiercel.runtime.context import Metric
 from tiercel.sdk import TaskFailure
 from tiercel.storage.namespace_files import StorageNamespaceFiles
@@ -51,6 +50,8 @@ class Services:
     metrics: MetricStore
     triggers: TriggerStore
     flows: FlowStore
+    catalog: TypeCatalog | None = None
+    """The plugin types, to check the flows tasks deploy (``git.SyncFlows``)."""
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     task_parser: Callable[[str], Any] | None = None
@@ -59,8 +60,6 @@ class Services:
     """``{{ envs.x }}``: the server's environment variables Kestra exposes (``ENV_X``)."""
     globals: Mapping[str, Any] = field(default_factory=dict)
     """``{{ globals.x }}``: variables set in the server's configuration."""
-    catalog: TypeCatalog | None = None
-    """The plugin types, to check the flows tasks deploy (``git.SyncFlows``)."""
 
     def store_input_file(self, execution: Execution, input_id: str, value: Any) -> str:
         """Upload a FILE input given as a local path; return its ``kestra://`` URI."""
@@ -176,41 +175,6 @@ class StoredExecutions:
         if executions:
             counts["executionsCount"] = store.delete(ids)
         return counts
-
-
-class StoredFlows:
-    """``FlowSources`` on the flow store; deploying needs the services' ``catalog``."""
-
-    def __init__(self, services: Services) -> None:
-        self._services = services
-
-    def _flows(self) -> Flows:
-        catalog = self._services.catalog
-        if catalog is None:
-            raise TaskFailure("flows cannot be deployed here: no plugin catalog")
-        services = self._services
-        return Flows(services.flows, services.triggers, catalog, services.clock)
-
-    def sources(self, namespace: str, *, children: bool = False) -> list[tuple[str, str, str]]:
-        records = self._services.flows.find(namespace=namespace, prefix=children)
-        return sorted(
-            (record.namespace, record.flow_id, record.source)
-            for record in records
-            if record.namespace == namespace or record.namespace.startswith(namespace + ".")
-        )
-
-    def deploy(self, source: str) -> tuple[str, str, int]:
-        try:
-            deployed = self._flows().deploy(source)
-        except FlowError as exc:
-            raise TaskFailure(f"Invalid flow: {'; '.join(str(p) for p in exc.problems)}") from None
-        return deployed.record.namespace, deployed.record.flow_id, deployed.record.revision
-
-    def delete(self, namespace: str, flow_id: str) -> None:
-        try:
-            self._flows().delete(namespace, flow_id)
-        except FlowNotFoundError:
-            raise TaskFailure(f"Flow '{namespace}.{flow_id}' does not exist") from None
 
 
 class StoredTriggers:

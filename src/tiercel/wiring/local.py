@@ -95,9 +95,9 @@ def open_backend(
             metrics=SqlMetricStore(database),
             triggers=SqlTriggerStore(database),
             flows=SqlFlowStore(database),
+            catalog=default_registry(),
             functions={"secret": secret_function()},
             task_parser=task_parser(default_registry()),
-            catalog=default_registry(),
             envs=env_variables(os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")),
             globals=dict(globals_ or {}),
         )
