@@ -20,6 +20,7 @@ def test_sdk_public_names_are_pinned() -> None:
         "ExecutionTask",
         "Expression",
         "FileStore",
+        "FlowSources",
         "FlowableTask",
         "KVType",
         "KestraModel",

@@ -17,6 +17,7 @@ from tiercel.runtime.environment import default_task_env
 from tiercel.sdk import (
     ExecutionQueries,
     FileStore,
+    FlowSources,
     KeyValues,
     KeyValueStores,
     NamespaceFileStore,
@@ -90,6 +91,7 @@ class WorkerRunContext:
     queries: ExecutionQueries | None = None
     kv_admin: KeyValueStores | None = None
     trigger_switch: Triggers | None = None
+    flow_sources: FlowSources | None = None
     work_root: Path | None = None
     shared_dir: Path | None = None
     """The directory a flowable shares with this task, when it runs inside one."""
@@ -168,6 +170,11 @@ class WorkerRunContext:
         if self.trigger_switch is None:
             raise TaskFailure("triggers cannot be switched here")
         return self.trigger_switch
+
+    def flows(self) -> FlowSources:
+        if self.flow_sources is None:
+            raise TaskFailure("flows cannot be read or deployed here")
+        return self.flow_sources
 
     def parse_task(self, source: str) -> Any:
         if self.task_parser is None:

@@ -19,6 +19,7 @@ from tiercel.model.task import LogLevel
 from tiercel.ops.flows import deploy_triggers
 from tiercel.runtime.adapters import NamespaceFileAdapter, NamespaceKeyValues, TaskFiles
 from tiercel.runtime.context import Metric, WorkerRunContext
+from tiercel.runtime.flow_sources import StoredFlows
 from tiercel.runtime.services import (
     LogLine,
     Services,
@@ -173,6 +174,7 @@ class TaskHost:
             queries=StoredExecutions(self.services),
             kv_admin=StoredKeyValues(self.services),
             trigger_switch=StoredTriggers(self.services, self._deployed_flow),
+            flow_sources=StoredFlows(self.services),
             clock=self.services.clock,
             namespace=run.namespace,
             functions={

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from tiercel.model.catalog import TypeCatalog
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.flow import Flow
 from tiercel.model.secrets import Masker, map_encrypted
@@ -52,6 +53,8 @@ class Services:
     metrics: MetricStore
     triggers: TriggerStore
     flows: FlowStore
+    catalog: TypeCatalog | None = None
+    """The plugin types, to check the flows tasks deploy (``git.SyncFlows``)."""
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     task_parser: Callable[[str], Any] | None = None
@@ -126,6 +129,10 @@ class StoredExecutions:
 
     def __init__(self, services: Services) -> None:
         self._services = services
+
+    def get(self, execution_id: str) -> dict[str, Any] | None:
+        loaded = self._services.executions.load(execution_id)
+        return None if loaded is None else loaded[0].to_kestra_json(loaded[1])
 
     def count(
         self,

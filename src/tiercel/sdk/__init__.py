@@ -42,6 +42,7 @@ from tiercel.sdk.plugin import PluginInfo, plugin, plugin_info
 from tiercel.sdk.run_context import (
     ExecutionQueries,
     FileStore,
+    FlowSources,
     KeyValues,
     KeyValueStores,
     NamespaceFileStore,
@@ -77,6 +78,7 @@ __all__ = [
     "ExecutionTask",
     "Expression",
     "FileStore",
+    "FlowSources",
     "FlowableTask",
     "KVType",
     "KestraModel",

@@ -134,7 +134,12 @@ class NamespaceFileStore(Protocol):
 
 
 class ExecutionQueries(Protocol):
-    """Executions as tasks may count and purge them (``execution.Count``, ``PurgeExecutions``)."""
+    """Executions as tasks may read, count and purge them (the notifications' ``*Execution``
+    tasks, ``execution.Count``, ``PurgeExecutions``)."""
+
+    def get(self, execution_id: str) -> dict[str, Any] | None:
+        """Kestra's ``Execution`` object (with its ``taskRunList``), or None when unknown."""
+        ...
 
     def count(
         self,
@@ -161,6 +166,32 @@ class ExecutionQueries(Protocol):
         storage: bool,
     ) -> dict[str, int]:
         """Delete the matching executions' records; how many of each kind went."""
+        ...
+
+
+class FlowSources(Protocol):
+    """Deployed flows as the GitOps tasks read and write them (``git.SyncFlows``,
+    ``git.PushFlows``)."""
+
+    def sources(self, namespace: str, *, children: bool = False) -> list[tuple[str, str, str]]:
+        """``(namespace, id, YAML source)`` of each current flow of ``namespace`` (and of the
+        namespaces under it with ``children``), by namespace then id."""
+        ...
+
+    def deploy(self, source: str) -> tuple[str, str, int]:
+        """Check and store a flow's YAML as its next revision; its namespace, id and revision.
+
+        Raises:
+            TaskFailure: The source is not a valid flow; the message names the problems.
+        """
+        ...
+
+    def delete(self, namespace: str, flow_id: str) -> None:
+        """Delete a flow (and its triggers).
+
+        Raises:
+            TaskFailure: No such flow.
+        """
         ...
 
 
@@ -221,6 +252,10 @@ class RunContext(Protocol):
 
     def triggers(self) -> Triggers:
         """Switch flow triggers on and off."""
+        ...
+
+    def flows(self) -> FlowSources:
+        """Read, deploy and delete flows."""
         ...
 
     def parse_task(self, source: str) -> Any:

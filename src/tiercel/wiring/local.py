@@ -137,6 +137,7 @@ def open_backend(
             metrics=SqlMetricStore(database),
             triggers=SqlTriggerStore(database),
             flows=SqlFlowStore(database),
+            catalog=default_registry(),
             functions={"secret": secret_function()},
             task_parser=task_parser(default_registry()),
             envs=env_variables(env_prefix),

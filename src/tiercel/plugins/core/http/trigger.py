@@ -17,6 +17,7 @@ from tiercel.sdk import (
     Emission,
     ExecutionQueries,
     FileStore,
+    FlowSources,
     KeyValues,
     KeyValueStores,
     LogLevel,
@@ -196,6 +197,9 @@ class _RequestContext:
 
     def triggers(self) -> Triggers:
         raise _unavailable("switching triggers")
+
+    def flows(self) -> FlowSources:
+        raise _unavailable("flows")
 
     def parse_task(self, source: str) -> Any:
         raise _unavailable("parsing tasks")

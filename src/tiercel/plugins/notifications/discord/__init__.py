@@ -1,0 +1,1 @@
+"""Discord: ``DiscordIncomingWebhook`` and ``DiscordExecution``."""

@@ -1,0 +1,1 @@
+"""Opsgenie: ``OpsgenieAlert`` and ``OpsgenieExecution`` through the Alert API."""

@@ -1,0 +1,1 @@
+"""PagerDuty: ``PagerDutyAlert`` and ``PagerDutyExecution`` through the Events API v2."""

@@ -1,0 +1,1 @@
+"""Sentry: ``SentryAlert`` and ``SentryExecution``: events sent to a project's DSN."""

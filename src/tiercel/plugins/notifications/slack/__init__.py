@@ -1,0 +1,2 @@
+"""Slack: ``SlackIncomingWebhook`` and ``SlackExecution`` (``io.kestra.plugin.slack.notifications``,
+formerly ``io.kestra.plugin.notifications.slack``)."""

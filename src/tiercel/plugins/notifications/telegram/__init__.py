@@ -1,0 +1,1 @@
+"""Telegram: ``TelegramSend`` and ``TelegramExecution`` through the Bot API."""

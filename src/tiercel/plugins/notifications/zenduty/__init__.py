@@ -1,0 +1,1 @@
+"""Zenduty: ``ZendutyAlert`` and ``ZendutyExecution`` through an integration's webhook."""

@@ -1,0 +1,1 @@
+"""Redis lists: ``ListPush``, ``ListPop``, ``Trigger`` and ``RealtimeTrigger``."""

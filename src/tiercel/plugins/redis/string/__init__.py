@@ -1,0 +1,1 @@
+"""Redis strings: ``Get``, ``Set`` and ``Delete``."""
