@@ -1,14 +1,17 @@
 """``SqlFlowStore``: flow revisions in the ``flows`` table."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, select
+from sqlalchemy import ColumnElement, Row, and_, exists, func, select
 
+from tiercel.storage.paging import FlowFilter, Page, Sort, check_page
 from tiercel.storage.records import FlowRecord
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import flows
+from tiercel.storage.sql.search import contains, count_upto, in_namespace, order_by
 
 
 class SqlFlowStore:
@@ -94,6 +97,35 @@ class SqlFlowStore:
         with self._db.read() as conn:
             return [_record(row) for row in conn.execute(query)]
 
+    def search(
+        self, where: FlowFilter, page: int, size: int, sort: Sequence[Sort] = ()
+    ) -> Page[FlowRecord]:
+        """A page of the current revisions of the flows not deleted that match ``where``, by
+        namespace and id unless ``sort`` says otherwise."""
+        offset = check_page(page, size)
+        order = order_by(sort, _SORTS, _DEFAULT_SORT, [flows.c.namespace, flows.c.flow_id])
+        newer = flows.alias("newer")
+        current = [
+            flows.c.deleted.is_(False),
+            ~exists().where(
+                newer.c.namespace == flows.c.namespace,
+                newer.c.flow_id == flows.c.flow_id,
+                newer.c.revision > flows.c.revision,
+            ),
+        ]
+        if where.namespace is not None:
+            current.append(in_namespace(flows.c.namespace, where.namespace))
+        if where.text:
+            ids = [flows.c.flow_id, flows.c.namespace]
+            current.append(contains(self._db.dialect, ids, where.text))
+        matching = select(flows).where(*current)
+        with self._db.read() as conn:
+            total, exact = count_upto(conn, matching, offset, size)
+            if exact and offset >= total:
+                return Page([], total, exact)
+            rows = conn.execute(matching.order_by(*order).offset(offset).limit(size))
+            return Page([_record(row) for row in rows], total, exact)
+
     def delete(self, namespace: str, flow_id: str, *, now: datetime) -> FlowRecord | None:
         """Add a revision that marks the flow deleted, keeping its last source."""
         with self._db.write() as conn:
@@ -106,6 +138,12 @@ class SqlFlowStore:
             )
             conn.execute(flows.insert(), [_row(record)])
         return record
+
+
+_SORTS: dict[str, ColumnElement[Any]] = {"id": flows.c.flow_id, "namespace": flows.c.namespace}
+"""The fields flows sort by, in Kestra's spelling."""
+
+_DEFAULT_SORT = (Sort("namespace"), Sort("id"))
 
 
 def _latest(namespace: str, flow_id: str) -> Any:

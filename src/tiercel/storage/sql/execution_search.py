@@ -1,0 +1,55 @@
+"""How an ``ExecutionFilter`` and Kestra's execution sort fields read in SQL."""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, select
+
+from tiercel.model.state import State
+from tiercel.storage.paging import ExecutionFilter, Sort
+from tiercel.storage.sql.schema import execution_labels, executions
+from tiercel.storage.sql.search import clean, contains, in_namespace
+
+_ENDED = [state.value for state in State if state.is_terminated]
+
+SORTS: dict[str, ColumnElement[Any]] = {
+    "id": executions.c.id,
+    "namespace": executions.c.namespace,
+    "flowId": executions.c.flow_id,
+    "state.current": executions.c.state,
+    "state.startDate": executions.c.created_at,
+    # An execution's last change is its end once it has ended; a running one has no end yet.
+    "state.endDate": case((executions.c.state.in_(_ENDED), executions.c.updated_at), else_=None),
+    "state.duration": executions.c.updated_at - executions.c.created_at,
+}
+"""Kestra's sort fields for executions (its JDBC repository's ``sortMapping``)."""
+
+DEFAULT_SORT = (Sort("state.startDate", descending=True),)
+"""Newest first, as Kestra's UI lists executions."""
+
+
+def execution_conditions(dialect: str, where: ExecutionFilter) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of ``where``; each is one an index can serve."""
+    conditions: list[ColumnElement[bool]] = []
+    if where.namespace is not None:
+        if where.namespace_prefix:
+            conditions.append(in_namespace(executions.c.namespace, where.namespace))
+        else:
+            conditions.append(executions.c.namespace == clean(where.namespace))
+    if where.flow_id is not None:
+        conditions.append(executions.c.flow_id == clean(where.flow_id))
+    if where.states is not None:
+        conditions.append(executions.c.state.in_([clean(state) for state in where.states]))
+    if where.start is not None:
+        conditions.append(executions.c.created_at >= where.start)
+    if where.end is not None:
+        conditions.append(executions.c.created_at < where.end)
+    for key, value in dict.fromkeys(where.labels):
+        # IN rather than a join: the planner may start from the labels index (a rare label)
+        # or from the sort's index, probing the labels' primary key (a common one).
+        carriers = select(execution_labels.c.execution_id).where(
+            and_(execution_labels.c.key == key, execution_labels.c.value == value)
+        )
+        conditions.append(executions.c.id.in_(carriers))
+    if where.text:
+        conditions.append(contains(dialect, [executions.c.id, executions.c.flow_id], where.text))
+    return conditions

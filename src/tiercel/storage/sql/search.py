@@ -1,0 +1,76 @@
+"""What the paged searches of every SQL store share: conditions an index can serve, sorts
+named in Kestra's vocabulary, and counting with a bounded cost."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, String, func, literal, select
+
+from tiercel.storage.paging import COUNT_AHEAD, MAX_OFFSET, InvalidSearchError, Sort
+
+
+def clean(value: str) -> str:
+    """A text compared with stored text: NUL as the stores keep it (see ``NulFreeText``), so
+    that PostgreSQL, whose text cannot hold NUL, compares instead of failing."""
+    return value.replace("\x00", "\ufffd")
+
+
+def in_namespace(column: ColumnElement[str], namespace: str) -> ColumnElement[bool]:
+    """``namespace`` or a namespace under it (``a.b`` matches ``a.b.c``, not ``a.bc``).
+
+    Written as an index range: ``/`` is the character after ``.``, so the namespaces under
+    ``a.b`` are those from ``a.b.`` (included) to ``a.b/`` (excluded). That compares bytes,
+    which SQLite does and the "C" collation migration 6 gives PostgreSQL's columns does.
+    """
+    namespace = clean(namespace)
+    return (column == namespace) | ((column >= namespace + ".") & (column < namespace + "/"))
+
+
+def contains(dialect: str, columns: Sequence[ColumnElement[Any]], needle: str) -> Any:
+    """Whether ``needle`` appears, ignoring case, in one of ``columns``.
+
+    A substring search rather than LIKE: the text needs no escaping, and a long one is no
+    pattern for SQLite to refuse as too complex; it simply matches nothing.
+    """
+    lowered = func.lower(literal(clean(needle), String))
+    position = func.strpos if dialect == "postgresql" else func.instr
+    found = [position(func.lower(column), lowered) > 0 for column in columns]
+    condition = found[0]
+    for other in found[1:]:
+        condition = condition | other
+    return condition
+
+
+def order_by(
+    sorts: Sequence[Sort],
+    fields: Mapping[str, ColumnElement[Any]],
+    default: Sequence[Sort],
+    tiebreak: Sequence[ColumnElement[Any]],
+) -> list[ColumnElement[Any]]:
+    """ORDER BY terms for ``sorts`` (``default`` when empty), ended by the ``tiebreak``
+    columns (a unique key) in the first sort's direction, so that pages never overlap nor
+    skip a row.
+
+    Raises:
+        InvalidSearchError: A field not in ``fields``.
+    """
+    terms: list[ColumnElement[Any]] = []
+    chosen = list(sorts) or list(default)
+    for sort in chosen:
+        column = fields.get(sort.field)
+        if column is None:
+            known = ", ".join(sorted(fields))
+            shown = sort.field if len(sort.field) <= 80 else sort.field[:80] + "..."
+            raise InvalidSearchError(f"cannot sort by '{shown}': sort by one of {known}")
+        terms.append(column.desc() if sort.descending else column.asc())
+    terms.extend(c.desc() if chosen[0].descending else c.asc() for c in tiebreak)
+    return terms
+
+
+def count_upto(conn: Connection, matching: Select[Any], offset: int, size: int) -> tuple[int, bool]:
+    """How many rows ``matching`` selects, counted up to ``COUNT_AHEAD`` rows past the page
+    that starts at ``offset``; and whether that count is exact."""
+    limit = min(offset + size + COUNT_AHEAD, MAX_OFFSET)
+    bounded = matching.order_by(None).limit(limit).subquery()
+    counted = int(conn.execute(select(func.count()).select_from(bounded)).scalar_one())
+    return counted, counted < limit
