@@ -1,8 +1,9 @@
 """How an ``ExecutionFilter`` and Kestra's execution sort fields read in SQL."""
 
+from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, select
+from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, select
 
 from tiercel.model.state import State
 from tiercel.storage.paging import ExecutionFilter, Sort
@@ -27,8 +28,37 @@ DEFAULT_SORT = (Sort("state.startDate", descending=True),)
 """Newest first, as Kestra's UI lists executions."""
 
 
-def execution_conditions(dialect: str, where: ExecutionFilter) -> list[ColumnElement[bool]]:
-    """The WHERE conditions of ``where``; each is one an index can serve."""
+COMMON_LABEL = 2_000
+"""A label carried by at least this many executions is checked row by row while reading in
+the sort's order; a rarer one gives the list of executions to read."""
+
+
+def label_frequencies(conn: Connection, labels: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of ``labels`` are common (see ``COMMON_LABEL``): each one counted up to that bound
+    on the labels index alone."""
+    common = set()
+    for key, value in dict.fromkeys(labels):
+        carriers = (
+            select(execution_labels.c.execution_id)
+            .where(execution_labels.c.key == key, execution_labels.c.value == value)
+            .limit(COMMON_LABEL)
+            .subquery()
+        )
+        if conn.execute(select(func.count()).select_from(carriers)).scalar_one() >= COMMON_LABEL:
+            common.add((key, value))
+    return common
+
+
+def execution_conditions(
+    dialect: str, where: ExecutionFilter, common: Collection[tuple[str, str]] = ()
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of ``where``; each is one an index can serve.
+
+    Args:
+        dialect: The database's dialect name.
+        where: The filter.
+        common: The labels of ``where`` carried by many executions (``label_frequencies``).
+    """
     conditions: list[ColumnElement[bool]] = []
     if where.namespace is not None:
         if where.namespace_prefix:
@@ -44,12 +74,17 @@ def execution_conditions(dialect: str, where: ExecutionFilter) -> list[ColumnEle
     if where.end is not None:
         conditions.append(executions.c.created_at < where.end)
     for key, value in dict.fromkeys(where.labels):
-        # IN rather than a join: the planner may start from the labels index (a rare label)
-        # or from the sort's index, probing the labels' primary key (a common one).
-        carriers = select(execution_labels.c.execution_id).where(
-            and_(execution_labels.c.key == key, execution_labels.c.value == value)
-        )
-        conditions.append(executions.c.id.in_(carriers))
+        carried = and_(execution_labels.c.key == key, execution_labels.c.value == value)
+        if (key, value) in common:
+            # Many carry it: probe the labels' primary key for each execution read in order,
+            # the first page is found after a few rows.
+            conditions.append(
+                exists().where(execution_labels.c.execution_id == executions.c.id, carried)
+            )
+        else:
+            # Few carry it: read them from the labels index, then sort only those.
+            carriers = select(execution_labels.c.execution_id).where(carried)
+            conditions.append(executions.c.id.in_(carriers))
     if where.text:
         conditions.append(contains(dialect, [executions.c.id, executions.c.flow_id], where.text))
     return conditions

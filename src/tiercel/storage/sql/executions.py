@@ -10,7 +10,13 @@ from tiercel.model.state import State
 from tiercel.storage.paging import ExecutionFilter, Page, Sort, check_page
 from tiercel.storage.sql import dialects, schema
 from tiercel.storage.sql.database import Database
-from tiercel.storage.sql.execution_search import DEFAULT_SORT, SORTS, execution_conditions
+from tiercel.storage.sql.documents import parse_all
+from tiercel.storage.sql.execution_search import (
+    DEFAULT_SORT,
+    SORTS,
+    execution_conditions,
+    label_frequencies,
+)
 from tiercel.storage.sql.schema import execution_labels, executions, task_runs
 from tiercel.storage.sql.search import clean, count_upto, order_by
 
@@ -111,8 +117,8 @@ class SqlExecutionStore:
                 .where(task_runs.c.execution_id == execution_id)
                 .order_by(task_runs.c.seq)
             ).scalars()
-            loaded = [TaskRun.model_validate_json(text) for text in runs]
-        return Execution.model_validate_json(document), loaded
+            documents = runs.all()
+        return Execution.model_validate_json(document), parse_all(TaskRun, documents)
 
     def get(self, execution_id: str) -> Execution | None:
         """An execution without its task runs (one row), or None when unknown."""
@@ -163,8 +169,10 @@ class SqlExecutionStore:
         otherwise; without their task runs (``task_runs`` reads those of a page at once)."""
         offset = check_page(page, size)
         order = order_by(sort, SORTS, DEFAULT_SORT, [executions.c.id])
-        matching = select(executions.c.id).where(*execution_conditions(self._db.dialect, where))
         with self._db.read() as conn:
+            common = label_frequencies(conn, where.labels)
+            conditions = execution_conditions(self._db.dialect, where, common)
+            matching = select(executions.c.id).where(*conditions)
             total, exact = count_upto(conn, matching, offset, size)
             if exact and offset >= total:
                 return Page([], total, exact)
@@ -177,7 +185,7 @@ class SqlExecutionStore:
                 .order_by(*order)
             )
             documents = conn.execute(query).scalars().all()
-        return Page([Execution.model_validate_json(d) for d in documents], total, exact)
+        return Page(parse_all(Execution, documents), total, exact)
 
     def task_runs(self, execution_ids: Collection[str]) -> dict[str, list[TaskRun]]:
         """The task runs of each of these executions in creation order (one query); an id
@@ -192,8 +200,8 @@ class SqlExecutionStore:
         )
         with self._db.read() as conn:
             rows = conn.execute(query).all()
-        for execution_id, document in rows:
-            found[execution_id].append(TaskRun.model_validate_json(document))
+        for run in parse_all(TaskRun, [document for _, document in rows]):
+            found[run.execution_id].append(run)
         return found
 
     def delete(self, execution_ids: Iterable[str]) -> int:

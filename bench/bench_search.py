@@ -1,0 +1,435 @@
+"""Paged searches at scale: ``python bench/bench_search.py [--backend sqlite|postgres|both]``.
+
+Loads 1,000,000 executions (each with labels) and 10,000,000 log lines, plus one execution with
+10,000 task runs, into a fresh database of each backend, then times the stores' own searches
+(``ExecutionStore.search``, ``LogStore.search``, ``ExecutionStore.load``) as the API calls them:
+
+- a filtered first page (namespace prefix and state, a flow, a label, a date range; an
+  execution's log lines, a minimum level, a namespace and time range) <= 50 ms;
+- a page deep in the list (offset 500,000 executions, 1,000,000 log lines) <= 100 ms;
+- the execution with 10,000 task runs read in <= 200 ms.
+
+Each figure is the median of ``--repeat`` runs after one warm-up run. Loading writes rows in
+bulk (SQLite ``executemany``, PostgreSQL ``COPY``) with the secondary indexes dropped and built
+again afterwards, as a bulk import would, then runs ``ANALYZE``. PostgreSQL is a throwaway
+cluster started here (initdb and pg_ctl; as the ``postgres`` user when run as root) unless
+``--postgres-url`` names a server. Sizes are flags (``--executions``, ``--logs``).
+"""
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+from sqlalchemy.schema import CreateIndex
+
+from tiercel.model.task import LogLevel
+from tiercel.storage import (
+    Database,
+    ExecutionFilter,
+    LogQuery,
+    Sort,
+    SqlExecutionStore,
+    SqlLogStore,
+)
+from tiercel.storage.sql.schema import metadata
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+SPAN = timedelta(days=90)
+BIG = "big-execution-with-task-runs"
+NAMESPACES = [f"company.team{t}.sub{s}" for t in range(10) for s in range(5)]
+BATCH = 50_000
+
+EXECUTION = (
+    '{{"id":"{id}","namespace":"{ns}","flowId":"{flow}","flowRevision":1,"state":{{"current":'
+    '"{state}","histories":[{{"state":"CREATED","date":"{start}"}},{{"state":"RUNNING",'
+    '"date":"{start}"}},{{"state":"{state}","date":"{end}"}}]}},"inputs":{{"n":{n}}},'
+    '"outputs":null,"labels":[{{"key":"env","value":"{env}"}}{extra}],"variables":null,'
+    '"parentId":null,"originalId":null,"trigger":null,"metadata":{{"attemptNumber":1,'
+    '"originalCreatedDate":"{start}"}},"scheduleDate":null,"deleted":false}}'
+)
+TASK_RUN = (
+    '{{"id":"{id}","executionId":"' + BIG + '","namespace":"company.team0.sub0","flowId":'
+    '"flow0","taskId":"t{k}","parentTaskRunId":null,"value":null,"iteration":null,"attempts":'
+    '[{{"state":{{"current":"SUCCESS","histories":[{{"state":"RUNNING","date":"{at}"}},'
+    '{{"state":"SUCCESS","date":"{at}"}}]}}}}],"outputs":{{"rows":{k}}},"state":{{"current":'
+    '"SUCCESS","histories":[{{"state":"CREATED","date":"{at}"}},{{"state":"RUNNING","date":'
+    '"{at}"}},{{"state":"SUCCESS","date":"{at}"}}]}},"memo":null}}'
+)
+LEVELS = ["INFO"] * 80 + ["DEBUG"] * 10 + ["WARN"] * 7 + ["ERROR"] * 2 + ["TRACE"]
+STATES = ["SUCCESS"] * 85 + ["FAILED"] * 8 + ["RUNNING"] * 4 + ["WARNING"] * 2 + ["KILLED"]
+
+
+def micros(moment: datetime) -> int:
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+def iso(moment_us: int) -> str:
+    moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=moment_us)
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def execution_id(i: int) -> str:
+    # Random-looking, as Kestra's ids are: their order is not the creation order.
+    return f"{(i * 2654435761) % 4294967311:010x}{i:07d}"
+
+
+def executions(count: int) -> Iterator[tuple[Any, ...]]:
+    start_us, step = micros(T0), SPAN // timedelta(microseconds=1) // count
+    for i in range(count):
+        created = start_us + i * step
+        state = STATES[(i * 37) % 100]
+        extra = f',{{"key":"release","value":"r{i // 1000}"}}' if i % 1000 == 0 else ""
+        document = EXECUTION.format(
+            id=execution_id(i),
+            ns=NAMESPACES[i % 50],
+            flow=f"flow{(i // 50) % 10}",
+            state=state,
+            start=iso(created),
+            end=iso(created + 5_000_000),
+            n=i,
+            env=("prod", "dev", "staging")[i % 3],
+            extra=extra,
+        )
+        row = (execution_id(i), NAMESPACES[i % 50], f"flow{(i // 50) % 10}", state)
+        yield (*row, created, created + 5_000_000, document)
+
+
+def labels(count: int) -> Iterator[tuple[str, str, str]]:
+    for i in range(count):
+        yield execution_id(i), "env", ("prod", "dev", "staging")[i % 3]
+        if i % 1000 == 0:
+            yield execution_id(i), "release", f"r{i // 1000}"
+
+
+def logs(count: int, execution_count: int) -> Iterator[tuple[Any, ...]]:
+    per = max(1, count // execution_count)
+    start_us, step = micros(T0), SPAN // timedelta(microseconds=1) // execution_count
+    for n in range(count):
+        i, k = divmod(n, per)
+        i %= execution_count
+        eid = execution_id(i)
+        yield (
+            NAMESPACES[i % 50],
+            f"flow{(i // 50) % 10}",
+            f"t{k % 3}",
+            eid,
+            f"{eid}-{k % 3}",
+            1,
+            None,
+            start_us + i * step + k * 1000,
+            LEVELS[(n * 7) % 100],
+            "worker-1",
+            f"Processed {n % 9973} rows from table orders_{n % 97}",
+        )
+
+
+def task_runs(count: int) -> Iterator[tuple[Any, ...]]:
+    at = iso(micros(T0))
+    for k in range(count):
+        run_id = f"{BIG}-{k:05d}"
+        yield run_id, BIG, f"t{k}", "SUCCESS", TASK_RUN.format(id=run_id, k=k, at=at)
+
+
+COLUMNS = {
+    "executions": "id, namespace, flow_id, state, created_at, updated_at, document",
+    "execution_labels": "execution_id, key, value",
+    "log_entries": "namespace, flow_id, task_id, execution_id, task_run_id, attempt_number, "
+    "trigger_id, timestamp, level, thread, message",
+    "task_runs": "id, execution_id, task_id, state, document",
+}
+
+
+def load(db: Database, n_executions: int, n_logs: int, n_task_runs: int) -> dict[str, float]:
+    """Bulk-load every table with its secondary indexes dropped, then build them; the time each
+    step took."""
+    tables = [metadata.tables[name] for name in COLUMNS]
+    indexes = [index for table in tables for index in table.indexes]
+    timings: dict[str, float] = {}
+    with db.engine.begin() as conn:
+        for index in indexes:
+            conn.execute(text(f"DROP INDEX {index.name}"))
+    sources: dict[str, Callable[[], Iterator[tuple[Any, ...]]]] = {
+        "executions": lambda: executions(n_executions),
+        "execution_labels": lambda: labels(n_executions),
+        "log_entries": lambda: logs(n_logs, n_executions),
+        "task_runs": lambda: task_runs(n_task_runs),
+    }
+    for table, rows in sources.items():
+        started = time.perf_counter()
+        copy_rows(db, table, rows())
+        timings[f"load {table}"] = time.perf_counter() - started
+    big = next(executions(1))
+    copy_rows(db, "executions", iter([(BIG, *big[1:6], big[6].replace(big[0], BIG))]))
+    started = time.perf_counter()
+    with db.engine.begin() as conn:
+        for index in indexes:
+            conn.execute(CreateIndex(index))
+    timings["build indexes"] = time.perf_counter() - started
+    started = time.perf_counter()
+    analyze(db)
+    timings["analyze"] = time.perf_counter() - started
+    return timings
+
+
+def copy_rows(db: Database, table: str, rows: Iterator[tuple[Any, ...]]) -> None:
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if db.dialect == "postgresql":
+            with cursor.copy(f"COPY {table} ({COLUMNS[table]}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in COLUMNS[table].split(","))
+            statement = f"INSERT INTO {table} ({COLUMNS[table]}) VALUES ({marks})"
+            cursor.execute("BEGIN")
+            batch: list[tuple[Any, ...]] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) == BATCH:
+                    cursor.executemany(statement, batch)
+                    batch.clear()
+            cursor.executemany(statement, batch)
+            cursor.execute("COMMIT")
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def analyze(db: Database) -> None:
+    if db.dialect == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+
+
+def timed(call: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """The median time of ``repeat`` calls after a warm-up one, in ms, and the last result."""
+    result = call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
+
+
+def measure(db: Database, n_executions: int, n_logs: int, repeat: int) -> list[tuple[Any, ...]]:
+    """(what, ms, target ms or None, rows, total) for each query."""
+    store, lines = SqlExecutionStore(db), SqlLogStore(db)
+    last_week = T0 + SPAN - timedelta(days=7)
+    last_day = T0 + SPAN - timedelta(days=1)
+    deep_executions = n_executions // 2 // 25
+    deep_logs = min(1_000_000, n_logs // 2) // 25
+    cases: list[tuple[str, float | None, Callable[[], Any]]] = [
+        ("executions: first page, no filter", 50, lambda: store.search(ExecutionFilter(), 1, 25)),
+        (
+            "executions: namespace prefix + FAILED",
+            50,
+            lambda: store.search(
+                ExecutionFilter(namespace="company.team3", states=["FAILED"]), 1, 25
+            ),
+        ),
+        (
+            "executions: one flow",
+            50,
+            lambda: store.search(
+                ExecutionFilter(
+                    namespace="company.team4.sub2", namespace_prefix=False, flow_id="flow7"
+                ),
+                1,
+                25,
+            ),
+        ),
+        (
+            "executions: label env:prod",
+            50,
+            lambda: store.search(ExecutionFilter(labels=(("env", "prod"),)), 1, 25),
+        ),
+        (
+            "executions: rare label release:r7",
+            50,
+            lambda: store.search(ExecutionFilter(labels=(("release", "r7"),)), 1, 25),
+        ),
+        (
+            "executions: last 7 days + SUCCESS",
+            50,
+            lambda: store.search(ExecutionFilter(start=last_week, states=["SUCCESS"]), 1, 25),
+        ),
+        (
+            "executions: sorted by id asc",
+            50,
+            lambda: store.search(ExecutionFilter(), 1, 25, [Sort("id")]),
+        ),
+        (
+            f"executions: deep page {deep_executions:,} (offset {deep_executions * 25:,})",
+            100,
+            lambda: store.search(ExecutionFilter(), deep_executions, 25),
+        ),
+        (
+            "executions: namespace prefix, deep page 1,000",
+            100,
+            lambda: store.search(ExecutionFilter(namespace="company.team5"), 1_000, 25),
+        ),
+        (
+            "executions: text in id (q)",
+            None,
+            lambda: store.search(ExecutionFilter(text=execution_id(123_456)[:10]), 1, 25),
+        ),
+        ("logs: first page, no filter", 50, lambda: lines.search(LogQuery(), 1, 25)),
+        (
+            "logs: one execution",
+            50,
+            lambda: lines.search(LogQuery(execution_id=execution_id(4242)), 1, 25),
+        ),
+        (
+            "logs: one task run",
+            50,
+            lambda: lines.search(LogQuery(task_run_id=execution_id(4242) + "-1"), 1, 25),
+        ),
+        (
+            "logs: min level ERROR",
+            50,
+            lambda: lines.search(LogQuery(min_level=LogLevel.ERROR), 1, 25),
+        ),
+        (
+            "logs: namespace prefix + last day",
+            50,
+            lambda: lines.search(LogQuery(namespace="company.team2", start=last_day), 1, 25),
+        ),
+        (
+            f"logs: deep page {deep_logs:,} (offset {deep_logs * 25:,})",
+            100,
+            lambda: lines.search(LogQuery(), deep_logs, 25),
+        ),
+        ("logs: text (q)", None, lambda: lines.search(LogQuery(text="orders_42"), 1, 25)),
+        ("execution with 10,000 task runs: load", 200, lambda: store.load(BIG)),
+    ]
+    measured = []
+    for what, target, call in cases:
+        ms, result = timed(call, repeat)
+        if isinstance(result, tuple):
+            rows, total = len(result[1]), f"{len(result[1])} task runs"
+        else:
+            rows, total = len(result.results), f"{result.total:,}" + ("" if result.exact else "+")
+        measured.append((what, ms, target, rows, total))
+    return measured
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster's URL (with an ICU en-US collation, as servers have)."""
+    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    home = Path(tempfile.mkdtemp(prefix="tiercel-bench-pg-"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(home, "postgres", "postgres")
+        prefix = ["runuser", "-u", "postgres", "--"]
+
+    def run(*args: str) -> None:
+        subprocess.run([*prefix, *args], cwd=home, check=True, capture_output=True)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = home / "data"
+    run(
+        str(bindir / "initdb"),
+        *("-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"),
+        *("--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en-US"),
+    )
+    options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c shared_buffers=512MB"
+    run(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(home / "log"),
+        "-o",
+        options,
+        "-w",
+        "start",
+    )
+    try:
+        yield URL.create(
+            "postgresql+psycopg",
+            username="postgres",
+            host="127.0.0.1",
+            port=port,
+            database="postgres",
+        ).render_as_string(hide_password=False)
+    finally:
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def bench(url: str, args: argparse.Namespace) -> None:
+    with Database(url) as db:
+        with db.read() as conn:
+            stored = conn.execute(text("SELECT count(*) FROM executions")).scalar_one()
+        if stored:
+            print(f"reusing the {stored:,} executions stored there (sizes as given)")
+        else:
+            started = time.perf_counter()
+            steps = load(db, args.executions, args.logs, args.task_runs)
+            loaded = time.perf_counter() - started
+            rows = args.executions + args.logs + args.task_runs
+            print(
+                f"loaded {args.executions:,} executions, {args.logs:,} log lines and "
+                f"{args.task_runs:,} task runs in {loaded:.0f} s ({rows / loaded:,.0f} rows/s)"
+            )
+            print("  " + ", ".join(f"{step} {seconds:.0f} s" for step, seconds in steps.items()))
+        print(f"  {'query':<52} {'median':>9} {'target':>7}  {'rows':>4}  total")
+        for what, ms, target, count, total in measure(db, args.executions, args.logs, args.repeat):
+            verdict = "" if target is None else ("ok" if ms <= target else "OVER")
+            shown = "-" if target is None else f"{target} ms"
+            print(f"  {what:<52} {ms:>6.1f} ms {shown:>7}  {count:>4}  {total} {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--executions", type=int, default=1_000_000)
+    parser.add_argument("--logs", type=int, default=10_000_000)
+    parser.add_argument("--task-runs", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--postgres-url", help="a database to use (one already loaded by this bench is reused)"
+    )
+    parser.add_argument(
+        "--sqlite-file", help="the SQLite file to use (one already loaded by this bench is reused)"
+    )
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if args.backend in ("sqlite", "both"):
+        print("== SQLite")
+        if args.sqlite_file:
+            bench(URL.create("sqlite", database=args.sqlite_file).render_as_string(), args)
+        else:
+            with tempfile.TemporaryDirectory(prefix="tiercel-bench-") as folder:
+                bench(URL.create("sqlite", database=f"{folder}/bench.db").render_as_string(), args)
+    if args.backend in ("postgres", "both"):
+        print("== PostgreSQL")
+        if args.postgres_url:
+            bench(args.postgres_url, args)
+        else:
+            with postgres_cluster() as url:
+                bench(url, args)
+
+
+if __name__ == "__main__":
+    main()
