@@ -18,7 +18,7 @@ from tiercel.storage.sql.execution_search import (
     label_frequencies,
 )
 from tiercel.storage.sql.schema import execution_labels, executions, task_runs
-from tiercel.storage.sql.search import clean, count_upto, order_by
+from tiercel.storage.sql.search import clean, order_by, page_keys
 
 
 class SqlExecutionStore:
@@ -173,18 +173,13 @@ class SqlExecutionStore:
             common = label_frequencies(conn, where.labels)
             conditions = execution_conditions(self._db.dialect, where, common)
             matching = select(executions.c.id).where(*conditions)
-            total, exact = count_upto(conn, matching, offset, size)
-            if exact and offset >= total:
-                return Page([], total, exact)
-            # The page's ids first, from the indexes alone, then only their documents: a deep
-            # page skips index entries, not whole rows.
-            ids = matching.order_by(*order).offset(offset).limit(size).subquery()
-            query = (
-                select(executions.c.document)
-                .join(ids, ids.c.id == executions.c.id)
-                .order_by(*order)
-            )
-            documents = conn.execute(query).scalars().all()
+            keys, total, exact = page_keys(conn, matching, order, offset, size)
+            ids = [key.id for key in keys]
+            found = conn.execute(
+                select(executions.c.id, executions.c.document).where(executions.c.id.in_(ids))
+            ).all()
+        by_id = {row.id: row.document for row in found}
+        documents = [by_id[execution_id] for execution_id in ids if execution_id in by_id]
         return Page(parse_all(Execution, documents), total, exact)
 
     def task_runs(self, execution_ids: Collection[str]) -> dict[str, list[TaskRun]]:

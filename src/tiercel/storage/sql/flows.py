@@ -4,14 +4,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, exists, func, select
+from sqlalchemy import ColumnElement, Row, and_, exists, func, select, tuple_
 
 from tiercel.storage.paging import FlowFilter, Page, Sort, check_page
 from tiercel.storage.records import FlowRecord
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import flows
-from tiercel.storage.sql.search import contains, count_upto, in_namespace, order_by
+from tiercel.storage.sql.search import contains, in_namespace, order_by, page_keys
 
 
 class SqlFlowStore:
@@ -118,13 +118,16 @@ class SqlFlowStore:
         if where.text:
             ids = [flows.c.flow_id, flows.c.namespace]
             current.append(contains(self._db.dialect, ids, where.text))
-        matching = select(flows).where(*current)
+        key = (flows.c.namespace, flows.c.flow_id, flows.c.revision)
+        matching = select(*key).where(*current)
         with self._db.read() as conn:
-            total, exact = count_upto(conn, matching, offset, size)
-            if exact and offset >= total:
-                return Page([], total, exact)
-            rows = conn.execute(matching.order_by(*order).offset(offset).limit(size))
-            return Page([_record(row) for row in rows], total, exact)
+            keys, total, exact = page_keys(conn, matching, order, offset, size)
+            wanted = [tuple(k) for k in keys]
+            found: dict[tuple[Any, ...], Row[Any]] = {}
+            if wanted:
+                for row in conn.execute(select(flows).where(tuple_(*key).in_(wanted))):
+                    found[(row.namespace, row.flow_id, row.revision)] = row
+        return Page([_record(found[k]) for k in wanted if k in found], total, exact)
 
     def delete(self, namespace: str, flow_id: str, *, now: datetime) -> FlowRecord | None:
         """Add a revision that marks the flow deleted, keeping its last source."""

@@ -11,7 +11,7 @@ from tiercel.storage.ports import LogStore
 from tiercel.storage.records import LogEntry, LogQuery, levels_at_least
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import log_entries as logs
-from tiercel.storage.sql.search import clean, contains, count_upto, in_namespace, order_by
+from tiercel.storage.sql.search import clean, contains, in_namespace, order_by, page_keys
 
 
 class SqlLogStore:
@@ -54,13 +54,11 @@ class SqlLogStore:
         order = order_by(sort, _SORTS, _DEFAULT_SORT, [logs.c.id])
         matching = select(logs.c.id).where(*_filters(query, self._db.dialect))
         with self._db.read() as conn:
-            total, exact = count_upto(conn, matching, offset, size)
-            if exact and offset >= total:
-                return Page([], total, exact)
-            # The page's ids from the indexes, then only those lines (see executions).
-            ids = matching.order_by(*order).offset(offset).limit(size).subquery()
-            rows = conn.execute(select(logs).join(ids, ids.c.id == logs.c.id).order_by(*order))
-            return Page([_entry(row) for row in rows], total, exact)
+            keys, total, exact = page_keys(conn, matching, order, offset, size)
+            ids = [key.id for key in keys]
+            # The page's ids came from the indexes; now only its lines are read.
+            by_id = {row.id: row for row in conn.execute(select(logs).where(logs.c.id.in_(ids)))}
+        return Page([_entry(by_id[line]) for line in ids if line in by_id], total, exact)
 
     def count(self, query: LogQuery) -> int:
         """How many lines match ``query``."""

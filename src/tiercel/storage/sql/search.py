@@ -4,7 +4,7 @@ named in Kestra's vocabulary, and counting with a bounded cost."""
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, String, func, literal, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, String, func, literal, select
 
 from tiercel.storage.paging import COUNT_AHEAD, MAX_OFFSET, InvalidSearchError, Sort
 
@@ -67,10 +67,24 @@ def order_by(
     return terms
 
 
-def count_upto(conn: Connection, matching: Select[Any], offset: int, size: int) -> tuple[int, bool]:
-    """How many rows ``matching`` selects, counted up to ``COUNT_AHEAD`` rows past the page
-    that starts at ``offset``; and whether that count is exact."""
-    limit = min(offset + size + COUNT_AHEAD, MAX_OFFSET)
+def page_keys(
+    conn: Connection, matching: Select[Any], order: Sequence[Any], offset: int, size: int
+) -> tuple[list[Row[Any]], int, bool]:
+    """The keys ``matching`` selects for the page at ``offset``, with the total and whether it
+    is exact.
+
+    One read from the page's start gives the page and up to ``COUNT_AHEAD`` keys after it, so
+    a deep page walks the index to its start once, for the page and its total together. Only
+    a page past the end counts from the start, up to that bound.
+    """
+    rows: list[Row[Any]] = []
+    if offset < MAX_OFFSET:
+        ahead = matching.order_by(*order).offset(offset).limit(size + COUNT_AHEAD)
+        rows = list(conn.execute(ahead).all())
+    if rows or offset == 0:
+        return rows[:size], offset + len(rows), len(rows) < size + COUNT_AHEAD
+    # Past the end: fewer than ``offset`` rows match.
+    limit = min(offset, COUNT_AHEAD)
     bounded = matching.order_by(None).limit(limit).subquery()
     counted = int(conn.execute(select(func.count()).select_from(bounded)).scalar_one())
-    return counted, counted < limit
+    return [], counted, counted < limit or counted == offset
