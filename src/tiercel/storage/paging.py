@@ -18,7 +18,7 @@ from tiercel.storage.errors import StorageError
 
 T = TypeVar("T")
 
-COUNT_AHEAD = 10_000
+COUNT_AHEAD = 1_000
 """How many matches past the end of a page a search counts, at most, to give its total."""
 
 MAX_OFFSET = 2**62

@@ -3,7 +3,7 @@
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, select
 
 from tiercel.model.state import State
 from tiercel.storage.paging import ExecutionFilter, Sort
@@ -77,10 +77,15 @@ def execution_conditions(
         carried = and_(execution_labels.c.key == key, execution_labels.c.value == value)
         if (key, value) in common:
             # Many carry it: probe the labels' primary key for each execution read in order,
-            # the first page is found after a few rows.
-            conditions.append(
-                exists().where(execution_labels.c.execution_id == executions.c.id, carried)
+            # the first page is found after a few rows. A scalar subquery with LIMIT, which
+            # PostgreSQL runs row by row: it turns EXISTS into a join that reads every carrier.
+            probe = (
+                select(literal(1))
+                .where(execution_labels.c.execution_id == executions.c.id, carried)
+                .limit(1)
+                .scalar_subquery()
             )
+            conditions.append(probe.is_not(None))
         else:
             # Few carry it: read them from the labels index, then sort only those.
             carriers = select(execution_labels.c.execution_id).where(carried)

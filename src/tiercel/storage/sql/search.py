@@ -23,7 +23,10 @@ def in_namespace(column: ColumnElement[str], namespace: str) -> ColumnElement[bo
     which SQLite does and the "C" collation migration 6 gives PostgreSQL's columns does.
     """
     namespace = clean(namespace)
-    return (column == namespace) | ((column >= namespace + ".") & (column < namespace + "/"))
+    # One range for the index ([a.b, a.b/) also holds a.b-x, whose "-" sorts before "."),
+    # then the exact test.
+    in_range = (column >= namespace) & (column < namespace + "/")
+    return in_range & ((column == namespace) | (column >= namespace + "."))
 
 
 def contains(dialect: str, columns: Sequence[ColumnElement[Any]], needle: str) -> Any:

@@ -18,6 +18,8 @@ _C_COLLATED = {
     "executions": ("id", "namespace", "flow_id"),
     "log_entries": ("namespace", "flow_id"),
     "flows": ("namespace", "flow_id"),
+    # As executions.id, or the labels' index would not serve a comparison with it.
+    "execution_labels": ("execution_id", "key", "value"),
 }
 
 _INDEXES = (
