@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.api.paging import aware, searched
 from tiercel.engine import Resume
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.input import ArrayInput, FileInput, Input, InputType
@@ -22,6 +23,7 @@ from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.ops import executions as ops
 from tiercel.ops.flows import FlowNotFoundError
+from tiercel.storage.paging import ExecutionFilter
 
 router = APIRouter(tags=["executions"])
 
@@ -149,6 +151,7 @@ def parse_labels(raw: list[str]) -> tuple[Label, ...]:
 @router.get("/executions/search")
 def search_executions(
     request: Request,
+    q: str | None = None,
     namespace: str | None = None,
     flow_id: str | None = Query(None, alias="flowId"),
     state: list[State] = Query(default_factory=list),
@@ -156,29 +159,30 @@ def search_executions(
     end_date: datetime | None = Query(None, alias="endDate"),
     labels: list[str] = Query(default_factory=list),
     page: int = Query(1, ge=1),
-    size: int = Query(25, ge=1, le=10_000),
+    size: int = Query(10, ge=1, le=10_000),
+    sort: list[str] = Query(default_factory=list),
 ) -> dict[str, Any]:
-    """Executions matching every filter (``labels`` as ``key:value``, each required), newest
-    first, a page at a time."""
+    """Executions matching every filter (``namespace`` also matches the namespaces under it
+    unless ``flowId`` is given, ``labels`` as ``key:value`` each required, ``q`` a text in the
+    id or flow id), newest first unless ``sort`` (``state.startDate:asc``...), a page at a
+    time."""
     ctx = _ctx(request)
-    wanted = [(label.key, label.value) for label in parse_labels(labels)]
-    ids = ctx.executions.find(
+    where = ExecutionFilter(
         namespace=namespace,
+        namespace_prefix=flow_id is None,
         flow_id=flow_id,
         states=[s.value for s in state] or None,
-        created_after=start_date,
-        created_before=end_date,
-        namespace_prefix=namespace is not None and flow_id is None,
-        labels=wanted or None,
+        start=aware(start_date),
+        end=aware(end_date),
+        labels=tuple((label.key, label.value) for label in parse_labels(labels)),
+        text=q or None,
     )
-    ids.reverse()
-    start = (page - 1) * size
-    results = []
-    for execution_id in ids[start : start + size]:
-        stored = ctx.executions.load(execution_id)
-        if stored is not None:
-            results.append(shown(ctx, *stored))
-    return {"results": results, "total": len(ids)}
+    found = searched(lambda order: ctx.executions.search(where, page, size, order), sort)
+    runs = ctx.executions.task_runs([execution.id for execution in found.results])
+    return {
+        "results": [shown(ctx, execution, runs[execution.id]) for execution in found.results],
+        "total": found.total,
+    }
 
 
 @router.get("/executions/{execution_id}")

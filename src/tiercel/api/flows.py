@@ -6,7 +6,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.api.paging import searched
 from tiercel.ops.flows import Deployed, FlowError
+from tiercel.storage.paging import FlowFilter
 from tiercel.storage.records import FlowRecord
 
 router = APIRouter(tags=["flows"])
@@ -78,18 +80,31 @@ def search_flows(
     namespace: str | None = None,
     q: str | None = None,
     page: int = Query(1, ge=1),
-    size: int = Query(25, ge=1, le=10_000),
+    size: int = Query(10, ge=1, le=10_000),
+    sort: list[str] = Query(default_factory=list),
 ) -> dict[str, Any]:
-    """Current flows, by namespace (and those under it) and a text in id or namespace."""
-    ctx = _ctx(request)
-    found = ctx.flows.current(namespace=namespace, prefix=True)
-    if q:
-        needle = q.lower()
-        found = [d for d in found if needle in d.flow.id.lower() or needle in d.flow.namespace]
-    start = (page - 1) * size
+    """Current flows, by namespace (and those under it) and a text in id or namespace,
+    sorted by ``namespace`` or ``id`` (``id:desc``...), a page at a time."""
+    flows = _ctx(request).flows
+    where = FlowFilter(namespace=namespace or None, text=q or None)
+    found = searched(lambda order: flows.search(where, page, size, order), sort)
     return {
-        "results": [flow_json(d, source=False) for d in found[start : start + size]],
-        "total": len(found),
+        "results": [
+            flow_json(item, source=False) if isinstance(item, Deployed) else _record_json(item)
+            for item in found.results
+        ],
+        "total": found.total,
+    }
+
+
+def _record_json(record: FlowRecord) -> dict[str, Any]:
+    """A stored flow whose source no longer parses, as far as its record tells."""
+    return {
+        "id": record.flow_id,
+        "namespace": record.namespace,
+        "revision": record.revision,
+        "deleted": record.deleted,
+        "updated": record.updated_at.isoformat().replace("+00:00", "Z"),
     }
 
 

@@ -5,14 +5,14 @@ import asyncio
 import json
 from collections import Counter, deque
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, StreamingResponse
 
 from tiercel.api.context import ApiContext
-from tiercel.api.errors import ApiError
+from tiercel.api.paging import aware, searched
 from tiercel.model.execution import format_instant
 from tiercel.model.task import LogLevel
 from tiercel.storage.records import LogEntry, LogQuery, MetricEntry
@@ -44,6 +44,8 @@ def search_logs(
     namespace: str | None = None,
     flow_id: str | None = Query(None, alias="flowId"),
     trigger_id: str | None = Query(None, alias="triggerId"),
+    execution_id: str | None = Query(None, alias="executionId"),
+    task_run_id: str | None = Query(None, alias="taskRunId"),
     min_level: LogLevel | None = Query(None, alias="minLevel"),
     start_date: datetime | None = Query(None, alias="startDate"),
     end_date: datetime | None = Query(None, alias="endDate"),
@@ -58,34 +60,16 @@ def search_logs(
         namespace=namespace or None,
         flow_id=flow_id or None,
         trigger_id=trigger_id or None,
+        execution_id=execution_id or None,
+        task_run_id=task_run_id or None,
         text=q or None,
         min_level=min_level,
-        start=_aware(start_date),
-        end=_aware(end_date),
-        order=_log_order(sort),
+        start=aware(start_date),
+        end=aware(end_date),
     )
     logs = _ctx(request).logs
-    found = logs.find(query, offset=(page - 1) * size, limit=size)
-    return {"results": [entry.to_kestra_json() for entry in found], "total": logs.count(query)}
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # A date without an offset is read as UTC, the server's zone.
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
-def _log_order(sort: list[str]) -> Literal["newest", "oldest"]:
-    order: Literal["newest", "oldest"] = "newest"
-    for item in sort:
-        field, _, direction = item.partition(":")
-        if field not in ("timestamp", "date"):
-            raise ApiError(422, f"Cannot sort log lines by '{field}': only by timestamp")
-        if direction.lower() not in ("", "asc", "desc"):
-            raise ApiError(422, f"Invalid sort direction '{direction}': asc or desc")
-        order = "oldest" if direction.lower() == "asc" else "newest"
-    return order
+    found = searched(lambda order: logs.search(query, page, size, order), sort)
+    return {"results": [entry.to_kestra_json() for entry in found.results], "total": found.total}
 
 
 @router.get("/logs/{execution_id}")

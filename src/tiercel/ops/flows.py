@@ -16,6 +16,7 @@ from tiercel.model.catalog import TypeCatalog
 from tiercel.model.errors import Problem
 from tiercel.model.flow import Flow
 from tiercel.model.loader import load_flows
+from tiercel.storage.paging import FlowFilter, Page, Sort
 from tiercel.storage.ports import FlowStore, TriggerStore
 from tiercel.storage.records import FlowRecord, TriggerRecord
 
@@ -166,6 +167,24 @@ class Flows:
         if namespace is None:
             return list(self._every_current())
         return self._parsed_records(self._store.find(namespace=namespace, prefix=prefix))
+
+    def search(
+        self, where: FlowFilter, page: int, size: int, sort: Sequence[Sort] = ()
+    ) -> Page[Deployed | FlowRecord]:
+        """A page of the current flows (see ``FlowStore.search``), each parsed, or its bare
+        record when its source no longer parses (a plugin it uses went away).
+
+        Raises:
+            InvalidSearchError: An unknown sort field, a page or size below 1.
+        """
+        found = self._store.search(where, page, size, sort)
+        results: list[Deployed | FlowRecord] = []
+        for record in found.results:
+            try:
+                results.append(self._deployed(record))
+            except FlowError:
+                results.append(record)
+        return Page(results, found.total, found.exact)
 
     def _parsed_records(self, records: Iterable[FlowRecord]) -> list[Deployed]:
         found = []

@@ -24,6 +24,7 @@ from tiercel.storage.globs import GlobError
 from tiercel.storage.kv import KV_KEY_PATTERN, KVEntry, validate_key
 from tiercel.storage.local import LocalInternalStorage
 from tiercel.storage.namespace_files import StorageNamespaceFiles
+from tiercel.storage.paging import ExecutionFilter, FlowFilter, InvalidSearchError, Page, Sort
 from tiercel.storage.ports import (
     ExecutionStore,
     FlowStore,
@@ -72,13 +73,16 @@ __all__ = [
     "KESTRA_SCHEME",
     "KV_KEY_PATTERN",
     "Database",
+    "ExecutionFilter",
     "ExecutionStore",
+    "FlowFilter",
     "FlowRecord",
     "FlowStore",
     "GlobError",
     "InternalStorage",
     "InvalidKeyError",
     "InvalidPathError",
+    "InvalidSearchError",
     "InvalidValueError",
     "KVEntry",
     "KVStore",
@@ -93,7 +97,9 @@ __all__ = [
     "MetricType",
     "NamespaceFile",
     "NamespaceFiles",
+    "Page",
     "SchemaError",
+    "Sort",
     "SqlExecutionStore",
     "SqlFlowStore",
     "SqlKVStore",

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO, Protocol
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.kv import KVType
 from tiercel.storage.kv import KVEntry
+from tiercel.storage.paging import ExecutionFilter, FlowFilter, Page, Sort
 from tiercel.storage.records import (
     FlowRecord,
     LogEntry,
@@ -262,6 +263,22 @@ class LogStore(Protocol):
         """
         ...
 
+    def search(
+        self, query: LogQuery, page: int, size: int, sort: Sequence[Sort] = ()
+    ) -> Page[LogEntry]:
+        """A page of the lines matching ``query``, in SQL with indexes.
+
+        Args:
+            query: The filters (its ``order`` is not used: ``sort`` is).
+            page: The page, from 1.
+            size: Lines a page.
+            sort: ``timestamp``, newest first when empty.
+
+        Raises:
+            InvalidSearchError: An unknown sort field, a page or size below 1.
+        """
+        ...
+
     def count(self, query: LogQuery) -> int:
         """How many lines match ``query``."""
         ...
@@ -322,6 +339,28 @@ class ExecutionStore(Protocol):
         those carrying every one of these (key, value) labels."""
         ...
 
+    def search(
+        self, where: ExecutionFilter, page: int, size: int, sort: Sequence[Sort] = ()
+    ) -> Page[Execution]:
+        """A page of the executions matching ``where``, without their task runs.
+
+        Args:
+            where: The filters.
+            page: The page, from 1.
+            size: Executions a page.
+            sort: Kestra's fields (``state.startDate``, ``id``, ``namespace``, ``flowId``,
+                ``state.current``, ``state.endDate``, ``state.duration``); newest first
+                when empty.
+
+        Raises:
+            InvalidSearchError: An unknown sort field, a page or size below 1.
+        """
+        ...
+
+    def task_runs(self, execution_ids: Collection[str]) -> dict[str, list[TaskRun]]:
+        """The task runs of each execution, in creation order, read in one query."""
+        ...
+
     def delete(self, execution_ids: Iterable[str]) -> int:
         """Delete executions with their task runs; return how many were deleted."""
         ...
@@ -380,6 +419,22 @@ class FlowStore(Protocol):
     def find(self, *, namespace: str | None = None, prefix: bool = False) -> list[FlowRecord]:
         """The current revision of every flow not deleted, by namespace and id; of one
         namespace, or with ``prefix``, of a namespace and those under it."""
+        ...
+
+    def search(
+        self, where: FlowFilter, page: int, size: int, sort: Sequence[Sort] = ()
+    ) -> Page[FlowRecord]:
+        """A page of the current revisions of the flows not deleted matching ``where``.
+
+        Args:
+            where: The filters.
+            page: The page, from 1.
+            size: Flows a page.
+            sort: ``namespace`` or ``id``; by namespace then id when empty.
+
+        Raises:
+            InvalidSearchError: An unknown sort field, a page or size below 1.
+        """
         ...
 
     def delete(self, namespace: str, flow_id: str, *, now: datetime) -> FlowRecord | None:

@@ -1,16 +1,24 @@
 """Executions and task runs on a ``Database``: one row each, the record kept as JSON."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import BigInteger, case, delete, func, select, type_coerce
+from sqlalchemy import BigInteger, Connection, case, delete, func, select, tuple_, type_coerce
 
 from tiercel.model.execution import Execution, TaskRun
-from tiercel.model.labels import Label
 from tiercel.model.state import State
+from tiercel.storage.paging import ExecutionFilter, Page, Sort, check_page
 from tiercel.storage.sql import dialects, schema
 from tiercel.storage.sql.database import Database
-from tiercel.storage.sql.schema import executions, task_runs
+from tiercel.storage.sql.documents import parse_all
+from tiercel.storage.sql.execution_search import (
+    DEFAULT_SORT,
+    SORTS,
+    execution_conditions,
+    label_frequencies,
+)
+from tiercel.storage.sql.schema import execution_labels, executions, task_runs
+from tiercel.storage.sql.search import clean, order_by, page_keys
 
 
 class SqlExecutionStore:
@@ -33,6 +41,7 @@ class SqlExecutionStore:
                 "document": saved.excluded.document,
             },
         )
+        self._insert_label = dialects.insert(db.dialect, execution_labels).on_conflict_do_nothing()
         statement = dialects.insert(db.dialect, task_runs)
         # A task run seen again replaces its state and document and keeps its place (seq).
         self._upsert = statement.on_conflict_do_update(
@@ -67,6 +76,7 @@ class SqlExecutionStore:
                     "document": document,
                 }
                 conn.execute(self._upsert_execution, row)
+                self._save_labels(conn, execution)
             if not changed:
                 return
             rows = [
@@ -81,6 +91,19 @@ class SqlExecutionStore:
             ]
             conn.execute(self._upsert, rows)
 
+    def _save_labels(self, conn: Connection, execution: Execution) -> None:
+        """Make the labels table say what ``execution`` carries: its labels change seldom, so
+        an unchanged set costs a lookup and writes nothing."""
+        carried = {(label.key, label.value) for label in execution.labels}
+        stale = delete(execution_labels).where(execution_labels.c.execution_id == execution.id)
+        if carried:
+            pairs = tuple_(execution_labels.c.key, execution_labels.c.value)
+            stale = stale.where(pairs.not_in([(clean(k), clean(v)) for k, v in carried]))
+        conn.execute(stale)
+        if carried:
+            rows = [{"execution_id": execution.id, "key": k, "value": v} for k, v in carried]
+            conn.execute(self._insert_label, rows)
+
     def load(self, execution_id: str) -> tuple[Execution, list[TaskRun]] | None:
         """An execution and its task runs in creation order, or None if it is unknown."""
         with self._db.read() as conn:
@@ -94,8 +117,8 @@ class SqlExecutionStore:
                 .where(task_runs.c.execution_id == execution_id)
                 .order_by(task_runs.c.seq)
             ).scalars()
-            loaded = [TaskRun.model_validate_json(text) for text in runs]
-        return Execution.model_validate_json(document), loaded
+            documents = runs.all()
+        return Execution.model_validate_json(document), parse_all(TaskRun, documents)
 
     def get(self, execution_id: str) -> Execution | None:
         """An execution without its task runs (one row), or None when unknown."""
@@ -121,38 +144,60 @@ class SqlExecutionStore:
         With ``namespace_prefix``, ``namespace`` also matches its child namespaces. With
         ``labels``, only the executions carrying each of these (key, value) labels match.
         """
-        wanted = [Label(key=key, value=value) for key, value in labels or ()]
-        columns = [executions.c.id, executions.c.document] if wanted else [executions.c.id]
-        query = select(*columns).order_by(
-            # The id breaks ties, so that the order is the same on every database.
-            executions.c.created_at,
-            dialects.code_point_order(self._db.dialect, executions.c.id),
+        wanted = ExecutionFilter(
+            namespace=namespace,
+            namespace_prefix=namespace_prefix,
+            flow_id=flow_id,
+            states=None if states is None else list(states),
+            start=created_after,
+            end=created_before,
+            labels=tuple(labels or ()),
         )
-        if namespace is not None:
-            exact = executions.c.namespace == namespace
-            if namespace_prefix:
-                exact = exact | dialects.starts_with(executions.c.namespace, namespace + ".")
-            query = query.where(exact)
-        if flow_id is not None:
-            query = query.where(executions.c.flow_id == flow_id)
-        if states is not None:
-            query = query.where(executions.c.state.in_(list(states)))
-        if created_after is not None:
-            query = query.where(executions.c.created_at >= created_after)
-        if created_before is not None:
-            query = query.where(executions.c.created_at < created_before)
-        for label in wanted:
-            # Labels live in the JSON document: a LIKE on the label as the document spells it
-            # narrows the rows in the database (loosely: SQLite's LIKE ignores case), and the
-            # parsed document has the last word.
-            fragment = "%" + _escape_like(label.model_dump_json(by_alias=True)) + "%"
-            query = query.where(executions.c.document.like(fragment, escape="\\"))
-        if wanted:
-            with self._db.read() as conn:
-                rows = conn.execute(query).all()
-            return [row.id for row in rows if _has_labels(row.document, wanted)]
+        query = (
+            select(executions.c.id)
+            .where(*execution_conditions(self._db.dialect, wanted))
+            # The id breaks ties, so that the order is the same on every database.
+            .order_by(executions.c.created_at, executions.c.id)
+        )
         with self._db.read() as conn:
             return list(conn.execute(query).scalars())
+
+    def search(
+        self, where: ExecutionFilter, page: int, size: int, sort: Sequence[Sort] = ()
+    ) -> Page[Execution]:
+        """A page of the executions matching ``where``, newest first unless ``sort`` says
+        otherwise; without their task runs (``task_runs`` reads those of a page at once)."""
+        offset = check_page(page, size)
+        order = order_by(sort, SORTS, DEFAULT_SORT, [executions.c.id])
+        with self._db.read() as conn:
+            common = label_frequencies(conn, where.labels)
+            conditions = execution_conditions(self._db.dialect, where, common)
+            matching = select(executions.c.id).where(*conditions)
+            keys, total, exact = page_keys(conn, matching, order, offset, size)
+            ids = [key.id for key in keys]
+            found = conn.execute(
+                select(executions.c.id, executions.c.document).where(executions.c.id.in_(ids))
+            ).all()
+        by_id = {row.id: row.document for row in found}
+        documents = [by_id[execution_id] for execution_id in ids if execution_id in by_id]
+        return Page(parse_all(Execution, documents), total, exact)
+
+    def task_runs(self, execution_ids: Collection[str]) -> dict[str, list[TaskRun]]:
+        """The task runs of each of these executions in creation order (one query); an id
+        with none (or unknown) maps to an empty list."""
+        found: dict[str, list[TaskRun]] = {execution_id: [] for execution_id in execution_ids}
+        if not found:
+            return found
+        query = (
+            select(task_runs.c.execution_id, task_runs.c.document)
+            .where(task_runs.c.execution_id.in_(list(found)))
+            .order_by(task_runs.c.seq)
+        )
+        with self._db.read() as conn:
+            rows = conn.execute(query).all()
+        for run in parse_all(TaskRun, [document for _, document in rows]):
+            found[run.execution_id].append(run)
+        return found
 
     def delete(self, execution_ids: Iterable[str]) -> int:
         """Delete executions with their task runs; return how many executions were deleted."""
@@ -161,6 +206,7 @@ class SqlExecutionStore:
             return 0
         with self._db.write() as conn:
             conn.execute(delete(task_runs).where(task_runs.c.execution_id.in_(ids)))
+            conn.execute(delete(execution_labels).where(execution_labels.c.execution_id.in_(ids)))
             return conn.execute(delete(executions).where(executions.c.id.in_(ids))).rowcount
 
     def count_by_state(self, *, task_runs: bool = False) -> dict[str, int]:
@@ -187,13 +233,3 @@ class SqlExecutionStore:
             row = conn.execute(query).one()
         counts = [int(value or 0) for value in row[: len(bounds)]]
         return counts, int(row[len(bounds)] or 0), float(row[len(bounds) + 1] or 0) / 1e6
-
-
-def _escape_like(text: str) -> str:
-    """``text`` matched literally by LIKE: its wildcards and the escape character escaped."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _has_labels(document: str, wanted: list[Label]) -> bool:
-    carried = {(label.key, label.value) for label in Execution.model_validate_json(document).labels}
-    return all((label.key, label.value) in carried for label in wanted)

@@ -1,14 +1,17 @@
 """``SqlFlowStore``: flow revisions in the ``flows`` table."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, select
+from sqlalchemy import ColumnElement, Row, and_, exists, func, select, tuple_
 
+from tiercel.storage.paging import FlowFilter, Page, Sort, check_page
 from tiercel.storage.records import FlowRecord
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import flows
+from tiercel.storage.sql.search import contains, in_namespace, order_by, page_keys
 
 
 class SqlFlowStore:
@@ -94,6 +97,38 @@ class SqlFlowStore:
         with self._db.read() as conn:
             return [_record(row) for row in conn.execute(query)]
 
+    def search(
+        self, where: FlowFilter, page: int, size: int, sort: Sequence[Sort] = ()
+    ) -> Page[FlowRecord]:
+        """A page of the current revisions of the flows not deleted that match ``where``, by
+        namespace and id unless ``sort`` says otherwise."""
+        offset = check_page(page, size)
+        order = order_by(sort, _SORTS, _DEFAULT_SORT, [flows.c.namespace, flows.c.flow_id])
+        newer = flows.alias("newer")
+        current = [
+            flows.c.deleted.is_(False),
+            ~exists().where(
+                newer.c.namespace == flows.c.namespace,
+                newer.c.flow_id == flows.c.flow_id,
+                newer.c.revision > flows.c.revision,
+            ),
+        ]
+        if where.namespace is not None:
+            current.append(in_namespace(flows.c.namespace, where.namespace))
+        if where.text:
+            ids = [flows.c.flow_id, flows.c.namespace]
+            current.append(contains(self._db.dialect, ids, where.text))
+        key = (flows.c.namespace, flows.c.flow_id, flows.c.revision)
+        matching = select(*key).where(*current)
+        with self._db.read() as conn:
+            keys, total, exact = page_keys(conn, matching, order, offset, size)
+            wanted = [tuple(k) for k in keys]
+            found: dict[tuple[Any, ...], Row[Any]] = {}
+            if wanted:
+                for row in conn.execute(select(flows).where(tuple_(*key).in_(wanted))):
+                    found[(row.namespace, row.flow_id, row.revision)] = row
+        return Page([_record(found[k]) for k in wanted if k in found], total, exact)
+
     def delete(self, namespace: str, flow_id: str, *, now: datetime) -> FlowRecord | None:
         """Add a revision that marks the flow deleted, keeping its last source."""
         with self._db.write() as conn:
@@ -106,6 +141,12 @@ class SqlFlowStore:
             )
             conn.execute(flows.insert(), [_row(record)])
         return record
+
+
+_SORTS: dict[str, ColumnElement[Any]] = {"id": flows.c.flow_id, "namespace": flows.c.namespace}
+"""The fields flows sort by, in Kestra's spelling."""
+
+_DEFAULT_SORT = (Sort("namespace"), Sort("id"))
 
 
 def _latest(namespace: str, flow_id: str) -> Any:

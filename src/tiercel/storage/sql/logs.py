@@ -1,15 +1,17 @@
 """``SqlLogStore``: log lines in the ``log_entries`` table, in append order."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Row, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Row, delete, func, insert, select
 
 from tiercel.model.task import LogLevel
+from tiercel.storage.paging import Page, Sort, check_page
 from tiercel.storage.ports import LogStore
 from tiercel.storage.records import LogEntry, LogQuery, levels_at_least
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import log_entries as logs
+from tiercel.storage.sql.search import clean, contains, in_namespace, order_by, page_keys
 
 
 class SqlLogStore:
@@ -36,15 +38,31 @@ class SqlLogStore:
         """The lines matching ``query``, oldest appended first."""
         if offset < 0 or (limit is not None and limit < 0):
             raise ValueError(f"offset and limit must not be negative: {offset}, {limit}")
-        statement = select(logs).where(*_filters(query)).order_by(*_order(query)).offset(offset)
+        statement = select(logs).where(*_filters(query, self._db.dialect)).order_by(*_order(query))
+        statement = statement.offset(offset)
         if limit is not None:
             statement = statement.limit(limit)
         with self._db.read() as conn:
             return [_entry(row) for row in conn.execute(statement)]
 
+    def search(
+        self, query: LogQuery, page: int, size: int, sort: Sequence[Sort] = ()
+    ) -> Page[LogEntry]:
+        """A page of the lines matching ``query``, newest first unless ``sort`` says otherwise
+        (``query.order`` is not used)."""
+        offset = check_page(page, size)
+        order = order_by(sort, _SORTS, _DEFAULT_SORT, [logs.c.id])
+        matching = select(logs.c.id).where(*_filters(query, self._db.dialect))
+        with self._db.read() as conn:
+            keys, total, exact = page_keys(conn, matching, order, offset, size)
+            ids = [key.id for key in keys]
+            # The page's ids came from the indexes; now only its lines are read.
+            by_id = {row.id: row for row in conn.execute(select(logs).where(logs.c.id.in_(ids)))}
+        return Page([_entry(by_id[line]) for line in ids if line in by_id], total, exact)
+
     def count(self, query: LogQuery) -> int:
         """How many lines match ``query``."""
-        statement = select(func.count()).select_from(logs).where(*_filters(query))
+        statement = select(func.count()).select_from(logs).where(*_filters(query, self._db.dialect))
         with self._db.read() as conn:
             return int(conn.execute(statement).scalar_one())
 
@@ -54,29 +72,26 @@ class SqlLogStore:
             return conn.execute(delete(logs).where(logs.c.execution_id == execution_id)).rowcount
 
 
-def _filters(query: LogQuery) -> list[ColumnElement[bool]]:
+def _filters(query: LogQuery, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.execution_id is not None:
-        conditions.append(logs.c.execution_id == query.execution_id)
+        conditions.append(logs.c.execution_id == clean(query.execution_id))
     if query.task_run_id is not None:
-        conditions.append(logs.c.task_run_id == query.task_run_id)
+        conditions.append(logs.c.task_run_id == clean(query.task_run_id))
     if query.task_id is not None:
-        conditions.append(logs.c.task_id == query.task_id)
+        conditions.append(logs.c.task_id == clean(query.task_id))
     if query.min_level is not None:
         # Levels are stored by name; an IN list keeps the column plain text on every database.
         levels = [level.value for level in levels_at_least(query.min_level)]
         conditions.append(logs.c.level.in_(levels))
     if query.namespace is not None:
-        # The namespace and those under it: ``a.b`` matches ``a.b.c`` but not ``a.bc``.
-        child = func.substr(logs.c.namespace, 1, len(query.namespace) + 1)
-        conditions.append((logs.c.namespace == query.namespace) | (child == query.namespace + "."))
+        conditions.append(in_namespace(logs.c.namespace, query.namespace))
     if query.flow_id is not None:
-        conditions.append(logs.c.flow_id == query.flow_id)
+        conditions.append(logs.c.flow_id == clean(query.flow_id))
     if query.trigger_id is not None:
-        conditions.append(logs.c.trigger_id == query.trigger_id)
+        conditions.append(logs.c.trigger_id == clean(query.trigger_id))
     if query.text:
-        pattern = "%" + _escape_like(query.text.lower()) + "%"
-        columns = (
+        columns = [
             logs.c.message,
             logs.c.namespace,
             logs.c.flow_id,
@@ -84,13 +99,19 @@ def _filters(query: LogQuery) -> list[ColumnElement[bool]]:
             logs.c.execution_id,
             logs.c.task_run_id,
             logs.c.trigger_id,
-        )
-        conditions.append(or_(*(func.lower(c).like(pattern, escape="\\") for c in columns)))
+        ]
+        conditions.append(contains(dialect, columns, query.text))
     if query.start is not None:
         conditions.append(logs.c.timestamp >= query.start)
     if query.end is not None:
         conditions.append(logs.c.timestamp <= query.end)
     return conditions
+
+
+_SORTS: dict[str, ColumnElement[Any]] = {"timestamp": logs.c.timestamp}
+"""The fields log lines sort by (Kestra's log search sorts by time)."""
+
+_DEFAULT_SORT = (Sort("timestamp", descending=True),)
 
 
 def _order(query: LogQuery) -> tuple[Any, ...]:
@@ -100,11 +121,6 @@ def _order(query: LogQuery) -> tuple[Any, ...]:
     if query.order == "oldest":
         return logs.c.timestamp, logs.c.id
     return (logs.c.id,)
-
-
-def _escape_like(text: str) -> str:
-    """``text`` matched literally by LIKE: its wildcards and the escape character escaped."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _row(entry: LogEntry) -> dict[str, Any]:

@@ -113,6 +113,9 @@ log_entries = Table(
     Column("message", NulFreeText, nullable=False),
     Index("ix_log_entries_execution", "execution_id", "id"),
     Index("ix_log_entries_task_run", "task_run_id", "id"),
+    Index("ix_log_entries_timestamp", "timestamp", "id"),
+    Index("ix_log_entries_flow", "namespace", "flow_id", "timestamp"),
+    Index("ix_log_entries_level", "level", "timestamp"),
 )
 
 metric_entries = Table(
@@ -143,7 +146,17 @@ executions = Table(
     Column("updated_at", UtcMicros, nullable=False),
     Column("document", Text, nullable=False),
     Index("ix_executions_flow", "namespace", "flow_id", "created_at"),
-    Index("ix_executions_state", "state"),
+    Index("ix_executions_created", "created_at", "id"),
+    Index("ix_executions_state_created", "state", "created_at"),
+)
+
+execution_labels = Table(
+    "execution_labels",
+    metadata,
+    Column("execution_id", String, primary_key=True),
+    Column("key", NulFreeText, primary_key=True),
+    Column("value", NulFreeText, primary_key=True),
+    Index("ix_execution_labels_label", "key", "value", "execution_id"),
 )
 
 task_runs = Table(

@@ -18,6 +18,7 @@ from tiercel.storage.sql.migrations import (
     v0003_triggers,
     v0004_flows,
     v0005_work,
+    v0006_search,
 )
 
 
@@ -42,6 +43,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "triggers", v0003_triggers.upgrade),
     Migration(4, "flows", v0004_flows.upgrade),
     Migration(5, "work", v0005_work.upgrade),
+    Migration(6, "search", v0006_search.upgrade),
 )
 """Every migration, in order."""
 
