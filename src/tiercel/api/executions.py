@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.engine import Resume
+from tiercel.model import json_text
 from tiercel.model.execution import Execution
 from tiercel.model.labels import Label
 from tiercel.model.state import State
@@ -26,6 +27,8 @@ router = APIRouter(tags=["executions"])
 
 WAIT_LIMIT = 3600.0
 """The longest a ``wait=true`` request waits for its execution to end, in seconds."""
+
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def _ctx(request: Request) -> ApiContext:
@@ -45,17 +48,26 @@ def execution_json(ctx: ApiContext, execution_id: str) -> dict[str, Any]:
 async def form_values(request: Request, folder: Path) -> dict[str, Any]:
     """Inputs from a multipart or urlencoded form (files saved under ``folder``), or from a
     JSON object body."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip()
+    given = request.headers.get("content-type")
+    kind = (given or "").split(";")[0].strip().lower()
     if kind == "application/json":
         try:
-            data = json.loads(await request.body() or b"{}")
-        except json.JSONDecodeError as exc:
-            raise ApiError(422, f"The body is not valid JSON: {exc}") from None
+            data = json_text.loads(await request.body() or b"{}")
+        except json_text.JsonTextError as exc:
+            raise ApiError(422, f"The body is refused: {exc}") from None
         if not isinstance(data, dict):
             raise ApiError(422, "The inputs are sent as one JSON object")
         return data
-    if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        return {}
+    if kind not in _FORM_TYPES:
+        # Running with the default inputs would hide the caller's mistake: a body of another
+        # type (or of none named) is refused, as Kestra does. No body at all is no inputs.
+        if given is None and not await request.body():
+            return {}
+        raise ApiError(
+            415,
+            f"Unsupported Content-Type '{given or ''}': send the inputs as "
+            "multipart/form-data, application/x-www-form-urlencoded or application/json",
+        )
     values: dict[str, Any] = {}
     async with request.form() as form:
         for name, value in form.multi_items():

@@ -18,6 +18,10 @@ from tiercel.sdk import PluginInfo, plugin_info
 
 ENTRY_POINT_GROUP = "tiercel.plugins"
 
+MAX_SUGGESTED_LENGTH = 300
+"""Type names longer than this get no "did you mean": none of Kestra's is close to it, and
+comparing a 60 KB name with every type took seconds."""
+
 
 class DuplicateTypeError(ValueError):
     """Two different classes claim the same type name."""
@@ -131,6 +135,8 @@ class Registry(TypeCatalog):
         return entry.kind if entry is not None else None
 
     def suggest(self, kind: PluginKind, type_name: str) -> str | None:
+        if len(type_name) > MAX_SUGGESTED_LENGTH:
+            return None  # difflib's cost grows with the square of the length
         best: tuple[float, str] | None = None
         short = type_name.rsplit(".", 1)[-1]
         for name in self._canonical_names[kind]:
