@@ -3,13 +3,27 @@ second execution: deep JSON, huge numbers, NaN, lone surrogates, odd ids in head
 file names, unparsable HTTP, a wrong Content-Type, unknown executions' logs."""
 
 import json
+import logging
 import socket
 import time
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
 
 from conftest import LiveServer
+from tiercel.api import (
+    execution_changes,
+    executions,
+    flows,
+    kv,
+    logs,
+    namespace_files,
+    plugins,
+    triggers,
+    webhooks,
+)
+from tiercel.api.bodies import StrictJsonRoute
 
 BASE = "/api/v1/main/executions"
 
@@ -241,3 +255,62 @@ def test_unparsable_http_requests_get_a_json_400(live: LiveServer, request_bytes
     assert b"content-type: application/json" in head.lower()
     message = json.loads(body)["message"]
     assert message.startswith("Invalid HTTP request") and "bytearray" not in message
+
+
+@pytest.mark.parametrize("server", ["live", "secured"])
+def test_a_body_that_breaks_after_a_good_head_is_one_json_400(
+    server: str, request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The application starts on the request's head (the route reads the body, or the
+    guard refuses the call at once); the bad chunk then gets the 400, and the application's
+    own answer is dropped instead of crashing in the HTTP library."""
+    live: LiveServer = request.getfixturevalue(server)
+    port = int(live.url.rsplit(":", 1)[1])
+    request = (
+        b"POST /api/v1/main/flows HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        b"Content-Type: application/x-yaml\r\n\r\nzz\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        received = b""
+        while chunk := conn.recv(65536):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 400 "), received
+    assert received.count(b"HTTP/1.1") == 1
+    assert httpx.get(f"{live.url}/ping").text == "pong"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_body_models_read_json_within_the_limits(live: LiveServer) -> None:
+    """A lone surrogate in a label once passed the model and killed the executor thread."""
+    live.deploy(HOOKED)
+    created = live.client.post(f"{BASE}/company.team/hooked", params={"wait": True}).json()
+    json_type = {"content-type": "application/json"}
+    cases = [
+        (f"{BASE}/{created['id']}/labels", b'[{"key": "a", "value": "\\ud800"}]', "surrogate"),
+        (
+            f"{BASE}/labels/by-ids",
+            b'{"executionsId": ["x"], "executionLabels": [{"key": "\\udc00", "value": "b"}]}',
+            "surrogate",
+        ),
+        (f"{BASE}/{created['id']}/state", DEEP, "nested"),
+        ("/api/v1/main/triggers/set-disabled/by-triggers", b'{"disabled": NaN}', "NaN"),
+    ]
+    for path, body, word in cases:
+        _json_refusal(live.client.post(path, content=body, headers=json_type), 422, word)
+    # The executor is alive: an execution still runs to its end.
+    again = live.client.post(f"{BASE}/company.team/hooked", params={"wait": True})
+    assert again.json()["state"]["current"] == "SUCCESS"
+
+
+def test_every_route_with_a_body_model_reads_it_strictly() -> None:
+    modules = (execution_changes, executions, flows, kv, logs, namespace_files, plugins)
+    routes = [
+        route
+        for module in (*modules, triggers, webhooks)
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+    ]
+    with_body = [route for route in routes if route.body_field is not None]
+    assert len(with_body) >= 5
+    assert [r.path for r in with_body if not isinstance(r, StrictJsonRoute)] == []

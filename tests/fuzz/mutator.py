@@ -414,6 +414,21 @@ JSON_BODIES: list[bytes] = [
     b"\x00" * 100,
 ]
 
+MODEL_BODIES: list[bytes] = [
+    # Shaped like the body models (labels, task run state, triggers), with hostile values.
+    b'[{"key": "a", "value": "\\ud800"}]',
+    b'[{"key": "a", "value": ' + b"9" * 5000 + b"}]",
+    b'{"executionsId": ["\\ud800"], "executionLabels": [{"key": "a", "value": "b"}]}',
+    b'{"taskRunId": "\\udfff", "state": "SUCCESS"}',
+    b'{"taskRunId": "x", "state": "NOT_A_STATE"}',
+    b'{"namespace": "fuzz.team", "flowId": "ok", "triggerId": "hook", "backfill": '
+    b'{"start": "2026-01-01T00:00:00Z", "inputs": {"n": "\\ud800"}}}',
+    b'{"namespace": "fuzz.team", "flowId": "ok", "triggerId": "hook", "backfill": '
+    b'{"start": "9999-99-99"}}',
+    b'{"triggers": [{"namespace": "a", "flowId": "b", "triggerId": "c"}], "disabled": NaN}',
+    b'{"triggers": [], "disabled": true}',
+]
+
 CONTENT_TYPES = [
     "application/json",
     "application/x-yaml",
@@ -425,8 +440,8 @@ CONTENT_TYPES = [
     "application/xml",
     "application/json; charset=latin-1",
     "",
-    "ÿ/ÿ",
     "*/*",
+    'application/json; boundary="',
 ]
 
 BROKEN_MULTIPART = [

@@ -28,6 +28,16 @@ class JsonErrorsH11Protocol(H11Protocol):
         Args:
             msg: uvicorn's generic message; the parser's own reason is added when known.
         """
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            # The request's head was good and the application is answering it when its body
+            # breaks (a bad chunk): its answer can no longer go out, and must not try to (h11
+            # would raise in the application). It is told the client has gone.
+            cycle.disconnected = True
+            cycle.message_event.set()
+            if cycle.response_started:
+                self.transport.close()
+                return
         # uvicorn calls this from the ``except`` block that caught the parser's error.
         error = sys.exception()
         reason = str(error) if isinstance(error, h11.RemoteProtocolError) else ""
