@@ -10,6 +10,7 @@ import pytest
 import uvicorn
 from tests.conftest import free_port
 
+from tiercel.api.serving import uvicorn_config
 from tiercel.wiring.server import Server, ServerConfig, running_server
 
 
@@ -47,7 +48,7 @@ def start_live(config: ServerConfig) -> Iterator[LiveServer]:
     config.port = free_port()
     with running_server(config) as server:
         api = uvicorn.Server(
-            uvicorn.Config(server.app, host="127.0.0.1", port=config.port, log_level="warning")
+            uvicorn_config(server.app, "127.0.0.1", config.port, log_level="warning")
         )
         thread = threading.Thread(target=api.run, daemon=True)
         thread.start()

@@ -63,7 +63,7 @@ def test_executor_stats_are_exposed_when_wired(live: LiveServer) -> None:
 def test_metrics_is_only_at_the_root(live: LiveServer) -> None:
     # Under the API prefix, /metrics/{id} is an execution's metrics, not Prometheus'.
     response = live.client.get("/api/v1/main/metrics/unknown-execution")
-    assert response.status_code == 200 and response.json() == {"results": [], "total": 0}
+    assert response.status_code == 404 and "unknown-execution" in response.json()["message"]
     assert live.client.post("/metrics").status_code == 405
 
 

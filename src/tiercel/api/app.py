@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tiercel.api import (
@@ -133,6 +134,12 @@ def _install_errors(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         return body(422, "Invalid request", errors)
+
+    @app.exception_handler(ClientDisconnect)
+    def client_gone(_: Request, exc: ClientDisconnect) -> JSONResponse:
+        # The client left (or its body broke and the HTTP layer answered it): nobody reads
+        # this answer, and nothing went wrong on this side.
+        return body(400, "The client disconnected before the request was read")
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

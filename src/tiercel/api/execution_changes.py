@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from tiercel.api.bodies import StrictJsonRoute
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.api.executions import shown
@@ -24,7 +25,7 @@ from tiercel.model.labels import SYSTEM_PREFIX, Label
 from tiercel.model.state import State
 from tiercel.ops import executions as ops
 
-router = APIRouter(tags=["executions"])
+router = APIRouter(tags=["executions"], route_class=StrictJsonRoute)
 
 APPLY_WAIT = 10.0
 """The longest a change waits for the executor to have stored it, in seconds."""

@@ -17,6 +17,7 @@ from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.api.paging import aware, searched
 from tiercel.engine import Resume
+from tiercel.model import json_text
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.input import ArrayInput, FileInput, Input, InputType
 from tiercel.model.labels import Label
@@ -29,6 +30,8 @@ router = APIRouter(tags=["executions"])
 
 WAIT_LIMIT = 3600.0
 """The longest a ``wait=true`` request waits for its execution to end, in seconds."""
+
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def _ctx(request: Request) -> ApiContext:
@@ -63,21 +66,30 @@ async def form_values(request: Request, folder: Path, declared: Sequence[Input])
 
     Raises:
         ApiError: 422 for a body that is not a JSON object, a field that is no input, or a
-            file for an input that takes none.
+            file for an input that takes none; 415 for a body of another content type.
     """
     accepted = {item.key for item in declared}
     takes_files = {item.key for item in declared if _takes_files(item)}
-    kind = request.headers.get("content-type", "").split(";")[0].strip()
+    given = request.headers.get("content-type")
+    kind = (given or "").split(";")[0].strip().lower()
     if kind == "application/json":
         try:
-            data = json.loads(await request.body() or b"{}")
-        except json.JSONDecodeError as exc:
-            raise ApiError(422, f"The body is not valid JSON: {exc}") from None
+            data = json_text.loads(await request.body() or b"{}")
+        except json_text.JsonTextError as exc:
+            raise ApiError(422, f"The body is refused: {exc}") from None
         if not isinstance(data, dict):
             raise ApiError(422, "The inputs are sent as one JSON object")
         return data
-    if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        return {}
+    if kind not in _FORM_TYPES:
+        # Running with the default inputs would hide the caller's mistake: a body of another
+        # type (or of none named) is refused, as Kestra does. No body at all is no inputs.
+        if given is None and not await request.body():
+            return {}
+        raise ApiError(
+            415,
+            f"Unsupported Content-Type '{given or ''}': send the inputs as "
+            "multipart/form-data, application/x-www-form-urlencoded or application/json",
+        )
     values: dict[str, Any] = {}
     async with request.form() as form:
         items = form.multi_items()

@@ -6,7 +6,6 @@ with unquoted timestamps. Headers ``ttl`` (an ISO-8601 duration) and ``descripti
 the value.
 """
 
-import json
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.api.refusals import storage_refusals
+from tiercel.model import json_text
 from tiercel.model.execution import format_instant
 from tiercel.model.kv import KVType
 from tiercel.model.property import format_duration
@@ -68,15 +68,16 @@ def parse_value(text: str) -> tuple[Any, KVType | None]:
     """A PUT body as a value and, for bare dates and durations, its type.
 
     Raises:
-        ApiError: The body is empty.
+        ApiError: The body is empty, or JSON that breaks a limit (``json_text``).
     """
     stripped = text.strip()
     if not stripped:
         raise ApiError(422, "The value is empty: send it as JSON or as text")
     try:
-        return json.loads(stripped), None
-    except json.JSONDecodeError:
-        pass
+        return json_text.loads(stripped), None
+    except json_text.JsonTextError as exc:
+        if not exc.syntax:  # JSON, but too deep, too large or unstorable: not text either
+            raise ApiError(422, f"The value is refused: {exc}") from None
     if _DATE.fullmatch(stripped):
         try:
             return date.fromisoformat(stripped), KVType.DATE
@@ -125,9 +126,9 @@ async def delete_keys(request: Request, namespace: str) -> dict[str, list[str]]:
     _check(namespace)
     ctx = _ctx(request)
     try:
-        body = json.loads(await request.body() or b"{}")
-    except json.JSONDecodeError as exc:
-        raise ApiError(422, f"The body is not valid JSON: {exc}") from None
+        body = json_text.loads(await request.body() or b"{}")
+    except json_text.JsonTextError as exc:
+        raise ApiError(422, f"The body is refused: {exc}") from None
     keys = body.get("keys") if isinstance(body, dict) else None
     if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
         raise ApiError(422, 'Send the keys to delete as {"keys": ["a", "b"]}')

@@ -3,6 +3,7 @@ and metrics."""
 
 import asyncio
 import json
+import re
 from collections import Counter, deque
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -12,12 +13,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, StreamingResponse
 
 from tiercel.api.context import ApiContext
+from tiercel.api.errors import ApiError
 from tiercel.api.paging import aware, searched
 from tiercel.model.execution import format_instant
 from tiercel.model.task import LogLevel
 from tiercel.storage.records import LogEntry, LogQuery, MetricEntry
 
 router = APIRouter(tags=["logs"])
+
+_UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
 
 _REREAD = 200
 """Lines a follower reads again each time, to catch those committed late."""
@@ -26,6 +30,19 @@ _REREAD = 200
 def _ctx(request: Request) -> ApiContext:
     context: ApiContext = request.app.state.ctx
     return context
+
+
+def _known(ctx: ApiContext, execution_id: str) -> None:
+    """Refuse an execution that does not exist and left no log line (a deleted execution's
+    lines may have been kept: those are still served).
+
+    Raises:
+        ApiError: 404.
+    """
+    if ctx.executions.get(execution_id) is None and not ctx.logs.find(
+        LogQuery(execution_id=execution_id), limit=1
+    ):
+        raise ApiError(404, f"execution '{execution_id}' not found")
 
 
 def _query(
@@ -81,8 +98,11 @@ def execution_logs(
     task_id: str | None = Query(None, alias="taskId"),
 ) -> list[dict[str, Any]]:
     """The log lines of an execution, oldest first."""
-    query = _query(execution_id, min_level, task_run_id, task_id)
-    return [entry.to_kestra_json() for entry in _ctx(request).logs.find(query)]
+    ctx = _ctx(request)
+    found = ctx.logs.find(_query(execution_id, min_level, task_run_id, task_id))
+    if not found:
+        _known(ctx, execution_id)
+    return [entry.to_kestra_json() for entry in found]
 
 
 @router.get("/logs/{execution_id}/download")
@@ -94,14 +114,20 @@ def download_logs(
     task_id: str | None = Query(None, alias="taskId"),
 ) -> PlainTextResponse:
     """The log lines as text, one a line."""
-    query = _query(execution_id, min_level, task_run_id, task_id)
+    ctx = _ctx(request)
+    found = ctx.logs.find(_query(execution_id, min_level, task_run_id, task_id))
+    if not found:
+        _known(ctx, execution_id)
     lines = [
         f"{format_instant(e.timestamp)} {e.level.value} {e.task_id or ''} {e.message}".rstrip()
-        for e in _ctx(request).logs.find(query)
+        for e in found
     ]
+    # The id comes from the URL: only safe characters go into the header (a CR, LF, NUL or
+    # a character outside Latin-1 there cannot be sent).
+    filename = _UNSAFE_IN_FILENAME.sub("_", execution_id)
     return PlainTextResponse(
         "\n".join(lines) + ("\n" if lines else ""),
-        headers={"Content-Disposition": f'attachment; filename="{execution_id}.log"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}.log"'},
     )
 
 
@@ -114,6 +140,8 @@ async def follow_logs(
     """Server-sent events: each log line as it is stored, until the execution has ended."""
     ctx = _ctx(request)
     query = _query(execution_id, min_level, None, None)
+    if await asyncio.to_thread(ctx.executions.get, execution_id) is None:
+        await asyncio.to_thread(_known, ctx, execution_id)  # logs kept after a delete
 
     async def events() -> AsyncIterator[str]:
         # Lines are read again from a little before the last one sent: on PostgreSQL, lines
@@ -163,5 +191,8 @@ def execution_metrics(
     request: Request, execution_id: str, task_run_id: str | None = Query(None, alias="taskRunId")
 ) -> dict[str, Any]:
     """The metrics of an execution, as a page."""
-    found = _ctx(request).metrics.find_by_execution(execution_id, task_run_id=task_run_id)
+    ctx = _ctx(request)
+    found = ctx.metrics.find_by_execution(execution_id, task_run_id=task_run_id)
+    if not found and ctx.executions.get(execution_id) is None:
+        raise ApiError(404, f"execution '{execution_id}' not found")
     return {"results": [metric_json(entry) for entry in found], "total": len(found)}

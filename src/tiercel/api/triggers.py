@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from tiercel.api.bodies import StrictJsonRoute
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.model.execution import format_instant
@@ -23,7 +24,7 @@ from tiercel.ops.executions import OperationError
 from tiercel.sdk import RealtimeTrigger
 from tiercel.storage.records import TriggerRecord
 
-router = APIRouter(tags=["triggers"])
+router = APIRouter(tags=["triggers"], route_class=StrictJsonRoute)
 
 SCHEDULE = "io.kestra.plugin.core.trigger.Schedule"
 """The only trigger type that backfills."""

@@ -12,6 +12,7 @@ from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.engine.preconditions import UpstreamExecution
 from tiercel.expr import Environment, ExpressionError, render_value
+from tiercel.model import json_text
 from tiercel.model.execution import ExecutionTrigger
 from tiercel.model.flow import Flow
 from tiercel.plugins.core.trigger.webhook import FetchType, Webhook
@@ -72,7 +73,11 @@ async def webhook(request: Request, namespace: str, flow_id: str, key: str) -> R
         if not condition.test(context):
             return Response(status_code=204)
     execution_trigger = ExecutionTrigger(id=trigger.id, type=trigger.type, variables=variables)
-    inputs = render_value(trigger.inputs or {}, seen)
+    try:
+        inputs = render_value(trigger.inputs or {}, seen)
+    except ExpressionError as exc:
+        # As Kestra answers a webhook whose inputs cannot be rendered: 422, no execution.
+        raise ApiError(422, f"Cannot render the inputs of trigger '{trigger.id}': {exc}") from None
     execution = await asyncio.to_thread(
         ctx.runner.create, flow, inputs, (), trigger=execution_trigger
     )
@@ -91,14 +96,17 @@ async def webhook(request: Request, namespace: str, flow_id: str, key: str) -> R
 
 
 def _body(raw: bytes) -> Any:
-    """The body as JSON when it is JSON, else as text."""
+    """The body as JSON when it is a JSON object or array within ``json_text``'s limits,
+    else as text, as Kestra reads it (its reader refuses NaN, overflowing numbers and deep
+    nesting too, and the body then stays text)."""
     if not raw:
         return None
     text = raw.decode("utf-8", errors="replace")
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
+        value = json_text.loads(text)
+    except json_text.JsonTextError:
         return text
+    return value if isinstance(value, dict | list) else text
 
 
 def _summary(data: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 import click
 import uvicorn
 
+from tiercel.api.serving import uvicorn_config
 from tiercel.storage import StorageError
 from tiercel.storage.secrets import SecretKeyError
 from tiercel.wiring.config import ConfigError, load_settings
@@ -128,7 +129,7 @@ def _serve(flags: dict[str, Any], *, roles: set[str] | None, shared: bool) -> No
 
 def _run_api(app: Any, config: ServerConfig, started: float, where: str) -> None:
     api = uvicorn.Server(
-        uvicorn.Config(app, host=config.host, port=config.port, log_level="warning", lifespan="off")
+        uvicorn_config(app, config.host, config.port, log_level="warning", lifespan="off")
     )
     _log.info(
         "Tiercel is up on http://%s:%d (data in %s) in %.2f s",

@@ -31,6 +31,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 
 MAX_BYTES = 10 * 1024 * 1024
 """The largest flow source accepted; Kestra's own limit on a flow is far smaller in practice."""
+MAX_INT_DIGITS = 4300
+"""The longest integer read, in digits: Python's own limit for decimal conversion."""
 MAX_VALUES = 1_000_000
 """The most values a source may expand to, aliases counted each time they are used."""
 MAX_DEPTH = 200
@@ -277,14 +279,14 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if tag == _PLAIN:
         # Untagged: quoted and block scalars are text; plain ones are typed as Jackson types
         # them (YAML 1.2 core schema), so ``yes`` and ``2024-01-01`` stay text.
-        return _plain(text) if not node.style else text
+        return _plain(text, node) if not node.style else text
     return _typed(text, tag, node)
 
 
 _MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
 
 
-def _plain(text: str) -> Any:
+def _plain(text: str, node: yaml.Node) -> Any:
     if text and text[0] not in _MAYBE_TYPED:
         return text  # most plain scalars are words: no pattern can match
     if text in _NULL:
@@ -294,6 +296,14 @@ def _plain(text: str) -> Any:
     if text in _FALSE:
         return False
     if _INT.match(text):
+        digits = len(text.lstrip("+-"))
+        if digits > MAX_INT_DIGITS:
+            # Python refuses to convert it (as Jackson refuses numbers over 1,000 digits).
+            raise SourceError(
+                f"a number of {digits} digits is too large (at most {MAX_INT_DIGITS}); "
+                "quote it to have text",
+                *_where(node),
+            )
         return int(text)
     if _HEX.match(text):
         return int(text, 16)
@@ -309,7 +319,7 @@ def _typed(text: str, tag: str, node: yaml.Node) -> Any:
     if tag in (_TAG + "str", _TAG + "timestamp"):
         return text
     if tag in _TYPED_TAGS:
-        value = _plain(text)
+        value = _plain(text, node)
         if isinstance(value, str):
             raise SourceError(f"'{text}' is not a valid {tag[len(_TAG) :]}", *_where(node))
         return value

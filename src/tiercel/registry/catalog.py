@@ -23,6 +23,10 @@ _UNCLOSED = ("Unexpected end of template", "Unclosed")
 """How the expression language's lexer and parser begin the reasons for a template whose
 ``{{``, ``{%``, ``{#``, string or block is never closed."""
 
+MAX_SUGGESTED_LENGTH = 300
+"""Type names longer than this get no "did you mean": none of Kestra's is close to it, and
+comparing a 60 KB name with every type took seconds."""
+
 
 class DuplicateTypeError(ValueError):
     """Two different classes claim the same type name."""
@@ -136,6 +140,8 @@ class Registry(TypeCatalog):
         return entry.kind if entry is not None else None
 
     def suggest(self, kind: PluginKind, type_name: str) -> str | None:
+        if len(type_name) > MAX_SUGGESTED_LENGTH:
+            return None  # difflib's cost grows with the square of the length
         best: tuple[float, str] | None = None
         short = type_name.rsplit(".", 1)[-1]
         for name in self._canonical_names[kind]:

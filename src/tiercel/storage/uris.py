@@ -22,6 +22,9 @@ KESTRA_SCHEME = "kestra"
 NAMESPACE_FILES_DIR = "_files"
 """The directory under a namespace's path that holds its namespace files."""
 
+MAX_SEGMENT_BYTES = 255
+"""The longest file or folder name, in UTF-8 bytes, that common file systems accept."""
+
 _ROOT = "kestra:///"
 # Characters Java's URI keeps unescaped in a path segment; Kestra's URIs print them as they are.
 _SEGMENT_SAFE = "!$&'()*+,;=:@~"
@@ -131,7 +134,8 @@ def namespace_segments(namespace: str) -> tuple[str, ...]:
     """A namespace as path segments: ``company.team`` -> ``("company", "team")``.
 
     Raises:
-        InvalidPathError: Not a valid Kestra namespace, or one with an empty part (``a..b``).
+        InvalidPathError: Not a valid Kestra namespace, one with an empty part (``a..b``) or
+            a part too long for a folder name.
     """
     if not isinstance(namespace, str) or not _NAMESPACE.fullmatch(namespace):
         raise InvalidPathError(f"invalid namespace {namespace!r}: expected {NAMESPACE_PATTERN}")
@@ -139,7 +143,7 @@ def namespace_segments(namespace: str) -> tuple[str, ...]:
     if "" in parts:
         # ``a..b`` and ``a.b`` would otherwise share a directory.
         raise InvalidPathError(f"invalid namespace {namespace!r}: empty part between dots")
-    return parts
+    return tuple(_check_segment(part, namespace, "namespace") for part in parts)
 
 
 def namespace_path(namespace: str) -> str:
@@ -257,4 +261,15 @@ def _check_segment(segment: str, whole: str, what: str) -> str:
     if "\\" in segment:
         # A backslash is a separator on Windows: refusing it keeps paths portable and safe.
         raise InvalidPathError(f"{what} {whole!r} must not contain a backslash")
+    size = len(segment.encode("utf-8", "surrogatepass"))
+    if size > MAX_SEGMENT_BYTES:
+        # File systems refuse a longer name (ENAMETOOLONG); say so before trying.
+        raise InvalidPathError(
+            f"{what} {_shorten(whole)!r} has a name of {size} bytes: "
+            f"at most {MAX_SEGMENT_BYTES} bytes between two '/'"
+        )
     return segment
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 80 else f"{text[:60]}...{text[-10:]}"

@@ -59,6 +59,9 @@ class FlowFolder:
                     _log.error("%s", problem)
             except OSError as exc:  # the folder went away for a moment: try again later
                 _log.warning("cannot read %s: %s", self.root, exc)
+            except Exception:
+                # Whatever happened, the watch goes on: files saved later must still deploy.
+                _log.exception("cannot sync %s", self.root)
 
     def _deploy(self, path: Path) -> list[Problem]:
         name = str(path)
@@ -70,6 +73,12 @@ class FlowFolder:
             deployed = self._flows.deploy(source, name=name)
         except FlowError as exc:
             return exc.problems
+        except Exception as exc:
+            # A file that breaks the reader in a way nobody foresaw must not stop the server's
+            # start or this folder's watch: it is reported, with its traceback in the log,
+            # and the other files still deploy.
+            _log.exception("cannot deploy %s", name)
+            return [Problem(name, 1, 1, "", f"cannot deploy: {type(exc).__name__}: {exc}")]
         key = (deployed.flow.namespace, deployed.flow.id)
         previous = self._deployed.get(path)
         if previous is not None and previous != key:
