@@ -198,7 +198,8 @@ def test_concurrency_cancel_and_fail(live: LiveServer) -> None:
 
 
 def test_follow_streams_the_execution_until_it_ends(live: LiveServer) -> None:
-    live.deploy(SLEEPY.format(behavior="QUEUE"))
+    # Three seconds: still running when the follow begins, however busy the machine.
+    live.deploy(SLEEPY.format(behavior="QUEUE").replace("PT0.3S", "PT3S"))
     created = live.client.post(f"{BASE}/company.team/sleepy").json()
     seen = []
     with httpx.stream("GET", f"{live.url}{BASE}/{created['id']}/follow", timeout=20) as stream:

@@ -83,7 +83,9 @@ def test_execution_durations_are_a_histogram(live: LiveServer) -> None:
     for flow in ("hello", "slow", "slow"):
         created = live.client.post(f"/api/v1/main/executions/company.team/{flow}").json()
         live.wait_ended(created["id"])
-    running = live.client.post("/api/v1/main/executions/company.team/slow").json()
+    # Long enough to be running when scraped, however slow the machine; killed afterwards.
+    live.deploy(SLOW.replace("id: slow", "id: long").replace("PT0.3S", "PT60S"))
+    running = live.client.post("/api/v1/main/executions/company.team/long").json()
     samples = scrape(live)
     name = "tiercel_execution_duration_seconds"
     assert samples[(f"{name}_count", ())] == 3  # the running one is not counted
@@ -91,4 +93,5 @@ def test_execution_durations_are_a_histogram(live: LiveServer) -> None:
     assert samples[(f"{name}_bucket", (("le", "5.0"),))] == 3
     assert samples[(f"{name}_bucket", (("le", "+Inf"),))] == 3
     assert 0.6 <= samples[(f"{name}_sum", ())] < 5
+    live.client.post(f"/api/v1/main/executions/{running['id']}/kill")
     live.wait_ended(running["id"])
