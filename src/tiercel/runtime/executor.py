@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from tiercel.engine import Event, ExecutionView, RunTask, Start
@@ -19,8 +20,9 @@ from tiercel.model.flow import ConcurrencyBehavior, Flow
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
+from tiercel.runtime.journal import RunJournal, started_by_the_dead
 from tiercel.runtime.local import LocalRunner, _Call
-from tiercel.runtime.services import Services
+from tiercel.runtime.services import RunLimits, Services
 from tiercel.runtime.worker import WorkerPool
 
 _log = logging.getLogger("tiercel.executor")
@@ -42,8 +44,14 @@ class ServerExecutor(LocalRunner):
         threads: int = 8,
         on_end: Callable[[Execution], None] | None = None,
         on_change: Callable[[Execution], None] | None = None,
+        journal_dir: Path | None = None,
+        limits: RunLimits | None = None,
     ) -> None:
         super().__init__(services, threads=threads)
+        if journal_dir is not None:
+            self.journal = RunJournal(journal_dir)
+        if limits is not None:
+            self.limits = limits
         self._on_change = on_change
         self._keep_results = False  # a server runs for months: lines live in the log store
         self._find_flow = find_flow
@@ -89,6 +97,9 @@ class ServerExecutor(LocalRunner):
             _log.warning("%d task runs still running are left for the next start", len(left))
             self.kill_runs(left)  # their processes stop; the loop applies no result now
         self._thread.join(5.0)
+        self._log_writer.close()
+        if self.journal is not None and not left:
+            self.journal.close()  # nothing began here that the next start must know of
 
     def _serve(self) -> None:
         with WorkerPool(self.threads) as pool:
@@ -98,9 +109,15 @@ class ServerExecutor(LocalRunner):
             self._looped.set()
 
     def _recover_unfinished(self) -> None:
-        unfinished = self._pick_up_unfinished()
+        started: dict[str, int] | None = None
+        journals: list[Path] = []
+        if self.journal is not None:
+            started, journals = started_by_the_dead(self.journal.folder)
+        unfinished = self._pick_up_unfinished(started)
         if unfinished:
             _log.info("picking up %d unfinished executions", len(unfinished))
+        for journal in journals:
+            journal.unlink(missing_ok=True)
         self._dequeue_all()
 
     def _dequeue_all(self) -> None:

@@ -182,9 +182,13 @@ class LocalRunner(TaskHost):
         self._run(recovered[0], timeout)
         return {eid: self._views[eid].execution for eid in recovered}
 
-    def _pick_up_unfinished(self) -> list[str]:
+    def _pick_up_unfinished(self, started: Mapping[str, int] | None = None) -> list[str]:
         """Hold every stored execution a stopped process left unfinished, each with a
-        ``Recover`` event to apply; their ids. Those of unknown flows are left as they are."""
+        ``Recover`` event to apply; their ids. Those of unknown flows are left as they are.
+
+        With ``started`` (task run id to the attempt that began), a running task run whose
+        attempt is not in it never began: it is dispatched again without a KILLED attempt.
+        """
         unfinished = self.services.executions.find(
             states=[s.value for s in (State.CREATED, State.RUNNING, State.RESTARTED)]
         )
@@ -197,7 +201,12 @@ class LocalRunner(TaskHost):
             if flow is None:
                 continue
             self._view(flow, *stored)
-            self._events.put((execution_id, Recover()))
+            began = None
+            if started is not None:
+                began = frozenset(
+                    run.id for run in stored[1] if started.get(run.id) == len(run.attempts)
+                )
+            self._events.put((execution_id, Recover(started=began)))
             recovered.append(execution_id)
         return recovered
 
@@ -325,6 +334,7 @@ class LocalRunner(TaskHost):
                 self._state_changed(view)
             self._after_step(view)
         self._flush_logs()
+        self._log_writer.sync()
 
     def _load_view(self, execution_id: str) -> ExecutionView | None:
         """Hold a stored execution this runner has not loaded (or has let go of)."""

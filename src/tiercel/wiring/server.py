@@ -30,8 +30,9 @@ from tiercel.runtime.executor import ServerExecutor
 from tiercel.runtime.flow_triggers import FlowTriggers
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.scheduler import Scheduler, StartRequest
-from tiercel.runtime.services import Services
+from tiercel.runtime.services import RunLimits, Services
 from tiercel.runtime.shared import RemoteRunner, SharedExecutor, SharedWorker
+from tiercel.sdk import processes
 from tiercel.storage.work import WorkQueue
 from tiercel.wiring.config import Settings
 from tiercel.wiring.flow_folder import FlowFolder
@@ -62,6 +63,7 @@ class ServerConfig:
         storage_path: Internal storage's folder; ``data_dir/storage`` when None.
         lease_seconds: How long a worker holds a job without renewing its lease.
         shutdown_grace_seconds: On shutdown, how long running task runs may go on.
+        limits: How much a task run may log and output.
     """
 
     data_dir: Path = Path("data")
@@ -77,6 +79,7 @@ class ServerConfig:
     storage_path: Path | None = None
     lease_seconds: float = 30.0
     shutdown_grace_seconds: float = 30.0
+    limits: RunLimits = field(default_factory=RunLimits)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ServerConfig":
@@ -95,6 +98,11 @@ class ServerConfig:
             storage_path=settings.storage_path,
             lease_seconds=settings.lease_seconds,
             shutdown_grace_seconds=settings.shutdown_grace_seconds,
+            limits=RunLimits(
+                log_line_chars=settings.log_line_max_chars,
+                log_bytes_per_task_run=settings.log_max_bytes_per_task_run,
+                output_bytes=settings.output_max_bytes,
+            ),
         )
 
 
@@ -215,13 +223,23 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
                 )
             )
 
+        # What the task processes of a killed server still run is killed before its task
+        # runs are retried (its guard normally did it already).
+        reaped = processes.reap_orphans()
+        if reaped:
+            _log.warning("killed %d task processes left by a server that died", reaped)
         if part.executor is not None:
             part.executor.start()
             stack.callback(part.executor.stop, config.shutdown_grace_seconds)
 
         if "worker" in roles and (shared or "executor" not in roles) and config.threads > 0:
             part.worker = SharedWorker(
-                services, flows.find, backend.work, threads=config.threads, lease=lease
+                services,
+                flows.find,
+                backend.work,
+                threads=config.threads,
+                lease=lease,
+                limits=config.limits,
             )
             halt_worker = threading.Event()
             worker_thread = threading.Thread(
@@ -314,9 +332,16 @@ def _executor(
             on_end=ended,
             on_change=changed,
             lease=lease,
+            limits=config.limits,
         )
     return ServerExecutor(
-        part.services, part.flows.find, threads=config.threads, on_end=ended, on_change=changed
+        part.services,
+        part.flows.find,
+        threads=config.threads,
+        on_end=ended,
+        on_change=changed,
+        journal_dir=config.data_dir / "running",
+        limits=config.limits,
     )
 
 
