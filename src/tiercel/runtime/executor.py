@@ -20,7 +20,7 @@ from tiercel.model.flow import ConcurrencyBehavior, Flow
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
-from tiercel.runtime.journal import RunJournal, started_by_the_dead
+from tiercel.runtime.journal import RunJournal, left_by_the_dead
 from tiercel.runtime.local import LocalRunner, _Call
 from tiercel.runtime.services import RunLimits, Services
 from tiercel.runtime.worker import WorkerPool
@@ -109,14 +109,11 @@ class ServerExecutor(LocalRunner):
             self._looped.set()
 
     def _recover_unfinished(self) -> None:
-        started: dict[str, int] | None = None
-        journals: list[Path] = []
-        if self.journal is not None:
-            started, journals = started_by_the_dead(self.journal.folder)
-        unfinished = self._pick_up_unfinished(started)
+        left = None if self.journal is None else left_by_the_dead(self.journal.folder)
+        unfinished = self._pick_up_unfinished(left)
         if unfinished:
             _log.info("picking up %d unfinished executions", len(unfinished))
-        for journal in journals:
+        for journal in left.journals if left is not None else ():
             journal.unlink(missing_ok=True)
         self._dequeue_all()
 

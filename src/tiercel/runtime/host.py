@@ -104,10 +104,12 @@ class TaskHost:
             if command.directory is not None:
                 ctx.shared_dir = self._shared_directory(execution_id, command)
             result = run_task(command, ctx)
-        finally:
-            self._kill_switches.pop(run.id, None)
+        except BaseException:
             if self.journal is not None:
                 self.journal.ended(run.id)
+            raise
+        finally:
+            self._kill_switches.pop(run.id, None)
         if volume.dropped_lines:
             self._task_log(
                 execution_id,
@@ -119,6 +121,10 @@ class TaskHost:
             )
         if result.outputs:
             result = replace(result, outputs=self._spill_outputs(execution_id, run, result.outputs))
+        if self.journal is not None:
+            # A run stopped by a kill (or a shutdown, which leaves it to the next start) has
+            # no result to keep.
+            self.journal.ended(run.id, None if killed.is_set() else result)
         # The task's lines are stored before its result is told: the final state comes after.
         self._log_writer.sync()
         if ctx.metrics:

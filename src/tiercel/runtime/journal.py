@@ -1,8 +1,9 @@
 """Which task-run attempts began on this process's workers, written as each begins.
 
 After a crash, the next start reads the journals of the processes that are gone: a running
-task run whose attempt is in one had begun (its attempt ends KILLED, a new one starts); one
-that is not was only waiting for a thread, and is dispatched again as it is.
+task run whose attempt ended there gets the result written with it (it does not run again);
+one whose attempt only began had begun (its attempt ends KILLED, a new one starts); one that
+is in none was only waiting for a thread, and is dispatched again as it is.
 
 A line is written with one ``write`` and no ``fsync``: what a killed process wrote is in the
 page cache and survives it; only a machine's crash can lose it, and then no task process of
@@ -10,13 +11,17 @@ that machine survives either, so a lost line costs a visible KILLED attempt, not
 """
 
 import contextlib
+import json
 import os
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from tiercel.engine import TaskResult
+from tiercel.model.state import State
 from tiercel.runtime.ids import dead_here, process_id
 
-_COMPACT_BYTES = 4 * 1024 * 1024
+_COMPACT_BYTES = 64 * 1024 * 1024
 """A journal over this size is written again with only the attempts still running."""
 
 
@@ -42,10 +47,18 @@ class RunJournal:
             if self._size > _COMPACT_BYTES:
                 self._compact()
 
-    def ended(self, task_run_id: str) -> None:
-        """The task run's attempt has ended here (its result is on its way)."""
+    def ended(self, task_run_id: str, result: TaskResult | None = None) -> None:
+        """The task run's attempt has ended here, with ``result`` on its way to the
+        executor: written down, so that a crash before it is stored does not run it again."""
         with self._lock:
-            self._running.pop(task_run_id, None)
+            attempt = self._running.pop(task_run_id, None)
+            if result is None or attempt is None:
+                return
+            line = json.dumps(
+                [task_run_id, attempt, result.state.value, result.outputs], default=str
+            )
+            self._file.write(f"{line}\n")
+            self._size += len(line) + 1
 
     def close(self) -> None:
         """Stop writing; the journal is deleted: a process that stops cleanly leaves none."""
@@ -65,20 +78,42 @@ class RunJournal:
         self._size = self.path.stat().st_size
 
 
-def started_by_the_dead(folder: Path) -> tuple[dict[str, int], list[Path]]:
-    """The attempts that began on processes of this machine now gone (task run id to
-    attempt), and their journals, to delete once the attempts are recovered."""
-    started: dict[str, int] = {}
-    journals: list[Path] = []
+@dataclass
+class Left:
+    """What the processes of this machine now gone left in their journals."""
+
+    started: dict[str, int] = field(default_factory=dict)
+    """The attempt that began last, by task run id."""
+    results: dict[str, tuple[int, TaskResult]] = field(default_factory=dict)
+    """The attempts that ended, with their result, by task run id."""
+    journals: list[Path] = field(default_factory=list)
+    """The journals read, to delete once the executions are recovered."""
+
+
+def left_by_the_dead(folder: Path) -> Left:
+    """Read the journals in ``folder`` of processes of this machine that are gone."""
+    left = Left()
     if not folder.is_dir():
-        return started, journals
+        return left
     for journal in folder.glob("*.started"):
         if not dead_here(journal.stem):
             continue
-        journals.append(journal)
+        left.journals.append(journal)
         with contextlib.suppress(OSError):
             for line in journal.read_text().splitlines():
-                run_id, _, attempt = line.partition(" ")
-                if attempt.isdigit():
-                    started[run_id] = max(int(attempt), started.get(run_id, 0))
-    return started, journals
+                _read_line(line, left)
+    return left
+
+
+def _read_line(line: str, left: Left) -> None:
+    if line.startswith("["):
+        try:
+            run_id, attempt, state, outputs = json.loads(line)
+            result = TaskResult(str(run_id), State(state), outputs)
+        except (ValueError, TypeError):
+            return  # cut short by the crash
+        left.results[result.task_run_id] = (int(attempt), result)
+        return
+    run_id, _, attempt = line.partition(" ")
+    if attempt.isdigit():
+        left.started[run_id] = max(int(attempt), left.started.get(run_id, 0))

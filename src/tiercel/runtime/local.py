@@ -50,6 +50,7 @@ from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.runtime.host import TaskHost
 from tiercel.runtime.ids import new_id
+from tiercel.runtime.journal import Left
 from tiercel.runtime.services import (
     Finished,
     LogLine,
@@ -182,12 +183,13 @@ class LocalRunner(TaskHost):
         self._run(recovered[0], timeout)
         return {eid: self._views[eid].execution for eid in recovered}
 
-    def _pick_up_unfinished(self, started: Mapping[str, int] | None = None) -> list[str]:
+    def _pick_up_unfinished(self, left: Left | None = None) -> list[str]:
         """Hold every stored execution a stopped process left unfinished, each with a
         ``Recover`` event to apply; their ids. Those of unknown flows are left as they are.
 
-        With ``started`` (task run id to the attempt that began), a running task run whose
-        attempt is not in it never began: it is dispatched again without a KILLED attempt.
+        With ``left`` (what the journals of the gone processes say), a running task run
+        whose attempt ended gets its result, one whose attempt never began is dispatched
+        again without a KILLED attempt.
         """
         unfinished = self.services.executions.find(
             states=[s.value for s in (State.CREATED, State.RUNNING, State.RESTARTED)]
@@ -201,12 +203,26 @@ class LocalRunner(TaskHost):
             if flow is None:
                 continue
             self._view(flow, *stored)
-            began = None
-            if started is not None:
-                began = frozenset(
-                    run.id for run in stored[1] if started.get(run.id) == len(run.attempts)
-                )
-            self._events.put((execution_id, Recover(started=began)))
+            if left is None:
+                self._events.put((execution_id, Recover()))
+                recovered.append(execution_id)
+                continue
+            results = [
+                result
+                for run in stored[1]
+                if run.state.current is State.RUNNING
+                and (ended := left.results.get(run.id)) is not None
+                and ended[0] == len(run.attempts)
+                for result in (ended[1],)
+            ]
+            done = {result.task_run_id for result in results}
+            lost = frozenset(run.id for run in stored[1] if run.id not in done)
+            began = frozenset(
+                run.id for run in stored[1] if left.started.get(run.id) == len(run.attempts)
+            )
+            self._events.put((execution_id, Recover(lost=lost, started=began)))
+            for result in results:
+                self._events.put((execution_id, result))
             recovered.append(execution_id)
         return recovered
 
