@@ -1,7 +1,8 @@
 """kill -9 runs no script twice: 3 rounds of 200 script executions, the server killed while
 they run and started again. Each script appends a line to a file when it starts and, from a
-grandchild process (which no parent-death signal reaches), when it ends: the file counts real
-runs, whatever the server says.
+grandchild process (which no parent-death signal reaches), when it ends; the grandchild waits
+for a gate file, opened once the server is started again. The file counts real runs,
+whatever the server says.
 
 Asserted: no script process outlives the killed server; every execution ends SUCCESS with its
 script ended exactly once (0 double runs); and the KILLED attempts are exactly the scripts
@@ -31,7 +32,9 @@ tasks:
     type: io.kestra.plugin.scripts.shell.Commands
     commands:
       - echo "start {{{{ execution.id }}}} $$" >> {log}
-      - sh -c 'sleep 3 && echo "end {{{{ execution.id }}}}" >> {log}'
+      - >-
+        sh -c 'while [ ! -e {gate} ]; do sleep 0.05; done;
+        echo "end {{{{ execution.id }}}}" >> {log}'
 """
 
 
@@ -88,13 +91,14 @@ def test_kill_9_runs_no_script_twice(tmp_path: Path) -> None:
     for number, tracking in enumerate(("cgroup", "session", "cgroup"), start=1):
         log = tmp_path / f"runs-{number}.log"
         log.touch()
-        (flows / "counted.yaml").write_text(FLOW.format(log=log))
+        gate = tmp_path / f"gate-{number}"
+        (flows / "counted.yaml").write_text(FLOW.format(log=log, gate=gate))
         env = {
             **os.environ,
             "TIERCEL_PROCESS_STATE_DIR": str(tmp_path / "processes"),
             "TIERCEL_PROCESS_CGROUPS": "on" if tracking == "cgroup" else "off",
         }
-        rounds.append(_round(tmp_path / f"data-{number}", flows, log, env))
+        rounds.append(_round(tmp_path / f"data-{number}", flows, log, gate, env))
     for number, counts in enumerate(rounds, start=1):
         print(f"round {number}: {counts}")
     assert sum(counts["double_runs"] for counts in rounds) == 0
@@ -102,7 +106,7 @@ def test_kill_9_runs_no_script_twice(tmp_path: Path) -> None:
     assert all(counts["killed_attempts"] > 0 for counts in rounds), "no script was running"
 
 
-def _round(data: Path, flows: Path, log: Path, env: dict[str, str]) -> dict[str, int]:
+def _round(data: Path, flows: Path, log: Path, gate: Path, env: dict[str, str]) -> dict[str, int]:
     port = free_port()
     url = f"http://127.0.0.1:{port}/api/v1/main"
     server = _start(data, flows, port, env)
@@ -114,16 +118,11 @@ def _round(data: Path, flows: Path, log: Path, env: dict[str, str]) -> dict[str,
                 assert response.status_code == 200, response.text
                 ids.append(response.json()["id"])
         deadline = time.monotonic() + 30
-        # Killed while some scripts run (most still wait for a thread) and none has ended:
-        # a script that ends in the instant of the kill, before its result is written down,
-        # would run again, as in any system; that is not what this test is after.
-        first_start = None
-        while (started := len(_lines(log)[0])) < 16:
-            assert time.monotonic() < deadline, "the scripts did not start"
-            if started and first_start is None:
-                first_start = time.monotonic()
-            if first_start is not None and time.monotonic() - first_start > 1.5:
-                break  # a slow machine: the first scripts are half-way through their sleep
+        # Killed while some scripts run (most still wait for a thread) and none can end (the
+        # gate is shut): a script that ends in the instant of the kill, before its result is
+        # written down, would run again, as in any system; that is not what this test is after.
+        while len(_lines(log)[0]) < 16:
+            assert time.monotonic() < deadline + 30, "the scripts did not start"
             time.sleep(0.01)
     finally:
         server.send_signal(signal.SIGKILL)
@@ -136,6 +135,7 @@ def _round(data: Path, flows: Path, log: Path, env: dict[str, str]) -> dict[str,
     started_before, ended_before = _lines(log)
 
     server = _start(data, flows, port, env)
+    gate.touch()
     try:
         with httpx.Client(base_url=url, timeout=30) as client:
             deadline = time.monotonic() + 120

@@ -6,7 +6,11 @@ revision. It applies each flow's ``concurrency`` limit and lets go of executions
 so its memory follows the running executions, not the history.
 """
 
+import contextlib
+import ctypes
+import gc
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -66,6 +70,8 @@ class ServerExecutor(LocalRunner):
         """Task runs running on this process's threads."""
         self._looped = threading.Event()
         """Set once the loop has applied its last event."""
+        self._trimmed = True
+        """Whether memory was given back since the last step."""
 
     # --- running --------------------------------------------------------------------------
 
@@ -204,6 +210,26 @@ class ServerExecutor(LocalRunner):
     def _flow(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
         return self._find_flow(namespace, flow_id, revision)
 
+    def _idle(self) -> None:
+        # Memory a load used goes back to the system once the server is idle again: the
+        # collector frees the cycles, and the C allocator gives its free pages back (it keeps
+        # them otherwise, and a server's size would stay at its highest).
+        with self._lock:
+            busy = self._jobs or self._busy
+        if busy or self._trimmed:
+            return
+        self._trimmed = True
+        gc.collect()
+        release_free_memory()
+
+    def _after_step(self, view: ExecutionView) -> None:
+        self._trimmed = False
+        # Let go of an ended execution, also one reloaded for a late report (a killed task's
+        # result); a subflow stays until its caller has heard of its end.
+        execution_id = view.execution.id
+        if view.execution.state.current.is_terminated and execution_id not in self._callers:
+            self._views.pop(execution_id, None)
+
     def _admit(self, flow: Flow, execution: Execution) -> tuple[Execution, bool]:
         now = self.services.clock()
         if execution.schedule_date is not None and execution.schedule_date > now:
@@ -259,13 +285,6 @@ class ServerExecutor(LocalRunner):
             except Exception:  # a listener's bug must not stop the executor
                 _log.exception("an execution-change listener failed")
 
-    def _after_step(self, view: ExecutionView) -> None:
-        # Let go of an ended execution, also one reloaded for a late report (a killed task's
-        # result); a subflow stays until its caller has heard of its end.
-        execution_id = view.execution.id
-        if view.execution.state.current.is_terminated and execution_id not in self._callers:
-            self._views.pop(execution_id, None)
-
     def _dequeue(self, flow: Flow) -> None:
         """Start the oldest queued executions of ``flow`` while it has free slots."""
         assert flow.concurrency is not None
@@ -292,6 +311,13 @@ class ServerExecutor(LocalRunner):
                 self._starting.add(execution_id)
                 self._events.put((execution_id, Start()))
                 free -= 1
+
+
+def release_free_memory() -> None:
+    """Give the C allocator's free pages back to the system (glibc only)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # another C library: nothing to do
+            ctypes.CDLL(None).malloc_trim(0)
 
 
 def _with_state(execution: Execution, state: State, now: datetime) -> Execution:

@@ -308,6 +308,7 @@ class LocalRunner(TaskHost):
                 execution_id, item = self._events.get(timeout=wait)
             except queue.Empty:
                 if stop is not None:
+                    self._idle()
                     continue
                 if killed:
                     return  # killed, yet something still does not end: give up
@@ -363,6 +364,9 @@ class LocalRunner(TaskHost):
             self._log(execution_id, None, LogLevel.ERROR, "The execution's flow is not deployed")
             return None
         return self._view(flow, execution, runs)
+
+    def _idle(self) -> None:
+        """A serving loop found nothing to do for a while."""
 
     def _ended(self, view: ExecutionView) -> None:
         """An execution has ended: nothing more to do here; a server starts queued ones."""
