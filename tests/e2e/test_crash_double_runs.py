@@ -46,7 +46,7 @@ def _start(data: Path, flows: Path, port: int, env: dict[str, str]) -> subproces
         stderr=subprocess.DEVNULL,
         env=env,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a busy CI machine starts it slowly
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/ping", timeout=1).status_code == 200:

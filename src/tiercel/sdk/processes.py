@@ -260,6 +260,9 @@ class _Tracker:
         folder.mkdir(parents=True, exist_ok=True)
         self.registry = folder / f"{self.pid}-{start}.procs"
         self._lock = threading.Lock()
+        self._scanned = 0.0
+        self.watched: set[TrackedProcess] = set()
+        """The processes without a cgroup, whose descendants ``scan`` notes."""
         self._file = open(self.registry, "a", buffering=1)  # noqa: SIM115 - lives with the process
         self.cgroup: Path | None = None
         root = _cgroup_root()
@@ -307,6 +310,17 @@ class _Tracker:
 
     def added(self, pid: int, start: int, cgroup: Path | None) -> None:
         self._write(f"+ {pid} {start} {cgroup or '-'}")
+
+    def scan(self) -> None:
+        """Look at the process table for every live tracked process, at most so often."""
+        with self._lock:
+            if time.monotonic() - self._scanned < _SCAN_EVERY:
+                return
+            self._scanned = time.monotonic()
+            watched = list(self.watched)
+        table = {pid: stat for pid in _all_pids() if (stat := _stat(pid)) is not None}
+        for tracked in watched:
+            tracked._update(table)
 
     def noted(self, root: int, leaders: Mapping[int, int]) -> None:
         for leader, start in leaders.items():
@@ -366,15 +380,19 @@ class TrackedProcess:
         self._groups = {popen.pid}
         self._sessions = {popen.pid}
         self._seen: set[int] = set()
-        self._scanned = 0.0
+        if cgroup is None:
+            tracker = _current_tracker()
+            with tracker._lock:
+                tracker.watched.add(self)
 
     def watch(self) -> None:
         """Note the sessions and groups of its descendants (without a cgroup only): a child
-        that leaves the session with ``setsid`` is still found at the kill."""
-        if self.cgroup is not None or time.monotonic() - self._scanned < _SCAN_EVERY:
-            return
-        self._scanned = time.monotonic()
-        table = {pid: stat for pid in _all_pids() if (stat := _stat(pid)) is not None}
+        that leaves the session with ``setsid`` is still found at the kill. One look at the
+        process table serves every process this worker runs."""
+        if self.cgroup is None:
+            _current_tracker().scan()
+
+    def _update(self, table: Mapping[int, tuple[int, int, int, int]]) -> None:
         below = {self.popen.pid} | self._seen
         grew = True
         while grew:
@@ -413,7 +431,10 @@ class TrackedProcess:
     def release(self) -> None:
         """It has ended: forget it (what it left running in the background is left alone,
         unless the worker dies)."""
-        _current_tracker().removed(self.popen.pid)
+        tracker = _current_tracker()
+        with tracker._lock:
+            tracker.watched.discard(self)
+        tracker.removed(self.popen.pid)
         if self.cgroup is not None:
             _remove_cgroup(self.cgroup)
 
