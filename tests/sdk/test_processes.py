@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tiercel.sdk import processes
+from tiercel.sdk import process_guard, processes
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
 
@@ -115,7 +115,7 @@ def test_reap_orphans_kills_what_a_dead_worker_recorded(
     leftover = subprocess.Popen(["sh", "-c", f"sleep 300 # {mark}"], start_new_session=True)
     dead = subprocess.Popen(["true"])
     dead.wait()
-    start = processes._start_time(leftover.pid)
+    start = process_guard.start_time(leftover.pid)
     # The registry of a worker that died with its guard (its pid no longer runs).
     (tmp_path / f"{dead.pid}-1.procs").write_text(f"+ {leftover.pid} {start} -\n")
     monkeypatch.setenv("TIERCEL_PROCESS_STATE_DIR", str(tmp_path))

@@ -12,10 +12,7 @@ guard: one small process per worker process, which reads the worker's registry o
 processes when the worker's end of a pipe closes, that is when the worker is gone, whatever
 killed it. A worker killed together with its guard leaves its registry on disk: the next
 Tiercel process started on the host (``reap_orphans``) kills what it lists before any task
-run is retried.
-
-Run as a script (``python processes.py guard REGISTRY``) this module is the guard; that part
-uses the standard library only, so it starts in milliseconds.
+run is retried (``process_guard`` is the part that does it).
 """
 
 import atexit
@@ -33,6 +30,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from tiercel.sdk import process_guard as guard
+
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 _STATE_DIR_VARIABLE = "TIERCEL_PROCESS_STATE_DIR"
@@ -48,78 +47,6 @@ def state_dir() -> Path:
     if configured:
         return Path(configured)
     return Path(tempfile.gettempdir()) / f"tiercel-processes-{os.getuid()}"
-
-
-# --- what the kernel says about processes ------------------------------------------------------
-
-
-def _stat(pid: int) -> tuple[int, int, int, int] | None:
-    """(parent pid, process group, session, start time) of a live process; None if gone."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as file:
-            data = file.read()
-    except OSError:
-        return None
-    fields = data[data.rfind(b")") + 2 :].split()
-    if fields[0] in (b"Z", b"X"):
-        return None  # ended, not yet reaped: nothing to kill
-    return int(fields[1]), int(fields[2]), int(fields[3]), int(fields[19])
-
-
-def _all_pids() -> list[int]:
-    try:
-        return [int(name) for name in os.listdir("/proc") if name.isdigit()]
-    except OSError:
-        return []
-
-
-def _start_time(pid: int) -> int | None:
-    stat = _stat(pid)
-    return None if stat is None else stat[3]
-
-
-def _alive(pid: int, start: int) -> bool:
-    """Whether ``pid`` is still the process that started at ``start`` (pids are reused)."""
-    return _start_time(pid) == start
-
-
-def _kill(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.kill(pid, signal.SIGKILL)
-
-
-def _kill_tree(pids: set[int], groups: set[int], sessions: set[int]) -> set[int]:
-    """SIGKILL every process in ``groups`` or ``sessions`` or below one of ``pids``, again
-    until none is found (one may fork while the others die); the pids killed."""
-    killed: set[int] = set()
-    for _ in range(50):
-        found = set()
-        table = {pid: stat for pid in _all_pids() if (stat := _stat(pid)) is not None}
-        for pid, (_ppid, pgid, sid, _start) in table.items():
-            if pid in pids or pgid in groups or sid in sessions:
-                found.add(pid)
-        grew = True
-        while grew:  # descendants of what was found, whatever their session
-            grew = False
-            for pid, (ppid, _pgid, _sid, _start) in table.items():
-                if ppid in found and pid not in found:
-                    found.add(pid)
-                    grew = True
-        found.discard(os.getpid())
-        if not found:
-            break
-        for pid in found:
-            stat = table[pid]
-            groups.add(stat[1])
-            sessions.add(stat[2])
-            _kill(pid)
-        killed |= found
-        pids |= found
-        time.sleep(0.01)
-    return killed
-
-
-# --- cgroups -------------------------------------------------------------------------------------
 
 
 def _cgroup_root() -> Path | None:
@@ -143,85 +70,7 @@ def _cgroup_root() -> Path | None:
     return None
 
 
-def _kill_cgroup(path: Path) -> None:
-    """Kill every process in the cgroup ``path`` (and below it), then remove it."""
-    kill_file = path / "cgroup.kill"
-    for _ in range(50):
-        if kill_file.exists():
-            with contextlib.suppress(OSError):
-                kill_file.write_text("1")
-        pids: set[int] = set()
-        for procs in path.rglob("cgroup.procs"):
-            with contextlib.suppress(OSError):
-                pids.update(int(pid) for pid in procs.read_text().split())
-        for pid in pids:
-            _kill(pid)  # kernels before 5.14 have no cgroup.kill
-        if not pids and _remove_cgroup(path):
-            return
-        time.sleep(0.01)
-
-
-def _remove_cgroup(path: Path) -> bool:
-    """Remove an empty cgroup and its empty children; whether it is gone."""
-    if not path.exists():
-        return True
-    for child in sorted(path.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-        if child.is_dir():
-            with contextlib.suppress(OSError):
-                child.rmdir()
-    with contextlib.suppress(OSError):
-        path.rmdir()
-    return not path.exists()
-
-
 # --- registries ----------------------------------------------------------------------------------
-
-
-def _reap_registry(registry: Path) -> int:
-    """Kill what a gone worker's registry lists as live, remove its cgroups, delete it;
-    how many processes it listed as live."""
-    live: dict[int, tuple[int, str]] = {}
-    noted: dict[int, dict[int, int]] = {}
-    """Groups and sessions seen below each live process: their leader's start time."""
-    cgroup_base = ""
-    try:
-        lines = registry.read_text().splitlines()
-    except OSError:
-        return 0
-    for line in lines:
-        parts = line.split(" ")
-        if parts[0] == "cgroup" and len(parts) == 2:
-            cgroup_base = parts[1]
-        elif parts[0] == "+" and len(parts) == 4:
-            live[int(parts[1])] = (int(parts[2]), parts[3])
-        elif parts[0] == "-" and len(parts) >= 2:
-            live.pop(int(parts[1]), None)
-            noted.pop(int(parts[1]), None)
-        elif parts[0] == "g" and len(parts) == 4:
-            noted.setdefault(int(parts[1]), {})[int(parts[2])] = int(parts[3])
-    pids = {pid for pid, (start, _) in live.items() if _alive(pid, start)}
-    # A killed shell's children are no longer below it: they are found by the group and
-    # session it led, unless its pid now names another process (whose own group it would be).
-    reused = {pid for pid in live if pid not in pids and _stat(pid) is not None}
-    ids = set(live) - reused
-    for root in live:
-        for leader, start in noted.get(root, {}).items():
-            if _start_time(leader) in (None, start):
-                ids.add(leader)
-    _kill_tree(pids, set(ids), set(ids))
-    if cgroup_base:
-        _kill_cgroup(Path(cgroup_base))
-    with contextlib.suppress(OSError):
-        registry.unlink()
-    return len(live)
-
-
-def _registry_owner(registry: Path) -> tuple[int, int] | None:
-    """(pid, start time) of the worker that writes ``registry``, from its name."""
-    pid, _, start = registry.stem.partition("-")
-    if not (pid.isdigit() and start.isdigit()):
-        return None
-    return int(pid), int(start)
 
 
 def reap_orphans() -> int:
@@ -232,19 +81,10 @@ def reap_orphans() -> int:
         return 0
     reaped = 0
     for registry in folder.glob("*.procs"):
-        owner = _registry_owner(registry)
-        if owner is not None and not _alive(*owner):
-            reaped += _reap_registry(registry)
+        owner = guard.registry_owner(registry)
+        if owner is not None and not guard.alive(*owner):
+            reaped += guard.reap_registry(registry)
     return reaped
-
-
-def _guard_main(registry: str) -> None:
-    """The guard: wait for the worker's end of the pipe to close, then clean up after it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the worker's group may get a SIGTERM
-    while sys.stdin.buffer.read(65536):
-        pass
-    _reap_registry(Path(registry))
 
 
 # --- the tracker of this worker ------------------------------------------------------------------
@@ -255,7 +95,7 @@ class _Tracker:
 
     def __init__(self) -> None:
         self.pid = os.getpid()
-        start = _start_time(self.pid) or 0
+        start = guard.start_time(self.pid) or 0
         folder = state_dir()
         folder.mkdir(parents=True, exist_ok=True)
         self.registry = folder / f"{self.pid}-{start}.procs"
@@ -285,7 +125,7 @@ class _Tracker:
     def _start_guard(self) -> "subprocess.Popen[bytes] | None":
         try:
             return subprocess.Popen(
-                [sys.executable, "-I", "-S", __file__, "guard", str(self.registry)],
+                [sys.executable, "-I", "-S", guard.__file__, str(self.registry)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -318,7 +158,7 @@ class _Tracker:
                 return
             self._scanned = time.monotonic()
             watched = list(self.watched)
-        table = {pid: stat for pid in _all_pids() if (stat := _stat(pid)) is not None}
+        table = {pid: stat for pid in guard.all_pids() if (stat := guard.stat(pid)) is not None}
         for tracked in watched:
             tracked._update(table)
 
@@ -417,8 +257,8 @@ class TrackedProcess:
     def kill(self) -> None:
         """SIGKILL the process and everything it started; reap it."""
         if self.cgroup is not None:
-            _kill_cgroup(self.cgroup)
-        _kill_tree({self.popen.pid} | self._seen, self._groups, self._sessions)
+            guard.kill_cgroup(self.cgroup)
+        guard.kill_tree({self.popen.pid} | self._seen, self._groups, self._sessions)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, signal.SIGKILL)
         self.popen.wait()
@@ -436,7 +276,7 @@ class TrackedProcess:
             tracker.watched.discard(self)
         tracker.removed(self.popen.pid)
         if self.cgroup is not None:
-            _remove_cgroup(self.cgroup)
+            guard.remove_cgroup(self.cgroup)
 
 
 def start(
@@ -475,16 +315,16 @@ def start(
         )
     except BaseException:
         if cgroup is not None:
-            _remove_cgroup(cgroup)
+            guard.remove_cgroup(cgroup)
         raise
     if (
         cgroup is not None
-        and _stat(popen.pid) is not None
+        and guard.stat(popen.pid) is not None
         and str(popen.pid) not in _read(cgroup / "cgroup.procs").split()
     ):
-        _remove_cgroup(cgroup)  # not allowed to join it: the session bookkeeping is used
+        guard.remove_cgroup(cgroup)  # not allowed to join it: the session bookkeeping is used
         cgroup = None
-    tracker.added(popen.pid, _start_time(popen.pid) or 0, cgroup)
+    tracker.added(popen.pid, guard.start_time(popen.pid) or 0, cgroup)
     return TrackedProcess(popen, cgroup)
 
 
@@ -498,7 +338,3 @@ def _read(path: Path) -> str:
 def tracking() -> str:
     """How this worker tracks what its processes start: ``cgroup`` or ``session``."""
     return "cgroup" if _current_tracker().cgroup is not None else "session"
-
-
-if __name__ == "__main__" and sys.argv[1:2] == ["guard"]:
-    _guard_main(sys.argv[2])
