@@ -219,6 +219,7 @@ class ServerExecutor(LocalRunner):
         if busy or self._trimmed:
             return
         self._trimmed = True
+        self.services.release_memory()
         gc.collect()
         release_free_memory()
 

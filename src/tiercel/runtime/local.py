@@ -318,40 +318,47 @@ class LocalRunner(TaskHost):
                     if not view.execution.state.current.is_terminated:
                         self._events.put((view.execution.id, Kill()))
                 continue
-            if isinstance(item, _Call):
-                item.run()
-                continue
-            if isinstance(item, _Retry):
-                self._retry(item.execution)
-                continue
-            held = self._views.get(execution_id) or self._load_view(execution_id)
-            if held is None:
-                continue  # a late report for an execution deleted meanwhile
-            view = held
-            before = view.execution.state.current
-            step = advance(view, item, self.services.clock(), new_id)
-            for run_id, level, message in step.logs:
-                run = view.runs.get(run_id) if run_id else None
-                self._log(execution_id, run, LogLevel(level), message)
-            # Stored before anything is acted on: a crash here loses no decision.
-            self.services.executions.save(
-                view.execution if step.execution_changed else None,
-                step.changed.values(),
-                step.removed,
-            )
-            self._flush_logs()
-            # Counted at once: taking the lock per job would wait on busy workers each time.
-            jobs = sum(isinstance(command, RunTask) for command in step.commands)
-            if jobs:
-                with self._lock:
-                    self._jobs += jobs
-            for command in step.commands:
-                self._carry_out(view, command, pool)
-            if view.execution.state.current is not before:
-                self._state_changed(view)
-            self._after_step(view)
+            # Applied in a method of its own: nothing of the event stays referenced here
+            # while the loop waits for the next (an execution's trigger body, say).
+            self._apply(execution_id, item, pool)
+            del item
         self._flush_logs()
         self._log_writer.sync()
+
+    def _apply(self, execution_id: str, item: Event | _Retry | _Call, pool: WorkerPool) -> None:
+        """Apply one event (or run one call) on the executor thread."""
+        if isinstance(item, _Call):
+            item.run()
+            return
+        if isinstance(item, _Retry):
+            self._retry(item.execution)
+            return
+        held = self._views.get(execution_id) or self._load_view(execution_id)
+        if held is None:
+            return  # a late report for an execution deleted meanwhile
+        view = held
+        before = view.execution.state.current
+        step = advance(view, item, self.services.clock(), new_id)
+        for run_id, level, message in step.logs:
+            run = view.runs.get(run_id) if run_id else None
+            self._log(execution_id, run, LogLevel(level), message)
+        # Stored before anything is acted on: a crash here loses no decision.
+        self.services.executions.save(
+            view.execution if step.execution_changed else None,
+            step.changed.values(),
+            step.removed,
+        )
+        self._flush_logs()
+        # Counted at once: taking the lock per job would wait on busy workers each time.
+        jobs = sum(isinstance(command, RunTask) for command in step.commands)
+        if jobs:
+            with self._lock:
+                self._jobs += jobs
+        for command in step.commands:
+            self._carry_out(view, command, pool)
+        if view.execution.state.current is not before:
+            self._state_changed(view)
+        self._after_step(view)
 
     def _load_view(self, execution_id: str) -> ExecutionView | None:
         """Hold a stored execution this runner has not loaded (or has let go of)."""

@@ -74,6 +74,8 @@ class Services:
     """``{{ envs.x }}``: the server's environment variables Kestra exposes (``ENV_X``)."""
     globals: Mapping[str, Any] = field(default_factory=dict)
     """``{{ globals.x }}``: variables set in the server's configuration."""
+    release_memory: Callable[[], None] = lambda: None
+    """Lets the backend give back the memory it caches (an idle server calls it)."""
 
     def store_input_file(self, execution: Execution, input_id: str, value: Any) -> str:
         """Upload a FILE input given as a local path; return its ``kestra://`` URI."""

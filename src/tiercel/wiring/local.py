@@ -99,6 +99,7 @@ def open_backend(
             task_parser=task_parser(default_registry()),
             envs=env_variables(os.environ.get("TIERCEL_ENV_PREFIX", "ENV_")),
             globals=dict(globals_ or {}),
+            release_memory=database.release_memory,
         )
         yield Backend(services, SqlWorkQueue(database))
     finally:

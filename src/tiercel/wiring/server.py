@@ -192,7 +192,7 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
         runner: ExecutionRunner = RemoteRunner(services, backend.work)
         reactions = _Reactions()
         if "executor" in roles:
-            ends = EndSignal()
+            ends = EndSignal(services.executions.get)
             part.ends = ends
             part.executor = _executor(config, part, ends, reactions, shared=shared, lease=lease)
             runner = part.executor
