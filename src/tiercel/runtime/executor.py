@@ -6,11 +6,8 @@ revision. It applies each flow's ``concurrency`` limit and lets go of executions
 so its memory follows the running executions, not the history.
 """
 
-import contextlib
-import ctypes
 import gc
 import logging
-import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -26,10 +23,14 @@ from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.runtime.journal import RunJournal, left_by_the_dead
 from tiercel.runtime.local import LocalRunner, _Call
+from tiercel.runtime.memory import release_free_memory
 from tiercel.runtime.services import RunLimits, Services
 from tiercel.runtime.worker import WorkerPool
 
 _log = logging.getLogger("tiercel.executor")
+
+_TRIM_EVERY = 5.0
+"""While idle, how often memory is given back again (in seconds)."""
 
 T = TypeVar("T")
 
@@ -72,6 +73,7 @@ class ServerExecutor(LocalRunner):
         """Set once the loop has applied its last event."""
         self._trimmed = True
         """Whether memory was given back since the last step."""
+        self._trimmed_at = 0.0
 
     # --- running --------------------------------------------------------------------------
 
@@ -216,9 +218,12 @@ class ServerExecutor(LocalRunner):
         # them otherwise, and a server's size would stay at its highest).
         with self._lock:
             busy = self._jobs or self._busy
-        if busy or self._trimmed:
+        now = time.monotonic()
+        # Once after the last step, then now and then: API reads fill caches too.
+        if busy or (self._trimmed and now - self._trimmed_at < _TRIM_EVERY):
             return
         self._trimmed = True
+        self._trimmed_at = now
         self.services.release_memory()
         gc.collect()
         release_free_memory()
@@ -312,13 +317,6 @@ class ServerExecutor(LocalRunner):
                 self._starting.add(execution_id)
                 self._events.put((execution_id, Start()))
                 free -= 1
-
-
-def release_free_memory() -> None:
-    """Give the C allocator's free pages back to the system (glibc only)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):  # another C library: nothing to do
-            ctypes.CDLL(None).malloc_trim(0)
 
 
 def _with_state(execution: Execution, state: State, now: datetime) -> Execution:

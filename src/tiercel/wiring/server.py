@@ -29,6 +29,7 @@ from tiercel.registry import default_registry
 from tiercel.runtime.executor import ServerExecutor
 from tiercel.runtime.flow_triggers import FlowTriggers
 from tiercel.runtime.ids import new_id
+from tiercel.runtime.memory import tune_allocator
 from tiercel.runtime.scheduler import Scheduler, StartRequest
 from tiercel.runtime.services import RunLimits, Services
 from tiercel.runtime.shared import RemoteRunner, SharedExecutor, SharedWorker
@@ -171,6 +172,7 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
     unknown = roles - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles: {', '.join(sorted(unknown))}")
+    tune_allocator()
     with ExitStack() as stack:
         if config.database_url is None:
             config.data_dir.mkdir(parents=True, exist_ok=True)
