@@ -37,6 +37,15 @@ tasks:
       - big=$(head -c 900000 /dev/zero | tr '\\0' y)
       - for i in 1 2 3 4 5; do printf '::{"outputs":{"b%s":"%s"}}::\\n' $i "$big"; done
 """,
+    "warm.yaml": """\
+id: warm
+namespace: bench
+tasks:
+  - id: print
+    type: io.kestra.plugin.scripts.shell.Commands
+    commands:
+      - echo warm; printf '::{"outputs":{"w":"%s"}}::\\n' warm
+""",
     "hook.yaml": """\
 id: hook
 namespace: bench
@@ -101,8 +110,11 @@ def main() -> None:
                             break
                     except httpx.TransportError:
                         time.sleep(0.1)
-                # One small execution first, so that what any run loads is counted in the start.
+                # Small executions first, so that the code a run loads is counted in the start.
                 client.post("/executions/webhook/bench/hook/bench", json={"n": 1})
+                warm = client.post("/executions/bench/warm").json()["id"]
+                while client.get(f"/executions/{warm}").json()["state"]["current"] not in TERMINAL:
+                    time.sleep(0.2)
                 start = _settle(server.pid, 5)
                 print(f"idle after start: {start:.0f} MB")
                 peak = start
