@@ -6,7 +6,6 @@ revision. It applies each flow's ``concurrency`` limit and lets go of executions
 so its memory follows the running executions, not the history.
 """
 
-import gc
 import logging
 import threading
 import time
@@ -29,7 +28,9 @@ from tiercel.runtime.worker import WorkerPool
 
 _log = logging.getLogger("tiercel.executor")
 
-_TRIM_EVERY = 5.0
+_IDLE_BEFORE_TRIM = 3.0
+"""How long the executor is idle before it gives memory back (in seconds)."""
+_TRIM_EVERY = 30.0
 """While idle, how often memory is given back again (in seconds)."""
 
 T = TypeVar("T")
@@ -74,6 +75,7 @@ class ServerExecutor(LocalRunner):
         self._trimmed = True
         """Whether memory was given back since the last step."""
         self._trimmed_at = 0.0
+        self._stepped_at = 0.0
 
     # --- running --------------------------------------------------------------------------
 
@@ -214,22 +216,29 @@ class ServerExecutor(LocalRunner):
 
     def _idle(self) -> None:
         # Memory a load used goes back to the system once the server is idle again: the
-        # collector frees the cycles, and the C allocator gives its free pages back (it keeps
-        # them otherwise, and a server's size would stay at its highest).
+        # backend's caches, and the C allocator's free pages (it keeps them otherwise, and a
+        # server's size would stay at its highest).
         with self._lock:
             busy = self._jobs or self._busy
         now = time.monotonic()
-        # Once after the last step, then now and then: API reads fill caches too.
-        if busy or (self._trimmed and now - self._trimmed_at < _TRIM_EVERY):
+        if busy:
+            self._stepped_at = now
+            return
+        # Once the server has been idle a while after its last step (a burst pays no cost
+        # between two executions), then now and then: API reads fill caches too. No full
+        # collection: it would hold the interpreter, and the API, for up to a second.
+        if now - self._stepped_at < _IDLE_BEFORE_TRIM or (
+            self._trimmed and now - self._trimmed_at < _TRIM_EVERY
+        ):
             return
         self._trimmed = True
         self._trimmed_at = now
         self.services.release_memory()
-        gc.collect()
         release_free_memory()
 
     def _after_step(self, view: ExecutionView) -> None:
         self._trimmed = False
+        self._stepped_at = time.monotonic()
         # Let go of an ended execution, also one reloaded for a late report (a killed task's
         # result); a subflow stays until its caller has heard of its end.
         execution_id = view.execution.id
