@@ -11,7 +11,6 @@ that had started when the server was killed (a task run only queued for a thread
 
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -20,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from tests.conftest import free_port
+from tests.e2e.test_server_crash import _start
 
 EXECUTIONS = 200
 TERMINAL = {"SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED"}
@@ -36,25 +36,6 @@ tasks:
         sh -c 'while [ ! -e {gate} ]; do sleep 0.05; done;
         echo "end {{{{ execution.id }}}}" >> {log}'
 """
-
-
-def _start(data: Path, flows: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tiercel", "server", "local", "--port", str(port),
-         "--data-dir", str(data), "--flows", str(flows), "--threads", "64"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 90  # a busy CI machine starts it slowly
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/ping", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise AssertionError("the server did not start")
 
 
 def _script_processes(marker: str) -> list[int]:

@@ -16,6 +16,25 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="us
 SCRIPT = "setsid sh -c 'sleep 300 # {mark}' & (sleep 300 # {mark}\n) & sleep 300 # {mark}"
 
 
+WORKER = (
+    "import os, sys, time\n"
+    "from pathlib import Path\n"
+    "from tiercel.sdk import processes\n"
+    "t = processes.start(['sh', '-c', sys.argv[1]], cwd=Path('.'), env=dict(os.environ))\n"
+    "time.sleep(1.0)\n"
+    "t.watch()\n"
+)
+"""A worker process that starts ``SCRIPT`` as a tracked process (the rest is added)."""
+
+
+def _env(cgroups: str, state: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "TIERCEL_PROCESS_CGROUPS": cgroups,
+        "TIERCEL_PROCESS_STATE_DIR": str(state),
+    }
+
+
 def _running(mark: str) -> list[int]:
     found = []
     for name in os.listdir("/proc"):
@@ -41,26 +60,11 @@ def _wait_for(mark: str, count: int) -> None:
 def test_kill_leaves_no_process_behind(
     cgroups: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    script = (
-        "import os, sys, time\n"
-        "from pathlib import Path\n"
-        "from tiercel.sdk import processes\n"
-        "t = processes.start(['sh', '-c', sys.argv[1]], cwd=Path('.'), env=dict(os.environ))\n"
-        "time.sleep(1.0)\n"
-        "t.watch()\n"
-        "print(processes.tracking(), flush=True)\n"
-        "t.kill()\n"
-        "t.release()\n"
-    )
+    script = WORKER + "print(processes.tracking(), flush=True)\nt.kill()\nt.release()\n"
     mark = f"mark-{cgroups}-{os.getpid()}"
-    env = {
-        **os.environ,
-        "TIERCEL_PROCESS_CGROUPS": cgroups,
-        "TIERCEL_PROCESS_STATE_DIR": str(tmp_path),
-    }
     done = subprocess.run(
         [sys.executable, "-c", script, SCRIPT.format(mark=mark)],
-        env=env,
+        env=_env(cgroups, tmp_path),
         capture_output=True,
         text=True,
         timeout=60,
@@ -73,25 +77,11 @@ def test_kill_leaves_no_process_behind(
 
 @pytest.mark.parametrize("cgroups", ["on", "off"])
 def test_what_a_killed_worker_started_dies_with_it(cgroups: str, tmp_path: Path) -> None:
-    script = (
-        "import os, sys, time\n"
-        "from pathlib import Path\n"
-        "from tiercel.sdk import processes\n"
-        "t = processes.start(['sh', '-c', sys.argv[1]], cwd=Path('.'), env=dict(os.environ))\n"
-        "time.sleep(1.0)\n"
-        "t.watch()\n"
-        "print('ready', flush=True)\n"
-        "time.sleep(300)\n"
-    )
+    script = WORKER + "print('ready', flush=True)\ntime.sleep(300)\n"
     mark = f"dies-{cgroups}-{os.getpid()}"
-    env = {
-        **os.environ,
-        "TIERCEL_PROCESS_CGROUPS": cgroups,
-        "TIERCEL_PROCESS_STATE_DIR": str(tmp_path),
-    }
     worker = subprocess.Popen(
         [sys.executable, "-c", script, SCRIPT.format(mark=mark)],
-        env=env,
+        env=_env(cgroups, tmp_path),
         stdout=subprocess.PIPE,
         text=True,
     )
