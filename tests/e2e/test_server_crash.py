@@ -60,14 +60,17 @@ tasks:
 TERMINAL = {"SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED"}
 
 
-def _start(data: Path, flows: Path, port: int) -> subprocess.Popen[bytes]:
+def _start(
+    data: Path, flows: Path, port: int, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [sys.executable, "-m", "tiercel", "server", "local", "--port", str(port),
          "--data-dir", str(data), "--flows", str(flows), "--threads", "64"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )  # fmt: skip
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 90  # a busy CI machine starts it slowly
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/ping", timeout=1).status_code == 200:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from tests.engine.harness import Run, load
-from tiercel.engine import Kill, Recover, Resume, TaskResult
+from tiercel.engine import Kill, Recover, Resume, TaskResult, advance
 from tiercel.model import State
 
 LOG = "io.kestra.plugin.core.log.Log"
@@ -567,6 +567,48 @@ def test_recover_gives_running_task_runs_a_new_attempt() -> None:
     run.send(TaskResult(again.run.id, State.SUCCESS))
     assert run.state is State.SUCCESS
     assert len(run.runs("a")[0].attempts) == 1
+
+
+def test_recover_dispatches_a_run_that_never_began_without_a_killed_attempt() -> None:
+    run = Run(
+        load(
+            flow(
+                f"""
+  - id: both
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+      - {{id: a, type: {RETURN}, format: one}}
+      - {{id: b, type: {RETURN}, format: two}}
+"""
+            )
+        )
+    ).start()
+    began, waiting = run.queue.pop(0), run.queue.pop(0)
+    # The process died: ``a`` had begun on a worker, ``b`` waited for a thread.
+    run.send(Recover(started=frozenset({began.run.id})))
+    again = {job.run.id: job for job in run.queue}
+    assert [a.state.current for a in again[began.run.id].run.attempts] == [
+        State.KILLED,
+        State.RUNNING,
+    ]
+    assert [a.state.current for a in again[waiting.run.id].run.attempts] == [State.RUNNING]
+
+
+def test_kill_with_who_logs_it_on_the_execution_and_each_live_task_run() -> None:
+    run = Run(
+        load(
+            flow(f"""
+  - {{id: a, type: {RETURN}, format: one}}
+""")
+        )
+    ).start()
+    job = run.queue.pop()
+    step = advance(
+        run.view, Kill(by="user 'ann' through the API"), next(run.clock), lambda: next(run.ids)
+    )
+    assert (None, "WARN", "Execution killed by user 'ann' through the API") in step.logs
+    assert (job.run.id, "WARN", "Task run killed by user 'ann' through the API") in step.logs
+    assert run.state is State.KILLED
 
 
 def test_recover_of_lost_runs_retries_only_those() -> None:

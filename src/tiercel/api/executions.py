@@ -2,6 +2,8 @@
 replay, resume, delete."""
 
 import asyncio
+import base64
+import binascii
 import json
 import tempfile
 from collections.abc import AsyncIterator, Collection, Sequence
@@ -225,8 +227,27 @@ def delete_execution(
 def kill_execution(request: Request, execution_id: str) -> Response:
     """Ask the executor to kill a running, paused or queued execution."""
     ctx = _ctx(request)
-    ctx.runner.send(execution_id, ops.kill(ctx.executions, execution_id))
+    ctx.runner.send(execution_id, ops.kill(ctx.executions, execution_id, by=_caller(request)))
     return Response(status_code=202)
+
+
+def _caller(request: Request) -> str:
+    """Who made an API request, for the log lines of what it did: the user, or that a token
+    was used (never the token), and from where."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    who = "an anonymous API request"
+    if scheme.lower() == "bearer":
+        who = "an API request with a bearer token"
+    elif scheme.lower() == "basic":
+        try:
+            user = base64.b64decode(value.strip(), validate=True).decode().partition(":")[0]
+        except (binascii.Error, UnicodeDecodeError):
+            user = "?"
+        if not user.isprintable() or len(user) > 100:
+            user = "?"  # a log line must not be forged or flooded through a header
+        who = f"user '{user}' through the API"
+    client = request.client
+    return f"{who} from {client.host}" if client is not None else who
 
 
 @router.post("/executions/{execution_id}/restart")

@@ -44,7 +44,7 @@ def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> 
     elif isinstance(event, TaskResult):
         engine.task_result(event)
     elif isinstance(event, Kill):
-        engine.kill()
+        engine.kill(event.by)
     elif isinstance(event, Wake):
         engine.wake(event)
     elif isinstance(event, Resume):

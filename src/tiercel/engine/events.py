@@ -27,7 +27,9 @@ class TaskResult:
 
 @dataclass(frozen=True, slots=True)
 class Kill:
-    """Someone asked to kill the execution."""
+    """Someone asked to kill the execution; ``by`` says who or what, for its log lines."""
+
+    by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +42,15 @@ class Recover:
     With ``lost``, only those task runs get a new attempt, if still running: the others are
     still in a worker's hands (their jobs outlived the executor). Without ``waits``, only a
     worker was lost, and the executor's timers still stand.
+
+    With ``started``, only those of the lost task runs had begun on a worker: they end their
+    attempt KILLED and get a new one. The others were handed over but never began (a worker's
+    queue died with it): their attempt is dispatched again as it is, for it never ran.
     """
 
     lost: frozenset[str] | None = None
     waits: bool = True
+    started: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,8 +82,12 @@ class Lifecycle(EngineCore):
             task = self.view.index.task(run.task_id)
             state = run.state.current
             if state is State.RUNNING and isinstance(task, RunnableTask) and run.attempts:
-                if event.lost is None or run.id in event.lost:
+                if event.lost is not None and run.id not in event.lost:
+                    continue
+                if event.started is None or run.id in event.started:
                     self._new_attempt(run, task)
+                else:
+                    self._dispatch(run, task)
             elif not event.waits:
                 continue
             elif state is State.RETRYING:
@@ -158,9 +162,14 @@ class Lifecycle(EngineCore):
         if self.view.execution.state.current is State.PAUSED and not still_paused:
             self._set_execution_state(State.RUNNING)
 
-    def kill(self) -> None:
+    def kill(self, by: str | None = None) -> None:
         if self.view.execution.state.current.is_terminated:
             return
+        if by is not None:
+            self.step.logs.append((None, "WARN", f"Execution killed by {by}"))
+            for run in self.view.task_runs():
+                if not run.state.current.is_terminated:
+                    self.step.logs.append((run.id, "WARN", f"Task run killed by {by}"))
         self._stop_live_runs(State.KILLED)
         # Kestra passes through KILLING while its workers stop the runs; here they are marked
         # at once, and the history shows both steps.

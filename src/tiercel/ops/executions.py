@@ -40,14 +40,15 @@ SETTABLE_STATES = (State.SUCCESS, State.WARNING, State.FAILED)
 """The states a task run may be given by hand, as Kestra's UI offers them."""
 
 
-def kill(store: ExecutionStore, execution_id: str) -> Kill:
-    """The event that kills a running, paused or queued execution."""
+def kill(store: ExecutionStore, execution_id: str, *, by: str | None = None) -> Kill:
+    """The event that kills a running, paused or queued execution; ``by`` (who or what
+    asked) is written in its log lines."""
     execution, _ = _load(store, execution_id)
     if execution.state.current.is_terminated:
         raise OperationError(
             f"execution '{execution_id}' has already ended ({execution.state.current.value})"
         )
-    return Kill()
+    return Kill(by)
 
 
 def restart(store: ExecutionStore, execution_id: str) -> Restart:

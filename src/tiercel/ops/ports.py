@@ -6,7 +6,7 @@ the runtime (one process can be an API server only, over a shared backend).
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -52,14 +52,18 @@ class EndWaiter(Protocol):
 class EndSignal:
     """Lets threads wait for executions to end: the executor calls ``ended``."""
 
-    def __init__(self) -> None:
+    def __init__(self, load: Callable[[str], Execution | None] | None = None) -> None:
         self._changed = threading.Condition()
-        self._ended: dict[str, Execution] = {}
+        self._ended: dict[str, Execution | None] = {}
+        self._load = load
+        """With it, only the ids of ended executions are kept, and a waiter reads its
+        execution back: an ended execution's inputs, trigger body and outputs (megabytes,
+        some of them) are not held in memory for waiters that may never come."""
 
     def ended(self, execution: Execution) -> None:
         """Record that ``execution`` ended and wake those waiting for it."""
         with self._changed:
-            self._ended[execution.id] = execution
+            self._ended[execution.id] = None if self._load is not None else execution
             if len(self._ended) > 10_000:  # only recent ends matter to waiters
                 for key in list(self._ended)[:5_000]:
                     del self._ended[key]
@@ -68,8 +72,12 @@ class EndSignal:
     def wait(self, execution_id: str, timeout: float) -> Execution | None:
         """The execution once it has ended, or None if it has not within ``timeout``."""
         with self._changed:
-            self._changed.wait_for(lambda: execution_id in self._ended, timeout)
-            return self._ended.get(execution_id)
+            if not self._changed.wait_for(lambda: execution_id in self._ended, timeout):
+                return None
+            ended = self._ended.get(execution_id)
+        if ended is None and self._load is not None:
+            return self._load(execution_id)
+        return ended
 
 
 class StoredEnds:

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 from tiercel.engine import Event, ExecutionView, RunTask, Start
@@ -19,11 +20,18 @@ from tiercel.model.flow import ConcurrencyBehavior, Flow
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
+from tiercel.runtime.journal import RunJournal, left_by_the_dead
 from tiercel.runtime.local import LocalRunner, _Call
-from tiercel.runtime.services import Services
+from tiercel.runtime.memory import release_free_memory
+from tiercel.runtime.services import RunLimits, Services
 from tiercel.runtime.worker import WorkerPool
 
 _log = logging.getLogger("tiercel.executor")
+
+_IDLE_BEFORE_TRIM = 3.0
+"""How long the executor is idle before it gives memory back (in seconds)."""
+_TRIM_EVERY = 30.0
+"""While idle, how often memory is given back again (in seconds)."""
 
 T = TypeVar("T")
 
@@ -42,8 +50,14 @@ class ServerExecutor(LocalRunner):
         threads: int = 8,
         on_end: Callable[[Execution], None] | None = None,
         on_change: Callable[[Execution], None] | None = None,
+        journal_dir: Path | None = None,
+        limits: RunLimits | None = None,
     ) -> None:
         super().__init__(services, threads=threads)
+        if journal_dir is not None:
+            self.journal = RunJournal(journal_dir)
+        if limits is not None:
+            self.limits = limits
         self._on_change = on_change
         self._keep_results = False  # a server runs for months: lines live in the log store
         self._find_flow = find_flow
@@ -58,6 +72,10 @@ class ServerExecutor(LocalRunner):
         """Task runs running on this process's threads."""
         self._looped = threading.Event()
         """Set once the loop has applied its last event."""
+        self._trimmed = True
+        """Whether memory was given back since the last step."""
+        self._trimmed_at = 0.0
+        self._stepped_at = 0.0
 
     # --- running --------------------------------------------------------------------------
 
@@ -89,6 +107,9 @@ class ServerExecutor(LocalRunner):
             _log.warning("%d task runs still running are left for the next start", len(left))
             self.kill_runs(left)  # their processes stop; the loop applies no result now
         self._thread.join(5.0)
+        self._log_writer.close()
+        if self.journal is not None and not left:
+            self.journal.close()  # nothing began here that the next start must know of
 
     def _serve(self) -> None:
         with WorkerPool(self.threads) as pool:
@@ -98,9 +119,12 @@ class ServerExecutor(LocalRunner):
             self._looped.set()
 
     def _recover_unfinished(self) -> None:
-        unfinished = self._pick_up_unfinished()
+        left = None if self.journal is None else left_by_the_dead(self.journal.folder)
+        unfinished = self._pick_up_unfinished(left)
         if unfinished:
             _log.info("picking up %d unfinished executions", len(unfinished))
+        for journal in left.journals if left is not None else ():
+            journal.unlink(missing_ok=True)
         self._dequeue_all()
 
     def _dequeue_all(self) -> None:
@@ -190,6 +214,37 @@ class ServerExecutor(LocalRunner):
     def _flow(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
         return self._find_flow(namespace, flow_id, revision)
 
+    def _idle(self) -> None:
+        # Memory a load used goes back to the system once the server is idle again: the
+        # backend's caches, and the C allocator's free pages (it keeps them otherwise, and a
+        # server's size would stay at its highest).
+        with self._lock:
+            busy = self._jobs or self._busy
+        now = time.monotonic()
+        if busy:
+            self._stepped_at = now
+            return
+        # Once the server has been idle a while after its last step (a burst pays no cost
+        # between two executions), then now and then: API reads fill caches too. No full
+        # collection: it would hold the interpreter, and the API, for up to a second.
+        if now - self._stepped_at < _IDLE_BEFORE_TRIM or (
+            self._trimmed and now - self._trimmed_at < _TRIM_EVERY
+        ):
+            return
+        self._trimmed = True
+        self._trimmed_at = now
+        self.services.release_memory()
+        release_free_memory()
+
+    def _after_step(self, view: ExecutionView) -> None:
+        self._trimmed = False
+        self._stepped_at = time.monotonic()
+        # Let go of an ended execution, also one reloaded for a late report (a killed task's
+        # result); a subflow stays until its caller has heard of its end.
+        execution_id = view.execution.id
+        if view.execution.state.current.is_terminated and execution_id not in self._callers:
+            self._views.pop(execution_id, None)
+
     def _admit(self, flow: Flow, execution: Execution) -> tuple[Execution, bool]:
         now = self.services.clock()
         if execution.schedule_date is not None and execution.schedule_date > now:
@@ -254,13 +309,6 @@ class ServerExecutor(LocalRunner):
                 self._on_change(execution)
             except Exception:  # a listener's bug must not stop the executor
                 _log.exception("an execution-change listener failed")
-
-    def _after_step(self, view: ExecutionView) -> None:
-        # Let go of an ended execution, also one reloaded for a late report (a killed task's
-        # result); a subflow stays until its caller has heard of its end.
-        execution_id = view.execution.id
-        if view.execution.state.current.is_terminated and execution_id not in self._callers:
-            self._views.pop(execution_id, None)
 
     def _dequeue(self, flow: Flow) -> None:
         """Start the oldest queued executions of ``flow`` while it has free slots."""

@@ -4,6 +4,7 @@
 executor (which runs its workers as threads), and a worker process of a shared backend.
 """
 
+import json
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
@@ -20,8 +21,11 @@ from tiercel.ops.flows import deploy_triggers
 from tiercel.runtime.adapters import NamespaceFileAdapter, NamespaceKeyValues, TaskFiles
 from tiercel.runtime.context import Metric, WorkerRunContext
 from tiercel.runtime.flow_sources import StoredFlows
+from tiercel.runtime.journal import RunJournal
+from tiercel.runtime.log_writer import LogWriter
 from tiercel.runtime.services import (
     LogLine,
+    RunLimits,
     Services,
     StoredExecutions,
     StoredKeyValues,
@@ -52,6 +56,10 @@ class TaskHost:
         self._deployed: set[tuple[str, str]] = set()
         self._keep_results = True
         """Whether log lines and metrics are kept in memory for the ``Finished`` report."""
+        self.limits = RunLimits()
+        self.journal: RunJournal | None = None
+        """Where the attempts that begin here are written, for the recovery after a crash."""
+        self._log_writer = LogWriter(services.logs)
 
     # --- what subclasses tell ---------------------------------------------------------------
 
@@ -92,21 +100,45 @@ class TaskHost:
         """Run one attempt of a task run here; store its metrics; its result."""
         run = command.run
         killed = threading.Event()
+        volume = _LogVolume()
         try:
-            ctx = self._context(execution_id, run, command.variables, killed)
+            ctx = self._context(execution_id, run, command.variables, killed, volume)
         except SecretKeyError as exc:
             self._log(execution_id, run, LogLevel.ERROR, f"A SECRET input cannot be read: {exc}")
             return TaskResult(run.id, State.FAILED)
         self._kill_switches[run.id] = killed
-        if command.directory is not None:
-            ctx.shared_dir = self._shared_directory(execution_id, command)
+        if self.journal is not None:
+            self.journal.started(run.id, len(run.attempts))
         try:
+            if command.directory is not None:
+                ctx.shared_dir = self._shared_directory(execution_id, command)
             result = run_task(command, ctx)
+        except BaseException:
+            if self.journal is not None:
+                self.journal.ended(run.id)
+            raise
         finally:
             self._kill_switches.pop(run.id, None)
         if result.outputs and ctx.known_secrets:
             # What a task returns is stored, shown and rendered by later tasks: no secret in it.
             result = replace(result, outputs=ctx.known_secrets.mask_value(result.outputs))
+        if volume.dropped_lines:
+            self._task_log(
+                execution_id,
+                run,
+                LogLevel.WARN,
+                f"{volume.dropped_lines} log lines ({volume.dropped_bytes} bytes) were dropped: "
+                f"a task run may log {self.limits.log_bytes_per_task_run} bytes",
+                None,
+            )
+        if result.outputs:
+            result = replace(result, outputs=self._spill_outputs(execution_id, run, result.outputs))
+        if self.journal is not None:
+            # A run stopped by a kill (or a shutdown, which leaves it to the next start) has
+            # no result to keep.
+            self.journal.ended(run.id, None if killed.is_set() else result)
+        # The task's lines are stored before its result is told: the final state comes after.
+        self._log_writer.sync()
         if ctx.metrics:
             now = self.services.clock()
             self.services.metrics.append(
@@ -128,6 +160,43 @@ class TaskHost:
                 with self._lock:
                     self._metrics.extend(ctx.metrics)
         return result
+
+    def _spill_outputs(
+        self, execution_id: str, run: TaskRun, outputs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Outputs small enough to be stored with the task run: the largest values of
+        outputs over the limit go to internal storage, their URI in their place."""
+        limit = self.limits.output_bytes
+        if _json_size(outputs) <= limit:
+            return outputs
+        files = TaskFiles(self.services.storage, run)
+
+        def shrink(value: dict[str, Any], path: str) -> dict[str, Any]:
+            sizes = {key: _json_size(item) for key, item in value.items()}
+            result = dict(value)
+            total = sum(sizes.values())
+            for key in sorted(sizes, key=sizes.__getitem__, reverse=True):
+                if total <= limit:
+                    break
+                item = value[key]
+                name = f"{path}.{key}" if path else str(key)
+                if isinstance(item, dict) and sizes[key] > limit:
+                    result[key] = shrink(item, name)
+                else:
+                    uri = files.put(f"output-{name}.json", json.dumps(item).encode())
+                    result[key] = uri
+                    self._task_log(
+                        execution_id,
+                        run,
+                        LogLevel.WARN,
+                        f"Output '{name}' ({sizes[key]} bytes as JSON) is over the limit of "
+                        f"{limit} bytes: it is stored as {uri}",
+                        None,
+                    )
+                total -= sizes[key] - _json_size(result[key])
+            return result
+
+        return shrink(outputs, "")
 
     def _shared_directory(self, execution_id: str, command: RunTask) -> Path:
         """The directory of the flowable that ``command`` runs inside, prepared on first use."""
@@ -153,9 +222,12 @@ class TaskHost:
         run: TaskRun,
         variables: dict[str, Any],
         killed: threading.Event,
+        volume: "_LogVolume | None" = None,
     ) -> WorkerRunContext:
+        counted = volume or _LogVolume()
+
         def sink(level: LogLevel, message: str) -> None:
-            self._log(execution_id, run, level, message)
+            self._task_log(execution_id, run, level, message, counted)
 
         variables, revealed = reveal_secrets(variables, self.services.cipher)
         return WorkerRunContext(
@@ -195,12 +267,41 @@ class TaskHost:
     def _read_logs(
         self, execution_id: str, task_ids: Sequence[str] | None, level: LogLevel
     ) -> list[dict[str, Any]]:
-        self._flush_logs()
+        self._log_writer.sync()
         lines = self.services.logs.find(LogQuery(execution_id=execution_id, min_level=level))
         wanted = set(task_ids) if task_ids else None
         return [line.to_kestra_json() for line in lines if wanted is None or line.task_id in wanted]
 
     def _log(self, execution_id: str, run: TaskRun | None, level: LogLevel, message: str) -> None:
+        """A line of the executor's (few, and stored with the step that logged them)."""
+        entry = self._entry(execution_id, run, level, message)
+        with self._lock:
+            self._unsaved_logs.append(entry)
+
+    def _task_log(
+        self,
+        execution_id: str,
+        run: TaskRun,
+        level: LogLevel,
+        message: str,
+        volume: "_LogVolume | None",
+    ) -> None:
+        """A line a task logged: cut to size, counted, handed to the log writer."""
+        limit = self.limits.log_line_chars
+        if len(message) > limit:
+            message = f"{message[:limit]}... [truncated: {len(message) - limit} more characters]"
+        if volume is not None:
+            size = len(message.encode("utf-8", errors="replace"))
+            if volume.bytes + size > self.limits.log_bytes_per_task_run:
+                volume.dropped_lines += 1
+                volume.dropped_bytes += size
+                return
+            volume.bytes += size
+        self._log_writer.put(self._entry(execution_id, run, level, message))
+
+    def _entry(
+        self, execution_id: str, run: TaskRun | None, level: LogLevel, message: str
+    ) -> LogEntry:
         message = self.services.masker.mask(message)
         line = LogLine(
             execution_id,
@@ -224,15 +325,31 @@ class TaskHost:
             task_run_id=line.task_run_id,
             attempt_number=len(run.attempts) if run and run.attempts else None,
         )
-        with self._lock:
-            if self._keep_results:
+        if self._keep_results:
+            with self._lock:
                 self._logs.append(line)
-            self._unsaved_logs.append(entry)
         if self.on_log is not None:
             self.on_log(line)
+        return entry
 
     def _flush_logs(self) -> None:
+        """Store the executor's lines (on the executor's thread, with its steps)."""
         with self._lock:
             batch, self._unsaved_logs = self._unsaved_logs, []
         if batch:
             self.services.logs.append(batch)
+
+
+class _LogVolume:
+    """What one task run has logged, against its limit."""
+
+    __slots__ = ("bytes", "dropped_bytes", "dropped_lines")
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.dropped_lines = 0
+        self.dropped_bytes = 0
+
+
+def _json_size(value: Any) -> int:
+    return len(json.dumps(value, default=str))

@@ -51,6 +51,7 @@ from tiercel.model.task import LogLevel
 from tiercel.ops.executions import discard_files
 from tiercel.runtime.host import TaskHost
 from tiercel.runtime.ids import new_id
+from tiercel.runtime.journal import Left
 from tiercel.runtime.services import (
     Finished,
     LogLine,
@@ -183,9 +184,14 @@ class LocalRunner(TaskHost):
         self._run(recovered[0], timeout)
         return {eid: self._views[eid].execution for eid in recovered}
 
-    def _pick_up_unfinished(self) -> list[str]:
+    def _pick_up_unfinished(self, left: Left | None = None) -> list[str]:
         """Hold every stored execution a stopped process left unfinished, each with a
-        ``Recover`` event to apply; their ids. Those of unknown flows are left as they are."""
+        ``Recover`` event to apply; their ids. Those of unknown flows are left as they are.
+
+        With ``left`` (what the journals of the gone processes say), a running task run
+        whose attempt ended gets its result, one whose attempt never began is dispatched
+        again without a KILLED attempt.
+        """
         unfinished = self.services.executions.find(
             states=[s.value for s in (State.CREATED, State.RUNNING, State.RESTARTED)]
         )
@@ -198,7 +204,26 @@ class LocalRunner(TaskHost):
             if flow is None:
                 continue
             self._view(flow, *stored)
-            self._events.put((execution_id, Recover()))
+            if left is None:
+                self._events.put((execution_id, Recover()))
+                recovered.append(execution_id)
+                continue
+            results = [
+                result
+                for run in stored[1]
+                if run.state.current is State.RUNNING
+                and (ended := left.results.get(run.id)) is not None
+                and ended[0] == len(run.attempts)
+                for result in (ended[1],)
+            ]
+            done = {result.task_run_id for result in results}
+            lost = frozenset(run.id for run in stored[1] if run.id not in done)
+            began = frozenset(
+                run.id for run in stored[1] if left.started.get(run.id) == len(run.attempts)
+            )
+            self._events.put((execution_id, Recover(lost=lost, started=began)))
+            for result in results:
+                self._events.put((execution_id, result))
             recovered.append(execution_id)
         return recovered
 
@@ -284,6 +309,7 @@ class LocalRunner(TaskHost):
                 execution_id, item = self._events.get(timeout=wait)
             except queue.Empty:
                 if stop is not None:
+                    self._idle()
                     continue
                 if killed:
                     return  # killed, yet something still does not end: give up
@@ -293,39 +319,47 @@ class LocalRunner(TaskHost):
                     if not view.execution.state.current.is_terminated:
                         self._events.put((view.execution.id, Kill()))
                 continue
-            if isinstance(item, _Call):
-                item.run()
-                continue
-            if isinstance(item, _Retry):
-                self._retry(item.execution)
-                continue
-            held = self._views.get(execution_id) or self._load_view(execution_id)
-            if held is None:
-                continue  # a late report for an execution deleted meanwhile
-            view = held
-            before = view.execution.state.current
-            step = advance(view, item, self.services.clock(), new_id)
-            for run_id, level, message in step.logs:
-                run = view.runs.get(run_id) if run_id else None
-                self._log(execution_id, run, LogLevel(level), message)
-            # Stored before anything is acted on: a crash here loses no decision.
-            self.services.executions.save(
-                view.execution if step.execution_changed else None,
-                step.changed.values(),
-                step.removed,
-            )
-            self._flush_logs()
-            # Counted at once: taking the lock per job would wait on busy workers each time.
-            jobs = sum(isinstance(command, RunTask) for command in step.commands)
-            if jobs:
-                with self._lock:
-                    self._jobs += jobs
-            for command in step.commands:
-                self._carry_out(view, command, pool)
-            if view.execution.state.current is not before:
-                self._state_changed(view)
-            self._after_step(view)
+            # Applied in a method of its own: nothing of the event stays referenced here
+            # while the loop waits for the next (an execution's trigger body, say).
+            self._apply(execution_id, item, pool)
+            del item
         self._flush_logs()
+        self._log_writer.sync()
+
+    def _apply(self, execution_id: str, item: Event | _Retry | _Call, pool: WorkerPool) -> None:
+        """Apply one event (or run one call) on the executor thread."""
+        if isinstance(item, _Call):
+            item.run()
+            return
+        if isinstance(item, _Retry):
+            self._retry(item.execution)
+            return
+        held = self._views.get(execution_id) or self._load_view(execution_id)
+        if held is None:
+            return  # a late report for an execution deleted meanwhile
+        view = held
+        before = view.execution.state.current
+        step = advance(view, item, self.services.clock(), new_id)
+        for run_id, level, message in step.logs:
+            run = view.runs.get(run_id) if run_id else None
+            self._log(execution_id, run, LogLevel(level), message)
+        # Stored before anything is acted on: a crash here loses no decision.
+        self.services.executions.save(
+            view.execution if step.execution_changed else None,
+            step.changed.values(),
+            step.removed,
+        )
+        self._flush_logs()
+        # Counted at once: taking the lock per job would wait on busy workers each time.
+        jobs = sum(isinstance(command, RunTask) for command in step.commands)
+        if jobs:
+            with self._lock:
+                self._jobs += jobs
+        for command in step.commands:
+            self._carry_out(view, command, pool)
+        if view.execution.state.current is not before:
+            self._state_changed(view)
+        self._after_step(view)
 
     def _load_view(self, execution_id: str) -> ExecutionView | None:
         """Hold a stored execution this runner has not loaded (or has let go of)."""
@@ -338,6 +372,9 @@ class LocalRunner(TaskHost):
             self._log(execution_id, None, LogLevel.ERROR, "The execution's flow is not deployed")
             return None
         return self._view(flow, execution, runs)
+
+    def _idle(self) -> None:
+        """A serving loop found nothing to do for a while."""
 
     def _ended(self, view: ExecutionView) -> None:
         """An execution has ended: nothing more to do here; a server starts queued ones."""

@@ -41,6 +41,23 @@ class LogLine:
     timestamp: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class RunLimits:
+    """What one task run may produce before it is cut short.
+
+    Attributes:
+        log_line_chars: The longest log line stored; a longer one is truncated, with a marker.
+        log_bytes_per_task_run: The log volume one task run may write; the lines past it are
+            dropped, and one WARN line says how many.
+        output_bytes: The largest outputs (as JSON) a task run stores with its state; larger
+            values go to internal storage, their ``kestra://`` URI in their place.
+    """
+
+    log_line_chars: int = 64 * 1024
+    log_bytes_per_task_run: int = 10 * 1024 * 1024
+    output_bytes: int = 1024 * 1024
+
+
 @dataclass
 class Services:
     """Where state lives, and what workers lend to tasks: internal storage, the KV store,
@@ -74,6 +91,9 @@ class Services:
     def seal(self) -> Callable[[str], Any] | None:
         """How a SECRET input's value is stored: encrypted with ``cipher``."""
         return None if self.cipher is None else self.cipher.encrypt
+
+    release_memory: Callable[[], None] = lambda: None
+    """Lets the backend give back the memory it caches (an idle server calls it)."""
 
     def store_input_file(self, execution: Execution, input_id: str, value: Any) -> str:
         """Upload a FILE input given as a local path; return its ``kestra://`` URI."""

@@ -19,7 +19,6 @@ import pickle
 import queue
 import socket
 import threading
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -34,9 +33,11 @@ from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.runtime.executor import FlowFinder, ServerExecutor
 from tiercel.runtime.host import TaskHost
+from tiercel.runtime.ids import dead_here, process_id
 from tiercel.runtime.local import _Call, new_execution
-from tiercel.runtime.services import Services
+from tiercel.runtime.services import RunLimits, Services
 from tiercel.runtime.worker import WorkerPool
+from tiercel.sdk import processes
 from tiercel.storage.work import Job, WorkerRecord, WorkQueue
 
 _log = logging.getLogger("tiercel.shared")
@@ -85,13 +86,21 @@ class SharedExecutor(ServerExecutor):
         on_change: Callable[[Execution], None] | None = None,
         lease: timedelta = LEASE,
         poll: float = 0.02,
+        limits: RunLimits | None = None,
     ) -> None:
-        super().__init__(services, find_flow, threads=threads, on_end=on_end, on_change=on_change)
+        super().__init__(
+            services,
+            find_flow,
+            threads=threads,
+            on_end=on_end,
+            on_change=on_change,
+            limits=limits,
+        )
         self.queue = queue
         self.lease = lease
         self._poll = poll
         self._outbox: list[Job] = []
-        self.executor_id = _process_id(socket.gethostname())
+        self.executor_id = process_id()
         self._halt = threading.Event()
         self._wake = threading.Event()
         self._helpers: list[threading.Thread] = []
@@ -138,7 +147,7 @@ class SharedExecutor(ServerExecutor):
         # A holder on this machine whose process is gone (killed, then restarted here) need
         # not be waited for.
         holder = self.queue.holder(_EXECUTOR_LEASE)
-        if holder is None or not _dead_here(holder):
+        if holder is None or not dead_here(holder):
             return False
         _log.info("executor %s died on this machine: taking over at once", holder)
         self.queue.release(_EXECUTOR_LEASE, holder)
@@ -251,8 +260,11 @@ class SharedExecutor(ServerExecutor):
         waiting for their leases to end (a server killed and started again)."""
         taken: list[Job] = []
         for worker in self.queue.workers():
-            if _dead_here(worker.worker_id):
+            if dead_here(worker.worker_id):
                 taken.extend(self.queue.take_back(worker.worker_id))
+        if taken:
+            # What their processes started is killed before the task runs are retried.
+            processes.reap_orphans()
         return taken
 
     def admit_stored(self, execution_id: str) -> None:
@@ -275,7 +287,9 @@ class SharedExecutor(ServerExecutor):
         # Jobs outlive executors and results wait in the inbox: only running task runs with
         # neither were lost (the executor died between storing a step and handing it over,
         # or the worker that held them died on this machine).
-        self._take_back_dead()
+        # The jobs of dead workers had begun (a worker claims only what its free threads
+        # take); the other lost runs were never handed over, and never began.
+        began = frozenset(job.task_run_id for job in self._take_back_dead())
         in_hands = self.queue.pending_runs()
         for item in self.queue.take(0, 1_000_000):
             try:
@@ -299,30 +313,10 @@ class SharedExecutor(ServerExecutor):
                 for run in view.task_runs()
                 if run.state.current is State.RUNNING and run.attempts and run.id not in in_hands
             )
-            self._events.put((execution_id, Recover(lost=lost)))
+            self._events.put((execution_id, Recover(lost=lost, started=began & lost)))
         if picked:
             _log.info("picking up %d unfinished executions", picked)
         self._dequeue_all()
-
-
-def _process_id(host: str) -> str:
-    """The id of a process of this machine: host, pid and a random part."""
-    return f"{host}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-
-
-def _dead_here(process_id: str) -> bool:
-    """Whether ``process_id`` (from ``_process_id``) names a process of this machine that
-    no longer runs."""
-    host, _, rest = process_id.rpartition("-")[0].rpartition("-")
-    if host != socket.gethostname() or not rest.isdigit():
-        return False
-    try:
-        os.kill(int(rest), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
 
 
 def _acknowledger(
@@ -391,8 +385,11 @@ class SharedWorker(TaskHost):
         lease: timedelta = LEASE,
         poll: float = 0.02,
         worker_id: str | None = None,
+        limits: RunLimits | None = None,
     ) -> None:
         super().__init__(services, on_log=None)
+        if limits is not None:
+            self.limits = limits
         self._keep_results = False
         self._find_flow = find_flow
         self.queue = queue
@@ -400,7 +397,7 @@ class SharedWorker(TaskHost):
         self.lease = lease
         self._poll = poll
         host = socket.gethostname()
-        self.worker_id = worker_id or _process_id(host)
+        self.worker_id = worker_id or process_id(host)
         self._record = WorkerRecord(
             self.worker_id, host, os.getpid(), self.threads, services.clock(), services.clock()
         )
@@ -460,6 +457,7 @@ class SharedWorker(TaskHost):
             halt_heartbeat.set()
             heartbeat.join()
             self._flush_logs()
+            self._log_writer.close()
 
     def _take_slots(self) -> int:
         """Wait a little for a free thread; take every free one."""

@@ -109,4 +109,7 @@ class WorkerPool:
         while (item := self._jobs.get()) is not None:
             job, args = item
             job(*args)
+            # Not kept while the thread waits: a job holds its task's variables (a trigger's
+            # body, outputs), megabytes at times.
+            del item, job, args
             self._idle.release()

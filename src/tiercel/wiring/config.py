@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     allowed_env: list[str] = Field(default_factory=list)
     """Environment variables task processes may see besides ``PATH``, ``HOME``, the locale
     and ``TZ`` (globs such as ``AWS_*``); Tiercel's settings and secrets never pass."""
+    log_line_max_chars: int = Field(64 * 1024, gt=0)
+    """The longest log line stored; a longer one is truncated, with a marker saying so."""
+    log_max_bytes_per_task_run: int = Field(10 * 1024 * 1024, gt=0)
+    """How much one task run may log; the excess is dropped, with one WARN line."""
+    output_max_bytes: int = Field(1024 * 1024, gt=0)
+    """The largest outputs stored with a task run; larger values go to internal storage."""
 
     @classmethod
     def settings_customise_sources(

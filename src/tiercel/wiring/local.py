@@ -145,6 +145,7 @@ def open_backend(
             cipher=cipher,
             masker=Masker(secrets),
             task_env=task_env,
+            release_memory=database.release_memory,
         )
         yield Backend(services, SqlWorkQueue(database))
     finally:

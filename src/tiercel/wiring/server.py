@@ -29,9 +29,11 @@ from tiercel.registry import default_registry
 from tiercel.runtime.executor import ServerExecutor
 from tiercel.runtime.flow_triggers import FlowTriggers
 from tiercel.runtime.ids import new_id
+from tiercel.runtime.memory import tune_allocator
 from tiercel.runtime.scheduler import Scheduler, StartRequest
-from tiercel.runtime.services import Services
+from tiercel.runtime.services import RunLimits, Services
 from tiercel.runtime.shared import RemoteRunner, SharedExecutor, SharedWorker
+from tiercel.sdk import processes
 from tiercel.storage.secrets import KEY_FILE, key_in
 from tiercel.storage.work import WorkQueue
 from tiercel.wiring.config import Settings
@@ -66,6 +68,7 @@ class ServerConfig:
         secret_key: The key SECRET inputs are encrypted with; the one kept in ``data_dir``
             (made on first start) when None.
         allowed_env: Environment variables task processes may see beyond the base ones.
+        limits: How much a task run may log and output.
     """
 
     data_dir: Path = field(default_factory=default_data_dir)
@@ -83,6 +86,7 @@ class ServerConfig:
     shutdown_grace_seconds: float = 30.0
     secret_key: str | None = None
     allowed_env: tuple[str, ...] = ()
+    limits: RunLimits = field(default_factory=RunLimits)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ServerConfig":
@@ -103,6 +107,11 @@ class ServerConfig:
             shutdown_grace_seconds=settings.shutdown_grace_seconds,
             secret_key=settings.secret_key.get_secret_value() if settings.secret_key else None,
             allowed_env=tuple(settings.allowed_env),
+            limits=RunLimits(
+                log_line_chars=settings.log_line_max_chars,
+                log_bytes_per_task_run=settings.log_max_bytes_per_task_run,
+                output_bytes=settings.output_max_bytes,
+            ),
         )
 
 
@@ -171,6 +180,7 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
     unknown = roles - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles: {', '.join(sorted(unknown))}")
+    tune_allocator()
     with ExitStack() as stack:
         if config.database_url is None:
             config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -201,7 +211,7 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
         runner: ExecutionRunner = RemoteRunner(services, backend.work)
         reactions = _Reactions()
         if "executor" in roles:
-            ends = EndSignal()
+            ends = EndSignal(services.executions.get)
             part.ends = ends
             part.executor = _executor(config, part, ends, reactions, shared=shared, lease=lease)
             runner = part.executor
@@ -232,13 +242,23 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
                 )
             )
 
+        # What the task processes of a killed server still run is killed before its task
+        # runs are retried (its guard normally did it already).
+        reaped = processes.reap_orphans()
+        if reaped:
+            _log.warning("killed %d task processes left by a server that died", reaped)
         if part.executor is not None:
             part.executor.start()
             stack.callback(part.executor.stop, config.shutdown_grace_seconds)
 
         if "worker" in roles and (shared or "executor" not in roles) and config.threads > 0:
             part.worker = SharedWorker(
-                services, flows.find, backend.work, threads=config.threads, lease=lease
+                services,
+                flows.find,
+                backend.work,
+                threads=config.threads,
+                lease=lease,
+                limits=config.limits,
             )
             halt_worker = threading.Event()
             worker_thread = threading.Thread(
@@ -333,9 +353,16 @@ def _executor(
             on_end=ended,
             on_change=changed,
             lease=lease,
+            limits=config.limits,
         )
     return ServerExecutor(
-        part.services, part.flows.find, threads=config.threads, on_end=ended, on_change=changed
+        part.services,
+        part.flows.find,
+        threads=config.threads,
+        on_end=ended,
+        on_change=changed,
+        journal_dir=config.data_dir / "running",
+        limits=config.limits,
     )
 
 

@@ -20,6 +20,8 @@ _PROTOCOL = re.compile(r"^::(\{.*\})::$")
 _DURATION: TypeAdapter[timedelta] = TypeAdapter(Duration)
 _LEVELS = {level.value: level for level in LogLevel}
 _TAIL = 50
+_TAIL_LINE = 2000
+"""The longest line kept in the stderr tail that error messages quote."""
 
 
 class LogConsumer:
@@ -34,14 +36,26 @@ class LogConsumer:
         self.std_err_tail: deque[str] = deque(maxlen=_TAIL)
         """The last lines printed on stderr, for error messages."""
 
-    def accept(self, line: str, is_std_err: bool) -> None:
-        """Log one line (without its line break) or act on the protocol it carries."""
+    def accept(self, line: str, is_std_err: bool, *, dropped: int = 0) -> None:
+        """Log one line (without its line break) or act on the protocol it carries.
+
+        ``dropped`` bytes of the line were too many to be read: the line is logged truncated,
+        and a protocol line so long is refused.
+        """
         with self._lock:
             if is_std_err:
                 self.std_err_count += 1
-                self.std_err_tail.append(line)
+                self.std_err_tail.append(line[:_TAIL_LINE])
             else:
                 self.std_out_count += 1
+            if dropped:
+                if line.startswith("::{"):
+                    self._ctx.logger.warn(
+                        f"An outputs line of more than {len(line.encode()) + dropped} bytes "
+                        "was ignored: write large outputs to a file listed in outputFiles"
+                    )
+                    return
+                line = f"{line}... [truncated: {dropped} more bytes]"
             match = _PROTOCOL.match(line)
             if match is None:
                 logger = self._ctx.logger

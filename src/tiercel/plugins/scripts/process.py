@@ -1,12 +1,11 @@
 """Run a command as a local process in its own session, streaming its output as it comes.
 
-The process leads a new session (and so a new process group): killing the task signals the
-whole group, so shells, their children and grandchildren all go, none left behind.
+The process is tracked (``tiercel.sdk.processes``): it dies with its worker, and killing the
+task ends it and everything it started (its group, its cgroup or the sessions it made), none
+left behind.
 """
 
 import contextlib
-import os
-import signal
 import subprocess
 import threading
 from collections.abc import Mapping, Sequence
@@ -14,11 +13,15 @@ from pathlib import Path
 from typing import IO
 
 from tiercel.plugins.scripts.log_consumer import LogConsumer
+from tiercel.sdk import processes
 
 KILL_GRACE_SECONDS = 3.0
 """How long a killed process group has to end after SIGTERM before it gets SIGKILL."""
 
 _POLL_SECONDS = 0.05
+
+MAX_LINE_BYTES = 1024 * 1024
+"""The longest line read whole; the rest of a longer one is counted, never held."""
 
 
 def run_process(
@@ -34,15 +37,8 @@ def run_process(
     Returns:
         The exit code, or None when ``killed`` was set and the process group was killed.
     """
-    process = subprocess.Popen(
-        list(args),
-        cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    tracked = processes.start(args, cwd=cwd, env=env)
+    process = tracked.popen
     assert process.stdout is not None and process.stderr is not None
     readers = [
         threading.Thread(target=_read, args=(process.stdout, consumer, False), daemon=True),
@@ -58,18 +54,23 @@ def run_process(
         exited.set()
 
     threading.Thread(target=wait_for_exit, daemon=True).start()
-    while not exited.wait(_POLL_SECONDS):
-        if killed.is_set():
-            _kill_group(process)
-            break
-    # A child left in the background may hold the pipes open: wait for it, unless killed.
-    for reader in readers:
-        while reader.is_alive():
-            reader.join(_POLL_SECONDS)
+    try:
+        while not exited.wait(_POLL_SECONDS):
+            tracked.watch()
             if killed.is_set():
-                _kill_group(process)
-                reader.join(KILL_GRACE_SECONDS)
+                _kill(tracked)
                 break
+        # A child left in the background may hold the pipes open: wait for it, unless killed.
+        for reader in readers:
+            while reader.is_alive():
+                reader.join(_POLL_SECONDS)
+                tracked.watch()
+                if killed.is_set():
+                    _kill(tracked)
+                    reader.join(KILL_GRACE_SECONDS)
+                    break
+    finally:
+        tracked.release()
     if killed.is_set():
         return None
     return process.returncode
@@ -77,21 +78,22 @@ def run_process(
 
 def _read(stream: IO[bytes], consumer: LogConsumer, is_std_err: bool) -> None:
     with stream:
-        for raw in iter(stream.readline, b""):
-            consumer.accept(raw.decode("utf-8", errors="replace").rstrip("\r\n"), is_std_err)
+        while raw := stream.readline(MAX_LINE_BYTES):
+            dropped = 0
+            if len(raw) == MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                # An endless line: only its start is kept, the rest is read and counted.
+                while rest := stream.readline(65536):
+                    dropped += len(rest)
+                    if rest.endswith(b"\n"):
+                        break
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            consumer.accept(line, is_std_err, dropped=dropped)
 
 
-def _kill_group(process: "subprocess.Popen[bytes]") -> None:
-    """SIGTERM to the process group, then SIGKILL to whatever is left of it."""
-    group = process.pid  # the session leader's pid is the group id
-    _signal_group(group, signal.SIGTERM)
+def _kill(tracked: processes.TrackedProcess) -> None:
+    """SIGTERM to the process group, then SIGKILL to whatever is left of what it started."""
+    tracked.terminate()
     with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(KILL_GRACE_SECONDS)
-    # Children that ignored SIGTERM (or outlived their shell) are still in the group.
-    _signal_group(group, signal.SIGKILL)
-    process.wait()
-
-
-def _signal_group(group: int, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(group, sig)
+        tracked.popen.wait(KILL_GRACE_SECONDS)
+    # Children that ignored SIGTERM, outlived their shell or left its session are still found.
+    tracked.kill()
