@@ -3,9 +3,13 @@
 from pathlib import Path
 
 import psycopg
+import pytest
+from pydantic import ValidationError
+from tests.plugins.fs.fs_support import FakeTriggerContext, load_trigger
 from tests.plugins.jdbc.jdbc_support import messages, outputs, run_flow, state_of, stored_rows
 
 from tiercel.runtime.services import Finished, Services
+from tiercel.sdk import PollingTrigger
 
 TYPES_TABLE = """
 CREATE TABLE types (
@@ -150,3 +154,127 @@ def test_bad_sql_and_bad_credentials_fail_on_one_line_without_the_password(
     assert any('role "nobody" does not exist' in line and "\n" not in line for line in logged)
     assert "URL scheme is invalid. URL should start with `jdbc:postgresql`" in logged
     assert any("Use the Queries task" in line for line in messages(finished, "two"))
+
+
+def test_queries_batch_copy_out_and_copy_in_in_one_flow(
+    tmp_path: Path, pg_jdbc: tuple[str, str]
+) -> None:
+    url, conninfo = pg_jdbc
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: pg_pipeline
+        namespace: company.team
+        pluginDefaults:
+          - type: io.kestra.plugin.jdbc.postgresql
+            values:
+              url: {url}
+              username: postgres
+        tasks:
+          - id: setup
+            type: io.kestra.plugin.jdbc.postgresql.Queries
+            fetchType: FETCH
+            sql: |
+              CREATE TABLE src (id int, name text, doc jsonb, at timestamptz);
+              INSERT INTO src VALUES (1, 'one; two', '{{"a": 1}}', '2024-01-01T00:00:00Z'),
+                                     (2, 'it''s', NULL, NULL);
+              CREATE TABLE dst (LIKE src);
+              CREATE TABLE copied (LIKE src);
+              SELECT id, name FROM src ORDER BY id;
+              SELECT count(*) AS n FROM src;
+          - id: export
+            type: io.kestra.plugin.jdbc.postgresql.Query
+            sql: SELECT * FROM src ORDER BY id
+            fetchType: STORE
+          - id: load
+            type: io.kestra.plugin.jdbc.postgresql.Batch
+            from: "{{{{ outputs.export.uri }}}}"
+            table: dst
+            chunk: 1
+          - id: out
+            type: io.kestra.plugin.jdbc.postgresql.CopyOut
+            table: dst
+            format: CSV
+            header: true
+          - id: in
+            type: io.kestra.plugin.jdbc.postgresql.CopyIn
+            from: "{{{{ outputs.out.uri }}}}"
+            table: copied
+            format: CSV
+            header: true
+          - id: check
+            type: io.kestra.plugin.jdbc.postgresql.Query
+            sql: SELECT count(*) AS n, max(name) AS name FROM copied WHERE doc->>'a' = '1'
+            fetchType: FETCH_ONE
+        """,
+    )
+    assert finished.execution.state.current.name == "SUCCESS", messages(finished)
+    results = outputs(finished, "setup")["outputs"]
+    assert results == [
+        {"rows": [{"id": 1, "name": "one; two"}, {"id": 2, "name": "it's"}], "size": 2},
+        {"rows": [{"n": 2}], "size": 1},
+    ]
+    assert outputs(finished, "load") == {"rowCount": 2, "updatedCount": 2}
+    assert outputs(finished, "out")["rowCount"] == 2
+    assert outputs(finished, "in") == {"rowCount": 2}
+    assert outputs(finished, "check")["row"] == {"n": 1, "name": "one; two"}
+
+
+def test_queries_roll_back_every_statement_when_one_fails(
+    tmp_path: Path, pg_jdbc: tuple[str, str]
+) -> None:
+    url, conninfo = pg_jdbc
+    _seed(conninfo, "CREATE TABLE t (id int primary key)")
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: pg_tx
+        namespace: company.team
+        tasks:
+          - id: tx
+            type: io.kestra.plugin.jdbc.postgresql.Queries
+            url: {url}
+            username: postgres
+            sql: INSERT INTO t VALUES (1); INSERT INTO t VALUES (1);
+        """,
+    )
+    assert state_of(finished, "tx") == "FAILED"
+    assert any("duplicate key value violates unique constraint" in m for m in messages(finished))
+    with psycopg.connect(conninfo) as conn:
+        assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
+
+
+def test_trigger_fires_with_rows_and_runs_after_sql(pg_jdbc: tuple[str, str]) -> None:
+    url, conninfo = pg_jdbc
+    _seed(
+        conninfo,
+        "CREATE TABLE jobs (id int, done boolean default false);"
+        "INSERT INTO jobs (id) VALUES (1), (2);",
+    )
+    trigger = load_trigger(
+        {
+            "type": "io.kestra.plugin.jdbc.postgresql.Trigger",
+            "url": url,
+            "username": "postgres",
+            "sql": "SELECT id FROM jobs WHERE NOT done ORDER BY id",
+            "afterSQL": "UPDATE jobs SET done = true",
+            "interval": "PT30S",
+        }
+    )
+    assert isinstance(trigger, PollingTrigger)
+    context = FakeTriggerContext(roots=[])
+    (emission,) = trigger.evaluate(context)
+    assert emission.variables == {"rows": [{"id": 1}, {"id": 2}], "size": 2}
+    assert trigger.evaluate(context) == []
+
+
+def test_a_trigger_that_would_never_fire_is_refused() -> None:
+    with pytest.raises(ValidationError, match="fetchType NONE is not valid for triggers"):
+        load_trigger(
+            {
+                "type": "io.kestra.plugin.jdbc.postgresql.Trigger",
+                "url": "jdbc:postgresql://localhost/x",
+                "sql": "SELECT 1",
+                "fetchType": "NONE",
+            }
+        )

@@ -4,9 +4,19 @@ The registry reads ``tiercel.plugins.jdbc.index`` instead, and imports a class w
 needs it; no driver is imported either way.
 """
 
+from tiercel.plugins.jdbc.postgresql.batch import Batch as PostgresBatch
+from tiercel.plugins.jdbc.postgresql.copy_in import CopyIn as PostgresCopyIn
+from tiercel.plugins.jdbc.postgresql.copy_out import CopyOut as PostgresCopyOut
+from tiercel.plugins.jdbc.postgresql.queries import Queries as PostgresQueries
 from tiercel.plugins.jdbc.postgresql.query import Query as PostgresQuery
+from tiercel.plugins.jdbc.postgresql.trigger import Trigger as PostgresTrigger
 from tiercel.sdk import PluginObject
 
 PLUGINS: list[type[PluginObject]] = [
     PostgresQuery,
+    PostgresQueries,
+    PostgresTrigger,
+    PostgresBatch,
+    PostgresCopyIn,
+    PostgresCopyOut,
 ]

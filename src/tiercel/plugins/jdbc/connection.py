@@ -5,6 +5,7 @@ Secrets stay out of messages: a driver's error is reported on one line, with the
 (and any password written in the URL) masked.
 """
 
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -187,6 +188,23 @@ class Dialect:
     def message(self, error: BaseException) -> str:
         """The text of a driver error that the user should read."""
         return str(error)
+
+    def bind(self, driver: ModuleType, value: Any) -> Any:
+        """A value read from an Ion file, as this driver binds it (maps as JSON text)."""
+        if isinstance(value, dict):
+            return json.dumps(value)
+        return value
+
+    def table_columns(self, connection: Any, table: str) -> list[str]:
+        """The column names of a table, in order."""
+        cursor = connection.cursor()
+        try:
+            cursor.execute(f"SELECT * FROM {table} WHERE 1 = 0")
+            names = self.column_names(cursor)
+            cursor.fetchall()
+            return names
+        finally:
+            cursor.close()
 
     def column_names(self, cursor: Any) -> list[str]:
         """The result's column labels."""

@@ -135,26 +135,8 @@ class JdbcQuery(JdbcStatement, RunnableTask):
             TaskFailure: More than one statement, or the database's own error, on one line.
         """
         host = TaskHost(ctx)
-        settings = self.settings(host, self.dialect)
         fetch_type = self.chosen_fetch_type(host, self.fetch_type)
-        sql = str(host.render(self.sql, self.extra_variables(ctx)))
-        found = statements.split(sql)
-        if len(found) > 1:
-            raise TaskFailure(
-                "Query task support only a single SQL statement. "
-                "Use the Queries task to run multiple statements."
-            )
-        with connected(self.dialect, settings) as connection:
-            outputs = run_one(host, self.dialect, connection, self, sql, fetch_type, settings) or {}
-            if self.after_sql is not None:
-                after = str(host.render(self.after_sql, self.extra_variables(ctx)))
-                if len(statements.split(after)) > 1:
-                    raise TaskFailure(
-                        "Query task afterSQL supports only a single SQL statement. "
-                        "Use the Queries task to run multiple statements."
-                    )
-                run_one(host, self.dialect, connection, self, after, FetchType.NONE, settings)
-            connection.commit()
+        outputs = query(host, self, self.dialect, fetch_type, self.extra_variables(ctx))
         size = int(outputs.get("size", 0))
         ctx.metric(
             "fetch.size",
@@ -165,3 +147,32 @@ class JdbcQuery(JdbcStatement, RunnableTask):
             },
         )
         return outputs
+
+
+def query(
+    host: Host,
+    task: JdbcStatement,
+    dialect: Dialect,
+    fetch_type: FetchType,
+    variables: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run the task's one statement and its ``afterSQL`` in one transaction; the outputs."""
+    settings = task.settings(host, dialect)
+    sql = str(host.render(task.sql, variables))
+    if len(statements.split(sql)) > 1:
+        raise TaskFailure(
+            "Query task support only a single SQL statement. "
+            "Use the Queries task to run multiple statements."
+        )
+    with connected(dialect, settings) as connection:
+        outputs = run_one(host, dialect, connection, task, sql, fetch_type, settings) or {}
+        if task.after_sql is not None:
+            after = str(host.render(task.after_sql, variables))
+            if len(statements.split(after)) > 1:
+                raise TaskFailure(
+                    "Query task afterSQL supports only a single SQL statement. "
+                    "Use the Queries task to run multiple statements."
+                )
+            run_one(host, dialect, connection, task, after, FetchType.NONE, settings)
+        connection.commit()
+    return outputs

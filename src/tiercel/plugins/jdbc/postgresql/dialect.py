@@ -58,6 +58,14 @@ class PostgresDialect(Dialect):
             return connection.cursor(name="tiercel_store", withhold=False)
         return connection.cursor()
 
+    def bind(self, driver: ModuleType, value: Any) -> Any:
+        """Maps (and lists of maps) go to JSON columns as ``jsonb``."""
+        if isinstance(value, dict) or (
+            isinstance(value, list) and any(isinstance(item, dict) for item in value)
+        ):
+            return driver.types.json.Jsonb(value)
+        return value
+
     def column_names(self, cursor: Any) -> list[str]:
         """The columns' labels."""
         return [column.name for column in cursor.description]
