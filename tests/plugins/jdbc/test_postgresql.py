@@ -159,7 +159,7 @@ def test_bad_sql_and_bad_credentials_fail_on_one_line_without_the_password(
 def test_queries_batch_copy_out_and_copy_in_in_one_flow(
     tmp_path: Path, pg_jdbc: tuple[str, str]
 ) -> None:
-    url, conninfo = pg_jdbc
+    url, _ = pg_jdbc
     finished = run_flow(
         tmp_path,
         f"""
