@@ -4,12 +4,18 @@ The registry reads ``tiercel.plugins.jdbc.index`` instead, and imports a class w
 needs it; no driver is imported either way.
 """
 
+from tiercel.plugins.jdbc.duckdb.queries import Queries as DuckDbQueries
+from tiercel.plugins.jdbc.duckdb.query import Query as DuckDbQuery
+from tiercel.plugins.jdbc.duckdb.trigger import Trigger as DuckDbTrigger
 from tiercel.plugins.jdbc.postgresql.batch import Batch as PostgresBatch
 from tiercel.plugins.jdbc.postgresql.copy_in import CopyIn as PostgresCopyIn
 from tiercel.plugins.jdbc.postgresql.copy_out import CopyOut as PostgresCopyOut
 from tiercel.plugins.jdbc.postgresql.queries import Queries as PostgresQueries
 from tiercel.plugins.jdbc.postgresql.query import Query as PostgresQuery
 from tiercel.plugins.jdbc.postgresql.trigger import Trigger as PostgresTrigger
+from tiercel.plugins.jdbc.sqlite.queries import Queries as SqliteQueries
+from tiercel.plugins.jdbc.sqlite.query import Query as SqliteQuery
+from tiercel.plugins.jdbc.sqlite.trigger import Trigger as SqliteTrigger
 from tiercel.sdk import PluginObject
 
 PLUGINS: list[type[PluginObject]] = [
@@ -19,4 +25,10 @@ PLUGINS: list[type[PluginObject]] = [
     PostgresBatch,
     PostgresCopyIn,
     PostgresCopyOut,
+    SqliteQuery,
+    SqliteQueries,
+    SqliteTrigger,
+    DuckDbQuery,
+    DuckDbQueries,
+    DuckDbTrigger,
 ]

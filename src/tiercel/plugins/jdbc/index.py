@@ -4,10 +4,16 @@ Each row: (module:Class, kind, type, aliases, title, deprecated). Do not edit by
 """
 
 INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
+    ('tiercel.plugins.jdbc.duckdb.queries:Queries', 'task', 'io.kestra.plugin.jdbc.duckdb.Queries', (), 'Run several SQL statements with DuckDB, in process, in one transaction.', False),
+    ('tiercel.plugins.jdbc.duckdb.query:Query', 'task', 'io.kestra.plugin.jdbc.duckdb.Query', (), 'Query files or a database file with DuckDB, in process; fetch or store the rows.', False),
+    ('tiercel.plugins.jdbc.duckdb.trigger:Trigger', 'trigger', 'io.kestra.plugin.jdbc.duckdb.Trigger', (), 'Poll a query on a DuckDB database file; start an execution when it returns rows.', False),
     ('tiercel.plugins.jdbc.postgresql.batch:Batch', 'task', 'io.kestra.plugin.jdbc.postgresql.Batch', (), 'Insert the rows of an Ion file into a PostgreSQL table, in chunks.', False),
     ('tiercel.plugins.jdbc.postgresql.copy_in:CopyIn', 'task', 'io.kestra.plugin.jdbc.postgresql.CopyIn', (), 'Copy a file from internal storage into a PostgreSQL table (COPY FROM STDIN).', False),
     ('tiercel.plugins.jdbc.postgresql.copy_out:CopyOut', 'task', 'io.kestra.plugin.jdbc.postgresql.CopyOut', (), 'Copy a PostgreSQL table or query result into a file in internal storage (COPY TO).', False),
     ('tiercel.plugins.jdbc.postgresql.queries:Queries', 'task', 'io.kestra.plugin.jdbc.postgresql.Queries', (), 'Run several SQL statements on PostgreSQL, in one transaction by default.', False),
     ('tiercel.plugins.jdbc.postgresql.query:Query', 'task', 'io.kestra.plugin.jdbc.postgresql.Query', ('io.kestra.plugin.jdbc.postgres.Query',), 'Run one SQL statement on PostgreSQL; fetch its rows or store them in an Ion file.', False),
     ('tiercel.plugins.jdbc.postgresql.trigger:Trigger', 'trigger', 'io.kestra.plugin.jdbc.postgresql.Trigger', (), 'Poll a PostgreSQL query; start an execution with its rows when it returns some.', False),
+    ('tiercel.plugins.jdbc.sqlite.queries:Queries', 'task', 'io.kestra.plugin.jdbc.sqlite.Queries', (), 'Run several SQL statements on an SQLite database file, in one transaction.', False),
+    ('tiercel.plugins.jdbc.sqlite.query:Query', 'task', 'io.kestra.plugin.jdbc.sqlite.Query', (), 'Run one SQL statement on an SQLite database file; fetch or store its rows.', False),
+    ('tiercel.plugins.jdbc.sqlite.trigger:Trigger', 'trigger', 'io.kestra.plugin.jdbc.sqlite.Trigger', (), 'Poll a query on an SQLite database file; start an execution when it returns rows.', False),
 ]

@@ -30,6 +30,10 @@ class JdbcQueries(JdbcStatement, RunnableTask):
         """Variables the SQL may use besides the usual ones."""
         return {}
 
+    def extra_outputs(self, ctx: RunContext, variables: dict[str, Any]) -> dict[str, Any]:
+        """Outputs besides the results."""
+        return {}
+
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``outputs``: for each statement that returns rows, its ``row``, ``rows`` or
         ``uri``, and ``size``.
@@ -42,7 +46,8 @@ class JdbcQueries(JdbcStatement, RunnableTask):
         settings = self.settings(host, self.dialect)
         fetch_type = self.chosen_fetch_type(host, self.fetch_type)
         transactional = str(host.render(self.transaction)).strip().lower() == "true"
-        sql = str(host.render(self.sql, self.extra_variables(ctx)))
+        variables = self.extra_variables(ctx)
+        sql = str(host.render(self.sql, variables))
         results: list[dict[str, Any]] = []
         total = 0
         with connected(self.dialect, settings) as connection:
@@ -60,4 +65,4 @@ class JdbcQueries(JdbcStatement, RunnableTask):
                 total += int(found.get("size", 0))
             connection.commit()
         ctx.metric("fetch.size", total)
-        return {"outputs": results}
+        return {"outputs": results, **self.extra_outputs(ctx, variables)}

@@ -128,6 +128,10 @@ class JdbcQuery(JdbcStatement, RunnableTask):
         """Variables the SQL may use besides the usual ones (DuckDB's ``workingDir``)."""
         return {}
 
+    def extra_outputs(self, ctx: RunContext, variables: dict[str, Any]) -> dict[str, Any]:
+        """Outputs besides the result's (DuckDB's ``outputFiles``)."""
+        return {}
+
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``row``, ``rows`` or ``uri`` as ``fetchType`` says, and ``size``: the rows read.
 
@@ -136,7 +140,9 @@ class JdbcQuery(JdbcStatement, RunnableTask):
         """
         host = TaskHost(ctx)
         fetch_type = self.chosen_fetch_type(host, self.fetch_type)
-        outputs = query(host, self, self.dialect, fetch_type, self.extra_variables(ctx))
+        variables = self.extra_variables(ctx)
+        outputs = query(host, self, self.dialect, fetch_type, variables)
+        outputs.update(self.extra_outputs(ctx, variables))
         size = int(outputs.get("size", 0))
         ctx.metric(
             "fetch.size",
