@@ -7,6 +7,10 @@ needs it; no driver is imported either way.
 from tiercel.plugins.jdbc.duckdb.queries import Queries as DuckDbQueries
 from tiercel.plugins.jdbc.duckdb.query import Query as DuckDbQuery
 from tiercel.plugins.jdbc.duckdb.trigger import Trigger as DuckDbTrigger
+from tiercel.plugins.jdbc.mysql.batch import Batch as MySqlBatch
+from tiercel.plugins.jdbc.mysql.queries import Queries as MySqlQueries
+from tiercel.plugins.jdbc.mysql.query import Query as MySqlQuery
+from tiercel.plugins.jdbc.mysql.trigger import Trigger as MySqlTrigger
 from tiercel.plugins.jdbc.postgresql.batch import Batch as PostgresBatch
 from tiercel.plugins.jdbc.postgresql.copy_in import CopyIn as PostgresCopyIn
 from tiercel.plugins.jdbc.postgresql.copy_out import CopyOut as PostgresCopyOut
@@ -25,6 +29,10 @@ PLUGINS: list[type[PluginObject]] = [
     PostgresBatch,
     PostgresCopyIn,
     PostgresCopyOut,
+    MySqlQuery,
+    MySqlQueries,
+    MySqlTrigger,
+    MySqlBatch,
     SqliteQuery,
     SqliteQueries,
     SqliteTrigger,

@@ -14,9 +14,6 @@ def one_line(error: BaseException | str, secrets: Iterable[str | None] = ()) -> 
     a token) is replaced by a mask wherever it appears.
     """
     text = str(error).strip() or type(error).__name__
-    if isinstance(error, BaseException) and error.args and isinstance(error.args[0], int):
-        # PyMySQL's errors are (code, message) tuples: show "code message", as the client does.
-        text = " ".join(str(arg) for arg in error.args)
     text = _SPACES.sub(" ", text)
     for secret in secrets:
         if secret:
