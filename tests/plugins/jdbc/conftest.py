@@ -4,6 +4,7 @@ a MariaDB started here on a throwaway data directory, fakesnow for Snowflake."""
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -88,3 +89,38 @@ def mariadb_port() -> Iterator[int]:
             server.kill()
             server.wait()
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def fakesnow_port() -> Iterator[int]:
+    """A fakesnow server (a stand-in: Snowflake is a service that cannot run here) on a free
+    loopback port; the connector talks HTTP to it as to Snowflake. Stopped at the end."""
+    import socket as sockets
+
+    executable = Path(sys.executable).parent / "fakesnow"
+    if not executable.exists():
+        pytest.fail("the Snowflake tests need fakesnow: pip install -e '.[dev]'", pytrace=False)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(executable), "-s", "-p", str(port), "--host", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                sockets.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("fakesnow did not start", pytrace=False)
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -17,6 +17,9 @@ from tiercel.plugins.jdbc.postgresql.copy_out import CopyOut as PostgresCopyOut
 from tiercel.plugins.jdbc.postgresql.queries import Queries as PostgresQueries
 from tiercel.plugins.jdbc.postgresql.query import Query as PostgresQuery
 from tiercel.plugins.jdbc.postgresql.trigger import Trigger as PostgresTrigger
+from tiercel.plugins.jdbc.snowflake.queries import Queries as SnowflakeQueries
+from tiercel.plugins.jdbc.snowflake.query import Query as SnowflakeQuery
+from tiercel.plugins.jdbc.snowflake.trigger import Trigger as SnowflakeTrigger
 from tiercel.plugins.jdbc.sqlite.queries import Queries as SqliteQueries
 from tiercel.plugins.jdbc.sqlite.query import Query as SqliteQuery
 from tiercel.plugins.jdbc.sqlite.trigger import Trigger as SqliteTrigger
@@ -39,4 +42,7 @@ PLUGINS: list[type[PluginObject]] = [
     DuckDbQuery,
     DuckDbQueries,
     DuckDbTrigger,
+    SnowflakeQuery,
+    SnowflakeQueries,
+    SnowflakeTrigger,
 ]

@@ -185,6 +185,10 @@ class Dialect:
         """Per column of the cursor's result, a conversion this database needs first."""
         return []
 
+    def returns_rows(self, cursor: Any, sql: str) -> bool:
+        """Whether the statement just run gave a result set (a query), not an update count."""
+        return cursor.description is not None
+
     def message(self, error: BaseException) -> str:
         """The text of a driver error that the user should read."""
         return str(error)

@@ -106,7 +106,7 @@ def run_one(
             cursor.execute(text)
         else:
             cursor.execute(text, values)
-        if cursor.description is None:
+        if not dialect.returns_rows(cursor, text):
             return None
         return collect(host, dialect, cursor, fetch_type, fetch_size, Mapper(settings.zone))
     finally:
