@@ -50,6 +50,8 @@ class MySqlDialect(Dialect):
             "connect_timeout": int(url.params.get("connectTimeout", 30_000)) // 1000 or 30,
             "init_command": "SET time_zone = '+00:00'",
         }
+        if url.params.get("allowLoadLocalInfile", "").lower() == "true":
+            arguments["local_infile"] = True
         if url.params.get("useSSL", url.params.get("sslMode", "")).lower() in ("true", "required"):
             arguments["ssl"] = {}
         return driver.connect(**arguments)
