@@ -1,6 +1,7 @@
 """PostgreSQL tasks on a real PostgreSQL server, through real YAML flows."""
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -8,8 +9,10 @@ from pydantic import ValidationError
 from tests.plugins.fs.fs_support import FakeTriggerContext, load_trigger
 from tests.plugins.jdbc.jdbc_support import messages, outputs, run_flow, state_of, stored_rows
 
+from tiercel.plugins.jdbc.postgresql import ion_copy
+from tiercel.plugins.jdbc.values import IonRows, Mapper
 from tiercel.runtime.services import Finished, Services
-from tiercel.sdk import PollingTrigger
+from tiercel.sdk import PollingTrigger, ion
 
 TYPES_TABLE = """
 CREATE TABLE types (
@@ -278,3 +281,29 @@ def test_a_trigger_that_would_never_fire_is_refused() -> None:
                 "fetchType": "NONE",
             }
         )
+
+
+def test_the_server_side_ion_writer_matches_the_python_one(
+    tmp_path: Path, pg_jdbc: tuple[str, str]
+) -> None:
+    _, conninfo = pg_jdbc
+    _seed(
+        conninfo,
+        TYPES_TABLE
+        + "INSERT INTO types (id, ratio, amount, label) VALUES (2, 'NaN', 3, E'tab\\there');",
+    )
+    sql = "SELECT *, ARRAY[1.5, 2] AS numbers, 1e300::float8 AS huge FROM types ORDER BY id"
+    fast = tmp_path / "fast.ion"
+    with psycopg.connect(conninfo) as conn:
+        assert ion_copy.store(conn, sql, None, "Europe/Paris", fast) == 2
+        with conn.cursor(name="slow") as cursor:
+            cursor.execute(sql)
+            writer = IonRows([c.name for c in cursor.description], Mapper(ZoneInfo("Europe/Paris")))
+            slow = "".join(writer.line(row) for row in cursor.fetchall())
+    fast_values = [ion.loads(line) for line in fast.read_text().splitlines()]
+    slow_values = [ion.loads(line) for line in slow.splitlines()]
+    assert len(fast_values) == 2
+    for fast_row, slow_row in zip(fast_values, slow_values, strict=True):
+        for key in ("ratio", "huge"):  # NaN is not equal to itself
+            assert str(fast_row.pop(key)) == str(slow_row.pop(key))
+        assert fast_row == slow_row

@@ -6,6 +6,7 @@ Secrets stay out of messages: a driver's error is reported on one line, with the
 """
 
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -132,6 +133,19 @@ def trigger_host(ctx: TriggerContext) -> Iterator[TriggerHost]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def local_zone_name() -> str:
+    """The worker's time zone name (``TZ``, or the zone ``/etc/localtime`` links to), UTC
+    when it cannot be told."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        return name
+    try:
+        target = os.readlink("/etc/localtime")
+    except OSError:
+        return "UTC"
+    return target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else "UTC"
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """A rendered connection: what a dialect needs to connect."""
@@ -184,6 +198,13 @@ class Dialect:
     def adapters(self, cursor: Any) -> list[Adapter | None]:
         """Per column of the cursor's result, a conversion this database needs first."""
         return []
+
+    def store_rows(
+        self, connection: Any, sql: str, values: Any, settings: Settings, path: Path
+    ) -> int | None:
+        """Write a query's rows as Ion lines into ``path`` by a way faster than fetching
+        them; the row count, or None when this database has none for this statement."""
+        return None
 
     def returns_rows(self, cursor: Any, sql: str) -> bool:
         """Whether the statement just run gave a result set (a query), not an update count."""

@@ -15,7 +15,7 @@ from tiercel.plugins.jdbc.connection import (
     TaskHost,
     connected,
 )
-from tiercel.plugins.jdbc.results import FetchType, collect
+from tiercel.plugins.jdbc.results import FetchType, collect, new_ion_file
 from tiercel.plugins.jdbc.values import Mapper
 from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask, TaskFailure, Text
 
@@ -99,6 +99,15 @@ def run_one(
     """Run one statement; the outputs of its result, or None when it returns no rows."""
     text, values = task.bound(host, dialect, sql)
     fetch_size = task.size(host)
+    if fetch_type is FetchType.STORE:
+        path = new_ion_file(host)
+        try:
+            host.log(LogLevel.DEBUG, f"Starting query: {sql}")
+            size = dialect.store_rows(connection, text, values, settings, path)
+            if size is not None:
+                return {"uri": host.store(path), "size": size}
+        finally:
+            path.unlink(missing_ok=True)
     cursor = dialect.cursor(connection, text, fetch_type is FetchType.STORE, fetch_size)
     try:
         host.log(LogLevel.DEBUG, f"Starting query: {sql}")

@@ -23,6 +23,13 @@ class FetchType(StrEnum):
     NONE = "NONE"
 
 
+def new_ion_file(host: Host) -> Path:
+    """A new empty ``.ion`` file in the host's directory."""
+    handle, name = tempfile.mkstemp(dir=host.temp_dir(), suffix=".ion")
+    os.close(handle)
+    return Path(name)
+
+
 def rows_of(cursor: Any, fetch_size: int) -> Iterator[Any]:
     """Every row of the cursor, fetched ``fetch_size`` at a time."""
     size = max(fetch_size, 1)
@@ -72,9 +79,7 @@ def store(
     Only ``fetch_size`` rows (and a 1 MiB write buffer) are held at a time, so the memory
     used does not grow with the result.
     """
-    handle, name = tempfile.mkstemp(dir=host.temp_dir(), suffix=".ion")
-    os.close(handle)
-    path = Path(name)
+    path = new_ion_file(host)
     writer = IonRows(names, mapper)
     line = writer.line
     size = 0

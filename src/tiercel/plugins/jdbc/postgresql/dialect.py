@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.jdbc.connection import Dialect, Host, JdbcConnection, Settings
+from tiercel.plugins.jdbc.connection import Dialect, Host, JdbcConnection, Settings, local_zone_name
+from tiercel.plugins.jdbc.postgresql import ion_copy
 from tiercel.sdk import Property, TaskFailure, Text
 
 # JDBC driver parameters with a libpq equivalent; the others are the Java driver's own.
@@ -51,6 +52,15 @@ class PostgresDialect(Dialect):
             return str(error)
         detail = getattr(diag, "message_detail", None)
         return f"{primary} ({detail})" if detail else str(primary)
+
+    def store_rows(
+        self, connection: Any, sql: str, values: Any, settings: Settings, path: Path
+    ) -> int | None:
+        """A query's rows written as Ion by the server and copied out (see ``ion_copy``)."""
+        if not _QUERY.match(sql):
+            return None
+        zone = settings.zone_id or local_zone_name()
+        return ion_copy.store(connection, sql, values, zone, path)
 
     def cursor(self, connection: Any, sql: str, stream: bool, fetch_size: int) -> Any:
         """A server-side cursor for a stored query, so rows come ``fetch_size`` at a time."""
