@@ -67,6 +67,13 @@ _encode_json_string = json.encoder.encode_basestring
 _KEYWORDS = frozenset({"null", "true", "false", "nan"})
 
 
+class Timestamp(str):
+    """An Ion timestamp as read: its text, marked so that a converter can tell it from a
+    string (``IonToCsv`` formats timestamps with ``dateTimeFormat``, not strings)."""
+
+    __slots__ = ()
+
+
 class IonError(ValueError):
     """The text is not Ion, or uses a part of Ion this codec does not read."""
 
@@ -96,6 +103,8 @@ def dumps(value: Any) -> str:
         return _float(value)
     if isinstance(value, Decimal):
         return _decimal(value)
+    if isinstance(value, Timestamp):
+        return str.__str__(value)
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, bytes | bytearray | memoryview):
@@ -173,7 +182,7 @@ class _Reader:
         if kind == "special":
             return float(text)
         if kind == "timestamp":
-            return text
+            return Timestamp(text)
         if kind == "blob":
             try:
                 return base64.b64decode("".join(text[2:-2].split()), validate=True)
