@@ -40,20 +40,23 @@ def _expression(t: str, c: str, oid: int, category: str) -> tuple[str, bool]:
             f"ELSE CASE WHEN strpos({t}, 'e') > 0 THEN {t} ELSE {t} || 'e0' END END"
         ), True
     if oid in (1184, 1114, 1082):
-        # ISO text (DateStyle ISO): 2024-01-01 10:00:00.5+01, a date, or infinity
-        finite = f"left({t}, 1) BETWEEN '0' AND '9' AND right({t}, 3) <> ' BC'"
-        iso = f"replace({t}, ' ', 'T')"
-        if oid == 1184:  # the session's zone; UTC written Z, as the codec does
+        # ISO text (DateStyle ISO): "2024-01-01 10:00:00.5+01"; BC dates, infinities and
+        # years past 9999 do not have this shape and are written as strings.
+        text = f"to_json({t})::text"
+        iso = f"overlay({t} placing 'T' from 11 for 1)"
+        plain = f"right({t}, 2) <> 'BC'"
+        if oid == 1082:
+            return f"CASE WHEN substr({t}, 5, 1) = '-' AND {plain} THEN {t} ELSE {text} END", True
+        if oid == 1114:  # without zone: Ion's unknown offset, as the codec writes
+            value = f"{iso} || '-00:00'"
+        else:  # the session's zone; UTC written Z, as the codec does
             value = (
-                f"CASE WHEN right({t}, 3) = '+00' THEN left({iso}, -3) || 'Z' "
+                f"CASE WHEN right({t}, 3) = '+00' "
+                f"THEN overlay(left({t}, -3) placing 'T' from 11 for 1) || 'Z' "
                 f"WHEN substr({t}, length({t}) - 2, 1) IN ('+', '-') THEN {iso} || ':00' "
                 f"ELSE {iso} END"
             )
-        elif oid == 1114:  # without zone: Ion's unknown offset, as the codec writes
-            value = f"{iso} || '-00:00'"
-        else:
-            value = t
-        return f"CASE WHEN {finite} THEN {value} ELSE to_json({t})::text END", True
+        return f"CASE WHEN substr({t}, 11, 1) = ' ' AND {plain} THEN {value} ELSE {text} END", True
     if oid in _TEXTS:
         return f"to_json({t})::text", True
     if oid == 17:
@@ -93,8 +96,10 @@ def store(connection: Any, sql: str, values: Any, zone_id: str, path: Path) -> i
             column = "q." + _quoted(name)
             value, from_text = _expression(f"v{index}", f"v{index}", oid, categories.get(oid, ""))
             inner.append(f"{column}::text AS v{index}" if from_text else f"{column} AS v{index}")
-            parts.append(f"{_literal(prefix)} || coalesce({value}, 'null')")
-        line = " || ".join(parts) + " || '}'" if parts else "'{}'"
+            parts.append(_literal(prefix))
+            parts.append(f"coalesce({value}, 'null')")
+        # One variadic concat, not a chain of ||: each || copies the growing line again.
+        line = f"concat({', '.join(parts)}, '}}')" if parts else "'{}'"
         source = f"(SELECT {', '.join(inner) or '1'} FROM ({sql}) AS q) AS r"
         copy_sql = f"COPY (SELECT {line} FROM {source}) TO STDOUT WITH ({_COPY_OPTIONS})"
         cursor.execute(f"SET LOCAL TIME ZONE {_literal(zone_id)}")
