@@ -20,6 +20,7 @@ Blobs, clobs and binary Ion are not supported: ``loads`` raises ``IonError`` on 
 
 import base64
 import binascii
+import json
 import json.encoder
 import math
 import re
@@ -84,7 +85,84 @@ def loads(text: str) -> Any:
     Raises:
         IonError: Not a single Ion value of the supported subset.
     """
+    fast = _loads_as_json(text)
+    if fast is not _NOT_JSON:
+        return fast
     return _Reader(text).document()
+
+
+# The fast path. Most Ion lines (those Kestra's tasks and this codec write) differ from JSON
+# only outside their strings: bare field names, timestamps, decimals ending with a point,
+# nan and infinities. Those are rewritten with a few regular expressions on the text between
+# strings, and the json module (in C) does the rest, many times faster than the tokenizer
+# below. Anything else (symbols, blobs, annotations, Ion's own escapes...) makes json refuse
+# the text, and the tokenizer reads it instead: the fast path never changes a result.
+_NOT_JSON = object()
+_SEGMENT = "\x02"
+_FAST_NAME = re.compile(r"([{,]\s*)([A-Za-z_$][\w$]*)(\s*:)")
+_FAST_TIMESTAMP = re.compile(
+    r"(?<![\w.\-])(\d{4}(?:-\d{2}(?:-\d{2})?)?T(?:[0-9:.]+(?:Z|[+-]\d{2}:\d{2}))?"
+    r"|\d{4}-\d{2}-\d{2}(?![\w.:]))"
+)
+_FAST_POINT = re.compile(r"(\d)\.(?![\d])")
+_FAST_SPECIAL = re.compile(r"(?<![\w$])(nan|[+-]inf)(?![\w$])")
+_SPECIALS = {"nan": "NaN", "+inf": "Infinity", "-inf": "-Infinity"}
+_STAMP = "\x01"
+_POINT_MARK = "e-00"  # "1." becomes "1.0e-00": no Ion writer prints a float that way
+
+
+def _parse_float(text: str) -> Any:
+    if text.endswith(_POINT_MARK):
+        return Decimal(text[: -len(_POINT_MARK) - 1])
+    if "e" in text or "E" in text:
+        return float(text)
+    return Decimal(text)
+
+
+def _stamped(value: Any) -> Any:
+    if value.__class__ is str:
+        return Timestamp(value[1:]) if value[:1] == _STAMP else value
+    if value.__class__ is list:
+        return [_stamped(item) for item in value]
+    return value
+
+
+def _stamped_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {key: _stamped(value) for key, value in pairs}
+
+
+_json_decoder = json.JSONDecoder(
+    parse_float=_parse_float, object_pairs_hook=_stamped_object, strict=False
+)
+
+
+def _special(match: re.Match[str]) -> str:
+    return _SPECIALS[match.group(1)]
+
+
+def _loads_as_json(text: str) -> Any:
+    if '\\"' in text or _STAMP in text or _SEGMENT in text or "'" in text:
+        return _NOT_JSON  # an escaped quote would break the split below
+    parts = text.split('"')
+    if len(parts) % 2 == 0:
+        return _NOT_JSON
+    outside = _SEGMENT.join(parts[0::2])
+    if "NaN" in outside or "Infinity" in outside:
+        return _NOT_JSON  # Ion symbols that json would read as numbers
+    outside = _FAST_NAME.sub(r'\1"\2"\3', outside)
+    outside = _FAST_POINT.sub(r"\1.0" + _POINT_MARK, outside)
+    outside = _FAST_TIMESTAMP.sub('"' + _STAMP + r'\1"', outside)
+    if "inf" in outside or "nan" in outside:
+        outside = _FAST_SPECIAL.sub(_special, outside)
+    rewritten = outside.split(_SEGMENT)
+    if len(rewritten) != len(parts[0::2]):
+        return _NOT_JSON
+    parts[0::2] = rewritten
+    try:
+        value = _json_decoder.decode('"'.join(parts))
+    except ValueError:
+        return _NOT_JSON
+    return _stamped(value)
 
 
 def dumps(value: Any) -> str:

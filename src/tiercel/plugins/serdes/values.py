@@ -12,6 +12,7 @@ from tiercel.sdk import TaskFailure, ion
 from tiercel.sdk.datetimes import format_pattern
 
 _escape = json.encoder.encode_basestring
+DEFAULT_DATETIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS[XXX]"
 
 
 def timestamp(text: str) -> datetime:
@@ -69,7 +70,11 @@ class CellFormat:
         if isinstance(value, float):
             return java_double(value)
         if isinstance(value, ion.Timestamp):
-            return format_pattern(timestamp(value).astimezone(UTC), self.datetime_format)
+            moment = timestamp(value).astimezone(UTC)
+            if self.datetime_format == DEFAULT_DATETIME_FORMAT:
+                # Kestra's default pattern, written without the pattern interpreter.
+                return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+            return format_pattern(moment, self.datetime_format)
         if isinstance(value, str):
             return value
         if isinstance(value, Decimal):
