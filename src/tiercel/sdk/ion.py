@@ -99,15 +99,22 @@ def loads(text: str) -> Any:
 # the text, and the tokenizer reads it instead: the fast path never changes a result.
 _NOT_JSON = object()
 _SEGMENT = "\x02"
-_FAST_NAME = re.compile(r"([{,]\s*)([A-Za-z_$][\w$]*)(\s*:)")
-_FAST_TIMESTAMP = re.compile(
-    r"(?<![\w.\-])(\d{4}(?:-\d{2}(?:-\d{2})?)?T(?:[0-9:.]+(?:Z|[+-]\d{2}:\d{2}))?"
-    r"|\d{4}-\d{2}-\d{2}(?![\w.:]))"
+# Only zero-width matches replaced by constant text: Python 3.11 expands a template with
+# groups in Python, once per match, which would cost more than the json module saves.
+_FAST_NAME_START = re.compile(r"(?<=[{,])(?=[A-Za-z_$])")
+# A name ends with a letter, or a letter and one or two digits (not a timestamp's T00);
+# other names stay unquoted, json refuses the line, and the tokenizer reads it.
+_FAST_NAME_END = re.compile(r"(?=:)(?:(?<=[A-Za-z_$])|(?<=[A-SU-Za-z_$]\d)|(?<=[A-SU-Za-z_$]\d\d))")
+_FAST_STAMP_START = re.compile(r"(?=\d{4}[-T])(?<![\w.\-])(?=\d{4}-\d{2}-\d{2}|\d{4}(?:-\d{2})?T)")
+_FAST_STAMP_END = re.compile(
+    r"(?=[,}\]]|$)(?:(?<=\d{4}-\d{2}-\d{2})|(?<=\dZ)|(?<=\d[+-]\d\d:\d\d)|(?<=\dT))"
 )
-_FAST_POINT = re.compile(r"(\d)\.(?![\d])")
+_FAST_POINT = re.compile(r"(?<=\d)\.(?!\d)")
 _FAST_SPECIAL = re.compile(r"(?<![\w$])(nan|[+-]inf)(?![\w$])")
 _SPECIALS = {"nan": "NaN", "+inf": "Infinity", "-inf": "-Infinity"}
 _STAMP = "\x01"
+_BACKSLASHES = "\x03"
+_QUOTE = "\x04"
 _POINT_MARK = "e-00"  # "1." becomes "1.0e-00": no Ion writer prints a float that way
 
 
@@ -131,6 +138,7 @@ def _stamped_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return {key: _stamped(value) for key, value in pairs}
 
 
+_plain_json_decoder = json.JSONDecoder(parse_float=_parse_float, strict=False)
 _json_decoder = json.JSONDecoder(
     parse_float=_parse_float, object_pairs_hook=_stamped_object, strict=False
 )
@@ -141,24 +149,37 @@ def _special(match: re.Match[str]) -> str:
 
 
 def _loads_as_json(text: str) -> Any:
-    if '\\"' in text or _STAMP in text or _SEGMENT in text or "'" in text:
-        return _NOT_JSON  # an escaped quote would break the split below
+    if any(mark in text for mark in (_STAMP, _SEGMENT, _BACKSLASHES, _QUOTE)):
+        return _NOT_JSON
+    escaped = "\\" in text
+    if escaped:  # an escaped quote must not split its string
+        text = text.replace("\\\\", _BACKSLASHES).replace('\\"', _QUOTE)
     parts = text.split('"')
     if len(parts) % 2 == 0:
         return _NOT_JSON
     outside = _SEGMENT.join(parts[0::2])
-    if "NaN" in outside or "Infinity" in outside:
-        return _NOT_JSON  # Ion symbols that json would read as numbers
-    outside = _FAST_NAME.sub(r'\1"\2"\3', outside)
-    outside = _FAST_POINT.sub(r"\1.0" + _POINT_MARK, outside)
-    outside = _FAST_TIMESTAMP.sub('"' + _STAMP + r'\1"', outside)
+    if "NaN" in outside or "Infinity" in outside or "'" in outside:
+        return _NOT_JSON  # Ion symbols that json would read as numbers, or quoted symbols
+    outside = _FAST_NAME_START.sub('"', outside)
+    outside = _FAST_NAME_END.sub('"', outside)
+    outside = _FAST_POINT.sub(".0" + _POINT_MARK, outside)
+    stamps = _FAST_STAMP_START.subn('"' + _STAMP, outside)
+    outside = stamps[0]
+    if stamps[1]:
+        outside = _FAST_STAMP_END.sub('"', outside)
     if "inf" in outside or "nan" in outside:
         outside = _FAST_SPECIAL.sub(_special, outside)
     rewritten = outside.split(_SEGMENT)
     if len(rewritten) != len(parts[0::2]):
         return _NOT_JSON
     parts[0::2] = rewritten
+    if escaped:
+        parts[1::2] = [
+            part.replace(_QUOTE, '\\"').replace(_BACKSLASHES, "\\\\") for part in parts[1::2]
+        ]
     try:
+        if not stamps[1]:
+            return _plain_json_decoder.decode('"'.join(parts))
         value = _json_decoder.decode('"'.join(parts))
     except ValueError:
         return _NOT_JSON
