@@ -14,6 +14,17 @@ from tiercel.sdk import RunContext, TaskFailure, ion
 BUFFER = 1 << 20
 
 
+def single_char(value: str, name: str) -> str:
+    """A one-character option (a separator, a delimiter).
+
+    Raises:
+        TaskFailure: Not exactly one character.
+    """
+    if len(value) != 1:
+        raise TaskFailure(f"`{name}` must be a single character, not '{value}'")
+    return value
+
+
 def encoding(name: str) -> str:
     """Python's name for a Java charset name (``UTF-8``, ``ISO-8859-1``...).
 

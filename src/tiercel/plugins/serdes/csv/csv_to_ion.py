@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.serdes.files import BUFFER, new_file, reading, upload
+from tiercel.plugins.serdes.files import BUFFER, new_file, reading, single_char, upload
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, ion, plugin
 
 _NULL = "\\N"
@@ -27,12 +27,6 @@ class OnEmptyHeader(StrEnum):
 
     DROP = "DROP"
     RENAME = "RENAME"
-
-
-def _char(value: str, name: str) -> str:
-    if len(value) != 1:
-        raise TaskFailure(f"`{name}` must be a single character, not '{value}'")
-    return value
 
 
 @plugin(
@@ -76,8 +70,8 @@ class CsvToIon(RunnableTask):
         """
         uri = str(ctx.render(self.from_))
         header = ctx.render_as(self.header, bool)
-        separator = _char(str(ctx.render(self.field_separator)), "fieldSeparator")
-        quote = _char(str(ctx.render(self.text_delimiter)), "textDelimiter")
+        separator = single_char(str(ctx.render(self.field_separator)), "fieldSeparator")
+        quote = single_char(str(ctx.render(self.text_delimiter)), "textDelimiter")
         skip_empty = ctx.render_as(self.skip_empty_rows, bool)
         on_bad = ctx.render_as(self.on_bad_lines, OnBadLines)
         on_empty = ctx.render_as(self.on_empty_header, OnEmptyHeader)

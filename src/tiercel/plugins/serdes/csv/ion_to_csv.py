@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from tiercel.plugins.serdes.files import BUFFER, encoding, ion_values, new_file, upload
+from tiercel.plugins.serdes.files import BUFFER, encoding, ion_values, new_file, single_char, upload
 from tiercel.plugins.serdes.values import CellFormat
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
 
@@ -24,12 +24,6 @@ _QUOTING: dict[QuoteMode, Literal[0, 1, 2]] = {
     QuoteMode.REQUIRED: 0,  # csv.QUOTE_MINIMAL
     QuoteMode.NON_NUMERIC: 2,  # csv.QUOTE_NONNUMERIC
 }
-
-
-def _char(value: str, name: str) -> str:
-    if len(value) != 1:
-        raise TaskFailure(f"`{name}` must be a single character, not '{value}'")
-    return value
 
 
 @plugin(
@@ -87,8 +81,8 @@ class IonToCsv(RunnableTask):
         ) as out:
             writer = csv.writer(
                 out,
-                delimiter=_char(str(ctx.render(self.field_separator)), "fieldSeparator"),
-                quotechar=_char(str(ctx.render(self.text_delimiter)), "textDelimiter"),
+                delimiter=single_char(str(ctx.render(self.field_separator)), "fieldSeparator"),
+                quotechar=single_char(str(ctx.render(self.text_delimiter)), "textDelimiter"),
                 lineterminator=str(ctx.render(self.line_delimiter)),
                 quoting=quoting,
             )
