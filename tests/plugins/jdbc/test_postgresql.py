@@ -307,3 +307,30 @@ def test_the_server_side_ion_writer_matches_the_python_one(
         for key in ("ratio", "huge"):  # NaN is not equal to itself
             assert str(fast_row.pop(key)) == str(slow_row.pop(key))
         assert fast_row == slow_row
+
+
+def test_a_timed_out_query_is_cancelled_on_the_server(
+    tmp_path: Path, pg_jdbc: tuple[str, str]
+) -> None:
+    url, conninfo = pg_jdbc
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: pg_slow
+        namespace: company.team
+        tasks:
+          - id: slow
+            type: io.kestra.plugin.jdbc.postgresql.Query
+            url: {url}
+            username: postgres
+            timeout: PT1S
+            sql: SELECT pg_sleep(600)
+        """,
+    )
+    assert state_of(finished, "slow") in ("FAILED", "KILLED")
+    with psycopg.connect(conninfo) as conn:
+        running = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)'"
+            " AND state = 'active'"
+        ).fetchone()
+    assert running == (0,)

@@ -58,7 +58,7 @@ class JdbcBatch(JdbcConnection, RunnableTask):
         if table is not None and sql is not None:
             host.log(LogLevel.INFO, f"table '{table}' is ignored when sql is provided")
         row_count = updated = queries = 0
-        with connected(self.dialect, settings) as connection:
+        with connected(self.dialect, settings, ctx.killed) as connection:
             if not columns and table is not None and sql is None:
                 columns = self.dialect.table_columns(connection, table)
             if sql is None:

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ class Host(Protocol):
         """Log a line."""
         ...
 
+    @property
+    def killed(self) -> threading.Event | None:
+        """Set when the task run is killed or times out (None for a trigger)."""
+        ...
+
 
 class TaskHost:
     """A task run as a ``Host``."""
@@ -77,6 +83,11 @@ class TaskHost:
     def read(self, uri: str) -> Any:
         """Open a stored file."""
         return self.ctx.files.open(uri)
+
+    @property
+    def killed(self) -> threading.Event | None:
+        """The task run's kill switch."""
+        return self.ctx.killed
 
     def temp_dir(self) -> Path:
         """The task run's working directory."""
@@ -113,6 +124,11 @@ class TriggerHost:
     def read(self, uri: str) -> Any:
         """Triggers read no stored file."""
         raise TaskFailure("a trigger cannot read files from internal storage")
+
+    @property
+    def killed(self) -> threading.Event | None:
+        """A trigger evaluation is not killed."""
+        return None
 
     def temp_dir(self) -> Path:
         """A temporary directory of this evaluation."""
@@ -206,6 +222,14 @@ class Dialect:
         them; the row count, or None when this database has none for this statement."""
         return None
 
+    def cancel(self, connection: Any) -> None:
+        """Stop the statement running on the connection (from another thread)."""
+        for name in ("cancel", "interrupt"):  # psycopg; sqlite3 and DuckDB
+            method = getattr(connection, name, None)
+            if callable(method):
+                method()
+                return
+
     def returns_rows(self, cursor: Any, sql: str) -> bool:
         """Whether the statement just run gave a result set (a query), not an update count."""
         return cursor.description is not None
@@ -289,14 +313,25 @@ def _text(host: Host, value: str | None) -> str | None:
 
 
 @contextmanager
-def connected(dialect: Dialect, settings: Settings) -> Iterator[Any]:
+def connected(
+    dialect: Dialect, settings: Settings, killed: threading.Event | None = None
+) -> Iterator[Any]:
     """An open connection, closed at the end; any driver error becomes a one-line
-    ``TaskFailure`` with the server's message and no secret."""
+    ``TaskFailure`` with the server's message and no secret. When ``killed`` is set (the task
+    run is killed or timed out), the running statement is cancelled."""
     driver = dialect.driver()
     errors = dialect.errors(driver)
     connection: Any = None
+    done = threading.Event()
     try:
         connection = dialect.connect(driver, settings)
+        if killed is not None:
+            threading.Thread(
+                target=_cancel_when_killed,
+                args=(dialect, connection, killed, done),
+                name="tiercel-jdbc-kill",
+                daemon=True,
+            ).start()
         yield connection
     except errors as exc:
         if connection is not None:
@@ -307,8 +342,18 @@ def connected(dialect: Dialect, settings: Settings) -> Iterator[Any]:
             _quietly(connection.rollback)
         raise TaskFailure(one_line(exc, settings.secrets), exc.outputs) from None
     finally:
+        done.set()
         if connection is not None:
             _quietly(connection.close)
+
+
+def _cancel_when_killed(
+    dialect: Dialect, connection: Any, killed: threading.Event, done: threading.Event
+) -> None:
+    while not done.wait(0.25):
+        if killed.is_set():
+            _quietly(lambda: dialect.cancel(connection))
+            return
 
 
 def _quietly(action: Any) -> None:

@@ -50,7 +50,7 @@ class JdbcQueries(JdbcStatement, RunnableTask):
         sql = str(host.render(self.sql, variables))
         results: list[dict[str, Any]] = []
         total = 0
-        with connected(self.dialect, settings) as connection:
+        with connected(self.dialect, settings, ctx.killed) as connection:
             for statement in statements.split(sql):
                 found = run_one(
                     host, self.dialect, connection, self, statement, fetch_type, settings

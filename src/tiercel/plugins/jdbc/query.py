@@ -179,7 +179,7 @@ def query(
             "Query task support only a single SQL statement. "
             "Use the Queries task to run multiple statements."
         )
-    with connected(dialect, settings) as connection:
+    with connected(dialect, settings, host.killed) as connection:
         outputs = run_one(host, dialect, connection, task, sql, fetch_type, settings) or {}
         if task.after_sql is not None:
             after = str(host.render(task.after_sql, variables))

@@ -31,7 +31,10 @@ class CopyIn(CopyOptions, RunnableTask):
         sql = self.copy_sql(host, None, "FROM STDIN")
         uri = str(host.render(self.from_))
         host.log(LogLevel.DEBUG, f"Starting query: {sql}")
-        with connected(self.dialect, settings) as connection, connection.cursor() as cursor:
+        with (
+            connected(self.dialect, settings, ctx.killed) as connection,
+            connection.cursor() as cursor,
+        ):
             with ctx.files.open(uri) as data, cursor.copy(sql) as copy:
                 while block := data.read(_BLOCK):
                     copy.write(block)

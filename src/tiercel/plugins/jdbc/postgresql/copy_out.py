@@ -39,7 +39,10 @@ class CopyOut(CopyOptions, RunnableTask):
         os.close(handle)
         path = Path(name)
         try:
-            with connected(self.dialect, settings) as connection, connection.cursor() as cursor:
+            with (
+                connected(self.dialect, settings, ctx.killed) as connection,
+                connection.cursor() as cursor,
+            ):
                 with path.open("wb") as out, cursor.copy(sql) as copy:
                     for block in copy:
                         out.write(block)
