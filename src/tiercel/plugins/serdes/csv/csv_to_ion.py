@@ -3,6 +3,7 @@
 import csv
 import json.encoder
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
 from pydantic import Field
@@ -11,6 +12,7 @@ from tiercel.plugins.serdes.files import BUFFER, new_file, reading, single_char,
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, ion, plugin
 
 _NULL = "\\N"
+_BATCH = 4096
 _escape = json.encoder.encode_basestring
 
 
@@ -88,29 +90,35 @@ class CsvToIon(RunnableTask):
 
             skipped = 0
             try:
-                for row in rows:
-                    if not row:
-                        if skip_empty:
+                for batch in iter(lambda: list(islice(rows, _BATCH)), []):
+                    fast = writer.lines(batch) if writer and skipped >= skip else None
+                    if fast is not None:
+                        out.write(fast)
+                        count += len(batch)
+                        continue
+                    for row in batch:
+                        if not row:
+                            if skip_empty:
+                                continue
+                            row = [""]
+                        if writer is None:
+                            writer = _Writer(_header(ctx, row, on_empty), len(row))
                             continue
-                        row = [""]
-                    if writer is None:
-                        writer = _Writer(_header(ctx, row, on_empty), len(row))
-                        continue
-                    if skipped < skip:
-                        skipped += 1
-                        continue
-                    if writer.expected is not None and len(row) != writer.expected:
-                        message = (
-                            "Bad line encountered (field count mismatch): Expected "
-                            f"{writer.expected}, got {len(row)} fields."
-                        )
-                        if on_bad is OnBadLines.ERROR:
-                            raise TaskFailure(message)
-                        if on_bad is OnBadLines.WARN:
-                            ctx.logger.warn(message)
-                        continue
-                    out.write(writer.line(row))
-                    count += 1
+                        if skipped < skip:
+                            skipped += 1
+                            continue
+                        if writer.expected is not None and len(row) != writer.expected:
+                            message = (
+                                "Bad line encountered (field count mismatch): Expected "
+                                f"{writer.expected}, got {len(row)} fields."
+                            )
+                            if on_bad is OnBadLines.ERROR:
+                                raise TaskFailure(message)
+                            if on_bad is OnBadLines.WARN:
+                                ctx.logger.warn(message)
+                            continue
+                        out.write(writer.line(row))
+                        count += 1
             except csv.Error as exc:
                 if on_bad is OnBadLines.ERROR:
                     raise TaskFailure(f"Line {rows.line_num} of {uri}: {exc}") from None
@@ -151,6 +159,28 @@ class _Writer:
             self.template = (
                 "{" + ",".join(ion.field_name(n).replace("%", "%%") + ":%s" for n in names) + "}\n"
             )
+
+    def lines(self, rows: list[list[str]]) -> str | None:
+        """Rows of the header's width as Ion lines, in one pass; None when a row needs the
+        careful path (another width, duplicate names, no header)."""
+        if not self.template:
+            return None
+        template = self.template
+        width = len(self.names or ())
+        try:
+            if width == self.expected:
+                text = "".join([template % tuple(map(_escape, row)) for row in rows])
+            elif any(len(row) != self.expected for row in rows):
+                return None
+            else:  # trailing unnamed columns dropped
+                text = "".join([template % tuple(map(_escape, row[:width])) for row in rows])
+        except TypeError:  # a row of another width
+            return None
+        # A \N field, written as the string "\\N", is a null. Inside an encoded string a quote
+        # is always escaped, so these sequences can only be whole values.
+        if '"\\\\N"' in text:
+            text = text.replace(':"\\\\N",', ":null,").replace(':"\\\\N"}', ":null}")
+        return text
 
     def line(self, row: list[str]) -> str:
         if self.names is None:
