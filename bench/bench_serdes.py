@@ -5,7 +5,9 @@ columns), each in a flow run in its own process, with its MB/s and peak memory (
 1 GB: at or above 50 MB/s with memory that does not grow with the file).
 """
 
+import csv
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -93,6 +95,20 @@ def main() -> None:
         rows = _generate(source, MEGABYTES)
         print(f"generated {source.stat().st_size / 1e6:.0f} MB, {rows:,} rows in "
               f"{time.perf_counter() - start:.1f} s")  # fmt: skip
+        # A reference measured on the same (possibly busy) machine: Python's csv module
+        # reading the file, and a plain copy of it, converting nothing.
+        start = time.perf_counter()
+        with source.open(newline="") as text:
+            for _ in csv.reader(text):
+                pass
+        parse = time.perf_counter() - start
+        start = time.perf_counter()
+        shutil.copyfile(source, root / "copy.csv")
+        copy = time.perf_counter() - start
+        size = source.stat().st_size / 1e6
+        print(
+            f"reference: csv.reader alone {size / parse:.1f} MB/s, file copy {size / copy:.0f} MB/s"
+        )
         ion_file = root / "output.ion"
         csv_file = root / "output.csv"
         for task, src, dst in (
