@@ -30,14 +30,15 @@ def _expression(t: str, c: str, oid: int, category: str) -> tuple[str, bool]:
         return t, True
     if oid == 1700:  # numeric: an Ion decimal needs a point; NaN and infinities are text
         return (
-            f"CASE WHEN {t} IN ('NaN', 'Infinity', '-Infinity') THEN '\"' || {t} || '\"' "
-            f"WHEN strpos({t}, '.') > 0 THEN {t} ELSE {t} || '.' END"
+            f"CASE WHEN strpos({t}, '.') > 0 THEN {t} "
+            f"WHEN {t} IN ('NaN', 'Infinity', '-Infinity') THEN '\"' || {t} || '\"' "
+            f"ELSE {t} || '.' END"
         ), True
     if oid in (700, 701):  # floats: Ion's need an exponent
         return (
-            f"CASE {t} WHEN 'NaN' THEN 'nan' WHEN 'Infinity' THEN '+inf' "
-            f"WHEN '-Infinity' THEN '-inf' "
-            f"ELSE CASE WHEN strpos({t}, 'e') > 0 THEN {t} ELSE {t} || 'e0' END END"
+            f"CASE WHEN strpos({t}, 'e') > 0 THEN {t} WHEN {t} = 'NaN' THEN 'nan' "
+            f"WHEN {t} = 'Infinity' THEN '+inf' WHEN {t} = '-Infinity' THEN '-inf' "
+            f"ELSE {t} || 'e0' END"
         ), True
     if oid in (1184, 1114, 1082):
         # ISO text (DateStyle ISO): "2024-01-01 10:00:00.5+01"; BC dates, infinities and
