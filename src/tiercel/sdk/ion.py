@@ -115,6 +115,7 @@ _SPECIALS = {"nan": "NaN", "+inf": "Infinity", "-inf": "-Infinity"}
 _STAMP = "\x01"
 _BACKSLASHES = "\x03"
 _QUOTE = "\x04"
+_MARKS = re.compile("[\x01-\x04]")
 _POINT_MARK = "e-00"  # "1." becomes "1.0e-00": no Ion writer prints a float that way
 
 
@@ -148,8 +149,30 @@ def _special(match: re.Match[str]) -> str:
     return _SPECIALS[match.group(1)]
 
 
+# The text between a line's strings, rewritten: the lines of one file mostly share it (a
+# file of strings has one skeleton: {id:"...",name:"..."}), so it is rewritten once.
+_REWRITES: dict[str, tuple[list[str], bool]] = {}
+_REWRITES_KEPT = 4096
+
+
+def _rewrite(outside: str) -> tuple[list[str], bool]:
+    """The JSON for the text between strings, cut at the strings again, and whether it holds
+    timestamps; an empty list when the text cannot be JSON."""
+    if "NaN" in outside or "Infinity" in outside or "'" in outside:
+        return [], False  # Ion symbols that json would read as numbers, or quoted symbols
+    outside = _FAST_NAME_START.sub('"', outside)
+    outside = _FAST_NAME_END.sub('"', outside)
+    outside = _FAST_POINT.sub(".0" + _POINT_MARK, outside)
+    outside, stamps = _FAST_STAMP_START.subn('"' + _STAMP, outside)
+    if stamps:
+        outside = _FAST_STAMP_END.sub('"', outside)
+    if "inf" in outside or "nan" in outside:
+        outside = _FAST_SPECIAL.sub(_special, outside)
+    return outside.split(_SEGMENT), bool(stamps)
+
+
 def _loads_as_json(text: str) -> Any:
-    if any(mark in text for mark in (_STAMP, _SEGMENT, _BACKSLASHES, _QUOTE)):
+    if _MARKS.search(text) is not None:
         return _NOT_JSON
     escaped = "\\" in text
     if escaped:  # an escaped quote must not split its string
@@ -158,32 +181,29 @@ def _loads_as_json(text: str) -> Any:
     if len(parts) % 2 == 0:
         return _NOT_JSON
     outside = _SEGMENT.join(parts[0::2])
-    if "NaN" in outside or "Infinity" in outside or "'" in outside:
-        return _NOT_JSON  # Ion symbols that json would read as numbers, or quoted symbols
-    outside = _FAST_NAME_START.sub('"', outside)
-    outside = _FAST_NAME_END.sub('"', outside)
-    outside = _FAST_POINT.sub(".0" + _POINT_MARK, outside)
-    stamps = _FAST_STAMP_START.subn('"' + _STAMP, outside)
-    outside = stamps[0]
-    if stamps[1]:
-        outside = _FAST_STAMP_END.sub('"', outside)
-    if "inf" in outside or "nan" in outside:
-        outside = _FAST_SPECIAL.sub(_special, outside)
-    rewritten = outside.split(_SEGMENT)
-    if len(rewritten) != len(parts[0::2]):
+    rewriting = _REWRITES.get(outside)
+    if rewriting is None:
+        rewriting = _rewrite(outside)
+        if len(_REWRITES) >= _REWRITES_KEPT:
+            _REWRITES.clear()
+        _REWRITES[outside] = rewriting
+    rewritten, stamped = rewriting
+    if len(rewritten) != len(parts) // 2 + 1:
         return _NOT_JSON
     parts[0::2] = rewritten
     if escaped:
         parts[1::2] = [
             part.replace(_QUOTE, '\\"').replace(_BACKSLASHES, "\\\\") for part in parts[1::2]
         ]
+    joined = '"'.join(parts)
     try:
-        if not stamps[1]:
-            return _plain_json_decoder.decode('"'.join(parts))
-        value = _json_decoder.decode('"'.join(parts))
+        decoder = _json_decoder if stamped else _plain_json_decoder
+        value, end = decoder.raw_decode(joined)
     except ValueError:
         return _NOT_JSON
-    return _stamped(value)
+    if end != len(joined) and joined[end:].strip():
+        return _NOT_JSON  # more than one value
+    return _stamped(value) if stamped else value
 
 
 def dumps(value: Any) -> str:
