@@ -33,6 +33,7 @@ from tiercel.sdk import (
     TaskFailure,
     Text,
     TriggerContext,
+    ion,
 )
 
 
@@ -239,7 +240,10 @@ class Dialect:
         return str(error)
 
     def bind(self, driver: ModuleType, value: Any) -> Any:
-        """A value read from an Ion file, as this driver binds it (maps as JSON text)."""
+        """A value read from an Ion file, as this driver binds it (maps as JSON text,
+        timestamps as their ISO text, which the server casts to the column's type)."""
+        if isinstance(value, ion.Timestamp):
+            return str.__str__(value)
         if isinstance(value, dict):
             return json.dumps(value)
         return value

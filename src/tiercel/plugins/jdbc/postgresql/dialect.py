@@ -10,7 +10,7 @@ from pydantic import Field
 
 from tiercel.plugins.jdbc.connection import Dialect, Host, JdbcConnection, Settings, local_zone_name
 from tiercel.plugins.jdbc.postgresql import ion_copy
-from tiercel.sdk import Property, TaskFailure, Text
+from tiercel.sdk import Property, TaskFailure, Text, ion
 
 # JDBC driver parameters with a libpq equivalent; the others are the Java driver's own.
 _LIBPQ = {
@@ -70,6 +70,8 @@ class PostgresDialect(Dialect):
 
     def bind(self, driver: ModuleType, value: Any) -> Any:
         """Maps (and lists of maps) go to JSON columns as ``jsonb``."""
+        if isinstance(value, ion.Timestamp):
+            return str.__str__(value)
         if isinstance(value, dict) or (
             isinstance(value, list) and any(isinstance(item, dict) for item in value)
         ):
