@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from run_support import EARLIER, EXECUTION_ID, Harness
 
-from tiercel.plugins.core import ion
-from tiercel.sdk import TaskFailure
+from tiercel.sdk import TaskFailure, ion
 
 S = "io.kestra.plugin.core.storage."
 TASK_PREFIX = f"kestra:///company/team/my-flow/executions/{EXECUTION_ID}/tasks/task/TR1/"
@@ -323,7 +322,14 @@ def test_ion_round_trips_on_one_line() -> None:
     assert ion.loads(text) == value
 
 
-@pytest.mark.parametrize("bad", ["", "{a:1} {b:2}", "{{ aGVsbG8= }}", "{a 1}", '"\\q"'])
+def test_ion_reads_and_writes_blobs() -> None:
+    assert ion.loads("{{ aGVs bG8= }}") == b"hello"
+    assert ion.dumps({"b": b"\x00\xff"}) == "{b:{{AP8=}}}"
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "{a:1} {b:2}", '{{ "a clob" }}', "{{ aGVsbG8 }}", "{a 1}", '"\\q"']
+)
 def test_ion_refuses_what_it_does_not_read(bad: str) -> None:
     with pytest.raises(ion.IonError):
         ion.loads(bad)

@@ -9,13 +9,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from tiercel.plugins.core import ion
 from tiercel.plugins.core.flow.batch import Batch
 from tiercel.plugins.core.flow.subflow import Subflow
 from tiercel.sdk import (
     RunContext,
     RunnableTask,
     TaskFailure,
+    ion,
 )
 
 _SIZE = re.compile(r"^\s*(\d+)\s*([KMGT]?B)?\s*$", re.IGNORECASE)

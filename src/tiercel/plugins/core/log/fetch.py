@@ -4,8 +4,7 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.core import ion
-from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask, Text, plugin
+from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask, Text, ion, plugin
 
 
 @plugin(

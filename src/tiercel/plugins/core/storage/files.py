@@ -10,8 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from tiercel.plugins.core import ion
-from tiercel.sdk import RunContext, TaskFailure
+from tiercel.sdk import RunContext, TaskFailure, ion
 
 DEFAULT_EXTENSION = ".tmp"
 """What Java's ``Files.createTempFile`` ends a name with when given no suffix."""

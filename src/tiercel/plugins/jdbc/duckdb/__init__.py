@@ -1,0 +1,1 @@
+"""DuckDB (``io.kestra.plugin.jdbc.duckdb.*``) through its Python package."""

@@ -1,0 +1,1 @@
+"""MySQL and MariaDB (``io.kestra.plugin.jdbc.mysql.*``) through PyMySQL."""

@@ -1,0 +1,1 @@
+"""PostgreSQL (``io.kestra.plugin.jdbc.postgresql.*``) through psycopg 3."""

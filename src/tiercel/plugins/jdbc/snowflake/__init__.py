@@ -1,0 +1,1 @@
+"""Snowflake (``io.kestra.plugin.jdbc.snowflake.*``) through snowflake-connector-python."""

@@ -1,0 +1,1 @@
+"""SQLite (``io.kestra.plugin.jdbc.sqlite.*``) through Python's own ``sqlite3``."""

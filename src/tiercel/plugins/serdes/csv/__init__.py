@@ -1,0 +1,1 @@
+"""CSV to and from Ion (``io.kestra.plugin.serdes.csv.*``)."""

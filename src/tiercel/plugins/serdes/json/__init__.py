@@ -1,0 +1,1 @@
+"""JSON to and from Ion (``io.kestra.plugin.serdes.json.*``)."""
