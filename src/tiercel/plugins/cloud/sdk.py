@@ -1,0 +1,25 @@
+"""Provider SDKs, imported only when a task of their family runs."""
+
+import importlib
+from types import ModuleType
+
+from tiercel.sdk import TaskFailure
+
+
+def load(module: str, extra: str) -> ModuleType:
+    """Import ``module``, or fail the task with the command that installs it.
+
+    Args:
+        module: the SDK module (``boto3``, ``google.cloud.storage``...).
+        extra: the Tiercel extra that brings it (``aws``, ``gcp``, ``azure``).
+
+    Raises:
+        TaskFailure: the module is not installed.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise TaskFailure(
+            f"The {extra} plugins need the Python package '{module}', which is not installed: "
+            f"pip install 'tiercel[{extra}]'"
+        ) from None
