@@ -14,18 +14,8 @@ from aws_support import (
     stored,
     task,
     unique,
+    write,
 )
-
-WRITE = """\
-  - id: {id}
-    type: io.kestra.plugin.core.storage.Write
-    content: "{content}"
-    extension: .txt
-"""
-
-
-def write(task_id: str, content: str) -> str:
-    return WRITE.format(id=task_id, content=content)
 
 
 @pytest.fixture

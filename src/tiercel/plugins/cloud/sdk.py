@@ -5,6 +5,9 @@ from types import ModuleType
 
 from tiercel.sdk import TaskFailure
 
+PACKAGES = {"aws": "boto3", "gcp": "google-cloud-storage", "azure": "azure-storage-blob"}
+"""The distribution each extra brings, as ``pip`` names it."""
+
 
 def load(module: str, extra: str) -> ModuleType:
     """Import ``module``, or fail the task with the command that installs it.
@@ -19,7 +22,8 @@ def load(module: str, extra: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError:
+        package = PACKAGES.get(extra, module)
         raise TaskFailure(
-            f"The {extra} plugins need the Python package '{module}', which is not installed: "
-            f"pip install 'tiercel[{extra}]'"
+            f"The {extra} plugins need {package}, which is not installed (no module "
+            f"'{module}'): pip install 'tiercel[{extra}]'"
         ) from None
