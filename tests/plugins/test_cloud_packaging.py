@@ -23,6 +23,13 @@ FAMILIES = [
         "io.kestra.plugin.gcp.gcs.List",
         "endpoint: http://127.0.0.1:9\nfrom: gs://b/\n",
     ),
+    (
+        "azure",
+        "azure.storage.blob",
+        "azure-storage-blob",
+        "io.kestra.plugin.azure.storage.blob.List",
+        "endpoint: http://127.0.0.1:9\ncontainer: c\n",
+    ),
 ]
 
 
@@ -48,7 +55,11 @@ def test_a_flow_validates_and_fails_at_run_time_without_the_sdk(
 
 @pytest.mark.parametrize(
     ("extra", "sdk_modules"),
-    [("aws", ["boto3", "botocore"]), ("gcp", ["google.cloud", "google.auth"])],
+    [
+        ("aws", ["boto3", "botocore"]),
+        ("gcp", ["google.cloud", "google.auth"]),
+        ("azure", ["azure.storage", "azure.core"]),
+    ],
 )
 def test_loading_the_classes_imports_no_sdk(extra: str, sdk_modules: list[str]) -> None:
     code = (

@@ -12,7 +12,7 @@ from tiercel.model import PluginKind
 from tiercel.registry import Registry
 from tiercel.registry.index import IndexEntry, render_index
 
-PACKAGES = ["core", "scripts", "fs", "aws", "gcp"]
+PACKAGES = ["core", "scripts", "fs", "aws", "gcp", "azure"]
 
 
 @pytest.mark.parametrize("package", PACKAGES)
