@@ -19,6 +19,7 @@ from tiercel.runtime import Services
 from tiercel.sdk import TaskFailure
 from tiercel.storage import (
     Database,
+    InternalStorage,
     LocalInternalStorage,
     SqlExecutionStore,
     SqlFlowStore,
@@ -77,8 +78,10 @@ def open_backend(
     *,
     globals_: Mapping[str, Any] | None = None,
     pool_size: int = 8,
+    storage: InternalStorage | None = None,
 ) -> Iterator[Backend]:
-    """The backend at ``database_url`` (SQLite or PostgreSQL), files under ``storage_path``.
+    """The backend at ``database_url`` (SQLite or PostgreSQL), files under ``storage_path``
+    (or in ``storage``, an internal storage built by the caller: S3, say).
 
     ``envs`` come from variables prefixed ``$TIERCEL_ENV_PREFIX`` (``ENV_`` by default).
 
@@ -88,7 +91,7 @@ def open_backend(
     database = Database(database_url, pool_size=pool_size)
     try:
         services = Services(
-            storage=LocalInternalStorage(storage_path),
+            storage=storage if storage is not None else LocalInternalStorage(storage_path),
             kv=SqlKVStore(database),
             executions=SqlExecutionStore(database),
             logs=SqlLogStore(database),
