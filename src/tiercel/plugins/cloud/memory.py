@@ -1,10 +1,17 @@
 """What a polling trigger on an object store remembers between polls (Kestra's stateful
 triggers): each object's version when it last fired, so it fires again only once changed."""
 
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import Field
+
+from tiercel.plugins.cloud.env import Env
+from tiercel.sdk import Duration, KestraModel, Property, Text, TriggerContext
+
+T = TypeVar("T")
 
 
 class On(StrEnum):
@@ -82,3 +89,45 @@ class Memory:
 def default_key(namespace: str, flow_id: str, trigger_id: str) -> str:
     """Kestra's default state key."""
     return f"{namespace}_{flow_id}_{trigger_id}"
+
+
+class StatefulProperties(KestraModel):
+    """The properties of Kestra's stateful triggers: ``on``, ``stateKey`` and ``stateTtl``."""
+
+    on: Property[On] = Field(
+        default=On.CREATE_OR_UPDATE,
+        description="CREATE: new objects only; UPDATE: changed ones only; or both.",
+    )
+    state_key: Text | None = Field(
+        default=None,
+        description="The name of the memory of seen objects (default "
+        "`<namespace>_<flowId>_<triggerId>`); a new key forgets what the old one saw.",
+    )
+    state_ttl: Property[Duration] | None = Field(
+        default=None, description="Forget an object last fired this long ago."
+    )
+
+    def changes(
+        self,
+        ctx: TriggerContext,
+        env: Env,
+        trigger_id: str,
+        items: Iterable[T],
+        identity: Callable[[T], tuple[str, str]],
+    ) -> tuple[Memory, list[tuple[T, str]]]:
+        """The memory, and the items that fire with their change (``CREATE``/``UPDATE``).
+
+        ``identity`` gives an item's URI and its version (an ETag, a generation).
+        """
+        key = env.optional(self.state_key, str) or default_key(
+            ctx.namespace, ctx.flow_id, trigger_id
+        )
+        memory = Memory(ctx.state, key, env.optional(self.state_ttl, timedelta), ctx.now())
+        on = env.value(self.on, On)
+        fired: list[tuple[T, str]] = []
+        for item in items:
+            uri, version = identity(item)
+            change = memory.change(uri, version, on)
+            if change is not None:
+                fired.append((item, change))
+        return memory, fired

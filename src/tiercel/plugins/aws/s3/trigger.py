@@ -10,20 +10,12 @@ from tiercel.plugins.aws.s3.common import CopyObject, apply_action
 from tiercel.plugins.aws.s3.download import ObjectRequest, fetched
 from tiercel.plugins.aws.s3.list_objects import S3MaxFiles
 from tiercel.plugins.cloud.env import Env
-from tiercel.plugins.cloud.memory import Action, Memory, On, default_key
-from tiercel.sdk import (
-    Duration,
-    Emission,
-    PollingTrigger,
-    Property,
-    Text,
-    TriggerContext,
-    plugin,
-)
+from tiercel.plugins.cloud.memory import Action, StatefulProperties
+from tiercel.sdk import Duration, Emission, PollingTrigger, Property, TriggerContext, plugin
 
 
 @plugin("io.kestra.plugin.aws.s3.Trigger")
-class Trigger(S3MaxFiles, ObjectRequest, PollingTrigger):
+class Trigger(S3MaxFiles, ObjectRequest, StatefulProperties, PollingTrigger):
     """Poll an S3 bucket; fire for objects created or updated, then MOVE or DELETE them."""
 
     interval: Duration = Field(default=timedelta(seconds=60), description="Time between polls.")
@@ -33,16 +25,6 @@ class Trigger(S3MaxFiles, ObjectRequest, PollingTrigger):
     )
     move_to: CopyObject | None = Field(
         default=None, description="The bucket and key prefix the MOVE action moves to."
-    )
-    on: Property[On] = Field(
-        default=On.CREATE_OR_UPDATE,
-        description="CREATE: new objects only; UPDATE: changed ones only; or both.",
-    )
-    state_key: Text | None = Field(
-        default=None, description="The name of the memory of seen objects."
-    )
-    state_ttl: Property[Duration] | None = Field(
-        default=None, description="Forget an object seen this long ago."
     )
 
     def evaluate(self, ctx: TriggerContext) -> list[Emission]:
@@ -55,16 +37,18 @@ class Trigger(S3MaxFiles, ObjectRequest, PollingTrigger):
         objects = self.limited(env, self.list_objects(env, aws, client))
         if not objects:
             return []
-        key = env.optional(self.state_key, str) or default_key(ctx.namespace, ctx.flow_id, self.id)
-        ttl = env.optional(self.state_ttl, timedelta)
-        memory = Memory(ctx.state, key, ttl, ctx.now())
-        on = env.value(self.on, On)
+        memory, changed = self.changes(
+            ctx,
+            env,
+            self.id,
+            objects,
+            lambda item: (
+                f"s3://{bucket}/{item['key']}",
+                str(item.get("etag") or item.get("lastModified")),
+            ),
+        )
         fired: list[dict[str, Any]] = []
-        for item in objects:
-            version = item.get("etag") or item.get("lastModified") or ""
-            change = memory.change(f"s3://{bucket}/{item['key']}", str(version), on)
-            if change is None:
-                continue
+        for item, change in changed:
             info = fetched(env, aws, client, self.get_request(env, bucket, item["key"]))
             fired.append({**item, "uri": info["uri"], "changeType": change})
         action = env.value(self.action, Action)

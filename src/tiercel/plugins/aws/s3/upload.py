@@ -90,6 +90,9 @@ class Upload(S3Bucket, RunnableTask):
         extra = self._extra_args(env)
         client = aws.client("s3")
         config = load("boto3.s3.transfer", "aws").TransferConfig(max_concurrency=4)
+        # s3transfer reads each part of a stream into memory, ten ahead by default: four
+        # bound an upload to 4 x 8 MB whatever the file's size.
+        config.max_in_memory_upload_chunks = 4
         single = len(files) == 1
         results: dict[str, dict[str, Any]] = {}
         for name, uri in files.items():

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.cloud.env import Env
-from tiercel.plugins.cloud.memory import Action, Memory, On, default_key
+from tiercel.plugins.cloud.memory import Action, StatefulProperties
 from tiercel.plugins.gcp.gcs.common import (
     Filter,
     GcsMaxFiles,
@@ -28,7 +28,7 @@ from tiercel.sdk import (
 
 
 @plugin("io.kestra.plugin.gcp.gcs.Trigger")
-class Trigger(GcsMaxFiles, PollingTrigger):
+class Trigger(GcsMaxFiles, StatefulProperties, PollingTrigger):
     """Poll a Cloud Storage prefix; fire for blobs created or updated, then MOVE or DELETE
     them."""
 
@@ -38,13 +38,6 @@ class Trigger(GcsMaxFiles, PollingTrigger):
     )
     move_directory: Text | None = Field(
         default=None, description="Where MOVE puts the blobs: `gs://bucket/dir`."
-    )
-    on: Property[On] = Field(
-        default=On.CREATE_OR_UPDATE, description="CREATE, UPDATE or CREATE_OR_UPDATE."
-    )
-    state_key: Text | None = Field(default=None, description="The name of the memory.")
-    state_ttl: Property[Duration] | None = Field(
-        default=None, description="Forget a blob seen this long ago."
     )
 
     def evaluate(self, ctx: TriggerContext) -> list[Emission]:
@@ -56,16 +49,19 @@ class Trigger(GcsMaxFiles, PollingTrigger):
         blobs = self.limited(env, gcp, client, Filter.FILES)
         if not blobs:
             return []
-        key = env.optional(self.state_key, str) or default_key(ctx.namespace, ctx.flow_id, self.id)
-        memory = Memory(ctx.state, key, env.optional(self.state_ttl, timedelta), ctx.now())
-        on = env.value(self.on, On)
+        memory, changed = self.changes(
+            ctx,
+            env,
+            self.id,
+            blobs,
+            lambda blob: (
+                gs_uri(blob.bucket.name, blob.name),
+                f"{blob.generation}:{blob.metageneration}",
+            ),
+        )
         fired: list[dict[str, Any]] = []
         acted: list[Any] = []
-        for blob in blobs:
-            uri = gs_uri(blob.bucket.name, blob.name)
-            change = memory.change(uri, f"{blob.generation}:{blob.metageneration}", on)
-            if change is None:
-                continue
+        for blob, change in changed:
             stored = download(env, gcp, client, blob.bucket.name, blob.name)
             fired.append({**blob_object(blob), "uri": stored, "changeType": change})
             acted.append(blob)

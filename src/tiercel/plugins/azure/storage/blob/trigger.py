@@ -13,20 +13,19 @@ from tiercel.plugins.azure.storage.blob.common import (
     download,
 )
 from tiercel.plugins.cloud.env import Env
-from tiercel.plugins.cloud.memory import Action, Memory, On, default_key
+from tiercel.plugins.cloud.memory import Action, StatefulProperties
 from tiercel.sdk import (
     Duration,
     Emission,
     PollingTrigger,
     Property,
-    Text,
     TriggerContext,
     plugin,
 )
 
 
 @plugin("io.kestra.plugin.azure.storage.blob.Trigger")
-class Trigger(BlobMaxFiles, PollingTrigger):
+class Trigger(BlobMaxFiles, StatefulProperties, PollingTrigger):
     """Poll an Azure Storage container; fire for blobs created or updated, then MOVE or
     DELETE them."""
 
@@ -36,13 +35,6 @@ class Trigger(BlobMaxFiles, PollingTrigger):
     )
     move_to: CopyObject | None = Field(
         default=None, description="The container and name prefix MOVE moves to."
-    )
-    on: Property[On] = Field(
-        default=On.CREATE_OR_UPDATE, description="CREATE, UPDATE or CREATE_OR_UPDATE."
-    )
-    state_key: Text | None = Field(default=None, description="The name of the memory.")
-    state_ttl: Property[Duration] | None = Field(
-        default=None, description="Forget a blob seen this long ago."
     )
 
     def evaluate(self, ctx: TriggerContext) -> list[Emission]:
@@ -54,16 +46,19 @@ class Trigger(BlobMaxFiles, PollingTrigger):
         listed = self.limited(env, azure, service)
         if not listed:
             return []
-        key = env.optional(self.state_key, str) or default_key(ctx.namespace, ctx.flow_id, self.id)
-        memory = Memory(ctx.state, key, env.optional(self.state_ttl, timedelta), ctx.now())
-        on = env.value(self.on, On)
+        memory, changed = self.changes(
+            ctx,
+            env,
+            self.id,
+            listed,
+            lambda blob: (
+                f"az://{blob['container']}/{blob['name']}",
+                str(blob.get("eTag") or blob.get("lastModified")),
+            ),
+        )
         fired: list[dict[str, Any]] = []
         acted: list[dict[str, Any]] = []
-        for blob in listed:
-            uri = f"az://{blob['container']}/{blob['name']}"
-            change = memory.change(uri, str(blob.get("eTag") or blob.get("lastModified")), on)
-            if change is None:
-                continue
+        for blob, change in changed:
             stored = download(env, azure, service, blob["container"], blob["name"])
             fired.append({**stored, "changeType": change})
             acted.append(blob)
