@@ -46,14 +46,17 @@ def write(task_id: str, content: str) -> str:
     return WRITE.format(id=task_id, content=content)
 
 
-def run(tmp_path: Path, *tasks: str) -> Finished:
-    """Run a flow of these tasks to its end."""
+def run(tmp_path: Path, *tasks: str, files: Mapping[str, bytes] | None = None) -> Finished:
+    """Run a flow of these tasks to its end, ``files`` (``kestra:///`` URI: content) stored
+    in its internal storage first."""
     text = "id: cloud\nnamespace: company.team\ntasks:\n" + "\n".join(tasks)
     result = load_flows(text.encode(), "flow.yaml", default_registry())
     assert result.ok, result.all_problems()
     (flow,) = result.valid_flows()
     with local_services(tmp_path) as services:
-        return LocalRunner(services).execute(flow, timeout=120)
+        for uri, content in (files or {}).items():
+            services.storage.put(uri, content)
+        return LocalRunner(services).execute(flow, timeout=180)
 
 
 def stored(tmp_path: Path, uri: str) -> bytes:

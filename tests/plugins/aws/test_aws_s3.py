@@ -227,3 +227,31 @@ def test_download_needs_a_key_or_a_filter(tmp_path: Path, moto_endpoint: str, bu
     )
     (message,) = errors(finished, "get")
     assert message.startswith("Invalid configuration: either specify 'key'")
+
+
+def test_a_multipart_upload_and_a_download_by_prefix(
+    tmp_path: Path, moto_endpoint: str, s3, bucket: str
+) -> None:  # type: ignore[no-untyped-def]
+    content = bytes(range(256)) * (9 * 4096)  # 9 MiB: above boto3's 8 MiB multipart threshold
+    finished = run(
+        tmp_path,
+        task(
+            "up",
+            "io.kestra.plugin.aws.s3.Upload",
+            moto_endpoint,
+            f"bucket: {bucket}\nkey: big/one.bin\nfrom: kestra:///company/team/big.bin\n",
+        ),
+        task(
+            "down",
+            "io.kestra.plugin.aws.s3.Download",
+            moto_endpoint,
+            f"bucket: {bucket}\nprefix: big/\n",
+        ),
+        files={"kestra:///company/team/big.bin": content},
+    )
+    assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
+    assert outputs(finished, "up")["eTag"].strip('"').endswith("-2"), "two parts"
+    files = outputs(finished, "down")["files"]
+    assert list(files) == ["big/one.bin"]
+    assert files["big/one.bin"]["contentLength"] == len(content)
+    assert stored(tmp_path, files["big/one.bin"]["uri"]) == content

@@ -246,3 +246,28 @@ def test_the_trigger_fires_once_per_etag_and_deletes(
     (emission,) = load_trigger({**base, "action": "DELETE"}).evaluate(TriggerProbe())
     assert [b["name"] for b in emission.variables["blobs"]] == ["in/a.json"]
     assert names(service, container) == []
+
+
+def test_a_file_larger_than_one_block_goes_up_and_down_whole(
+    tmp_path: Path, connection_string: str, service: Any, container: str
+) -> None:
+    content = bytes(range(256)) * (9 * 4096)  # 9 MiB: several 4 MiB blocks
+    finished = run(
+        tmp_path,
+        task(
+            "up",
+            f"{BLOB}.Upload",
+            connection_string,
+            f"container: {container}\nname: big.bin\nfrom: kestra:///company/team/big.bin\n",
+        ),
+        task(
+            "down",
+            f"{BLOB}.Download",
+            connection_string,
+            f"container: {container}\nname: big.bin\n",
+        ),
+        files={"kestra:///company/team/big.bin": content},
+    )
+    assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
+    assert service.get_blob_client(container, "big.bin").get_blob_properties().size == len(content)
+    assert stored(tmp_path, outputs(finished, "down")["blob"]["uri"]) == content

@@ -228,3 +228,28 @@ def test_the_trigger_fires_once_per_generation_and_deletes(
     (emission,) = deleting.evaluate(TriggerProbe())
     assert {b["name"] for b in emission.variables["blobs"]} == {"in/x.json", "in/y.json"}
     assert names(gcs, bucket) == []
+
+
+def test_a_file_larger_than_one_chunk_goes_up_and_down_whole(
+    tmp_path: Path, gcs_endpoint: str, gcs: Any, bucket: str
+) -> None:
+    content = bytes(range(256)) * (9 * 4096)  # 9 MiB: two resumable chunks of 8 MiB
+    finished = run(
+        tmp_path,
+        task(
+            "up",
+            "io.kestra.plugin.gcp.gcs.Upload",
+            gcs_endpoint,
+            f"from: kestra:///company/team/big.bin\nto: gs://{bucket}/big.bin\n",
+        ),
+        task(
+            "down",
+            "io.kestra.plugin.gcp.gcs.Download",
+            gcs_endpoint,
+            f"from: gs://{bucket}/big.bin\n",
+        ),
+        files={"kestra:///company/team/big.bin": content},
+    )
+    assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
+    assert gcs.bucket(bucket).get_blob("big.bin").size == len(content)
+    assert stored(tmp_path, outputs(finished, "down")["uri"]) == content
