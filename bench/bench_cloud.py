@@ -84,7 +84,7 @@ def case(name: str, endpoint: str, bucket: str, size: int, small: int, work: Pat
 
     client = _client(endpoint)
     source = work / "big.bin"
-    if name.endswith("upload") or name.startswith("storage"):
+    if name in ("sdk-upload", "task-upload", "storage-local", "storage-s3"):
         _big_file(source, size)
     if name in ("task-small-upload", "sdk-small-upload"):
         for i in range(small):
@@ -212,6 +212,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mb", type=int, default=1024)
     parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--only", nargs="*", help="run only these pairs (their first word)")
     parser.add_argument("--case")
     parser.add_argument("--endpoint")
     parser.add_argument("--bucket", default="bench")
@@ -244,6 +245,8 @@ def main() -> None:
             ("internal storage put+read", "storage-local", "storage-s3", 2 * args.size_mb),
         ]
         for label, baseline, ours, megabytes in pairs:
+            if args.only and label.split()[0] not in args.only:
+                continue
             base = _measure(baseline, endpoint, args.bucket, size, args.small)
             mine = _measure(ours, endpoint, args.bucket, size, args.small)
             _report(label, baseline, base, megabytes)
