@@ -100,10 +100,10 @@ class Upload(S3Bucket, RunnableTask):
         config.max_in_memory_upload_chunks = 2
         single = len(files) == 1
         results: dict[str, dict[str, Any]] = {}
+        total = 0
         for name, uri in files.items():
             target = key if single else joined(key, name)
             where = f"s3://{bucket}/{target}"
-            env.log(LogLevel.DEBUG, f"Uploading to '{target}'")
             size = ctx.files.size(uri)
             with env.open(uri) as data, aws.errors(f"Unable to upload '{uri}' to '{where}'"):
                 if size < PART_SIZE:
@@ -113,13 +113,17 @@ class Upload(S3Bucket, RunnableTask):
                 else:
                     client.upload_fileobj(data, bucket, target, ExtraArgs=extra, Config=config)
                     head = client.head_object(Bucket=bucket, Key=target)
-            ctx.metric("file.count", 1)
-            ctx.metric("file.size", size)
+            total += size
             results[name] = {
                 "eTag": head.get("ETag"),
                 "versionId": head.get("VersionId"),
                 "contentLength": size,
             }
+        # Counters add up: one of each (and one log line) for the task, not one per file,
+        # keeps an upload of thousands of files from writing thousands of rows.
+        env.log(LogLevel.DEBUG, f"Uploaded {len(results)} file(s), {total} bytes, to '{key}'")
+        ctx.metric("file.count", len(results))
+        ctx.metric("file.size", total)
         if single:
             (only,) = results.values()
             return present(
