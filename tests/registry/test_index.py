@@ -12,7 +12,20 @@ from tiercel.model import PluginKind
 from tiercel.registry import Registry
 from tiercel.registry.index import IndexEntry, render_index
 
-PACKAGES = ["core", "scripts", "fs", "notifications", "redis", "compress", "git", "jdbc", "serdes"]
+PACKAGES = [
+    "core",
+    "scripts",
+    "fs",
+    "notifications",
+    "redis",
+    "compress",
+    "git",
+    "jdbc",
+    "serdes",
+    "aws",
+    "gcp",
+    "azure",
+]
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -24,9 +24,9 @@ import os
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -55,6 +55,41 @@ class AuthSettings(BaseModel):
     """Bearer tokens."""
 
 
+class StorageSettings(BaseModel):
+    """Where internal storage lives: a local folder (the default) or an S3 bucket, which
+    executors and workers on several machines share without a shared disk::
+
+        storage:
+          type: s3
+          bucket: tiercel-storage
+          endpoint: https://s3.eu-west-1.amazonaws.com   # or a compatible server
+          region: eu-west-1
+          access-key-id: ...        # without keys: the default credential chain
+          secret-key-id: ...
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["local", "s3"] = "local"
+    path: Path | None = None
+    """``local``: the folder (``storage-path``, then ``data_dir/storage``, when unset)."""
+    bucket: str | None = None
+    prefix: str = ""
+    """``s3``: the key prefix every file is stored under."""
+    endpoint: str | None = None
+    region: str | None = None
+    access_key_id: str | None = Field(default=None, repr=False)
+    secret_key_id: str | None = Field(default=None, repr=False)
+    session_token: str | None = Field(default=None, repr=False)
+    force_path_style: bool = False
+
+    @model_validator(mode="after")
+    def _complete(self) -> "StorageSettings":
+        if self.type == "s3" and not self.bucket:
+            raise ValueError("an S3 internal storage needs a bucket")
+        return self
+
+
 class Settings(BaseSettings):
     """Every setting of a server process, whatever its role."""
 
@@ -69,6 +104,8 @@ class Settings(BaseSettings):
     """A SQLAlchemy URL (``postgresql+psycopg://...``); SQLite in ``data_dir`` when unset."""
     storage_path: Path | None = None
     """Internal storage's folder; ``data_dir/storage`` when unset."""
+    storage: StorageSettings | None = None
+    """Internal storage's backend (a local folder, or S3); ``storage_path`` when unset."""
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
     threads: int = Field(8, ge=0)
@@ -194,7 +231,7 @@ def _snake_keys(data: Mapping[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in data.items():
         name = str(key).replace("-", "_")
-        if name == "auth" and isinstance(value, Mapping):
+        if name in ("auth", "storage") and isinstance(value, Mapping):
             value = {str(k).replace("-", "_"): v for k, v in value.items()}
         result[name] = value
     return result

@@ -22,6 +22,7 @@ from tiercel.runtime.environment import HIDDEN_PREFIXES, task_environment
 from tiercel.sdk import TaskFailure
 from tiercel.storage import (
     Database,
+    InternalStorage,
     LocalInternalStorage,
     SqlExecutionStore,
     SqlFlowStore,
@@ -102,8 +103,10 @@ def open_backend(
     pool_size: int = 8,
     secret_key: str | None = None,
     allowed_env: Sequence[str] = (),
+    storage: InternalStorage | None = None,
 ) -> Iterator[Backend]:
-    """The backend at ``database_url`` (SQLite or PostgreSQL), files under ``storage_path``.
+    """The backend at ``database_url`` (SQLite or PostgreSQL), files under ``storage_path``
+    (or in ``storage``, an internal storage built by the caller: S3, say).
 
     ``envs`` come from variables prefixed ``$TIERCEL_ENV_PREFIX`` (``ENV_`` by default).
     SECRET inputs are encrypted with ``secret_key`` (kept in clear without one). Task
@@ -130,7 +133,7 @@ def open_backend(
     database = Database(database_url, pool_size=pool_size)
     try:
         services = Services(
-            storage=LocalInternalStorage(storage_path),
+            storage=storage if storage is not None else LocalInternalStorage(storage_path),
             kv=SqlKVStore(database),
             executions=SqlExecutionStore(database),
             logs=SqlLogStore(database),

@@ -36,9 +36,10 @@ from tiercel.runtime.shared import RemoteRunner, SharedExecutor, SharedWorker
 from tiercel.sdk import processes
 from tiercel.storage.secrets import KEY_FILE, key_in
 from tiercel.storage.work import WorkQueue
-from tiercel.wiring.config import Settings
+from tiercel.wiring.config import Settings, StorageSettings
 from tiercel.wiring.flow_folder import FlowFolder
 from tiercel.wiring.local import default_data_dir, open_backend, sqlite_url
+from tiercel.wiring.storage import internal_storage
 
 _log = logging.getLogger("tiercel.server")
 
@@ -63,6 +64,7 @@ class ServerConfig:
         allowed_paths: Local folders file triggers may read (Kestra's ``allowed-paths``).
         database_url: The shared backend's database; SQLite in ``data_dir`` when None.
         storage_path: Internal storage's folder; ``data_dir/storage`` when None.
+        storage: Internal storage's backend (local or S3); ``storage_path`` when None.
         lease_seconds: How long a worker holds a job without renewing its lease.
         shutdown_grace_seconds: On shutdown, how long running task runs may go on.
         secret_key: The key SECRET inputs are encrypted with; the one kept in ``data_dir``
@@ -82,6 +84,7 @@ class ServerConfig:
     allowed_paths: tuple[str, ...] = ()
     database_url: str | None = None
     storage_path: Path | None = None
+    storage: StorageSettings | None = None
     lease_seconds: float = 30.0
     shutdown_grace_seconds: float = 30.0
     secret_key: str | None = None
@@ -103,6 +106,7 @@ class ServerConfig:
             allowed_paths=tuple(settings.allowed_paths),
             database_url=settings.database_url,
             storage_path=settings.storage_path,
+            storage=settings.storage,
             lease_seconds=settings.lease_seconds,
             shutdown_grace_seconds=settings.shutdown_grace_seconds,
             secret_key=settings.secret_key.get_secret_value() if settings.secret_key else None,
@@ -191,13 +195,15 @@ def running_part(config: ServerConfig, roles: set[str], *, shared: bool = True) 
                 "TIERCEL_SECRET_KEY to the same value everywhere)",
                 config.data_dir / KEY_FILE,
             )
+        default_storage = config.storage_path or config.data_dir / "storage"
         backend = stack.enter_context(
             open_backend(
                 config.database_url or sqlite_url(config.data_dir),
-                config.storage_path or config.data_dir / "storage",
+                default_storage,
                 pool_size=max(8, config.threads + 4),
                 secret_key=config.secret_key or key_in(config.data_dir),
                 allowed_env=config.allowed_env,
+                storage=internal_storage(config.storage, default_storage),
             )
         )
         services = backend.services

@@ -1,0 +1,45 @@
+"""``io.kestra.plugin.aws.s3.Downloads``: download the objects a listing finds, then move or
+delete them."""
+
+from typing import Any
+
+from pydantic import Field
+
+from tiercel.plugins.aws.s3.common import CopyObject, apply_action
+from tiercel.plugins.aws.s3.download import ObjectRequest, fetched
+from tiercel.plugins.aws.s3.list_objects import S3MaxFiles
+from tiercel.plugins.cloud.env import Env
+from tiercel.plugins.cloud.memory import Action
+from tiercel.sdk import Property, RunContext, RunnableTask, plugin
+
+
+@plugin("io.kestra.plugin.aws.s3.Downloads")
+class Downloads(S3MaxFiles, ObjectRequest, RunnableTask):
+    """Download the objects of a bucket matching a listing, then MOVE, DELETE or keep them."""
+
+    action: Property[Action] = Field(
+        description="MOVE or DELETE the objects once downloaded, or NONE."
+    )
+    move_to: CopyObject | None = Field(
+        default=None, description="The bucket and key prefix the MOVE action moves to."
+    )
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``objects`` (the listed objects, each with the ``uri`` of its copy) and
+        ``outputFiles`` (each key's URI)."""
+        env = Env.of_task(ctx)
+        aws = self.aws(env)
+        bucket = env.value(self.bucket, str)
+        client = aws.client("s3")
+        objects = self.limited(env, self.list_objects(env, aws, client))
+        downloaded = []
+        for item in objects:
+            info = fetched(env, aws, client, self.get_request(env, bucket, item["key"]))
+            downloaded.append({**item, "uri": info["uri"]})
+        action = env.value(self.action, Action)
+        keys = [item["key"] for item in objects]
+        apply_action(env, aws, client, bucket, keys, action.value, self.move_to)
+        return {
+            "objects": downloaded,
+            "outputFiles": {item["key"]: item["uri"] for item in downloaded},
+        }

@@ -1,0 +1,1 @@
+"""``io.kestra.plugin.aws.sqs``: publish to and consume from SQS queues."""

@@ -1,0 +1,1 @@
+"""``io.kestra.plugin.azure.storage``: Azure Storage services."""

@@ -1,0 +1,20 @@
+"""``io.kestra.plugin.azure.storage.blob.Download``: download a blob into internal storage."""
+
+from typing import Any
+
+from tiercel.plugins.azure.storage.blob.common import BlobObject, download
+from tiercel.plugins.cloud.env import Env
+from tiercel.sdk import RunContext, RunnableTask, plugin
+
+
+@plugin("io.kestra.plugin.azure.storage.blob.Download")
+class Download(BlobObject, RunnableTask):
+    """Download an Azure Storage blob into internal storage."""
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``blob``: its ``uri`` (the `kestra://` copy), ``container``, ``name``, ``size``..."""
+        env = Env.of_task(ctx)
+        azure = self.azure(env)
+        container = env.value(self.container, str)
+        name = env.value(self.name, str)
+        return {"blob": download(env, azure, azure.blob_service(), container, name)}
