@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from aws_support import all_logs, client, errors, outputs, run, stored, task, unique
 
-from tiercel.plugins.core.ion import loads
+from tiercel.sdk.ion import loads
 
 
 @pytest.fixture

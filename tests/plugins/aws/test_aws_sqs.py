@@ -19,7 +19,7 @@ from aws_support import (
     unique,
 )
 
-from tiercel.plugins.core.ion import loads
+from tiercel.sdk.ion import loads
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from tests.plugins.flow_support import RunFlow, flow_of, messages, states
 from tests.plugins.git.conftest import git
 
 from tiercel.ops.flows import Flows
-from tiercel.plugins.core.ion import loads
+from tiercel.sdk.ion import loads
 
 G = "io.kestra.plugin.git."
 

@@ -81,7 +81,7 @@ def _entries(ctx: RunContext, source: Any) -> Iterator[tuple[str, str]]:
 
 
 def _ion_entries(ctx: RunContext, uri: str) -> Iterator[tuple[str, str]]:
-    from tiercel.plugins.core.ion import loads
+    from tiercel.sdk.ion import loads
 
     with ctx.files.open(uri) as stream:
         for line in stream:

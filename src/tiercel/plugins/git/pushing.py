@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tiercel.plugins.core.ion import dumps
 from tiercel.plugins.git.repository import Git
 from tiercel.sdk import TaskFailure
+from tiercel.sdk.ion import dumps
 
 _SSH = re.compile(r"^(?:ssh://)?(?:[^@/]+@)?([^:/]+)[:/](.+?)(?:\.git)?/?$")
 

@@ -7,11 +7,11 @@ from typing import Any
 import yaml
 from pydantic import Field
 
-from tiercel.plugins.core.ion import dumps
 from tiercel.plugins.git.cloning import clone_branch
 from tiercel.plugins.git.push_flows import REVISION
 from tiercel.plugins.git.repository import GitProperties, apply_config, open_git
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk.ion import dumps
 
 _NAMESPACE = re.compile(r"(?m)^namespace:\s*(.*)$")
 

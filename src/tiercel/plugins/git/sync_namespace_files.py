@@ -5,10 +5,10 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.core.ion import dumps
 from tiercel.plugins.git.cloning import clone_branch
 from tiercel.plugins.git.repository import GitProperties, apply_config, open_git
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk.ion import dumps
 
 _IGNORED = {".git", ".gitignore", ".gitkeep"}
 

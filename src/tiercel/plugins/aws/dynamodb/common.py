@@ -11,8 +11,8 @@ from pydantic import Field
 
 from tiercel.plugins.aws.connection import AwsConnection
 from tiercel.plugins.cloud.env import Env
-from tiercel.plugins.core.ion import dumps
 from tiercel.sdk import Property, TaskFailure, Text
+from tiercel.sdk.ion import dumps
 
 
 class FetchType(StrEnum):

@@ -12,8 +12,8 @@ from pydantic import Field
 
 from tiercel.plugins.aws.connection import AwsConnection
 from tiercel.plugins.cloud.env import Env
-from tiercel.plugins.core.ion import dumps
 from tiercel.sdk import Duration, Property, TaskFailure, Text
+from tiercel.sdk.ion import dumps
 
 
 class SerdeType(StrEnum):

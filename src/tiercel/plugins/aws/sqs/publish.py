@@ -8,8 +8,8 @@ from pydantic import Field
 
 from tiercel.plugins.aws.sqs.common import SqsQueue
 from tiercel.plugins.cloud.env import Env
-from tiercel.plugins.core.ion import loads
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, plugin
+from tiercel.sdk.ion import loads
 
 _BATCH = 10  # the most messages one SendMessageBatch request takes
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.core.ion import loads
 from tiercel.plugins.redis.connection import RedisConnection, client
 from tiercel.plugins.redis.serde import SerdeType
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk.ion import loads
 
 DEFAULT_BATCH_SIZE = 500
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.core.ion import dumps
 from tiercel.plugins.redis.serde import SerdeType
 from tiercel.sdk import Duration, KestraModel, Property, TaskFailure, Text
+from tiercel.sdk.ion import dumps
 
 DEFAULT_COUNT = 100
 
