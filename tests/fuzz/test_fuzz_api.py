@@ -69,10 +69,10 @@ def _routes(document: dict[str, Any]) -> list[Route]:
     return routes
 
 
-def _auth(rng: random.Random) -> tuple[str, dict[str, str]]:
-    """Credentials: valid (basic or bearer), none, or wrong in some way."""
+def _auth(rng: random.Random) -> tuple[str, dict[str, str | bytes]]:
+    """Credentials: valid (basic or bearer), none, or wrong in some way (non-ASCII bytes too)."""
     user, password = next(iter(USERS.items()))
-    kinds = {
+    kinds: dict[str, str | bytes] = {
         "bearer": f"Bearer {TOKEN}",
         "basic": "Basic " + _b64(f"{user}:{password}"),
         "none": "",
@@ -81,6 +81,8 @@ def _auth(rng: random.Random) -> tuple[str, dict[str, str]]:
         "not-base64": "Basic %%%",
         "empty-scheme": "Bearer",
         "unknown-scheme": "Digest abc",
+        "non-ascii-token": f"Bearer {TOKEN}é".encode(),
+        "non-ascii-basic": b"Basic " + f"{user}:pässword".encode(),
     }
     kind = rng.choice(["bearer", "basic", "bearer", "basic", *kinds])
     return kind, ({"Authorization": kinds[kind]} if kinds[kind] else {})
