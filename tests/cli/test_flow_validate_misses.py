@@ -94,7 +94,7 @@ def test_a_duplicate_task_id_is_reported_beside_another_error(tmp_path: Path) ->
 
 
 def test_a_kestra_plugin_that_is_not_installed_is_not_called_a_typo(tmp_path: Path) -> None:
-    for name in ("io.kestra.plugin.jdbc.postgresql.Query", "io.kestra.plugin.scripts.julia.Script"):
+    for name in ("io.kestra.plugin.kafka.Produce", "io.kestra.plugin.scripts.julia.Script"):
         # Written when neither was installed: a test of the message, not of what is missing.
         assert default_registry().kind_of(name) is None, f"{name} is installed now: pick another"
     code, problems = validate(
@@ -104,8 +104,8 @@ def test_a_kestra_plugin_that_is_not_installed_is_not_called_a_typo(tmp_path: Pa
         namespace: company.team
         tasks:
           - id: query
-            type: io.kestra.plugin.jdbc.postgresql.Query
-            sql: select 1
+            type: io.kestra.plugin.kafka.Produce
+            topic: events
           - id: julia
             type: io.kestra.plugin.scripts.julia.Script
             script: println(1)
@@ -116,9 +116,8 @@ def test_a_kestra_plugin_that_is_not_installed_is_not_called_a_typo(tmp_path: Pa
     )
     assert code == 1
     assert problems[0] == (
-        "5:5: tasks[0].type: Invalid type: 'io.kestra.plugin.jdbc.postgresql.Query' is a "
-        "Kestra plugin type that is not installed here (no io.kestra.plugin.jdbc.* plugin in "
-        "this Tiercel)"
+        "5:5: tasks[0].type: Invalid type: 'io.kestra.plugin.kafka.Produce' is a "
+        "Kestra plugin type (io.kestra.plugin.kafka) that is not installed in this Tiercel"
     )
     assert "'io.kestra.plugin.scripts.julia.Script' is a Kestra plugin type" in problems[1]
     assert "did you mean" not in problems[1]

@@ -131,8 +131,8 @@ def _unknown_type(catalog: TypeCatalog, kind: PluginKind, type_name: str) -> Pyd
     if package:
         return PydanticCustomError(
             "unknown_type",
-            "Invalid type: '{type}' is a Kestra plugin type that is not installed here "
-            "(no {package}.* plugin in this Tiercel)",
+            "Invalid type: '{type}' is a Kestra plugin type ({package}) that is not installed "
+            "in this Tiercel",
             {"type": type_name, "package": package},
         )
     return PydanticCustomError(
