@@ -98,3 +98,41 @@ def test_the_allowed_names_can_come_from_the_environment(
     code, out = run(flow_file, tmp_path / "data")
     assert code == 0, out
     assert "allowed=yes other=none tiercel=none" in out
+
+
+CONDITIONS = """\
+id: secret_conditions
+namespace: company.team
+inputs:
+  - id: pw
+    type: SECRET
+tasks:
+  - id: check
+    type: io.kestra.plugin.core.flow.If
+    condition: "{{ inputs.pw == 'c0rrect-h0rse' }}"
+    then:
+      - id: right
+        type: io.kestra.plugin.core.log.Log
+        message: the password matched
+    else:
+      - id: wrong
+        type: io.kestra.plugin.core.log.Log
+        message: the password did not match
+  - id: guarded
+    type: io.kestra.plugin.core.log.Log
+    runIf: "{{ inputs.pw | length == 13 }}"
+    message: runIf saw the clear value
+"""
+
+
+def test_the_executor_evaluates_conditions_on_the_clear_value(tmp_path: Path) -> None:
+    # If and runIf are evaluated by the executor, not a worker: they must see the decrypted
+    # value, not the stored encrypted map (which would never equal the password).
+    flow = tmp_path / "conditions.yaml"
+    flow.write_text(CONDITIONS)
+    code, out = run(flow, tmp_path / "data")
+    assert code == 0, out
+    assert "the password matched" in out
+    assert "did not match" not in out
+    assert "runIf saw the clear value" in out
+    assert PASSWORD not in out

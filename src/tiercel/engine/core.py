@@ -349,7 +349,7 @@ class EngineCore:
         if condition.startswith("{{") and condition.endswith("}}"):
             condition = condition[2:-2]
         try:
-            value = evaluate(condition, task_variables(self.view, run, task))
+            value = evaluate(condition, self.view.revealed(task_variables(self.view, run, task)))
         except ExpressionError as exc:
             return False, f"runIf of '{task.id}' cannot be evaluated: {exc}"
         return not is_truthy(value), None

@@ -70,7 +70,7 @@ class RunScope:
 
     def variables(self) -> dict[str, Any]:
         if self._variables is None:
-            self._variables = task_variables(self._view, self._run, self._task)
+            self._variables = self._view.revealed(task_variables(self._view, self._run, self._task))
         return self._variables
 
     def render(self, value: Any) -> Any:
@@ -111,10 +111,10 @@ class RootScope:
         return self._view.effective_states(None, task_ids)
 
     def render(self, value: Any) -> Any:
-        return render_value(value, base_variables(self._view))
+        return render_value(value, self._view.revealed(base_variables(self._view)))
 
     def evaluate(self, expression: str) -> Any:
-        return evaluate(expression, base_variables(self._view))
+        return evaluate(expression, self._view.revealed(base_variables(self._view)))
 
     def memo(self) -> dict[str, Any]:
         raise ScopeError("the flow itself keeps no notes")

@@ -5,7 +5,7 @@ the execution has ten task runs or ten thousand.
 """
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from tiercel.model.execution import Execution, TaskRun
@@ -57,6 +57,7 @@ class ExecutionView:
         runs: Iterable[TaskRun] = (),
         *,
         environment: Mapping[str, Any] | None = None,
+        reveal: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> None:
         """Index ``runs`` of ``execution``.
 
@@ -65,9 +66,13 @@ class ExecutionView:
             execution: Its record.
             runs: Its task runs so far, in creation order.
             environment: ``envs`` and ``globals`` as the server is configured.
+            reveal: Decrypts the SECRET values of variables that the executor itself
+                evaluates (a flowable's properties, ``runIf``); the variables sent with a task
+                to a worker stay encrypted, and the worker decrypts them.
         """
         self.flow = flow
         self.environment = dict(environment or {})
+        self._reveal = reveal
         self.index = FlowIndex(flow)
         self.execution = execution
         self.runs: dict[str, TaskRun] = {}
@@ -81,6 +86,10 @@ class ExecutionView:
         """``tasks.<id>.state``, nested by loop values like the outputs."""
         for run in runs:
             self.put(run)
+
+    def revealed(self, variables: dict[str, Any]) -> dict[str, Any]:
+        """``variables`` with their SECRET values decrypted, for the executor's own use."""
+        return variables if self._reveal is None else self._reveal(variables)
 
     # Reading
 

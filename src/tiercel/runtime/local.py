@@ -56,6 +56,7 @@ from tiercel.runtime.services import (
     Finished,
     LogLine,
     Services,
+    executor_reveal,
 )
 from tiercel.runtime.worker import WorkerPool
 
@@ -242,7 +243,13 @@ class LocalRunner(TaskHost):
         """Hold an execution in memory, with the server's ``envs`` and ``globals``."""
         environment = {"envs": self.services.envs, "globals": self.services.globals}
         flow = include_templates(flow, lambda namespace, id_: self.templates.get((namespace, id_)))
-        view = ExecutionView(flow, execution, runs, environment=environment)
+        view = ExecutionView(
+            flow,
+            execution,
+            runs,
+            environment=environment,
+            reveal=executor_reveal(self.services.cipher),
+        )
         self._views[execution.id] = view
         return view
 

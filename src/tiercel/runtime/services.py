@@ -25,7 +25,7 @@ from tiercel.storage.ports import (
     MetricStore,
     TriggerStore,
 )
-from tiercel.storage.secrets import SecretCipher
+from tiercel.storage.secrets import SecretCipher, SecretKeyError
 from tiercel.storage.uris import execution_uri
 
 
@@ -297,3 +297,24 @@ def reveal_secrets(
             for task_id, value in outputs.items()
         }
     return (opened, revealed) if revealed else (variables, [])
+
+
+def executor_reveal(
+    cipher: SecretCipher | None,
+) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """How the executor decrypts the SECRET values of what it evaluates itself (an ``If``'s
+    condition, a ``Switch``'s value, ``runIf``); None without a cipher.
+
+    A value encrypted with another key is left as stored: the task that uses it fails with the
+    reason when a worker decrypts it.
+    """
+    if cipher is None:
+        return None
+
+    def reveal(variables: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return reveal_secrets(variables, cipher)[0]
+        except SecretKeyError:
+            return variables
+
+    return reveal
