@@ -1,0 +1,41 @@
+// Kestra-like URLs under /ui/. Every page loads lazily: the first page's JavaScript stays small.
+import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+
+const routes: RouteRecordRaw[] = [
+  { path: "/", redirect: "/dashboard" },
+  { path: "/dashboard", name: "dashboard", component: () => import("@/views/DashboardView.vue") },
+  { path: "/flows", name: "flows", component: () => import("@/views/FlowsView.vue") },
+  {
+    path: "/flows/:namespace/:id/:tab?",
+    name: "flow",
+    component: () => import("@/views/FlowView.vue"),
+    props: true,
+  },
+  { path: "/executions", name: "executions", component: () => import("@/views/ExecutionsView.vue") },
+  {
+    path: "/executions/:namespace/:flowId/:id/:tab?",
+    name: "execution",
+    component: () => import("@/views/ExecutionView.vue"),
+    props: true,
+  },
+  { path: "/logs", name: "logs", component: () => import("@/views/LogsView.vue") },
+  { path: "/namespaces", name: "namespaces", component: () => import("@/views/NamespacesView.vue") },
+  {
+    path: "/namespaces/:namespace/:tab?",
+    name: "namespace",
+    component: () => import("@/views/NamespaceView.vue"),
+    props: true,
+  },
+  { path: "/kv", name: "kv", component: () => import("@/views/KvView.vue") },
+  { path: "/triggers", name: "triggers", component: () => import("@/views/TriggersView.vue") },
+  { path: "/plugins", name: "plugins", component: () => import("@/views/PluginsView.vue") },
+  {
+    path: "/plugins/:cls",
+    name: "plugin",
+    component: () => import("@/views/PluginView.vue"),
+    props: true,
+  },
+  { path: "/:pathMatch(.*)*", name: "not-found", component: () => import("@/views/NotFoundView.vue") },
+];
+
+export const router = createRouter({ history: createWebHistory("/ui/"), routes });
