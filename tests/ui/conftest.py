@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from tests.conftest import free_port
 
 REPO = Path(__file__).resolve().parents[2]

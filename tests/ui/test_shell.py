@@ -2,6 +2,7 @@
 
 import httpx
 import pytest
+
 from tests.ui.conftest import FLOWS, UiServer, shot, start_server, stop_server
 
 NAV = ["Dashboard", "Flows", "Executions", "Logs", "Namespaces", "KV Store", "Triggers", "Plugins"]
