@@ -650,18 +650,15 @@ def test_trigger_context_files_paths_and_logs(
     assert ctx.render("{{ flow.namespace }}") == "company.team"
 
 
+def steps(registry: Registry, more: str) -> Flow:
+    """A flow with one Steps trigger of 20 minutes; ``more`` adds properties, indented by two."""
+    return flow_of(registry, "- id: steps\n  type: test.scheduler.Steps\n  minutes: 20\n" + more)
+
+
 def test_a_scheduled_trigger_found_by_its_protocol(
     services: Services, test_registry: Registry
 ) -> None:
-    flow = flow_of(
-        test_registry,
-        """
-        - id: steps
-          type: test.scheduler.Steps
-          minutes: 20
-          inputs: {when: "{{ trigger.date }}"}
-        """,
-    )
+    flow = steps(test_registry, '  inputs: {when: "{{ trigger.date }}"}\n')
     harness = Harness(services, [flow])
     assert harness.run([T0 - timedelta(seconds=30)]) == []
     harness.run(every(T0, T0 + timedelta(minutes=59), timedelta(minutes=1)))
@@ -680,16 +677,7 @@ def test_a_scheduled_trigger_found_by_its_protocol(
 def test_a_protocol_trigger_recovers_only_its_last_missed_date(
     services: Services, test_registry: Registry
 ) -> None:
-    flow = flow_of(
-        test_registry,
-        """
-        - id: steps
-          type: test.scheduler.Steps
-          minutes: 20
-          recoverMissedSchedules: LAST
-        """,
-    )
-    harness = Harness(services, [flow])
+    harness = Harness(services, [steps(test_registry, "  recoverMissedSchedules: LAST\n")])
     harness.run([T0])  # next date: 10:20
     harness.restart()
     harness.drain(T0 + timedelta(hours=2, minutes=5))
