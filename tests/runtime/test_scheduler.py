@@ -3,9 +3,11 @@ the time passed in (only the realtime test waits, on an event)."""
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from textwrap import dedent
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +27,8 @@ from tiercel.sdk import (
     LogLevel,
     PollingTrigger,
     RealtimeTrigger,
+    RecoverMissedSchedules,
+    Trigger,
     TriggerContext,
     plugin,
 )
@@ -57,6 +61,45 @@ class Burst(RealtimeTrigger):
         stop.wait()
 
 
+@plugin("test.scheduler.Steps")
+class Steps(Trigger):
+    """A third party's scheduled trigger: no core class, only the ``ScheduledTrigger``
+    protocol (a ``calendar``): every ``minutes`` from midnight UTC."""
+
+    minutes: int
+    label: str = "{{ flow.id }}"
+    inputs: dict[str, Any] | None = None
+    recover_missed_schedules: RecoverMissedSchedules | None = None
+
+    def calendar(self, ctx: TriggerContext) -> "_Steps":
+        return _Steps(timedelta(minutes=self.minutes), str(ctx.render(self.label)))
+
+
+@dataclass(frozen=True)
+class _Steps:
+    step: timedelta
+    label: str
+    late_maximum_delay: timedelta | None = None
+
+    def next_after(self, moment: datetime) -> datetime:
+        return self._start(moment) + ((moment - self._start(moment)) // self.step + 1) * self.step
+
+    def previous_before(self, moment: datetime) -> datetime:
+        start = self._start(moment)
+        index = -(-(moment - start) // self.step) - 1  # the last step strictly before
+        return start + index * self.step
+
+    def variables(self, date: datetime) -> dict[str, Any]:
+        return {"date": date.isoformat(), "label": self.label}
+
+    def start_date(self, date: datetime) -> datetime:
+        return date
+
+    @staticmethod
+    def _start(moment: datetime) -> datetime:
+        return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 @plugin("test.scheduler.EvenHour")
 class EvenHour(Condition):
     """Holds for schedule dates at an even hour."""
@@ -75,7 +118,7 @@ class Unsupported(Condition):
 def test_registry() -> Registry:
     registry = Registry()
     registry.load_entry_points()
-    registry.register_all([Counter, Burst, EvenHour, Unsupported])
+    registry.register_all([Counter, Burst, EvenHour, Unsupported, Steps])
     return registry
 
 
@@ -605,3 +648,40 @@ def test_trigger_context_files_paths_and_logs(
         "careful",
     )
     assert ctx.render("{{ flow.namespace }}") == "company.team"
+
+
+def steps(registry: Registry, more: str) -> Flow:
+    """A flow with one Steps trigger of 20 minutes; ``more`` adds properties, indented by two."""
+    return flow_of(registry, "- id: steps\n  type: test.scheduler.Steps\n  minutes: 20\n" + more)
+
+
+def test_a_scheduled_trigger_found_by_its_protocol(
+    services: Services, test_registry: Registry
+) -> None:
+    flow = steps(test_registry, '  inputs: {when: "{{ trigger.date }}"}\n')
+    harness = Harness(services, [flow])
+    assert harness.run([T0 - timedelta(seconds=30)]) == []
+    harness.run(every(T0, T0 + timedelta(minutes=59), timedelta(minutes=1)))
+    assert harness.dates() == [
+        "2024-01-01T10:00:00+00:00",
+        "2024-01-01T10:20:00+00:00",
+        "2024-01-01T10:40:00+00:00",
+    ]
+    first = harness.requests[0]
+    assert first.trigger.type == "test.scheduler.Steps"
+    assert first.trigger.variables == {"date": "2024-01-01T10:00:00+00:00", "label": "scheduled"}
+    assert first.inputs == {"when": "2024-01-01T10:00:00+00:00"}
+    assert first.schedule_date == T0
+
+
+def test_a_protocol_trigger_recovers_only_its_last_missed_date(
+    services: Services, test_registry: Registry
+) -> None:
+    harness = Harness(services, [steps(test_registry, "  recoverMissedSchedules: LAST\n")])
+    harness.run([T0])  # next date: 10:20
+    harness.restart()
+    harness.drain(T0 + timedelta(hours=2, minutes=5))
+    # Missed: 10:20 to 12:00; only 12:00 fires, then the calendar goes on.
+    assert harness.dates() == ["2024-01-01T12:00:00+00:00"]
+    record = services.triggers.get("company.team", "scheduled", "steps")
+    assert record is not None and record.next_execution_date == T0 + timedelta(hours=2, minutes=20)

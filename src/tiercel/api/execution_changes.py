@@ -79,7 +79,7 @@ async def change_task_run_state(
         run = next((r for r in runs if r.id == body.task_run_id), None)
         return run is None or len(run.state.histories) > before
 
-    ctx.runner.send(execution_id, event)
+    await asyncio.to_thread(ctx.runner.send, execution_id, event)
     return await _once_applied(ctx, execution_id, applied, time.monotonic() + APPLY_WAIT)
 
 
@@ -103,7 +103,7 @@ async def set_labels_by_ids(request: Request, body: SetLabelsByIdsRequest) -> di
     if problems:
         raise ApiError(400, "invalid bulk set labels", problems)
     for execution_id, event in events:
-        ctx.runner.send(execution_id, event)
+        await asyncio.to_thread(ctx.runner.send, execution_id, event)
     deadline = time.monotonic() + APPLY_WAIT
     for execution_id, event in events:
         await _once_applied(ctx, execution_id, _carrying(event), deadline)
@@ -116,7 +116,7 @@ async def set_labels(request: Request, execution_id: str, body: list[LabelBody])
     ctx = _ctx(request)
     labels = [Label(key=label.key, value=label.value) for label in body]
     event = await asyncio.to_thread(ops.set_labels, ctx.executions, execution_id, labels)
-    ctx.runner.send(execution_id, event)
+    await asyncio.to_thread(ctx.runner.send, execution_id, event)
     return await _once_applied(ctx, execution_id, _carrying(event), time.monotonic() + APPLY_WAIT)
 
 
@@ -142,10 +142,16 @@ def _carrying(event: SetLabels) -> Applied:
 async def _once_applied(
     ctx: ApiContext, execution_id: str, applied: Applied, deadline: float
 ) -> dict[str, Any]:
-    while True:
-        stored = await asyncio.to_thread(ctx.executions.load, execution_id)
+    def answer() -> dict[str, Any] | None:
+        stored = ctx.executions.load(execution_id)
         if stored is None:
             raise ApiError(404, f"execution '{execution_id}' not found")
         if applied(*stored) or time.monotonic() >= deadline:
             return shown(ctx, *stored)
+        return None
+
+    while True:
+        done = await asyncio.to_thread(answer)
+        if done is not None:
+            return done
         await asyncio.sleep(0.05)

@@ -5,6 +5,7 @@ import asyncio
 import base64
 import binascii
 import json
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
@@ -18,6 +19,7 @@ from starlette.datastructures import UploadFile
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.api.paging import aware, searched
+from tiercel.api.received import Received, ReceivedBody
 from tiercel.engine import Resume
 from tiercel.model import json_text
 from tiercel.model.execution import Execution, TaskRun
@@ -32,8 +34,6 @@ router = APIRouter(tags=["executions"])
 
 WAIT_LIMIT = 3600.0
 """The longest a ``wait=true`` request waits for its execution to end, in seconds."""
-
-_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def _ctx(request: Request) -> ApiContext:
@@ -56,7 +56,7 @@ def shown(ctx: ApiContext, execution: Execution, runs: list[TaskRun]) -> dict[st
     return body
 
 
-async def form_values(request: Request, folder: Path, declared: Sequence[Input]) -> dict[str, Any]:
+def form_values(received: Received, folder: Path, declared: Sequence[Input]) -> dict[str, Any]:
     """Inputs from a multipart or urlencoded form (files saved under ``folder``), or from a
     JSON object body.
 
@@ -64,7 +64,7 @@ async def form_values(request: Request, folder: Path, declared: Sequence[Input])
     task's), and a file may be sent only for a FILE input (or an ARRAY of FILE): otherwise the
     request is refused, with nothing written. Each file goes into a folder of its own under
     ``folder``, under its base name, so that no field name nor file name chooses where it is
-    written.
+    written. Blocking (it copies the files): call it from a thread.
 
     Raises:
         ApiError: 422 for a body that is not a JSON object, a field that is no input, or a
@@ -72,51 +72,46 @@ async def form_values(request: Request, folder: Path, declared: Sequence[Input])
     """
     accepted = {item.key for item in declared}
     takes_files = {item.key for item in declared if _takes_files(item)}
-    given = request.headers.get("content-type")
-    kind = (given or "").split(";")[0].strip().lower()
-    if kind == "application/json":
+    if received.kind == "application/json":
         try:
-            data = json_text.loads(await request.body() or b"{}")
+            data = json_text.loads(received.body or b"{}")
         except json_text.JsonTextError as exc:
             raise ApiError(422, f"The body is refused: {exc}") from None
         if not isinstance(data, dict):
             raise ApiError(422, "The inputs are sent as one JSON object")
         return data
-    if kind not in _FORM_TYPES:
+    if received.fields is None:
         # Running with the default inputs would hide the caller's mistake: a body of another
         # type (or of none named) is refused, as Kestra does. No body at all is no inputs.
-        if given is None and not await request.body():
+        if received.content_type is None and not received.body:
             return {}
         raise ApiError(
             415,
-            f"Unsupported Content-Type '{given or ''}': send the inputs as "
+            f"Unsupported Content-Type '{received.content_type or ''}': send the inputs as "
             "multipart/form-data, application/x-www-form-urlencoded or application/json",
         )
     values: dict[str, Any] = {}
-    async with request.form() as form:
-        items = form.multi_items()
-        unknown = sorted({name for name, _ in items if name not in accepted})
-        if unknown:
-            raise ApiError(422, _unknown_fields(unknown, accepted))
-        for name, value in items:
-            if isinstance(value, UploadFile) and name not in takes_files:
-                raise ApiError(422, f"Input '{name}' is not a FILE input: it takes no file")
-        for index, (name, value) in enumerate(items):
-            if isinstance(value, UploadFile):
-                target = folder / str(index)
-                target.mkdir()
-                path = target / _upload_name(value.filename)
-                with path.open("wb") as out:
-                    while chunk := await value.read(1 << 20):
-                        out.write(chunk)
-                value = str(path)
-            if name in values:  # a repeated field is a list (MULTISELECT, ARRAY)
-                previous = values[name]
-                values[name] = (
-                    [*previous, value] if isinstance(previous, list) else [previous, value]
-                )
-            else:
-                values[name] = value
+    items = received.fields
+    unknown = sorted({name for name, _ in items if name not in accepted})
+    if unknown:
+        raise ApiError(422, _unknown_fields(unknown, accepted))
+    for name, value in items:
+        if isinstance(value, UploadFile) and name not in takes_files:
+            raise ApiError(422, f"Input '{name}' is not a FILE input: it takes no file")
+    for index, (name, value) in enumerate(items):
+        if isinstance(value, UploadFile):
+            target = folder / str(index)
+            target.mkdir()
+            path = target / _upload_name(value.filename)
+            value.file.seek(0)
+            with path.open("wb") as out:
+                shutil.copyfileobj(value.file, out, 1 << 20)
+            value = str(path)
+        if name in values:  # a repeated field is a list (MULTISELECT, ARRAY)
+            previous = values[name]
+            values[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            values[name] = value
     return values
 
 
@@ -276,11 +271,11 @@ def replay_execution(
 
 
 @router.post("/executions/{execution_id}/resume", status_code=204)
-async def resume_execution(request: Request, execution_id: str) -> Response:
+def resume_execution(request: Request, execution_id: str, received: ReceivedBody) -> Response:
     """Resume a paused execution with the inputs its paused task asks for.
 
-    Whether it may be resumed, and with which inputs, is checked before the body is read:
-    a refused resume writes nothing.
+    Whether it may be resumed, and with which inputs, is checked before any uploaded file is
+    kept: a refused resume writes nothing.
     """
     ctx = _ctx(request)
     execution = ctx.executions.get(execution_id)
@@ -290,7 +285,7 @@ async def resume_execution(request: Request, execution_id: str) -> Response:
     flows = {} if flow is None else {(execution.namespace, execution.flow_id): flow}
     declared = ops.resume_inputs(ctx.executions, flows, execution_id)
     with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:
-        inputs = await form_values(request, Path(folder), declared)
+        inputs = form_values(received, Path(folder), declared)
         event: Resume = ops.resume(
             ctx.executions, flows, execution_id, inputs, storage=ctx.storage, seal=ctx.seal
         )
@@ -305,17 +300,21 @@ async def follow_execution(request: Request, execution_id: str) -> StreamingResp
     if await asyncio.to_thread(ctx.executions.load, execution_id) is None:
         raise ApiError(404, f"execution '{execution_id}' not found")
 
+    def snapshot() -> tuple[Execution, str] | None:
+        stored = ctx.executions.load(execution_id)
+        return None if stored is None else (stored[0], json.dumps(shown(ctx, *stored)))
+
     async def events() -> AsyncIterator[str]:
         last = None
         while not await request.is_disconnected():
-            stored = await asyncio.to_thread(ctx.executions.load, execution_id)
-            if stored is None:
+            seen = await asyncio.to_thread(snapshot)
+            if seen is None:
                 return
-            body = json.dumps(shown(ctx, *stored))
+            execution, body = seen
             if body != last:
                 last = body
                 yield f"event: message\ndata: {body}\n\n"
-            if _ended(stored[0]):
+            if _ended(execution):
                 yield "event: end\ndata: {}\n\n"
                 return
             await asyncio.sleep(0.1)
@@ -330,25 +329,31 @@ async def create_execution(
     request: Request,
     namespace: str,
     flow_id: str,
+    received: ReceivedBody,
     wait: bool = False,
     labels: list[str] = Query(default_factory=list),
     revision: int | None = None,
     schedule_date: datetime | None = Query(None, alias="scheduleDate"),
 ) -> dict[str, Any]:
-    """Start an execution with the form's inputs; with ``wait``, answer once it has ended."""
+    """Start an execution with the form's inputs; with ``wait``, answer once it has ended.
+
+    Async only to wait without holding a thread of the pool: the work is done in threads.
+    """
     ctx = _ctx(request)
-    try:
-        flow = ctx.flows.get(namespace, flow_id, revision).flow
-    except FlowNotFoundError:
-        raise ApiError(404, f"Flow '{namespace}.{flow_id}' not found") from None
-    if flow.disabled:
-        raise ApiError(422, f"Flow '{namespace}.{flow_id}' is disabled")
-    given_labels = parse_labels(labels)
-    with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:
-        inputs = await form_values(request, Path(folder), flow.inputs or ())
-        execution = await asyncio.to_thread(
-            ctx.runner.create, flow, inputs, given_labels, schedule_date=schedule_date
-        )
+
+    def create() -> Execution:
+        try:
+            flow = ctx.flows.get(namespace, flow_id, revision).flow
+        except FlowNotFoundError:
+            raise ApiError(404, f"Flow '{namespace}.{flow_id}' not found") from None
+        if flow.disabled:
+            raise ApiError(422, f"Flow '{namespace}.{flow_id}' is disabled")
+        given_labels = parse_labels(labels)
+        with tempfile.TemporaryDirectory(prefix="tiercel-upload-") as folder:
+            inputs = form_values(received, Path(folder), flow.inputs or ())
+            return ctx.runner.create(flow, inputs, given_labels, schedule_date=schedule_date)
+
+    execution = await asyncio.to_thread(create)
     if wait:
         await asyncio.to_thread(ctx.ends.wait, execution.id, WAIT_LIMIT)
     return await asyncio.to_thread(execution_json, ctx, execution.id)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.api.paging import searched
+from tiercel.api.received import RawBody
 from tiercel.ops.flows import Deployed, FlowError
 from tiercel.storage.paging import FlowFilter
 from tiercel.storage.records import FlowRecord
@@ -29,12 +30,11 @@ def flow_json(deployed: Deployed, *, source: bool = True) -> dict[str, Any]:
     return data
 
 
-async def yaml_body(request: Request) -> str:
+def yaml_body(request: Request, raw: bytes) -> str:
     """The request body as YAML text; JSON is refused as Kestra does since 0.x."""
     kind = request.headers.get("content-type", "application/x-yaml").split(";")[0].strip()
     if kind not in _YAML_TYPES:
         raise ApiError(415, f"Flows are sent as YAML (application/x-yaml), not '{kind}'")
-    raw = await request.body()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -47,10 +47,10 @@ def _ctx(request: Request) -> ApiContext:
 
 
 @router.post("/flows", status_code=200)
-async def create_flow(request: Request) -> dict[str, Any]:
+def create_flow(request: Request, raw: RawBody) -> dict[str, Any]:
     """Deploy a new flow from YAML; a flow that exists already is a conflict."""
     ctx = _ctx(request)
-    source = await yaml_body(request)
+    source = yaml_body(request, raw)
     flow = ctx.flows.parse(source)
     if ctx.flows.find(flow.namespace, flow.id) is not None:
         raise ApiError(409, f"Flow id already exists: '{flow.namespace}.{flow.id}'")
@@ -58,10 +58,10 @@ async def create_flow(request: Request) -> dict[str, Any]:
 
 
 @router.post("/flows/validate")
-async def validate_flows(request: Request) -> list[dict[str, Any]]:
+def validate_flows(request: Request, raw: RawBody) -> list[dict[str, Any]]:
     """Check one or more flows (YAML documents separated by ``---``) without deploying."""
     ctx = _ctx(request)
-    source = await yaml_body(request)
+    source = yaml_body(request, raw)
     results = []
     for index, document in enumerate(_documents(source)):
         entry: dict[str, Any] = {"index": index}
@@ -115,13 +115,13 @@ def namespace_flows(request: Request, namespace: str) -> list[dict[str, Any]]:
 
 
 @router.post("/flows/{namespace}")
-async def update_namespace(
-    request: Request, namespace: str, delete: bool = True
+def update_namespace(
+    request: Request, namespace: str, raw: RawBody, delete: bool = True
 ) -> list[dict[str, Any]]:
     """Deploy every flow of a multi-document YAML into ``namespace``; with ``delete`` (the
     default, as Kestra's), remove the namespace's flows the source does not contain."""
     ctx = _ctx(request)
-    source = await yaml_body(request)
+    source = yaml_body(request, raw)
     documents = _documents(source)
     parsed = []
     problems = []
@@ -161,10 +161,10 @@ def get_flow(
 
 
 @router.put("/flows/{namespace}/{flow_id}")
-async def update_flow(request: Request, namespace: str, flow_id: str) -> dict[str, Any]:
+def update_flow(request: Request, namespace: str, flow_id: str, raw: RawBody) -> dict[str, Any]:
     """Deploy a new revision of an existing flow."""
     ctx = _ctx(request)
-    source = await yaml_body(request)
+    source = yaml_body(request, raw)
     ctx.flows.get(namespace, flow_id)  # 404 when there is no such flow
     return flow_json(ctx.flows.deploy(source, expect=(namespace, flow_id)))
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request, Response
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.api.received import RawBody
 from tiercel.api.refusals import storage_refusals
 from tiercel.model import json_text
 from tiercel.model.execution import format_instant
@@ -121,12 +122,12 @@ def list_inherited_keys(request: Request, namespace: str) -> list[dict[str, Any]
 
 
 @router.delete(_BASE)
-async def delete_keys(request: Request, namespace: str) -> dict[str, list[str]]:
+def delete_keys(request: Request, namespace: str, raw: RawBody) -> dict[str, list[str]]:
     """Delete the keys a JSON body ``{"keys": [...]}`` lists; answer those that existed."""
     _check(namespace)
     ctx = _ctx(request)
     try:
-        body = json_text.loads(await request.body() or b"{}")
+        body = json_text.loads(raw or b"{}")
     except json_text.JsonTextError as exc:
         raise ApiError(422, f"The body is refused: {exc}") from None
     keys = body.get("keys") if isinstance(body, dict) else None
@@ -147,11 +148,10 @@ def get_value(request: Request, namespace: str, key: str) -> dict[str, Any]:
 
 
 @router.put(f"{_BASE}/{{key}}", status_code=200)
-async def set_value(request: Request, namespace: str, key: str) -> Response:
+def set_value(request: Request, namespace: str, key: str, raw: RawBody) -> Response:
     """Set a key from the body, with the ``ttl`` and ``description`` headers."""
     _check(namespace, key)
     ctx = _ctx(request)
-    raw = await request.body()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

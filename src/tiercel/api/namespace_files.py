@@ -6,7 +6,6 @@ them; the storage refuses ``..``, backslashes and NUL, and ``_flows`` is reserve
 Kestra: a file uploaded there is deployed as a flow of the namespace, not stored.
 """
 
-import asyncio
 import io
 import re
 import zipfile
@@ -19,6 +18,7 @@ from starlette.datastructures import UploadFile
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.api.received import ReceivedBody
 from tiercel.api.refusals import storage_refusals
 from tiercel.storage.namespace_files import StorageNamespaceFiles
 from tiercel.storage.uris import (
@@ -160,28 +160,26 @@ def file_content(request: Request, namespace: str, path: str) -> StreamingRespon
 
 
 @router.post(_BASE, status_code=200)
-async def upload_file(request: Request, namespace: str, path: str) -> Response:
+def upload_file(request: Request, namespace: str, path: str, received: ReceivedBody) -> Response:
     """Store the multipart part ``fileContent`` at ``path``; a ``.zip`` upload is extracted
     into the namespace; a file under ``_flows/`` is deployed as a flow of the namespace."""
     ctx = _ctx(request)
     segments = _segments(path)
-    kind = request.headers.get("content-type", "").split(";")[0].strip()
-    if kind != "multipart/form-data":
+    if received.kind != "multipart/form-data" or received.fields is None:
         raise ApiError(415, "Upload the file as multipart/form-data, in a part named fileContent")
-    async with request.form() as form:
-        upload = form.get("fileContent")
-        if not isinstance(upload, UploadFile):
-            raise ApiError(422, "The multipart part 'fileContent' (a file) is missing")
-        if (upload.filename or "").lower().endswith(".zip"):
-            await asyncio.to_thread(_extract, ctx, namespace, upload.file)
-        elif segments[:1] == (FLOWS_FOLDER,):
-            await asyncio.to_thread(_import_flow, ctx, namespace, segments, upload.file)
-        else:
-            with storage_refusals():
-                if not segments:
-                    raise ApiError(422, "The path names no file")
-                files = StorageNamespaceFiles(ctx.storage)
-                await asyncio.to_thread(files.write, namespace, "/".join(segments), upload.file)
+    # As Starlette's form.get: the last part of that name.
+    upload = next((v for n, v in reversed(received.fields) if n == "fileContent"), None)
+    if not isinstance(upload, UploadFile):
+        raise ApiError(422, "The multipart part 'fileContent' (a file) is missing")
+    if (upload.filename or "").lower().endswith(".zip"):
+        _extract(ctx, namespace, upload.file)
+    elif segments[:1] == (FLOWS_FOLDER,):
+        _import_flow(ctx, namespace, segments, upload.file)
+    else:
+        with storage_refusals():
+            if not segments:
+                raise ApiError(422, "The path names no file")
+            StorageNamespaceFiles(ctx.storage).write(namespace, "/".join(segments), upload.file)
     return Response(status_code=200)
 
 

@@ -6,9 +6,9 @@ deprecated ``MultipleCondition``) add memory: several conditions, each met by so
 all within one time window. That memory is a small JSON document per trigger, which the
 scheduler stores and hands back on the next call; nothing here reads a clock or does I/O.
 
-The trigger, its preconditions and their time window are read through the protocols below
-rather than the plugin classes, which live in a sibling layer; the classes of
-``tiercel.plugins.core`` fit them.
+The trigger, its preconditions and their time window are read through the SDK's protocols
+(``tiercel.sdk.listening``), not through plugin classes: a third party's trigger that fits
+them is evaluated like Kestra's Flow trigger.
 
 The state of one window, as stored::
 
@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import partial
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from tiercel.engine.context import nest_label
 from tiercel.expr import render_value
@@ -33,6 +33,15 @@ from tiercel.model.execution import Execution, TaskRun, format_instant
 from tiercel.model.state import State
 from tiercel.model.task import Condition, ConditionContext
 from tiercel.sdk import is_truthy
+from tiercel.sdk.listening import (
+    ExecutionFilterSpec,
+    ExecutionListeningTrigger,
+    FilterSpec,
+    MultipleConditionSpec,
+    PreconditionsSpec,
+    UpstreamFlowSpec,
+    WindowSpec,
+)
 
 Test = Callable[[ConditionContext], bool]
 """One named condition of a window: a condition's ``test`` or a precondition of a trigger."""
@@ -41,129 +50,6 @@ Warn = Callable[[str], None]
 """Where to report a condition that could not be evaluated (it counts as not met)."""
 
 _DAY = timedelta(days=1)
-
-
-class WindowSpec(Protocol):
-    """A time window, as ``TimeWindow`` declares it (see ``window_bounds``); read-only
-    properties so that frozen models fit."""
-
-    @property
-    def type(self) -> str: ...
-
-    @property
-    def deadline(self) -> time | None: ...
-
-    @property
-    def window(self) -> timedelta | None: ...
-
-    @property
-    def window_advance(self) -> timedelta | None: ...
-
-    @property
-    def start_time(self) -> time | None: ...
-
-    @property
-    def end_time(self) -> time | None: ...
-
-    @property
-    def timezone(self) -> str | None: ...
-
-
-@runtime_checkable
-class MultipleConditionSpec(Protocol):
-    """A deprecated ``MultipleCondition`` among a trigger's ``conditions``: its ``id`` names
-    its window in the state; ``time_window`` has its legacy ``window`` folded in."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def time_window(self) -> WindowSpec: ...
-
-    @property
-    def reset_on_success(self) -> bool: ...
-
-    @property
-    def conditions(self) -> Mapping[str, Condition]: ...
-
-
-class UpstreamFlowSpec(Protocol):
-    """A precondition met by an execution in ``namespace`` (exactly), of ``flow_id``, in one
-    of ``states`` and carrying ``labels``, each when set."""
-
-    @property
-    def namespace(self) -> str: ...
-
-    @property
-    def flow_id(self) -> str | None: ...
-
-    @property
-    def states(self) -> Sequence[State] | None: ...
-
-    @property
-    def labels(self) -> Mapping[str, Any] | None: ...
-
-
-class FilterSpec(Protocol):
-    """One test of an ``ExecutionFilter``: ``field`` (``FLOW_ID``, ``NAMESPACE``, ``STATE``,
-    ``EXPRESSION``) compared by ``type`` with ``value`` or, for ``IN``/``NOT_IN``, ``values``."""
-
-    @property
-    def field(self) -> str: ...
-
-    @property
-    def type(self) -> str: ...
-
-    @property
-    def value(self) -> str | None: ...
-
-    @property
-    def values(self) -> Sequence[str] | None: ...
-
-
-class ExecutionFilterSpec(Protocol):
-    """A precondition met by an execution passing all (``AND``) or any (``OR``) filters."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def operand(self) -> str: ...
-
-    @property
-    def filters(self) -> Sequence[FilterSpec]: ...
-
-
-class PreconditionsSpec(Protocol):
-    """The ``preconditions`` of a Flow trigger."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def time_window(self) -> WindowSpec: ...
-
-    @property
-    def reset_on_success(self) -> bool: ...
-
-    @property
-    def flows(self) -> Sequence[UpstreamFlowSpec] | None: ...
-
-    @property
-    def where(self) -> Sequence[ExecutionFilterSpec] | None: ...
-
-
-class FlowTriggerSpec(Protocol):
-    """What a Flow trigger declares that decides whether it fires."""
-
-    @property
-    def states(self) -> Sequence[State]: ...
-
-    @property
-    def conditions(self) -> Sequence[Condition] | None: ...
-
-    @property
-    def preconditions(self) -> PreconditionsSpec | None: ...
 
 
 # --- the window -------------------------------------------------------------------------------
@@ -292,7 +178,7 @@ def _open_window(
 
 
 def flow_trigger_fires(
-    trigger: FlowTriggerSpec,
+    trigger: ExecutionListeningTrigger,
     context: ConditionContext,
     state: Mapping[str, Any],
     now: datetime,
@@ -354,7 +240,7 @@ def flow_trigger_fires(
 
 
 def _windowed(
-    trigger: FlowTriggerSpec,
+    trigger: ExecutionListeningTrigger,
 ) -> list[tuple[str, MultipleConditionSpec | PreconditionsSpec, Mapping[str, Test | Condition]]]:
     found: list[
         tuple[str, MultipleConditionSpec | PreconditionsSpec, Mapping[str, Test | Condition]]

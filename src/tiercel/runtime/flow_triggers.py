@@ -1,5 +1,8 @@
-"""Flow triggers (``io.kestra.plugin.core.trigger.Flow``): an execution that changes state (ends,
-by default) may start executions of the flows that listen for it.
+"""Flow triggers: an execution that changes state (ends, by default) may start executions of
+the flows that listen for it.
+
+A listening trigger is any that fits the SDK's ``ExecutionListeningTrigger`` (Kestra's
+``io.kestra.plugin.core.trigger.Flow``, or a third party's), found by that protocol.
 
 Each Flow trigger keeps its precondition windows in its record's state, so that "flow A
 twice, then flow B, within an hour" counts across executions and across restarts.
@@ -17,16 +20,17 @@ from tiercel.expr import render_value
 from tiercel.model.execution import Execution, ExecutionTrigger, TaskRun
 from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
-from tiercel.plugins.core.trigger.flow import FlowTrigger
+from tiercel.model.task import Trigger
 from tiercel.runtime.scheduler import StartRequest
 from tiercel.runtime.services import Services
+from tiercel.sdk import ExecutionListeningTrigger
 from tiercel.storage.records import TriggerRecord
 
 _log = logging.getLogger("tiercel.flow-triggers")
 
 
 class FlowTriggers:
-    """Evaluates every deployed Flow trigger against each execution that changes state."""
+    """Evaluates every deployed listening trigger against each execution that changes state."""
 
     def __init__(
         self,
@@ -41,12 +45,12 @@ class FlowTriggers:
     def execution_changed(self, execution: Execution) -> list[str]:
         """Start the executions that ``execution``'s new state triggers (a trigger's
         ``states`` are the ended ones unless it says otherwise); their ids."""
-        listeners = [
+        listeners: list[tuple[Flow, Trigger]] = [
             (flow, trigger)
             for flow in self._flows()
             if not flow.disabled
             for trigger in flow.triggers or []
-            if isinstance(trigger, FlowTrigger)
+            if isinstance(trigger, ExecutionListeningTrigger)
             and not trigger.disabled
             # Listening for this state: most changes (to RUNNING, say) concern none, and cost
             # no read of the execution's task runs.
@@ -75,11 +79,13 @@ class FlowTriggers:
     def _evaluate(
         self,
         flow: Flow,
-        trigger: FlowTrigger,
+        trigger: Trigger,
         execution: Execution,
         runs: list[TaskRun],
         now: datetime,
     ) -> str | None:
+        if not isinstance(trigger, ExecutionListeningTrigger):
+            return None
         record = self._services.triggers.get(flow.namespace, flow.id, trigger.id)
         if record is not None and record.disabled:
             return None

@@ -1,9 +1,12 @@
-"""The scheduler: fires the Schedule, ScheduleOnDates, polling and realtime triggers of the
-deployed flows.
+"""The scheduler: fires the scheduled, polling and realtime triggers of the deployed flows.
+
+It finds them by the SDK's contracts, not by class: ``ScheduledTrigger`` (Kestra's Schedule
+and ScheduleOnDates, or any trigger with a ``calendar``), ``PollingTrigger`` and
+``RealtimeTrigger``; a third-party package's triggers take part like the core ones.
 
 ``tick(now)`` does one pass with the time passed in, so tests move a fake clock instead of
 sleeping; ``serve`` loops on the services' clock and runs each realtime trigger on a thread of
-its own. Like Kestra's, a Schedule or polling trigger that started an execution is locked
+its own. Like Kestra's, a scheduled or polling trigger that started an execution is locked
 (``execution_id`` on its record) until that execution ends (``execution_ended``): missed dates
 then fire one after the other. Flow triggers and webhooks are not the scheduler's business.
 """
@@ -20,18 +23,7 @@ from tiercel.model.execution import Execution, ExecutionTrigger
 from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
 from tiercel.model.task import LogLevel, Trigger
-from tiercel.plugins.core.trigger.schedule import Schedule
-from tiercel.plugins.core.trigger.schedule_on_dates import ScheduleOnDates
-from tiercel.runtime.schedules import (
-    Firing,
-    Plan,
-    active_backfill,
-    first_date,
-    plan_dates,
-    plan_schedule,
-    recover,
-    utc,
-)
+from tiercel.runtime.schedules import Firing, active_backfill, first_date, plan, recover, utc
 from tiercel.runtime.services import Services
 from tiercel.runtime.trigger_context import (
     ScheduleConditionContext,
@@ -40,13 +32,12 @@ from tiercel.runtime.trigger_context import (
     flow_variables,
     log_trigger,
 )
-from tiercel.sdk import Emission, PollingTrigger, RealtimeTrigger, TaskFailure
+from tiercel.sdk import Emission, PollingTrigger, RealtimeTrigger, ScheduledTrigger, TaskFailure
 from tiercel.storage.records import TriggerRecord
 
 _LOG = logging.getLogger("tiercel.scheduler")
 _Uid = tuple[str, str, str]
-_Timed = Schedule | ScheduleOnDates | PollingTrigger
-_TIMED = (Schedule, ScheduleOnDates, PollingTrigger)
+_TIMED = (ScheduledTrigger, PollingTrigger)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +50,7 @@ class StartRequest:
         inputs: The inputs, rendered (the flow's defaults are not applied yet).
         labels: The trigger's labels (and a backfill's), rendered; the flow's labels and
             ``system.correlationId`` are the executor's to add.
-        schedule_date: When to start it, for ScheduleOnDates; None to start it now.
+        schedule_date: When to start it (ScheduleOnDates' listed date); None to start it now.
     """
 
     flow: Flow
@@ -113,7 +104,7 @@ class Scheduler:
     # One pass
 
     def tick(self, now: datetime) -> list[str]:
-        """Evaluate every due Schedule, ScheduleOnDates and polling trigger once.
+        """Evaluate every due scheduled and polling trigger once.
 
         Args:
             now: The current time (aware).
@@ -195,7 +186,7 @@ class Scheduler:
 
     # Evaluation
 
-    def _evaluate(self, flow: Flow, trigger: _Timed, now: datetime) -> list[str]:
+    def _evaluate(self, flow: Flow, trigger: Trigger, now: datetime) -> list[str]:
         record = self._record(flow, trigger, now)
         if record.disabled:
             if record.next_execution_date is not None:
@@ -204,35 +195,30 @@ class Scheduler:
             return []
         if isinstance(trigger, PollingTrigger):
             return self._poll(flow, trigger, record, now)
-        dates = self._dates(flow, trigger) if isinstance(trigger, ScheduleOnDates) else []
+        if not isinstance(trigger, ScheduledTrigger):
+            return []
+        calendar = trigger.calendar(self._context(flow, trigger, record))
         if record.uid not in self._seen:
             self._seen.add(record.uid)
-            recovered = recover(trigger, record, now, dates)
+            recovered = recover(calendar, trigger.recover_missed_schedules, record, now)
             if recovered != record:
                 record = self._save(recovered, now)
         if record.execution_id is not None:
             return []
         if record.next_execution_date is None and active_backfill(record) is None:
-            first = first_date(trigger, now, dates)
-            if first is not None:  # None: a ScheduleOnDates with no date left
+            first = first_date(calendar, now)
+            if first is not None:  # None: a calendar with no date left
                 self._save(replace(record, next_execution_date=first), now)
             return []
         accepts = self._acceptor(flow, trigger) if trigger.conditions else None
-        plan: Plan | None
-        if isinstance(trigger, Schedule):
-            plan = plan_schedule(trigger, record, now, accepts)
-        else:
-            zone = ScheduleOnDates.zone_of(self._render_zone(flow, trigger))
-            plan = plan_dates(
-                trigger, record, now, dates, lambda date: trigger.variables(date, zone), accepts
-            )
-        if plan is None:
+        planned = plan(calendar, record, now, accepts)
+        if planned is None:
             return []
-        if plan.firing is None:
-            self._save(plan.record, now)
+        if planned.firing is None:
+            self._save(planned.record, now)
             return []
-        started = self._fire(flow, trigger, plan.firing, now)
-        self._commit(plan.record, started, now)
+        started = self._fire(flow, trigger, trigger.inputs, planned.firing, now)
+        self._commit(planned.record, started, now)
         return [] if started is None else [started]
 
     def _poll(
@@ -268,13 +254,20 @@ class Scheduler:
         )
         return started
 
-    def _fire(self, flow: Flow, trigger: _Timed, firing: Firing, now: datetime) -> str | None:
+    def _fire(
+        self,
+        flow: Flow,
+        trigger: Trigger,
+        declared_inputs: Mapping[str, Any] | None,
+        firing: Firing,
+        now: datetime,
+    ) -> str | None:
         variables = {**flow_variables(self._services, flow), "trigger": dict(firing.variables)}
         variables["schedule"] = variables["trigger"]
         render = ScheduleConditionContext(
             flow.namespace, flow.id, variables, environment(self._services, flow.namespace)
         ).render
-        inputs = dict(render(dict(getattr(trigger, "inputs", None) or {})))
+        inputs = dict(render(dict(declared_inputs or {})))
         labels = self._labels(trigger, render)
         if firing.backfill is not None:
             inputs.update(render(dict(firing.backfill.get("inputs") or {})))
@@ -395,20 +388,6 @@ class Scheduler:
             Label.model_validate({"key": label.key, "value": str(render(label.value))})
             for label in trigger.labels or ()
         ]
-
-    def _render_zone(self, flow: Flow, trigger: ScheduleOnDates) -> str | None:
-        if trigger.timezone is None:
-            return None
-        context = SchedulerTriggerContext(self._services, flow, trigger, ())
-        return str(context.render(trigger.timezone))
-
-    def _dates(self, flow: Flow, trigger: ScheduleOnDates) -> list[datetime]:
-        zone = ScheduleOnDates.zone_of(self._render_zone(flow, trigger))
-        context = SchedulerTriggerContext(self._services, flow, trigger, ())
-        rendered = context.render(trigger.dates)
-        if isinstance(rendered, str):
-            raise ValueError(f"'dates' must render to a list of dates, not '{rendered}'")
-        return [utc(date) for date in trigger.dates_in(rendered, zone)]
 
     def _acceptor(self, flow: Flow, trigger: Trigger) -> Callable[[Mapping[str, Any]], bool]:
         env = environment(self._services, flow.namespace)

@@ -1,24 +1,19 @@
-"""When the Schedule and ScheduleOnDates triggers fire: the date math on trigger records.
+"""When scheduled triggers fire: the date math on trigger records.
 
-Pure functions of a trigger, its record and ``now``; the scheduler applies what they return
-(starts the execution, saves the record). A record keeps, for these triggers, the last date
-evaluated (``date``), the next date due (``next_execution_date``) and, in ``state``, a running
-backfill in Kestra's shape (``start``, ``end``, ``currentDate``, ``paused``, ``inputs``,
-``labels``, ``previousNextExecutionDate``).
+Pure functions of a trigger's ``Calendar`` (``tiercel.sdk.ScheduledTrigger``), its record and
+``now``; the scheduler applies what they return (starts the execution, saves the record). A
+record keeps the last date evaluated (``date``), the next date due (``next_execution_date``)
+and, in ``state``, a running backfill in Kestra's shape (``start``, ``end``, ``currentDate``,
+``paused``, ``inputs``, ``labels``, ``previousNextExecutionDate``).
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tiercel.ops.triggers import BACKFILL
-from tiercel.plugins.core.trigger.schedule import RecoverMissedSchedules, Schedule
-from tiercel.plugins.core.trigger.schedule_on_dates import (
-    ScheduleOnDates,
-    first_after,
-    last_before,
-)
+from tiercel.sdk import Calendar, RecoverMissedSchedules
 from tiercel.storage.records import TriggerRecord
 
 DEFAULT_RECOVERY = RecoverMissedSchedules.ALL
@@ -81,21 +76,17 @@ def active_backfill(record: TriggerRecord) -> Mapping[str, Any] | None:
     return backfill if isinstance(backfill, Mapping) else None
 
 
-def first_date(
-    trigger: Schedule | ScheduleOnDates, now: datetime, dates: Sequence[datetime]
-) -> datetime | None:
-    """The first date of a trigger after ``now``: a new schedule does not fire for the past."""
-    if isinstance(trigger, Schedule):
-        return utc(trigger.next_date(now))
-    found = first_after(dates, now)
-    return None if found is None else utc(found)
+def first_date(calendar: Calendar, now: datetime) -> datetime | None:
+    """The first date of a trigger after ``now``: a new schedule does not fire for the past;
+    None when no date is left."""
+    return _utc(calendar.next_after(now))
 
 
 def recover(
-    trigger: Schedule | ScheduleOnDates,
+    calendar: Calendar,
+    policy: RecoverMissedSchedules | None,
     record: TriggerRecord,
     now: datetime,
-    dates: Sequence[datetime],
 ) -> TriggerRecord:
     """Apply ``recoverMissedSchedules`` to a record whose next date passed while no scheduler
     ran: ``ALL`` keeps it (every missed date fires, one after the other), ``LAST`` moves it to
@@ -103,49 +94,44 @@ def recover(
     due = record.next_execution_date
     if due is None or due >= now or active_backfill(record) is not None:
         return record
-    policy = trigger.recover_missed_schedules or DEFAULT_RECOVERY
+    policy = policy or DEFAULT_RECOVERY
     if policy is RecoverMissedSchedules.ALL:
         return record
     if policy is RecoverMissedSchedules.NONE:
-        return replace(record, next_execution_date=first_date(trigger, now, dates))
-    last: datetime | None
-    if isinstance(trigger, Schedule):
-        last = utc(trigger.previous_date(now))
-    else:
-        found = last_before(dates, now)
-        last = None if found is None else utc(found)
+        return replace(record, next_execution_date=first_date(calendar, now))
+    last = _utc(calendar.previous_before(now))
     if last is not None and last >= due:
         return replace(record, next_execution_date=last)
     return record
 
 
-def plan_schedule(
-    trigger: Schedule, record: TriggerRecord, now: datetime, accepts: Accepts | None
+def plan(
+    calendar: Calendar, record: TriggerRecord, now: datetime, accepts: Accepts | None
 ) -> Plan | None:
-    """Evaluate a due Schedule trigger (or its running backfill); None when nothing is due."""
+    """Evaluate a due scheduled trigger (or its running backfill); None when nothing is due."""
     backfill = active_backfill(record)
     if backfill is not None:
-        return _plan_backfill(trigger, record, backfill, now, accepts)
+        return _plan_backfill(calendar, record, backfill, now, accepts)
     due = record.next_execution_date
     if due is None or due > now:
         return None
-    date = due
-    delay = trigger.late_maximum_delay
-    if delay is not None and date + delay < now:
-        while date + delay < now:
-            date = utc(trigger.next_date(date))
-        if date > now:
+    date: datetime | None = due
+    delay = calendar.late_maximum_delay
+    if delay is not None and due + delay < now:
+        while date is not None and date + delay < now:
+            date = _utc(calendar.next_after(date))
+        if date is None or date > now:
             return Plan(None, replace(record, date=due, next_execution_date=date))
-    following = utc(trigger.next_date(date))
-    after = replace(record, date=date, next_execution_date=following)
-    variables = _variables(trigger, date, accepts)
+    assert date is not None
+    after = replace(record, date=date, next_execution_date=_utc(calendar.next_after(date)))
+    variables = _variables(calendar, date, accepts)
     if variables is None:
         return Plan(None, after)
-    return Plan(Firing(date, variables), after)
+    return Plan(Firing(date, variables, schedule_date=calendar.start_date(date)), after)
 
 
 def _plan_backfill(
-    trigger: Schedule,
+    calendar: Calendar,
     record: TriggerRecord,
     backfill: Mapping[str, Any],
     now: datetime,
@@ -158,69 +144,57 @@ def _plan_backfill(
         raise ValueError("the backfill has no start date")
     end = parse_instant(backfill.get("end")) or now
     # The first date at or after the current date, as Kestra computes it.
-    date = utc(trigger.next_date(current - timedelta(seconds=1)))
-    if date > end or date > now:
+    date = _utc(calendar.next_after(current - timedelta(seconds=1)))
+    if date is None or date > end or date > now:
         resumed = parse_instant(backfill.get("previousNextExecutionDate"))
         state = {key: value for key, value in record.state.items() if key != BACKFILL}
-        nxt = resumed if resumed is not None else utc(trigger.next_date(now))
+        nxt = resumed if resumed is not None else _utc(calendar.next_after(now))
         return Plan(None, replace(record, state=state, next_execution_date=nxt))
-    following = utc(trigger.next_date(date))
+    following = _utc(calendar.next_after(date))
     state = {**record.state, BACKFILL: {**backfill, "currentDate": write_instant(following)}}
     # The record stays due until the backfill is done.
-    after = replace(record, date=date, next_execution_date=min(following, now), state=state)
-    variables = _variables(trigger, date, accepts)
+    due = now if following is None else min(following, now)
+    after = replace(record, date=date, next_execution_date=due, state=state)
+    variables = _variables(calendar, date, accepts)
     if variables is None:
         return Plan(None, after)
     return Plan(Firing(date, variables, backfill=backfill), after)
 
 
-def _variables(trigger: Schedule, date: datetime, accepts: Accepts | None) -> dict[str, Any] | None:
+def _variables(
+    calendar: Calendar, date: datetime, accepts: Accepts | None
+) -> dict[str, Any] | None:
     """``trigger.*`` for ``date``, or None when the conditions refuse it. With conditions,
-    ``next`` and ``previous`` are the neighbouring dates the conditions accept, as in Kestra."""
-    variables: dict[str, Any] = trigger.variables(date)
+    ``next`` and ``previous`` (when the calendar gives them) are the neighbouring dates the
+    conditions accept, as in Kestra."""
+    variables = calendar.variables(date)
     if accepts is None:
         return variables
     if not accepts(variables):
         return None
-    following = _neighbour(trigger, date, accepts, forward=True)
-    preceding = _neighbour(trigger, date, accepts, forward=False)
-    if following is not None:
-        variables["next"] = trigger.variables(following)["date"]
-    if preceding is not None:
-        variables["previous"] = trigger.variables(preceding)["date"]
+    for key, forward in (("next", True), ("previous", False)):
+        if key in variables:
+            found = _neighbour(calendar, date, accepts, forward=forward)
+            if found is not None:
+                variables[key] = calendar.variables(found)["date"]
     return variables
 
 
 def _neighbour(
-    trigger: Schedule, date: datetime, accepts: Accepts, *, forward: bool
+    calendar: Calendar, date: datetime, accepts: Accepts, *, forward: bool
 ) -> datetime | None:
-    candidate = date
+    candidate: datetime | None = date
     for _ in range(_NEIGHBOUR_TRIES):
-        candidate = trigger.next_date(candidate) if forward else trigger.previous_date(candidate)
-        if accepts(trigger.variables(candidate)):
+        assert candidate is not None
+        candidate = (
+            calendar.next_after(candidate) if forward else calendar.previous_before(candidate)
+        )
+        if candidate is None:
+            return None
+        if accepts(calendar.variables(candidate)):
             return candidate
     return None
 
 
-def plan_dates(
-    trigger: ScheduleOnDates,
-    record: TriggerRecord,
-    now: datetime,
-    dates: Sequence[datetime],
-    variables: Callable[[datetime], dict[str, Any]],
-    accepts: Accepts | None,
-) -> Plan | None:
-    """Evaluate a due ScheduleOnDates trigger; None when nothing is due."""
-    due = record.next_execution_date
-    if due is None or due > now:
-        return None
-    following = first_after(dates, due)
-    after = replace(
-        record,
-        date=due,
-        next_execution_date=None if following is None else utc(following),
-    )
-    values = variables(due)
-    if accepts is not None and not accepts(values):
-        return Plan(None, after)
-    return Plan(Firing(due, values, schedule_date=due), after)
+def _utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else utc(moment)

@@ -38,6 +38,7 @@ from tiercel.sdk.flowable import (
     run_branches,
     run_groups,
 )
+from tiercel.sdk.listening import ExecutionListeningTrigger
 from tiercel.sdk.plugin import PluginInfo, plugin, plugin_info
 from tiercel.sdk.run_context import (
     ExecutionQueries,
@@ -52,6 +53,7 @@ from tiercel.sdk.run_context import (
     TaskLogger,
     Triggers,
 )
+from tiercel.sdk.scheduled import Calendar, RecoverMissedSchedules, ScheduledTrigger
 from tiercel.sdk.task import (
     ExecutionChange,
     ExecutionTask,
@@ -62,6 +64,7 @@ from tiercel.sdk.task import (
     TemplateTask,
 )
 from tiercel.sdk.trigger import Emission, PollingTrigger, RealtimeTrigger, TriggerContext
+from tiercel.sdk.webhook import WebhookTrigger
 
 __all__ = [
     "AnyCondition",
@@ -69,11 +72,13 @@ __all__ = [
     "AnyTaskRunner",
     "AnyTrigger",
     "Branches",
+    "Calendar",
     "Condition",
     "ConditionContext",
     "Duration",
     "Emission",
     "ExecutionChange",
+    "ExecutionListeningTrigger",
     "ExecutionQueries",
     "ExecutionTask",
     "Expression",
@@ -97,8 +102,10 @@ __all__ = [
     "PositiveDuration",
     "Property",
     "RealtimeTrigger",
+    "RecoverMissedSchedules",
     "RunContext",
     "RunnableTask",
+    "ScheduledTrigger",
     "Scope",
     "Slots",
     "State",
@@ -116,6 +123,7 @@ __all__ = [
     "Triggers",
     "UserLabels",
     "Violation",
+    "WebhookTrigger",
     "format_duration",
     "is_truthy",
     "loop_values",

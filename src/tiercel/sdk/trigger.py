@@ -3,8 +3,9 @@
 The scheduler calls a ``PollingTrigger`` every ``interval`` and starts one execution for each
 ``Emission`` it returns; it hands a ``RealtimeTrigger`` a thread and an ``emit`` callback and
 starts an execution per call. Either way the values of an emission are the new execution's
-``{{ trigger.* }}`` variables. Schedules, flow triggers and webhooks are the scheduler's and the
-API's own business and need none of this.
+``{{ trigger.* }}`` variables. Triggers of the other kinds fit a protocol instead:
+``ScheduledTrigger`` (``tiercel.sdk.scheduled``), ``WebhookTrigger`` (``tiercel.sdk.webhook``)
+and ``ExecutionListeningTrigger`` (``tiercel.sdk.listening``).
 """
 
 import threading

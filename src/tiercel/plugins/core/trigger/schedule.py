@@ -1,22 +1,23 @@
 """``io.kestra.plugin.core.trigger.Schedule``: start executions on a cron schedule."""
 
-from datetime import datetime, tzinfo
-from enum import StrEnum
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from pydantic import Field
 
 from tiercel.plugins.core.condition.time_window import zone_problem
 from tiercel.plugins.core.trigger.cron import CronDates, cron_problem, format_date, resolve_zone
-from tiercel.sdk import AnyCondition, Duration, Trigger, Violation, plugin
-
-
-class RecoverMissedSchedules(StrEnum):
-    """What the scheduler does with the dates it missed while it was down."""
-
-    LAST = "LAST"
-    NONE = "NONE"
-    ALL = "ALL"
+from tiercel.sdk import (
+    AnyCondition,
+    Calendar,
+    Duration,
+    RecoverMissedSchedules,
+    Trigger,
+    TriggerContext,
+    Violation,
+    plugin,
+)
 
 
 @plugin(
@@ -58,6 +59,12 @@ class Schedule(Trigger):
             found.append(Violation(("timezone",), zone))
         return found
 
+    def calendar(self, ctx: TriggerContext) -> Calendar:
+        """The dates of the cron expression (nothing to render: ``cron`` and ``timezone``
+        are plain text, as in Kestra)."""
+        del ctx
+        return _CronCalendar(self)
+
     def zone(self) -> tzinfo:
         """The zone the expression is read in: ``timezone``, or UTC.
 
@@ -98,3 +105,27 @@ class Schedule(Trigger):
 
     def _dates(self) -> CronDates:
         return CronDates(self.cron, self.with_seconds, self.zone())
+
+
+@dataclass(frozen=True, slots=True)
+class _CronCalendar:
+    """A Schedule seen as the scheduler's ``Calendar``."""
+
+    trigger: Schedule
+
+    @property
+    def late_maximum_delay(self) -> timedelta | None:
+        return self.trigger.late_maximum_delay
+
+    def next_after(self, moment: datetime) -> datetime:
+        return self.trigger.next_date(moment)
+
+    def previous_before(self, moment: datetime) -> datetime:
+        return self.trigger.previous_date(moment)
+
+    def variables(self, date: datetime) -> dict[str, Any]:
+        return dict(self.trigger.variables(date))
+
+    def start_date(self, date: datetime) -> None:
+        # Kestra starts a Schedule's execution at once, its date in ``trigger.date``.
+        del date
