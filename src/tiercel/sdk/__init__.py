@@ -38,7 +38,9 @@ from tiercel.sdk.flowable import (
     run_branches,
     run_groups,
 )
-from tiercel.sdk.plugin import PluginInfo, plugin, plugin_info
+from tiercel.sdk.output import Output, output_values
+from tiercel.sdk.plugin import Example, PluginInfo, plugin, plugin_info
+from tiercel.sdk.properties import FetchType, FileExistBehavior, InputFiles, NamespaceFiles
 from tiercel.sdk.run_context import (
     ExecutionQueries,
     FileStore,
@@ -73,13 +75,17 @@ __all__ = [
     "ConditionContext",
     "Duration",
     "Emission",
+    "Example",
     "ExecutionChange",
     "ExecutionQueries",
     "ExecutionTask",
     "Expression",
+    "FetchType",
+    "FileExistBehavior",
     "FileStore",
     "FlowSources",
     "FlowableTask",
+    "InputFiles",
     "KVType",
     "KestraModel",
     "KeyValueStores",
@@ -88,8 +94,10 @@ __all__ = [
     "Labels",
     "LogLevel",
     "NamespaceFileStore",
+    "NamespaceFiles",
     "NextRun",
     "Outcome",
+    "Output",
     "Plan",
     "PluginInfo",
     "PluginObject",
@@ -119,6 +127,7 @@ __all__ = [
     "format_duration",
     "is_truthy",
     "loop_values",
+    "output_values",
     "plugin",
     "plugin_info",
     "rendered_duration",
