@@ -15,7 +15,8 @@ from tiercel.wiring import local_services
 
 
 def _examples() -> list[tuple[PluginInfo, Example]]:
-    return [(info, example) for info, _ in default_registry().plugins() for example in info.examples]
+    plugins = default_registry().plugins()
+    return [(info, example) for info, _ in plugins for example in info.examples]
 
 
 EXAMPLES = _examples()

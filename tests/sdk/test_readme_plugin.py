@@ -67,7 +67,8 @@ def test_the_installed_package_is_found_and_its_example_runs(
         sys.path.remove(str(installed))
     flow = tmp_path / "hello.yaml"
     flow.write_text(acme_greet.FLOW)
-    ran = _run(installed, "flow", "test", str(flow), "--data-dir", str(tmp_path / "d"), cwd=tmp_path)
+    data = str(tmp_path / "data")
+    ran = _run(installed, "flow", "test", str(flow), "--data-dir", data, cwd=tmp_path)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "Hello, Ada!" in ran.stdout
     assert "message" in ran.stdout  # the typed output, printed with the outputs
