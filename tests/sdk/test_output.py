@@ -9,7 +9,7 @@ from tiercel.model import load_flows
 from tiercel.model.state import State
 from tiercel.plugins.core.http.request import Request, RequestOutput
 from tiercel.plugins.core.log.log import Log
-from tiercel.plugins.core.storage.size import Size
+from tiercel.plugins.core.storage.concat import Concat
 from tiercel.registry import default_registry
 from tiercel.runtime import LocalRunner
 from tiercel.runtime.worker import plain
@@ -38,12 +38,12 @@ def test_the_declared_model_is_found_through_the_generic() -> None:
     assert Request.output_model() is RequestOutput
     assert RichTask.output_model() is Rich
     assert Log.output_model() is None  # RunnableTask[None]: no outputs
-    assert Size.output_model() is None  # an untyped task
+    assert Concat.output_model() is None  # an untyped task
 
 
 def test_values_use_kestra_names_and_leave_nulls_out() -> None:
     value = Rich(exit_code=3, nested=Nested(row_count=2))
-    assert value.values() == {"exitCode": 3, "nested": {"rowCount": 2}, "ratio": 0.5}
+    assert output_values(value) == {"exitCode": 3, "nested": {"rowCount": 2}, "ratio": 0.5}
     assert output_values({"a": 1}) == {"a": 1}
     assert Rich.model_validate({"exitCode": 1, "nested": {"rowCount": 0}}).exit_code == 1
 

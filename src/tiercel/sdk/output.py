@@ -29,15 +29,14 @@ class Output(BaseModel):
         populate_by_name=True,
         ser_json_inf_nan="constants",
     )
-
-    def values(self) -> dict[str, Any]:
-        """The outputs as the execution stores them: JSON values under Kestra's names."""
-        dumped: dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude_none=True)
-        return dumped
+    # No methods here: any name defined on the base could clash with an output's name
+    # (``OutputValues`` has an output called ``values``). ``output_values`` does the dumping.
 
 
 def output_values(outputs: Output | Mapping[str, Any]) -> dict[str, Any]:
-    """The stored form of outputs, whether a task returned a model or a plain mapping."""
+    """The outputs as the execution stores them: JSON values under Kestra's names, whether a
+    task returned an ``Output`` model or a plain mapping."""
     if isinstance(outputs, Output):
-        return outputs.values()
+        dumped: dict[str, Any] = outputs.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return dumped
     return dict(outputs)

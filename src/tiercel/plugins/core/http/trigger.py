@@ -30,6 +30,7 @@ from tiercel.sdk import (
     TriggerContext,
     Triggers,
     is_truthy,
+    output_values,
     plugin,
 )
 
@@ -88,7 +89,7 @@ class HttpTrigger(HttpRequestProperties, PollingTrigger):
         response = {"statusCode": outputs.code, "body": body, "headers": outputs.headers}
         if not is_truthy(ctx.render(self.response_condition, {"response": response})):
             return []
-        return [Emission(variables=outputs.values())]
+        return [Emission(variables=output_values(outputs))]
 
 
 class _Logger:
