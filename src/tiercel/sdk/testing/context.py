@@ -11,10 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter
-
 from tiercel.expr import Environment, render_value
 from tiercel.model.task import LogLevel
+from tiercel.sdk.coercion import coerce
 from tiercel.sdk.run_context import (
     ExecutionQueries,
     FlowSources,
@@ -152,10 +151,7 @@ class TestRunContext:
 
     def render_as(self, value: Any, kind: type[T]) -> T:
         """Render a property and coerce it to ``kind``."""
-        rendered = self.render(value)
-        if isinstance(rendered, kind):
-            return rendered
-        result: T = TypeAdapter(kind).validate_python(rendered)
+        result: T = coerce(self.render(value), kind)
         return result
 
     def kv(self, namespace: str | None = None) -> MemoryKeyValues:
