@@ -1,8 +1,14 @@
 """The plugin contract: the only part of Tiercel a plugin imports.
 
-A task type is a frozen pydantic model named by ``@plugin``: ``RunnableTask`` for work a worker
-does, ``FlowableTask`` for control flow the executor resolves. Triggers, conditions and task
-runners follow the same pattern. This layer builds on ``tiercel.model`` and imports nothing else.
+A task type is a frozen pydantic model named by ``@plugin`` (with its example flows):
+``RunnableTask[SomeOutput]`` for work a worker does, returning a typed ``Output`` model,
+``FlowableTask`` for control flow the executor resolves. Triggers, conditions and task runners
+follow the same pattern. What families share lives beside it: property models
+(``sdk.properties``), the working-directory helpers (``sdk.workdir``), credential masking
+(``sdk.credentials``), the Ion codec (``sdk.ion``), process tracking (``sdk.processes``); and
+``sdk.testing`` runs a task in memory for its unit tests. This layer builds on
+``tiercel.model`` and ``tiercel.expr`` and imports nothing else; ``workdir``, ``processes``
+and ``testing`` are its only parts that touch files or processes.
 """
 
 from tiercel.expr import is_truthy
