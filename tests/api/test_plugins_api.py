@@ -76,3 +76,24 @@ def test_unknown_types_and_schema_kinds_are_404_json(live: LiveServer) -> None:
     assert unknown.status_code == 404 and "Unknown plugin type" in unknown.json()["message"]
     kind = live.client.get(f"{PLUGINS}/schemas/dashboard")
     assert kind.status_code == 404 and "expected one of flow" in kind.json()["message"]
+
+
+def test_a_typed_task_documents_its_outputs_and_examples(live: LiveServer) -> None:
+    body = live.client.get(f"{PLUGINS}/io.kestra.plugin.core.http.Request").json()
+    outputs = body["schema"]["outputs"]
+    assert {"uri", "code", "headers", "body", "encryptedBody"} <= set(outputs["properties"])
+    assert set(outputs["required"]) == {"uri", "code", "headers"}
+    assert outputs["properties"]["code"]["type"] == "integer"
+    assert "EncryptedBody" in outputs["definitions"]
+    examples = body["schema"]["properties"]["$examples"]
+    assert (
+        examples[0]["lang"] == "yaml"
+        and "type: io.kestra.plugin.core.http.Request" in (examples[0]["code"])
+    )
+    assert "## Examples" in body["markdown"] and "## Outputs" in body["markdown"]
+    assert "- `code`: The response's status code." in body["markdown"]
+    # A task declaring no outputs (Log: RunnableTask[None]) has none.
+    assert (
+        live.client.get(f"{PLUGINS}/io.kestra.plugin.core.log.Log").json()["schema"]["outputs"]
+        is None
+    )

@@ -7,7 +7,6 @@ registry: generating it imports every plugin class and takes a good part of a se
 
 import functools
 import importlib.metadata
-import inspect
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,8 +18,8 @@ from tiercel.api.errors import ApiError
 from tiercel.model import PluginKind
 from tiercel.model.base import PLUGIN_REFS, PluginObject
 from tiercel.registry import Registry
+from tiercel.registry.docs import output_schema, plugin_markdown
 from tiercel.registry.schema import SCHEMA_DIALECT, flow_schema
-from tiercel.sdk import PluginInfo
 
 router = APIRouter(tags=["plugins"])
 
@@ -121,10 +120,10 @@ def plugin_documentation(request: Request, cls: str) -> JSONResponse:
     properties = definitions[name]
     return JSONResponse(
         {
-            "markdown": _markdown(info, found),
+            "markdown": plugin_markdown(info, found),
             "schema": {
                 "properties": properties,
-                "outputs": None,
+                "outputs": output_schema(found),
                 "definitions": _referenced(definitions, name),
             },
         },
@@ -173,18 +172,6 @@ def _suggestion(registry: Registry, name: str) -> str:
         if close is not None:
             return f" (did you mean {close}?)"
     return ""
-
-
-def _markdown(info: PluginInfo, cls: type[PluginObject]) -> str:
-    lines = [f"# {info.type}", ""]
-    doc = inspect.getdoc(cls) or info.title
-    if doc:
-        lines += [doc, ""]
-    if info.aliases:
-        lines += ["Also known as: " + ", ".join(f"`{alias}`" for alias in info.aliases), ""]
-    if info.deprecated:
-        lines += ["**Deprecated.**", ""]
-    return "\n".join(lines)
 
 
 def _referenced(definitions: Mapping[str, Any], root: str) -> dict[str, Any]:

@@ -4,7 +4,9 @@ import json
 
 import click
 
+from tiercel.model import PluginKind
 from tiercel.registry import default_registry
+from tiercel.registry.docs import plugin_markdown
 from tiercel.registry.schema import flow_schema
 
 
@@ -30,3 +32,16 @@ def list_plugins(aliases: bool) -> None:
 def schema(indent: int) -> None:
     """Print the JSON Schema of a flow, for editors such as VS Code's YAML extension."""
     click.echo(json.dumps(flow_schema(default_registry()), indent=indent or None))
+
+
+@plugins.command()
+@click.argument("type_name", metavar="TYPE")
+def doc(type_name: str) -> None:
+    """Print the documentation of a plugin type (or alias): summary, examples, outputs."""
+    registry = default_registry()
+    cls = registry.get(type_name)
+    if cls is None:
+        close = [registry.suggest(kind, type_name) for kind in PluginKind]
+        hint = next((f" (did you mean {name}?)" for name in close if name), "")
+        raise click.ClickException(f"unknown plugin type '{type_name}'{hint}")
+    click.echo(plugin_markdown(registry.info(cls), cls), nl=False)

@@ -15,7 +15,7 @@ import yaml
 from tiercel.expr import dates
 from tiercel.expr.errors import ExpressionError
 from tiercel.expr.filters import is_empty
-from tiercel.expr.ion import from_ion
+from tiercel.expr.ion import IonError, loads_all
 from tiercel.expr.javatypes import is_number
 from tiercel.expr.kestra_filters import parse_json
 from tiercel.expr.runtime import Runtime
@@ -152,7 +152,14 @@ def from_ion_function(rt: Runtime, ion: Any = None) -> Any:
         return None
     if not isinstance(ion, str):
         raise ExpressionError("The 'fromIon' function expects an argument 'ion' with type string.")
-    return from_ion(ion)
+    try:
+        values = loads_all(ion)
+    except IonError as exc:
+        raise ExpressionError(f"Invalid Ion: {exc}") from None
+    # Several top-level values (an Ion file's lines) come back as a list of them.
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else values
 
 
 @function("printContext", "fetchContext")

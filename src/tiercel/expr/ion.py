@@ -1,131 +1,262 @@
-"""Read Amazon Ion text (``fromIon``): the JSON-like subset Kestra's outputs use.
+"""A minimal Amazon Ion text codec for the one-value-per-line files Kestra writes.
 
-Structs with bare or quoted field names, lists, s-expressions (as lists), strings, symbols
-(as strings), integers, decimals and floats, booleans, typed nulls, timestamps (as strings) and
-annotations (dropped). Comments are skipped. Binary Ion and blobs are not supported.
+Tiercel's one Ion codec: the expression language's ``fromIon`` reads with it, and plugins
+reach it as ``tiercel.sdk.ion`` (the core storage tasks, the SQL tasks' ``STORE`` results,
+the serdes converters). It lives here, in the lowest layer that needs it, so that both do.
+
+Kestra stores rows (``log.Fetch``, query results, the files ``FilterItems`` and
+``DeduplicateItems`` read) as Ion text, one value per line. This module reads and writes the
+subset those files use:
+
+- read: structs (field names bare, ``'quoted'`` or ``"quoted"``), lists, s-expressions (as
+  lists), strings (``"..."`` and ``'''...'''``, with Ion's escapes), symbols (as strings),
+  integers (decimal, hex, binary, ``_`` separators), decimals (as ``Decimal``), floats (``e``
+  exponent, ``nan``, ``+inf``, ``-inf``), booleans, ``null`` and typed nulls (``null.int``, as
+  None), timestamps (kept as their text), annotations (``a::``, dropped) and comments;
+- write: None, booleans, integers, floats, ``Decimal``, strings, dates and datetimes (as
+  timestamps), lists and tuples, and maps with string keys, each on one line.
+
+Blobs, clobs and binary Ion are not supported: ``loads`` raises ``IonError`` on them.
 """
 
-from __future__ import annotations
-
+import base64
+import json
+import json.encoder
+import math
 import re
+from collections.abc import Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from tiercel.expr.errors import ExpressionError
+from tiercel.expr.ion_reader import IonError, Reader, Timestamp
 
-_TOKEN = re.compile(
-    r"""
-    (?P<ws>\s+|//[^\n]*|/\*.*?\*/)
-  | (?P<string>"(?:[^"\\]|\\.)*")
-  | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*''')
-  | (?P<symbol>'(?:[^'\\]|\\.)*')
-  | (?P<timestamp>\d{4}(?:-\d{2}(?:-\d{2})?)?T(?:[0-9:.]+)?(?:Z|[+-]\d{2}:\d{2})?|\d{4}-\d{2}-\d{2})
-  | (?P<number>[+-]?(?:0[xX][0-9a-fA-F_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eEdD][+-]?[0-9]+)?))
-  | (?P<null>null(?:\.[a-z]+)?)
-  | (?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
-  | (?P<punct>::|[{}\[\](),:])
-    """,
-    re.VERBOSE | re.DOTALL,
+__all__ = ["IonError", "Timestamp", "blob", "dumps", "field_name", "loads", "loads_all"]
+
+_BARE_NAME = re.compile(r"[A-Za-z_$][\w$]*")
+_encode_json_string = json.encoder.encode_basestring
+_KEYWORDS = frozenset({"null", "true", "false", "nan"})
+
+
+def loads_all(text: str) -> list[Any]:
+    """Read every top-level Ion value of ``text``, in order (none for blank text).
+
+    Raises:
+        IonError: Not Ion values of the supported subset.
+    """
+    fast = _loads_as_json(text)
+    if fast is not _NOT_JSON:
+        return [fast]
+    reader = Reader(text)
+    values = []
+    while reader.peek() is not None:
+        values.append(reader.value())
+    return values
+
+
+def loads(text: str) -> Any:
+    """Read the one Ion value of ``text``.
+
+    Raises:
+        IonError: Not a single Ion value of the supported subset.
+    """
+    fast = _loads_as_json(text)
+    if fast is not _NOT_JSON:
+        return fast
+    return Reader(text).document()
+
+
+# The fast path. Most Ion lines (those Kestra's tasks and this codec write) differ from JSON
+# only outside their strings: bare field names, timestamps, decimals ending with a point,
+# nan and infinities. Those are rewritten with a few regular expressions on the text between
+# strings, and the json module (in C) does the rest, many times faster than the tokenizer
+# below. Anything else (symbols, blobs, annotations, Ion's own escapes...) makes json refuse
+# the text, and the tokenizer reads it instead: the fast path never changes a result.
+_NOT_JSON = object()
+_SEGMENT = "\x02"
+# Only zero-width matches replaced by constant text: Python 3.11 expands a template with
+# groups in Python, once per match, which would cost more than the json module saves.
+_FAST_NAME_START = re.compile(r"(?<=[{,])(?=[A-Za-z_$])")
+# A name ends with a letter, or a letter and one or two digits (not a timestamp's T00);
+# other names stay unquoted, json refuses the line, and the tokenizer reads it.
+_FAST_NAME_END = re.compile(r"(?=:)(?:(?<=[A-Za-z_$])|(?<=[A-SU-Za-z_$]\d)|(?<=[A-SU-Za-z_$]\d\d))")
+_FAST_STAMP_START = re.compile(r"(?=\d{4}[-T])(?<![\w.\-])(?=\d{4}-\d{2}-\d{2}|\d{4}(?:-\d{2})?T)")
+_FAST_STAMP_END = re.compile(
+    r"(?=[,}\]]|$)(?:(?<=\d{4}-\d{2}-\d{2})|(?<=\dZ)|(?<=\d[+-]\d\d:\d\d)|(?<=\dT))"
+)
+_FAST_POINT = re.compile(r"(?<=\d)\.(?!\d)")
+_FAST_SPECIAL = re.compile(r"(?<![\w$])(nan|[+-]inf)(?![\w$])")
+_SPECIALS = {"nan": "NaN", "+inf": "Infinity", "-inf": "-Infinity"}
+_STAMP = "\x01"
+_BACKSLASHES = "\x03"
+_QUOTE = "\x04"
+_MARKS = re.compile("[\x01-\x04]")
+_POINT_MARK = "e-00"  # "1." becomes "1.0e-00": no Ion writer prints a float that way
+
+
+def _parse_float(text: str) -> Any:
+    if text.endswith(_POINT_MARK):
+        return Decimal(text[: -len(_POINT_MARK) - 1])
+    if "e" in text or "E" in text:
+        return float(text)
+    return Decimal(text)
+
+
+def _stamped(value: Any) -> Any:
+    if value.__class__ is str:
+        return Timestamp(value[1:]) if value[:1] == _STAMP else value
+    if value.__class__ is list:
+        return [_stamped(item) for item in value]
+    return value
+
+
+def _stamped_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {key: _stamped(value) for key, value in pairs}
+
+
+_plain_json_decoder = json.JSONDecoder(parse_float=_parse_float, strict=False)
+_json_decoder = json.JSONDecoder(
+    parse_float=_parse_float, object_pairs_hook=_stamped_object, strict=False
 )
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    pos = 0
-    while pos < len(text):
-        match = _TOKEN.match(text, pos)
-        if match is None:
-            raise ExpressionError(f"Invalid Ion at offset {pos}: {text[pos : pos + 20]!r}")
-        kind = match.lastgroup or ""
-        if kind != "ws":
-            out.append((kind, match.group()))
-        pos = match.end()
-    return out
+def _special(match: re.Match[str]) -> str:
+    return _SPECIALS[match.group(1)]
 
 
-def _unquote(text: str) -> str:
-    body = text[3:-3] if text.startswith("'''") else text[1:-1]
-    return body.encode("latin-1", "backslashreplace").decode("unicode_escape")
+# The text between a line's strings, rewritten: the lines of one file mostly share it (a
+# file of strings has one skeleton: {id:"...",name:"..."}), so it is rewritten once.
+_REWRITES: dict[str, tuple[list[str], bool]] = {}
+_REWRITES_KEPT = 4096
 
 
-def _number(text: str) -> Any:
-    clean = text.replace("_", "")
-    if clean.lower().lstrip("+-").startswith("0x"):
-        return int(clean, 16)
-    if "e" in clean.lower():
-        return float(clean)
-    if "." in clean or "d" in clean.lower():
-        return Decimal(clean.lower().replace("d", "e"))
-    return int(clean)
+def _rewrite(outside: str) -> tuple[list[str], bool]:
+    """The JSON for the text between strings, cut at the strings again, and whether it holds
+    timestamps; an empty list when the text cannot be JSON."""
+    if "NaN" in outside or "Infinity" in outside or "'" in outside:
+        return [], False  # Ion symbols that json would read as numbers, or quoted symbols
+    outside = _FAST_NAME_START.sub('"', outside)
+    outside = _FAST_NAME_END.sub('"', outside)
+    outside = _FAST_POINT.sub(".0" + _POINT_MARK, outside)
+    outside, stamps = _FAST_STAMP_START.subn('"' + _STAMP, outside)
+    if stamps:
+        outside = _FAST_STAMP_END.sub('"', outside)
+    if "inf" in outside or "nan" in outside:
+        outside = _FAST_SPECIAL.sub(_special, outside)
+    return outside.split(_SEGMENT), bool(stamps)
 
 
-class _Reader:
-    def __init__(self, tokens: list[tuple[str, str]]) -> None:
-        self.tokens = tokens
-        self.i = 0
-
-    def peek(self) -> tuple[str, str]:
-        return self.tokens[self.i] if self.i < len(self.tokens) else ("eof", "")
-
-    def take(self) -> tuple[str, str]:
-        token = self.peek()
-        self.i += 1
-        return token
-
-    def value(self) -> Any:
-        kind, text = self.take()
-        while self.peek() == ("punct", "::"):  # an annotation: drop it, read what follows
-            self.take()
-            kind, text = self.take()
-        if kind in ("string", "long"):
-            while kind == "long" and self.peek()[0] == "long":
-                text = text[:-3] + self.take()[1][3:]
-            return _unquote(text)
-        if kind in ("symbol", "timestamp"):
-            return _unquote(text) if kind == "symbol" else text
-        if kind == "number":
-            return _number(text)
-        if kind == "null":
-            return None
-        if kind == "word":
-            return {"true": True, "false": False, "nan": float("nan")}.get(text, text)
-        if (kind, text) == ("punct", "["):
-            return self.sequence("]")
-        if (kind, text) == ("punct", "("):
-            return self.sequence(")")
-        if (kind, text) == ("punct", "{"):
-            return self.struct()
-        raise ExpressionError(f"Unexpected Ion token {text!r}")
-
-    def sequence(self, closer: str) -> list[Any]:
-        items: list[Any] = []
-        while self.peek() != ("punct", closer):
-            items.append(self.value())
-            if self.peek() == ("punct", ","):
-                self.take()
-        self.take()
-        return items
-
-    def struct(self) -> dict[str, Any]:
-        fields: dict[str, Any] = {}
-        while self.peek() != ("punct", "}"):
-            kind, name = self.take()
-            key = _unquote(name) if kind in ("string", "symbol", "long") else name
-            if self.take() != ("punct", ":"):
-                raise ExpressionError(f"Expected ':' after Ion field name {key!r}")
-            fields[key] = self.value()
-            if self.peek() == ("punct", ","):
-                self.take()
-        self.take()
-        return fields
+def _loads_as_json(text: str) -> Any:
+    if _MARKS.search(text) is not None:
+        return _NOT_JSON
+    escaped = "\\" in text
+    if escaped:  # an escaped quote must not split its string
+        text = text.replace("\\\\", _BACKSLASHES).replace('\\"', _QUOTE)
+    parts = text.split('"')
+    if len(parts) % 2 == 0:
+        return _NOT_JSON
+    outside = _SEGMENT.join(parts[0::2])
+    rewriting = _REWRITES.get(outside)
+    if rewriting is None:
+        rewriting = _rewrite(outside)
+        if len(_REWRITES) >= _REWRITES_KEPT:
+            _REWRITES.clear()
+        _REWRITES[outside] = rewriting
+    rewritten, stamped = rewriting
+    if len(rewritten) != len(parts) // 2 + 1:
+        return _NOT_JSON
+    parts[0::2] = rewritten
+    if escaped:
+        parts[1::2] = [
+            part.replace(_QUOTE, '\\"').replace(_BACKSLASHES, "\\\\") for part in parts[1::2]
+        ]
+    joined = '"'.join(parts)
+    try:
+        decoder = _json_decoder if stamped else _plain_json_decoder
+        value, end = decoder.raw_decode(joined)
+    except ValueError:
+        return _NOT_JSON
+    if end != len(joined) and joined[end:].strip():
+        return _NOT_JSON  # more than one value
+    return _stamped(value) if stamped else value
 
 
-def from_ion(text: str) -> Any:
-    """Parse one Ion text value (several top-level values come back as a list)."""
-    reader = _Reader(_tokens(text))
-    values = []
-    while reader.peek()[0] != "eof":
-        values.append(reader.value())
-    if not values:
-        return None
-    return values[0] if len(values) == 1 else values
+def dumps(value: Any) -> str:
+    """Write ``value`` as Ion text on one line.
+
+    Raises:
+        IonError: A map key is not a string.
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, Decimal):
+        return _decimal(value)
+    if isinstance(value, Timestamp):
+        return str.__str__(value)
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return blob(bytes(value))
+    if isinstance(value, datetime):
+        return _timestamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{_field(k)}:{dumps(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(dumps(item) for item in value) + "]"
+    return _string(str(value))
+
+
+def blob(data: bytes) -> str:
+    """``data`` as an Ion blob: base64 between double braces."""
+    return "{{" + base64.b64encode(data).decode("ascii") + "}}"
+
+
+def field_name(name: str) -> str:
+    """A struct field name as Ion writes it: bare when it can be, quoted otherwise."""
+    return _field(name)
+
+
+def _string(text: str) -> str:
+    # JSON's escapes (\", \\, \n, \uXXXX...) are all valid Ion escapes, and the json module
+    # writes them in C: a string-heavy file is written several times faster than char by char.
+    return _encode_json_string(text)
+
+
+def _field(name: Any) -> str:
+    if not isinstance(name, str):
+        raise IonError(f"an Ion struct field name must be a string, not {name!r}")
+    if _BARE_NAME.fullmatch(name) and name not in _KEYWORDS:
+        return name
+    return _string(name)
+
+
+def _float(value: float) -> str:
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "+inf" if value > 0 else "-inf"
+    text = repr(value)
+    return text if "e" in text else text + "e0"
+
+
+def _decimal(value: Decimal) -> str:
+    if not value.is_finite():
+        raise IonError(f"an Ion decimal must be finite, not {value}")
+    text = str(value).replace("E", "d")
+    return text if "." in text or "d" in text else text + "."
+
+
+def _timestamp(value: datetime) -> str:
+    offset = value.utcoffset()
+    if offset is None:
+        return value.isoformat() + "-00:00"  # Ion's "unknown offset"
+    text = value.isoformat()
+    return text[:-6] + "Z" if not offset else text

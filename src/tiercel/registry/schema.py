@@ -13,6 +13,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 from tiercel.model import Flow, PluginKind
 from tiercel.model.base import PLUGIN_REFS, PluginObject
 from tiercel.registry.catalog import Registry
+from tiercel.registry.docs import examples_json
 
 SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 
@@ -38,6 +39,8 @@ def flow_schema(registry: Registry) -> dict[str, Any]:
             definition["description"] = info.title
         if info.deprecated:
             definition["deprecated"] = True
+        if info.examples:
+            definition["$examples"] = examples_json(info)
         definition.setdefault("properties", {})["type"] = {"enum": list(info.names)}
         unions[_kind(cls)].append((list(info.names), ref))
     for kind, members in unions.items():

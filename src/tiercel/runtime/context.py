@@ -8,8 +8,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter
-
 from tiercel.expr import Environment, render_value
 from tiercel.model.secrets import Masker
 from tiercel.model.task import LogLevel
@@ -24,6 +22,7 @@ from tiercel.sdk import (
     TaskFailure,
     Triggers,
 )
+from tiercel.sdk.coercion import coerce
 
 T = TypeVar("T")
 
@@ -64,16 +63,6 @@ class Logger:
 
     def error(self, message: str) -> None:
         self._emit(LogLevel.ERROR, message)
-
-
-_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
-
-
-def _adapter(kind: Any) -> TypeAdapter[Any]:
-    adapter = _ADAPTERS.get(kind)
-    if adapter is None:
-        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
-    return adapter
 
 
 @dataclass
@@ -144,10 +133,7 @@ class WorkerRunContext:
         return render_value(value, variables, env=self._environment)
 
     def render_as(self, value: Any, kind: type[T]) -> T:
-        rendered = self.render(value)
-        if isinstance(rendered, kind):
-            return rendered
-        result: T = _adapter(kind).validate_python(rendered)
+        result: T = coerce(self.render(value), kind)
         return result
 
     def kv(self, namespace: str | None = None) -> KeyValues:

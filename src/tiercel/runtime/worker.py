@@ -15,7 +15,7 @@ from tiercel.expr import ExpressionError
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.runtime.context import WorkerRunContext
-from tiercel.sdk import FlowableTask, Outcome, RunnableTask, TaskFailure
+from tiercel.sdk import FlowableTask, Outcome, Output, RunnableTask, TaskFailure, output_values
 
 
 def run_task(command: RunTask, ctx: WorkerRunContext) -> TaskResult:
@@ -46,12 +46,12 @@ def run_task(command: RunTask, ctx: WorkerRunContext) -> TaskResult:
         return TaskResult(run_id, State.KILLED)
     if isinstance(returned, Outcome):
         return TaskResult(run_id, returned.state, plain(returned.outputs))
-    return TaskResult(run_id, State.SUCCESS, plain(returned) if returned else None)
+    return TaskResult(run_id, State.SUCCESS, (plain(returned) or None) if returned else None)
 
 
-def plain(outputs: Mapping[str, Any]) -> dict[str, Any]:
+def plain(outputs: Mapping[str, Any] | Output) -> dict[str, Any]:
     """Outputs as plain JSON values, so that they store and render the same everywhere."""
-    result: dict[str, Any] = json.loads(json.dumps(dict(outputs), default=_default))
+    result: dict[str, Any] = json.loads(json.dumps(output_values(outputs), default=_default))
     return result
 
 

@@ -1,8 +1,14 @@
 """The plugin contract: the only part of Tiercel a plugin imports.
 
-A task type is a frozen pydantic model named by ``@plugin``: ``RunnableTask`` for work a worker
-does, ``FlowableTask`` for control flow the executor resolves. Triggers, conditions and task
-runners follow the same pattern. This layer builds on ``tiercel.model`` and imports nothing else.
+A task type is a frozen pydantic model named by ``@plugin`` (with its example flows):
+``RunnableTask[SomeOutput]`` for work a worker does, returning a typed ``Output`` model,
+``FlowableTask`` for control flow the executor resolves. Triggers, conditions and task runners
+follow the same pattern. What families share lives beside it: property models
+(``sdk.properties``), the working-directory helpers (``sdk.workdir``), credential masking
+(``sdk.credentials``), the Ion codec (``sdk.ion``), process tracking (``sdk.processes``); and
+``sdk.testing`` runs a task in memory for its unit tests. This layer builds on
+``tiercel.model`` and ``tiercel.expr`` and imports nothing else; ``workdir``, ``processes``
+and ``testing`` are its only parts that touch files or processes.
 """
 
 from tiercel.expr import is_truthy
@@ -39,7 +45,9 @@ from tiercel.sdk.flowable import (
     run_groups,
 )
 from tiercel.sdk.listening import ExecutionListeningTrigger
-from tiercel.sdk.plugin import PluginInfo, plugin, plugin_info
+from tiercel.sdk.output import Output, output_values
+from tiercel.sdk.plugin import Example, PluginInfo, plugin, plugin_info
+from tiercel.sdk.properties import FetchType, FileExistBehavior, InputFiles, NamespaceFiles
 from tiercel.sdk.run_context import (
     ExecutionQueries,
     FileStore,
@@ -77,14 +85,18 @@ __all__ = [
     "ConditionContext",
     "Duration",
     "Emission",
+    "Example",
     "ExecutionChange",
     "ExecutionListeningTrigger",
     "ExecutionQueries",
     "ExecutionTask",
     "Expression",
+    "FetchType",
+    "FileExistBehavior",
     "FileStore",
     "FlowSources",
     "FlowableTask",
+    "InputFiles",
     "KVType",
     "KestraModel",
     "KeyValueStores",
@@ -93,8 +105,10 @@ __all__ = [
     "Labels",
     "LogLevel",
     "NamespaceFileStore",
+    "NamespaceFiles",
     "NextRun",
     "Outcome",
+    "Output",
     "Plan",
     "PluginInfo",
     "PluginObject",
@@ -127,6 +141,7 @@ __all__ = [
     "format_duration",
     "is_truthy",
     "loop_values",
+    "output_values",
     "plugin",
     "plugin_info",
     "rendered_duration",

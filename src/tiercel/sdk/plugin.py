@@ -1,4 +1,5 @@
-"""``@plugin``: names a plugin class with its Kestra type and the legacy aliases it answers to."""
+"""``@plugin``: names a plugin class with its Kestra type, the legacy aliases it answers to,
+and the example flows that document it."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,23 @@ _INFO_ATTRIBUTE = "__tiercel_plugin__"
 
 
 @dataclass(frozen=True, slots=True)
+class Example:
+    """A complete flow showing a plugin at work, shown in its documentation.
+
+    Every example of every installed plugin is validated by the test suite, and those whose
+    ``needs`` is empty are run there too: an example that stops working fails the build.
+    """
+
+    title: str
+    """What the example shows, in one line."""
+    code: str
+    """The whole flow, in YAML."""
+    needs: tuple[str, ...] = ()
+    """Outside services the flow needs to run (``"postgresql"``, ``"internet"``...);
+    empty when it runs anywhere."""
+
+
+@dataclass(frozen=True, slots=True)
 class PluginInfo:
     """What ``@plugin`` records about a class."""
 
@@ -19,6 +37,7 @@ class PluginInfo:
     aliases: tuple[str, ...] = ()
     title: str = ""
     deprecated: bool = False
+    examples: tuple[Example, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -32,6 +51,7 @@ def plugin(
     aliases: Sequence[str] = (),
     title: str = "",
     deprecated: bool = False,
+    examples: Sequence[Example] = (),
 ) -> Callable[[P], P]:
     """Register a class under a fully qualified type name.
 
@@ -42,11 +62,12 @@ def plugin(
         title: a one-line summary shown by ``tiercel plugins list``; defaults to the first line
             of the class docstring.
         deprecated: Kestra still accepts the type but advises against it.
+        examples: complete flows using the type, for its documentation (and the tests).
     """
 
     def decorate(cls: P) -> P:
         summary = title or (cls.__doc__ or "").strip().split("\n", 1)[0]
-        info = PluginInfo(type, tuple(aliases), summary, deprecated)
+        info = PluginInfo(type, tuple(aliases), summary, deprecated, tuple(examples))
         setattr(cls, _INFO_ATTRIBUTE, info)
         return cls
 

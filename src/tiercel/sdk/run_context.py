@@ -14,6 +14,7 @@ from typing import Any, BinaryIO, Protocol, TypeVar
 
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
+from tiercel.sdk.output import Output
 
 T = TypeVar("T")
 
@@ -310,7 +311,7 @@ class RunContext(Protocol):
 class Outcome:
     """What a task returns when it ends in another state than SUCCESS (WARNING, say)."""
 
-    outputs: Mapping[str, Any] = field(default_factory=dict)
+    outputs: Mapping[str, Any] | Output = field(default_factory=dict)
     state: State = State.SUCCESS
 
 
@@ -323,6 +324,6 @@ class TaskFailure(Exception):
             task run as Kestra keeps them.
     """
 
-    def __init__(self, message: str, outputs: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, message: str, outputs: Mapping[str, Any] | Output | None = None) -> None:
         super().__init__(message)
-        self.outputs: Mapping[str, Any] = outputs or {}
+        self.outputs: Mapping[str, Any] | Output = outputs or {}

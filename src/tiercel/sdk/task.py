@@ -1,25 +1,60 @@
 """The two families of tasks: runnable (a worker runs them) and flowable (the executor
 resolves them)."""
 
+import builtins
+import types
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic
 
 from pydantic import Field, PrivateAttr
+from typing_extensions import TypeVar
 
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import AnyTask, Task
 from tiercel.sdk.flowable import Branches, Plan, Scope
+from tiercel.sdk.output import Output
 from tiercel.sdk.run_context import Outcome, RunContext
 
+OutputT = TypeVar("OutputT", default=Mapping[str, Any] | Outcome | None)
+"""What ``run`` returns: an ``Output`` model, None for a task without outputs, an ``Outcome``
+for another end state; untyped tasks return a plain mapping."""
 
-class RunnableTask(Task):
-    """A task whose work is done by a worker, away from the executor."""
 
-    def run(self, ctx: RunContext) -> Mapping[str, Any] | Outcome | None:
+class RunnableTask(Task, Generic[OutputT]):
+    """A task whose work is done by a worker, away from the executor.
+
+    ``RunnableTask[SizeOutput]`` declares the model ``run`` returns: it is checked when built,
+    documented with the task (``output_model``), and stored under Kestra's camelCase names.
+    ``RunnableTask[None]`` is a task without outputs (Kestra's ``VoidOutput``).
+    """
+
+    def run(self, ctx: RunContext) -> OutputT:
         """Do the task's work; return its outputs (or an ``Outcome``), raise to fail."""
         raise NotImplementedError(f"{self.type} cannot run in this version of Tiercel")
+
+    @classmethod
+    def output_model(cls) -> builtins.type[Output] | None:
+        """The ``Output`` model named by ``RunnableTask[...]``, if the class declares one."""
+        for base in cls.__mro__:
+            metadata = getattr(base, "__pydantic_generic_metadata__", None)
+            if metadata and metadata["origin"] is RunnableTask and metadata["args"]:
+                return _output_class(metadata["args"][0])
+        return None
+
+
+def _output_class(declared: Any) -> type[Output] | None:
+    """The ``Output`` subclass in a declared type (``MyOutput`` or ``MyOutput | Outcome``)."""
+    if isinstance(declared, type) and issubclass(declared, Output) and declared is not Output:
+        return declared
+    if typing.get_origin(declared) in (typing.Union, types.UnionType):
+        for member in typing.get_args(declared):
+            found = _output_class(member)
+            if found is not None:
+                return found
+    return None
 
 
 class FlowableTask(Task):

@@ -10,9 +10,10 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.cloud.env import Env
-from tiercel.plugins.cloud.errors import MASK, one_line
+from tiercel.plugins.cloud.errors import SHORTEST_SECRET
 from tiercel.plugins.cloud.sdk import load
 from tiercel.sdk import KestraModel, TaskFailure, Text
+from tiercel.sdk.credentials import MASK, one_line
 
 _ACCOUNT_KEY = re.compile(r"(AccountKey|SharedAccessSignature)=([^;]+)", re.IGNORECASE)
 
@@ -106,7 +107,8 @@ class AzureClients:
         except core.AzureError as exc:
             raise TaskFailure(f"{action}: {self._describe(exc)}") from None
         except ValueError as exc:  # a malformed connection string or credential
-            raise TaskFailure(f"{action}: {one_line(str(exc), self.secrets())}") from None
+            detail = one_line(str(exc), self.secrets(), shortest=SHORTEST_SECRET)
+            raise TaskFailure(f"{action}: {detail}") from None
 
     def _describe(self, exc: Any) -> str:
         message = str(getattr(exc, "message", None) or exc).strip().splitlines()
@@ -114,7 +116,7 @@ class AzureClients:
         code = getattr(exc, "error_code", None)
         if code and str(code) not in text:
             text += f" (ErrorCode: {code})"
-        return _masked(one_line(text, self.secrets()))
+        return _masked(one_line(text, self.secrets(), shortest=SHORTEST_SECRET))
 
 
 def _masked(text: str) -> str:

@@ -8,13 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, BinaryIO, TypeVar
 
-from pydantic import TypeAdapter
-
 from tiercel.sdk import LogLevel, RunContext, TaskFailure, TriggerContext
+from tiercel.sdk.coercion import coerce
 
 T = TypeVar("T")
-
-_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +76,8 @@ class Env:
 
 def rendered_as(value: Any, kind: Any) -> Any:
     """A rendered value coerced to ``kind``, or a clear failure."""
-    if isinstance(kind, type) and isinstance(value, kind) and not isinstance(value, bool):
-        return value
-    adapter = _ADAPTERS.get(kind)
-    if adapter is None:
-        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
     try:
-        result = adapter.validate_python(value)
+        result = coerce(value, kind)
     except ValueError as exc:
         problem = " ".join(str(exc).split())
         raise TaskFailure(f"Invalid value {value!r}: {problem}") from None

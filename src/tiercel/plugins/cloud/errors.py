@@ -3,20 +3,13 @@
 from collections.abc import Iterable
 
 from tiercel.sdk import TaskFailure
+from tiercel.sdk.credentials import one_line
 
-MASK = "******"
-
-
-def one_line(message: str, secrets: Iterable[str | None] = ()) -> str:
-    """``message`` on one line, every secret in it replaced by a mask."""
-    text = " ".join(str(message).split())
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, MASK)
-    return text
+SHORTEST_SECRET = 4
+"""Shorter credentials are not masked: hiding every ``a`` of a message hides nothing."""
 
 
 def failure(action: str, exc: BaseException, secrets: Iterable[str | None] = ()) -> TaskFailure:
     """A ``TaskFailure`` saying what failed and the provider's own message."""
-    detail = one_line(str(exc) or type(exc).__name__, secrets)
+    detail = one_line(str(exc) or type(exc).__name__, secrets, shortest=SHORTEST_SECRET)
     return TaskFailure(f"{action}: {detail}")

@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.cloud.env import Env
-from tiercel.plugins.cloud.errors import failure, one_line
+from tiercel.plugins.cloud.errors import SHORTEST_SECRET, failure
 from tiercel.plugins.cloud.sdk import load
 from tiercel.sdk import KestraModel, LogLevel, Property, TaskFailure, Text
+from tiercel.sdk.credentials import one_line
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
 
@@ -79,7 +80,7 @@ class GcpClients:
                     info, scopes=list(self.scopes) or None
                 )
             except (ValueError, KeyError) as exc:
-                detail = one_line(str(exc), [self.service_account])
+                detail = one_line(str(exc), [self.service_account], shortest=SHORTEST_SECRET)
                 raise TaskFailure(f"Invalid service account JSON key: {detail}") from None
             self.log(LogLevel.TRACE, f" • Using service account: {info.get('client_email')}")
             project = self.project_id or info.get("project_id")

@@ -7,7 +7,6 @@ import shutil
 import stat
 import subprocess
 import tempfile
-import urllib.parse
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.sdk import KestraModel, Property, RunContext, TaskFailure, Text
+from tiercel.sdk.credentials import masked_url
 
 INSTALL = "apt-get install git"
 _ASKPASS = """#!/bin/sh
@@ -184,18 +184,6 @@ def apply_config(git: Git, props: GitProperties, repo: Path) -> None:
     for key, value in values.items():
         text = ("true" if value else "false") if isinstance(value, bool) else str(value)
         git.run(["config", str(key), text], repo, action=f"git config {key}")
-
-
-def masked_url(url: str) -> str:
-    """A URL with the password of its user part hidden."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return url
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username}:******@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
 def _last_error(stderr: str) -> str:

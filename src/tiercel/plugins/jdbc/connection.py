@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field
 
 from tiercel.plugins.jdbc import drivers
-from tiercel.plugins.jdbc.errors import one_line
 from tiercel.plugins.jdbc.url import JdbcUrl, parse
 from tiercel.plugins.jdbc.values import Adapter
 from tiercel.sdk import (
@@ -35,6 +34,7 @@ from tiercel.sdk import (
     TriggerContext,
     ion,
 )
+from tiercel.sdk.credentials import one_line
 
 
 class Host(Protocol):

@@ -11,9 +11,8 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.jdbc.connection import Host, TaskHost
-from tiercel.sdk import KestraModel, Property, RunContext, TaskFailure, Text
-
-InputFiles = dict[str, Text] | Text
+from tiercel.sdk import KestraModel, Property, RunContext, TaskFailure
+from tiercel.sdk.workdir import write_input_files
 
 
 class EmbeddedFiles(KestraModel):
@@ -54,7 +53,7 @@ class EmbeddedFiles(KestraModel):
         variables: dict[str, Any] = {"workingDir": str(root)}
         given = getattr(self, "input_files", None)
         if given is not None:
-            _write_inputs(ctx, host, given, root)
+            write_input_files(ctx, given, root)
         names = host.render(self.output_files) if self.output_files is not None else []
         if isinstance(names, str):
             names = json.loads(names) if names.strip().startswith("[") else [names]
@@ -110,32 +109,6 @@ def downloaded(host: Host, uri: str, suffix: str) -> str:
             while block := data.read(1 << 20):
                 out.write(block)
     return str(target)
-
-
-def _write_inputs(ctx: RunContext, host: Host, given: Any, root: Path) -> None:
-    files = host.render(given)
-    if isinstance(files, str):
-        text = files.strip()
-        if text.startswith("kestra://"):
-            text = ctx.files.read_bytes(text).decode()
-        try:
-            files = json.loads(text)
-        except ValueError:
-            raise TaskFailure("inputFiles must be a map of file names to contents") from None
-    if not isinstance(files, dict):
-        raise TaskFailure("inputFiles must be a map of file names to contents or URIs")
-    for name, value in files.items():
-        if value is None:
-            continue
-        target = _inside(root, str(name))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        content = str(value)
-        if content.startswith("kestra://"):
-            with ctx.files.open(content) as data, target.open("wb") as out:
-                while block := data.read(1 << 20):
-                    out.write(block)
-        else:
-            target.write_text(content)
 
 
 def _inside(root: Path, name: str) -> Path:

@@ -8,8 +8,8 @@ from pydantic import Field
 from tiercel.plugins.jdbc import statements
 from tiercel.plugins.jdbc.connection import Dialect, TaskHost, connected
 from tiercel.plugins.jdbc.query import JdbcStatement, run_one
-from tiercel.plugins.jdbc.results import FetchType
 from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask
+from tiercel.sdk.properties import FetchType
 
 
 class JdbcQueries(JdbcStatement, RunnableTask):

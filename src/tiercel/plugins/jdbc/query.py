@@ -15,9 +15,10 @@ from tiercel.plugins.jdbc.connection import (
     TaskHost,
     connected,
 )
-from tiercel.plugins.jdbc.results import FetchType, collect, new_ion_file
+from tiercel.plugins.jdbc.results import collect, new_ion_file
 from tiercel.plugins.jdbc.values import Mapper
 from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask, TaskFailure, Text
+from tiercel.sdk.properties import FetchType
 
 DEFAULT_FETCH_SIZE = 10_000
 

@@ -4,23 +4,14 @@ every row streamed into an Ion file ``fetchSize`` rows at a time."""
 import os
 import tempfile
 from collections.abc import Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from tiercel.plugins.jdbc.connection import Dialect, Host
 from tiercel.plugins.jdbc.values import IonRows, Mapper, output_row
+from tiercel.sdk.properties import FetchType
 
 _BUFFER = 1 << 20
-
-
-class FetchType(StrEnum):
-    """What a query returns (Kestra's ``FetchType``)."""
-
-    FETCH_ONE = "FETCH_ONE"
-    FETCH = "FETCH"
-    STORE = "STORE"
-    NONE = "NONE"
 
 
 def new_ion_file(host: Host) -> Path:

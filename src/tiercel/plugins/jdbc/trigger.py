@@ -7,8 +7,8 @@ from pydantic import Field, field_validator
 
 from tiercel.plugins.jdbc.connection import Dialect, trigger_host
 from tiercel.plugins.jdbc.query import JdbcStatement, query
-from tiercel.plugins.jdbc.results import FetchType
 from tiercel.sdk import Emission, LogLevel, PollingTrigger, Property, TaskFailure, TriggerContext
+from tiercel.sdk.properties import FetchType
 
 _NONE = (
     "fetchType NONE is not valid for triggers — the trigger would never fire. "

@@ -1,7 +1,6 @@
 """Connecting to Redis (not a plugin): the ``url`` property, the client, and its errors as one
 line without the password."""
 
-import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -9,6 +8,7 @@ from typing import Any, TypeVar
 from pydantic import Field
 
 from tiercel.sdk import KestraModel, TaskFailure, Text
+from tiercel.sdk.credentials import masked_url
 
 INSTALL = "pip install 'tiercel[redis]'"
 T = TypeVar("T")
@@ -20,22 +20,6 @@ class RedisConnection(KestraModel):
     url: Text = Field(
         description="The connection URL, `redis://[[user]:password@]host[:port][/database]` "
         "(`rediss://` for TLS); a secret when it holds a password."
-    )
-
-
-def masked(url: str) -> str:
-    """The URL with its password hidden."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return "******"
-    if parts.password is None:
-        return url
-    user = parts.username or ""
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return urllib.parse.urlunsplit(
-        (parts.scheme, f"{user}:******@{host}{port}", parts.path, parts.query, "")
     )
 
 
@@ -51,7 +35,7 @@ def client(url: str) -> Iterator[Any]:
         import redis
     except ImportError:
         raise TaskFailure(f"The Redis tasks need the redis package: {INSTALL}") from None
-    shown = masked(url)
+    shown = masked_url(url)
     try:
         connection = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)
     except ValueError as exc:
@@ -77,4 +61,4 @@ def call(url: str, action: Callable[[Any], T]) -> T:
 
 
 def _hide(exc: Exception, url: str) -> str:
-    return str(exc).replace(url, masked(url))
+    return str(exc).replace(url, masked_url(url))

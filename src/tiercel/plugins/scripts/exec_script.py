@@ -14,15 +14,7 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.scripts.files import (
-    InputFiles,
-    NamespaceFiles,
-    copy_namespace_files,
-    replace_internal_uris,
-    store_output_files,
-    valid_filename,
-    write_input_files,
-)
+from tiercel.plugins.scripts.files import replace_internal_uris, store_output_files, valid_filename
 from tiercel.plugins.scripts.log_consumer import LogConsumer
 from tiercel.plugins.scripts.process import run_process
 from tiercel.sdk import (
@@ -36,6 +28,8 @@ from tiercel.sdk import (
     Text,
     plugin_info,
 )
+from tiercel.sdk.properties import InputFiles, NamespaceFiles
+from tiercel.sdk.workdir import copy_namespace_files, write_input_files
 
 PROCESS_RUNNER = "io.kestra.plugin.core.runner.Process"
 

@@ -21,8 +21,8 @@ from tiercel.plugins.core.flow.sleep import Sleep
 from tiercel.plugins.core.flow.subflow import RestartBehavior, Subflow
 from tiercel.plugins.core.flow.switch import Switch
 from tiercel.plugins.core.flow.template import Template
-from tiercel.plugins.core.flow.working_directory import FileExistBehavior, WorkingDirectory
-from tiercel.sdk import Task
+from tiercel.plugins.core.flow.working_directory import WorkingDirectory
+from tiercel.sdk import FileExistBehavior, Task
 
 FLOW = "io.kestra.plugin.core.flow."
 

@@ -19,7 +19,7 @@ from tiercel.model.task import LogLevel
 from tiercel.registry import default_registry
 from tiercel.runtime.adapters import NamespaceKeyValues, TaskFiles
 from tiercel.runtime.context import WorkerRunContext
-from tiercel.sdk import AnyTask, RunnableTask, State
+from tiercel.sdk import AnyTask, Output, RunnableTask, State, output_values
 from tiercel.storage import Database, LocalInternalStorage, SqlKVStore
 
 NAMESPACE = "company.team"
@@ -107,9 +107,11 @@ class Harness:
         )
 
     def run(self, data: dict[str, Any], ctx: WorkerRunContext | None = None) -> Any:
-        """Load a task from its mapping (``id`` defaults to ``task``) and run it."""
+        """Load a task from its mapping (``id`` defaults to ``task``) and run it; its outputs
+        as a flow sees them (a typed ``Output`` as stored)."""
         task = load_task({"id": "task", **data})
-        return task.run(ctx or self.context(task.id))
+        returned = task.run(ctx or self.context(task.id))
+        return output_values(returned) if isinstance(returned, Output) else returned
 
     def put(self, name: str, data: bytes) -> str:
         """Store a file as an earlier task of the execution would; return its URI."""

@@ -4,7 +4,6 @@ import os
 import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
@@ -13,15 +12,7 @@ from tiercel.plugins.aws.connection import AwsConnection
 from tiercel.plugins.cloud.env import Env
 from tiercel.sdk import Property, TaskFailure, Text
 from tiercel.sdk.ion import dumps
-
-
-class FetchType(StrEnum):
-    """What a query does with its rows (Kestra's ``FetchType``)."""
-
-    STORE = "STORE"
-    FETCH = "FETCH"
-    FETCH_ONE = "FETCH_ONE"
-    NONE = "NONE"
+from tiercel.sdk.properties import FetchType
 
 
 class DynamoTable(AwsConnection):

@@ -1,8 +1,6 @@
 """``io.kestra.plugin.core.flow.WorkingDirectory``: run tasks in one shared directory."""
 
-import json
 from collections.abc import Mapping
-from enum import StrEnum
 from typing import Any, ClassVar
 
 from pydantic import Field
@@ -17,12 +15,12 @@ from tiercel.sdk import (
     RunContext,
     RunnableTask,
     Scope,
-    TaskFailure,
-    Text,
     Violation,
     plugin,
     run_branches,
 )
+from tiercel.sdk.properties import InputFiles, NamespaceFiles
+from tiercel.sdk.workdir import copy_namespace_files, write_input_files
 
 EMPTY_TASKS = "The 'tasks' property cannot be empty"
 ONLY_RUNNABLE = "Only runnable tasks are allowed as children of a WorkingDirectory task"
@@ -30,38 +28,6 @@ CHILD_WORKER_GROUP = (
     "Cannot set a Worker Group in any WorkingDirectory sub-tasks, "
     "it is only supported at the WorkingDirectory level"
 )
-
-
-class FileExistBehavior(StrEnum):
-    """What to do when a namespace file is already in the working directory."""
-
-    OVERWRITE = "OVERWRITE"
-    FAIL = "FAIL"
-    WARN = "WARN"
-    IGNORE = "IGNORE"
-
-
-class NamespaceFiles(KestraModel):
-    """Which namespace files to copy into the working directory."""
-
-    enabled: Property[bool] = Field(default=True, description="Copy namespace files at all.")
-    include: Property[list[str]] | None = Field(
-        default=None, description="Glob patterns of the files to copy."
-    )
-    exclude: Property[list[str]] | None = Field(
-        default=None, description="Glob patterns of the files to leave out."
-    )
-    namespaces: Property[list[str]] = Field(
-        default='["{{flow.namespace}}"]',
-        description="Namespaces to read files from, later ones winning (Kestra 1.x).",
-    )
-    if_exists: Property[FileExistBehavior] = Field(
-        default=FileExistBehavior.OVERWRITE,
-        description="What to do when the file is already there (Kestra 1.x).",
-    )
-    folder_per_namespace: Property[bool] = Field(
-        default=False, description="Put each namespace's files in its own folder (Kestra 1.x)."
-    )
 
 
 class Cache(KestraModel):
@@ -84,7 +50,7 @@ class WorkingDirectory(FlowableTask):
     namespace_files: NamespaceFiles | None = Field(
         default=None, description="Namespace files to copy into the directory first."
     )
-    input_files: dict[str, Text] | Text | None = Field(
+    input_files: InputFiles | None = Field(
         default=None,
         description="Files to create first: name to content or URI, or that map as JSON.",
     )
@@ -116,21 +82,11 @@ class WorkingDirectory(FlowableTask):
         return run_branches(scope, self.branches(self.tasks or []))
 
     def prepare(self, ctx: RunContext) -> None:
-        """Write ``inputFiles`` into the directory: text, or the content of a stored file."""
-        given = ctx.render(self.input_files) if self.input_files is not None else {}
-        if isinstance(given, str):
-            given = json.loads(given)
+        """Copy ``namespaceFiles`` into the directory, then write ``inputFiles``: text, or the
+        content of a stored file."""
         root = ctx.working_dir()
-        for name, value in dict(given).items():
-            target = (root / name).resolve()
-            if root.resolve() not in target.parents:
-                raise TaskFailure(f"input file '{name}' would be written outside the directory")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            text = str(value)
-            if text.startswith("kestra://"):
-                target.write_bytes(ctx.files.read_bytes(text))
-            else:
-                target.write_text(text)
+        copy_namespace_files(ctx, self.namespace_files, root)
+        write_input_files(ctx, self.input_files, root)
 
     def finish(self, ctx: RunContext) -> Mapping[str, Any] | None:
         """``outputFiles``: each file matching a pattern, stored, by its relative path."""

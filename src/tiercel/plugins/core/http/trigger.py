@@ -30,6 +30,7 @@ from tiercel.sdk import (
     TriggerContext,
     Triggers,
     is_truthy,
+    output_values,
     plugin,
 )
 
@@ -81,14 +82,14 @@ class HttpTrigger(HttpRequestProperties, PollingTrigger):
             encrypt_body=self.encrypt_body,
         )
         outputs = request.run(_RequestContext(ctx))
-        ctx.log(LogLevel.DEBUG, f"{outputs['uri']} respond with status code '{outputs['code']}'")
-        encrypted = outputs.get("encryptedBody")
+        ctx.log(LogLevel.DEBUG, f"{outputs.uri} respond with status code '{outputs.code}'")
+        encrypted = outputs.encrypted_body
         # Tiercel has no encryption key, so the "encrypted" value is the text itself.
-        body = encrypted["value"] if isinstance(encrypted, dict) else outputs.get("body")
-        response = {"statusCode": outputs["code"], "body": body, "headers": outputs["headers"]}
+        body = encrypted.value if encrypted is not None else outputs.body
+        response = {"statusCode": outputs.code, "body": body, "headers": outputs.headers}
         if not is_truthy(ctx.render(self.response_condition, {"response": response})):
             return []
-        return [Emission(variables=outputs)]
+        return [Emission(variables=output_values(outputs))]
 
 
 class _Logger:

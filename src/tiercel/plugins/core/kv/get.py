@@ -3,10 +3,32 @@
 from typing import Any
 
 from tiercel.plugins.core.kv.set import FLOW_NAMESPACE
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import Example, Property, RunContext, RunnableTask, TaskFailure, Text, plugin
 
 
-@plugin("io.kestra.plugin.core.kv.Get")
+@plugin(
+    "io.kestra.plugin.core.kv.Get",
+    examples=[
+        Example(
+            "Keep a watermark between executions",
+            """\
+id: watermark
+namespace: company.team
+tasks:
+  - id: previous
+    type: io.kestra.plugin.core.kv.Get
+    key: last_run
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "Previous run: {{ outputs.previous.value ?? 'none' }}"
+  - id: save
+    type: io.kestra.plugin.core.kv.Set
+    key: last_run
+    value: "{{ execution.startDate }}"
+""",
+        ),
+    ],
+)
 class Get(RunnableTask):
     """Read the value of a key; null when missing unless ``errorOnMissing``."""
 

@@ -5,7 +5,16 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.sdk import Outcome, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import (
+    Outcome,
+    Output,
+    RunContext,
+    RunnableTask,
+    TaskFailure,
+    Text,
+    output_values,
+    plugin,
+)
 
 
 @plugin(
@@ -22,4 +31,5 @@ class TemplatedTask(RunnableTask):
         task = ctx.parse_task(str(ctx.render(self.spec)))
         if not isinstance(task, RunnableTask):
             raise TaskFailure(f"{task.type} is not a runnable task")
-        return task.run(ctx)
+        result: Mapping[str, Any] | Output | Outcome | None = task.run(ctx)
+        return output_values(result) if isinstance(result, Output) else result

@@ -7,9 +7,10 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.jdbc.connection import Dialect, Host, Settings
-from tiercel.plugins.jdbc.embedded import EmbeddedFiles, InputFiles, downloaded, local_database
+from tiercel.plugins.jdbc.embedded import EmbeddedFiles, downloaded, local_database
 from tiercel.plugins.jdbc.url import parse
 from tiercel.sdk import Property, Text
+from tiercel.sdk.properties import InputFiles
 
 
 class _Cursor:

@@ -12,10 +12,11 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.scripts.exec_script import Workspace
-from tiercel.plugins.scripts.files import valid_filename, write_input_files
+from tiercel.plugins.scripts.files import valid_filename
 from tiercel.plugins.scripts.log_consumer import LogConsumer
 from tiercel.plugins.scripts.process import run_process
 from tiercel.sdk import Outcome, RunContext, RunnableTask, State, TaskFailure, Text, plugin
+from tiercel.sdk.workdir import write_input_files
 
 
 @plugin("io.kestra.core.tasks.scripts.Bash", deprecated=True)

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from tiercel.expr.ion import _NOT_JSON, _loads_as_json
+from tiercel.expr.ion_reader import Reader
 from tiercel.sdk import ion
-from tiercel.sdk.ion import _NOT_JSON, _loads_as_json, _Reader
 
 FAST = [
     '{id:1,label:"name-1",amount:0.01,ratio:0.5e0,flag:false,at:2024-01-01T00:00:01Z,'
@@ -34,7 +35,7 @@ def _kinds(value: Any) -> Any:
 def test_common_lines_take_the_fast_path_with_the_same_values(text: str) -> None:
     fast = _loads_as_json(text)
     assert fast is not _NOT_JSON
-    slow = _Reader(text).document()
+    slow = Reader(text).document()
     assert fast == slow
     assert _kinds(fast) == _kinds(slow)  # timestamps stay Timestamp, decimals Decimal
 
@@ -42,7 +43,7 @@ def test_common_lines_take_the_fast_path_with_the_same_values(text: str) -> None
 @pytest.mark.parametrize("text", SLOW)
 def test_other_ion_falls_back_to_the_tokenizer(text: str) -> None:
     assert _loads_as_json(text) is _NOT_JSON
-    assert ion.loads(text) == _Reader(text).document()
+    assert ion.loads(text) == Reader(text).document()
 
 
 def test_specials_and_decimal_points() -> None:
