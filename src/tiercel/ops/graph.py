@@ -164,14 +164,16 @@ class GraphBuilder:
                 "cluster": {
                     "uid": f"cluster_{cluster.path}",
                     "type": _HIERARCHY + "GraphCluster",
-                    "relationType": cluster.relation.value if cluster.relation else None,
-                    "taskNode": cluster.task_node,
                 },
                 "nodes": cluster.members,
                 "parents": parents,
                 "start": cluster.root,
                 "end": cluster.end,
             }
+            if cluster.task_node is not None:
+                entry["cluster"]["taskNode"] = cluster.task_node
+            if cluster.relation is not None:
+                entry["cluster"]["relationType"] = cluster.relation.value
             if branch is not None:
                 entry["cluster"]["branchType"] = branch
             self.clusters.append(entry)
@@ -181,15 +183,14 @@ class GraphBuilder:
         root.members.append(f"cluster_{cluster.path}")
         self._open(cluster, parents=[])
         for trigger in flow.triggers or ():
-            uid = self._node(
-                cluster,
-                {
-                    "uid": f"{cluster.path}.{trigger.id}",
-                    "type": _HIERARCHY + "GraphTrigger",
-                    "triggerDeclaration": self._task_json(trigger),
-                    "trigger": self._trigger_states.get(trigger.id),
-                },
-            )
+            node: dict[str, Any] = {
+                "uid": f"{cluster.path}.{trigger.id}",
+                "type": _HIERARCHY + "GraphTrigger",
+                "triggerDeclaration": self._task_json(trigger),
+            }
+            if trigger.id in self._trigger_states:
+                node["trigger"] = self._trigger_states[trigger.id]
+            uid = self._node(cluster, node)
             self._edge(cluster.root, uid)
             self._edge(uid, cluster.end)
         self._edge(cluster.end, root.root)
@@ -260,8 +261,6 @@ class GraphBuilder:
             "type": _HIERARCHY
             + ("SubflowGraphTask" if isinstance(task, SubflowTask) else "GraphTask"),
             "task": self._task_json(task),
-            "taskRun": None,
-            "values": None,
             "relationType": relation.value,
         }
         if branch is not None:

@@ -21,6 +21,8 @@ def flow_namespaces(db: Database) -> list[str]:
             newer.c.revision > flows.c.revision,
         ),
     )
-    query = current.group_by(flows.c.namespace).order_by(dialects.code_point_order(db.dialect, flows.c.namespace))
+    query = current.group_by(flows.c.namespace).order_by(
+        dialects.code_point_order(db.dialect, flows.c.namespace)
+    )
     with db.read() as conn:
         return [str(namespace) for namespace in conn.execute(query).scalars()]
