@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.api.json_body import json_response
 from tiercel.api.paging import aware, searched
 from tiercel.engine import Resume
 from tiercel.model import json_text
@@ -195,7 +196,7 @@ def search_executions(
         "default, newest first), state.endDate, state.duration, state.current, namespace, "
         "flowId, id.",
     ),
-) -> dict[str, Any]:
+) -> Response:
     """Executions matching every filter (``namespace`` also matches the namespaces under it
     unless ``flowId`` is given, ``labels`` as ``key:value`` each required, ``q`` a text in the
     id or flow id), newest first unless ``sort`` (``state.startDate:asc``...), a page at a
@@ -213,16 +214,18 @@ def search_executions(
     )
     found = searched(lambda order: ctx.executions.search(where, page, size, order), sort)
     runs = ctx.executions.task_runs([execution.id for execution in found.results])
-    return {
-        "results": [shown(ctx, execution, runs[execution.id]) for execution in found.results],
-        "total": found.total,
-    }
+    return json_response(
+        {
+            "results": [shown(ctx, execution, runs[execution.id]) for execution in found.results],
+            "total": found.total,
+        }
+    )
 
 
 @router.get("/executions/{execution_id}")
-def get_execution(request: Request, execution_id: str) -> dict[str, Any]:
+def get_execution(request: Request, execution_id: str) -> Response:
     """One execution with its task runs."""
-    return execution_json(_ctx(request), execution_id)
+    return json_response(execution_json(_ctx(request), execution_id))
 
 
 @router.delete("/executions/{execution_id}", status_code=204)
@@ -327,17 +330,26 @@ async def follow_execution(request: Request, execution_id: str) -> StreamingResp
 
     async def events() -> AsyncIterator[str]:
         last = None
+        seen: tuple[Execution, list[tuple[str, str]]] | None = None
         while not await request.is_disconnected():
-            stored = await asyncio.to_thread(ctx.executions.load, execution_id)
-            if stored is None:
+            # The execution's row and its task runs' states first: reading and showing every
+            # task run is done again only when one of those changed (a large execution's
+            # document runs to megabytes).
+            glance = await asyncio.to_thread(_glance, ctx, execution_id)
+            if glance is None:
                 return
-            body = json.dumps(shown(ctx, *stored))
-            if body != last:
-                last = body
-                yield f"event: message\ndata: {body}\n\n"
-            if _ended(stored[0]):
-                yield "event: end\ndata: {}\n\n"
-                return
+            if glance != seen:
+                seen = glance
+                stored = await asyncio.to_thread(_shown_text, ctx, execution_id)
+                if stored is None:
+                    return
+                body, execution = stored
+                if body != last:
+                    last = body
+                    yield f"event: message\ndata: {body}\n\n"
+                if _ended(execution):
+                    yield "event: end\ndata: {}\n\n"
+                    return
             await asyncio.sleep(0.1)
 
     return StreamingResponse(events(), media_type="text/event-stream")
@@ -372,6 +384,18 @@ async def create_execution(
     if wait:
         await asyncio.to_thread(ctx.ends.wait, execution.id, WAIT_LIMIT)
     return await asyncio.to_thread(execution_json, ctx, execution.id)
+
+
+def _glance(ctx: ApiContext, execution_id: str) -> tuple[Execution, list[tuple[str, str]]] | None:
+    execution = ctx.executions.get(execution_id)
+    return None if execution is None else (execution, ctx.executions.run_states(execution_id))
+
+
+def _shown_text(ctx: ApiContext, execution_id: str) -> tuple[str, Execution] | None:
+    stored = ctx.executions.load(execution_id)
+    if stored is None:
+        return None
+    return json.dumps(shown(ctx, *stored), default=str), stored[0]
 
 
 def _ended(execution: Execution) -> bool:
