@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.datastructures import UploadFile
 
@@ -163,31 +163,52 @@ def parse_labels(raw: list[str]) -> tuple[Label, ...]:
     return tuple(labels)
 
 
-@router.get("/executions/search", summary="Search executions, a page at a time")
-def search_executions(
-    request: Request,
-    q: str | None = Query(
-        None, description="A text found, ignoring case, in the execution id or the flow id."
-    ),
+def execution_query(
+    q: str | None = Query(None, description="A text in the execution id or the flow id."),
     namespace: str | None = Query(
         None, description="A namespace; the namespaces under it too unless flowId is given."
     ),
     flow_id: str | None = Query(None, alias="flowId", description="A flow id."),
     state: list[State] = Query(
-        default_factory=list, description="Current states; repeat it for several (any matches)."
+        default_factory=list, description="Current states (repeat it for several)."
     ),
     start_date: datetime | None = Query(
-        None,
-        alias="startDate",
-        description="Created at or after this instant (ISO-8601; UTC when no offset).",
+        None, alias="startDate", description="Created at or after (ISO-8601; UTC if no offset)."
     ),
     end_date: datetime | None = Query(
-        None, alias="endDate", description="Created before this instant (ISO-8601)."
+        None, alias="endDate", description="Created before (ISO-8601; UTC if no offset)."
     ),
     labels: list[str] = Query(
-        default_factory=list,
-        description="Labels as key:value; repeat it for several (each required).",
+        default_factory=list, description="Labels as key:value, each required (repeatable)."
     ),
+) -> ExecutionFilter:
+    """The filters of ``/executions/search``, which the bulk actions by query take too.
+
+    Raises:
+        ApiError: 422 for a label that is not ``key:value`` or an end before the start.
+    """
+    start, end = aware(start_date), aware(end_date)
+    if start is not None and end is not None and end < start:
+        raise ApiError(422, "endDate must be after startDate")
+    return ExecutionFilter(
+        namespace=namespace or None,
+        namespace_prefix=not flow_id,
+        flow_id=flow_id or None,
+        states=[s.value for s in state] or None,
+        start=start,
+        end=end,
+        labels=tuple((label.key, label.value) for label in parse_labels(labels)),
+        text=q or None,
+    )
+
+
+_FILTERS = Depends(execution_query)
+
+
+@router.get("/executions/search", summary="Search executions, a page at a time")
+def search_executions(
+    request: Request,
+    where: ExecutionFilter = _FILTERS,
     page: int = Query(1, ge=1, description="The page, from 1."),
     size: int = Query(10, ge=1, le=10_000, description="Executions a page (at most 10,000)."),
     sort: list[str] = Query(
@@ -202,16 +223,6 @@ def search_executions(
     id or flow id), newest first unless ``sort`` (``state.startDate:asc``...), a page at a
     time."""
     ctx = _ctx(request)
-    where = ExecutionFilter(
-        namespace=namespace,
-        namespace_prefix=flow_id is None,
-        flow_id=flow_id,
-        states=[s.value for s in state] or None,
-        start=aware(start_date),
-        end=aware(end_date),
-        labels=tuple((label.key, label.value) for label in parse_labels(labels)),
-        text=q or None,
-    )
     found = searched(lambda order: ctx.executions.search(where, page, size, order), sort)
     runs = ctx.executions.task_runs([execution.id for execution in found.results])
     return json_response(
