@@ -177,8 +177,10 @@ def big_execution(db_url: str) -> str:
         runs = []
         for n in range(BIG_RUNS):
             start = now + timedelta(milliseconds=50 * n)
-            state = RunState.start(State.CREATED, start).to(State.RUNNING, start).to(
-                State.SUCCESS, start + timedelta(milliseconds=40)
+            state = (
+                RunState.start(State.CREATED, start)
+                .to(State.RUNNING, start)
+                .to(State.SUCCESS, start + timedelta(milliseconds=40))
             )
             runs.append(
                 TaskRun.model_validate(

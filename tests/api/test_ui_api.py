@@ -186,10 +186,13 @@ def test_daily_statistics_by_state_in_every_bucket(live: LiveServer) -> None:
         ({"startDate": "yesterday"}, "Invalid request"),
         ({"groupBy": "FORTNIGHT"}, "Invalid request"),
         ({"startDate": "0001-01-01T00:00:00Z"}, "before 1970"),
+        ({"endDate": "0001-01-02T00:00:00Z"}, "no 30 days"),
+        ({"endDate": "0001-02-02T00:00:00+14:00"}, "before 1970"),
+        ([1, 2], "Invalid request"),
         ({"endDate": "9999-12-31T23:59:59Z", "startDate": "1970-01-01T00:00:00Z"}, "limit"),
     ],
 )
-def test_statistics_refusals(live: LiveServer, body: dict[str, Any], words: str) -> None:
+def test_statistics_refusals(live: LiveServer, body: Any, words: str) -> None:
     _refused(live.client.post(f"{API}/stats/executions/daily", json=body), 422, words)
 
 
