@@ -470,7 +470,13 @@ def test_follow_streams_carry_credentials_and_end_with_the_execution(
     assert changes[-1] == ("end", "{}") and logs[-1] == ("end", "{}")
     states = [json.loads(data)["state"]["current"] for event, data in changes if event == "message"]
     assert states[-1] == "SUCCESS" and "RUNNING" in states
-    runs = [json.loads(data) for event, data in changes if event == "message"][-1]["taskRunList"]
-    assert len(runs) == 7  # the loop, and tick and nap for each of 3 values
+    documents = [json.loads(data) for event, data in changes if event == "message"]
+    assert len(documents[-1]["taskRunList"]) == 7  # the loop, and tick and nap for 3 values
+    # Each document is built from the task runs that changed, the last one read whole: it is
+    # what GET answers, and every one before it showed the runs then known in creation order.
+    assert documents[-1] == secured.client.get(f"{API}/executions/{execution_id}").json()
+    for document in documents:
+        ids = [run["id"] for run in document["taskRunList"]]
+        assert ids == [run["id"] for run in documents[-1]["taskRunList"]][: len(ids)]
     lines = [json.loads(data)["message"] for event, data in logs if event == "message"]
     assert [line for line in lines if line.startswith("tick")] == ["tick 1", "tick 2", "tick 3"]

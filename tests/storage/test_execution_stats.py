@@ -169,3 +169,8 @@ def test_run_states_follow_the_task_runs(store: SqlExecutionStore) -> None:
     store.save(None, [ended], removed=["r2"])
     assert store.run_states("a") == [("r1", "SUCCESS")]
     assert store.run_states("unknown") == []
+    third = task_run("r3", State.RUNNING).model_copy(update={"execution_id": "b"})
+    store.save(None, [third])
+    assert [run.id for run in store.runs(["r3", "nope", "r1"])] == ["r1", "r3"]
+    assert store.runs(["r1"])[0].state.current is State.SUCCESS
+    assert store.runs([]) == []

@@ -4,7 +4,6 @@ replay, resume, delete."""
 import asyncio
 import base64
 import binascii
-import json
 import tempfile
 from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
@@ -17,6 +16,7 @@ from starlette.datastructures import UploadFile
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.api.execution_follow import ExecutionFollower
 from tiercel.api.json_body import json_response
 from tiercel.api.paging import aware, searched
 from tiercel.engine import Resume
@@ -336,31 +336,23 @@ async def resume_execution(request: Request, execution_id: str) -> Response:
 async def follow_execution(request: Request, execution_id: str) -> StreamingResponse:
     """Server-sent events: the execution each time it changes, until it ends."""
     ctx = _ctx(request)
-    if await asyncio.to_thread(ctx.executions.load, execution_id) is None:
+    if await asyncio.to_thread(ctx.executions.get, execution_id) is None:
         raise ApiError(404, f"execution '{execution_id}' not found")
 
     async def events() -> AsyncIterator[str]:
+        follower = ExecutionFollower(ctx, execution_id)
         last = None
-        seen: tuple[Execution, list[tuple[str, str]]] | None = None
         while not await request.is_disconnected():
-            # The execution's row and its task runs' states first: reading and showing every
-            # task run is done again only when one of those changed (a large execution's
-            # document runs to megabytes).
-            glance = await asyncio.to_thread(_glance, ctx, execution_id)
-            if glance is None:
+            polled = await asyncio.to_thread(follower.poll)
+            if polled is None:
                 return
-            if glance != seen:
-                seen = glance
-                stored = await asyncio.to_thread(_shown_text, ctx, execution_id)
-                if stored is None:
-                    return
-                body, execution = stored
-                if body != last:
-                    last = body
-                    yield f"event: message\ndata: {body}\n\n"
-                if _ended(execution):
-                    yield "event: end\ndata: {}\n\n"
-                    return
+            body, execution = polled
+            if body is not None and body != last:
+                last = body
+                yield f"event: message\ndata: {body}\n\n"
+            if _ended(execution):
+                yield "event: end\ndata: {}\n\n"
+                return
             await asyncio.sleep(0.1)
 
     return StreamingResponse(events(), media_type="text/event-stream")
@@ -395,18 +387,6 @@ async def create_execution(
     if wait:
         await asyncio.to_thread(ctx.ends.wait, execution.id, WAIT_LIMIT)
     return await asyncio.to_thread(execution_json, ctx, execution.id)
-
-
-def _glance(ctx: ApiContext, execution_id: str) -> tuple[Execution, list[tuple[str, str]]] | None:
-    execution = ctx.executions.get(execution_id)
-    return None if execution is None else (execution, ctx.executions.run_states(execution_id))
-
-
-def _shown_text(ctx: ApiContext, execution_id: str) -> tuple[str, Execution] | None:
-    stored = ctx.executions.load(execution_id)
-    if stored is None:
-        return None
-    return json.dumps(shown(ctx, *stored), default=str), stored[0]
 
 
 def _ended(execution: Execution) -> bool:

@@ -379,6 +379,10 @@ class ExecutionStore(Protocol):
         the task runs' documents: a cheap check of whether anything changed."""
         ...
 
+    def runs(self, run_ids: Collection[str]) -> list[TaskRun]:
+        """The task runs with these ids, in creation order; unknown ids are skipped."""
+        ...
+
     def ids(self, where: ExecutionFilter, limit: int) -> list[str]:
         """The ids of at most ``limit`` executions matching ``where``, oldest first."""
         ...
