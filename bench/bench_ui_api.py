@@ -159,6 +159,32 @@ def live_updates(client: httpx.Client) -> None:
     print(f"both streams ended with the execution: {ended}")
 
 
+def big_runs(execution_id: str, now: datetime, count: int, running: int = 0) -> list[TaskRun]:
+    """``count`` task runs, the last ``running`` of them still running."""
+    runs = []
+    for n in range(count):
+        start = now + timedelta(milliseconds=50 * n)
+        state = RunState.start(State.CREATED, start).to(State.RUNNING, start)
+        if n < count - running:
+            state = state.to(State.SUCCESS, start + timedelta(milliseconds=40))
+        runs.append(
+            TaskRun.model_validate(
+                {
+                    "id": f"{execution_id[:8]}{n:08d}",
+                    "executionId": execution_id,
+                    "namespace": "bench.ui",
+                    "flowId": "ticker",
+                    "taskId": "tick",
+                    "value": str(n),
+                    "attempts": (Attempt(state=state),),
+                    "outputs": {"value": n},
+                    "state": state,
+                }
+            )
+        )
+    return runs
+
+
 def big_execution(db_url: str) -> str:
     """An execution of 10,000 task runs and 100,000 log lines, written in the store."""
     now = datetime.now(UTC) - timedelta(hours=1)
@@ -174,29 +200,7 @@ def big_execution(db_url: str) -> str:
                 ),
             }
         )
-        runs = []
-        for n in range(BIG_RUNS):
-            start = now + timedelta(milliseconds=50 * n)
-            state = (
-                RunState.start(State.CREATED, start)
-                .to(State.RUNNING, start)
-                .to(State.SUCCESS, start + timedelta(milliseconds=40))
-            )
-            runs.append(
-                TaskRun.model_validate(
-                    {
-                        "id": f"run{n:08d}",
-                        "executionId": execution.id,
-                        "namespace": "bench.ui",
-                        "flowId": "ticker",
-                        "taskId": "tick",
-                        "value": str(n),
-                        "attempts": (Attempt(state=state),),
-                        "outputs": {"value": n},
-                        "state": state,
-                    }
-                )
-            )
+        runs = big_runs(execution.id, now, BIG_RUNS)
         executions.save(execution, runs)
         for chunk in range(0, BIG_LOGS, 10_000):
             logs.append(
@@ -205,7 +209,7 @@ def big_execution(db_url: str) -> str:
                     flow_id="ticker",
                     task_id="tick",
                     execution_id=execution.id,
-                    task_run_id=f"run{(n // 10):08d}",
+                    task_run_id=f"bigexecu{(n // 10):08d}",
                     attempt_number=1,
                     timestamp=now + timedelta(milliseconds=5 * n),
                     level=LogLevel.INFO,
@@ -230,6 +234,52 @@ def big_execution(db_url: str) -> str:
         for item in history:
             executions.save(item, [])
     return execution.id
+
+
+def big_running(client: httpx.Client, db_url: str) -> None:
+    """A running execution of 10,000 task runs, followed while its last runs end one by one
+    (written in the store, as the executor would): the delay from each end to its arrival."""
+    now = datetime.now(UTC)
+    execution = Execution.model_validate(
+        {
+            "id": "bigrunning000000000001",
+            "namespace": "bench.ui",
+            "flowId": "ticker",
+            "state": RunState.start(State.CREATED, now).to(State.RUNNING, now),
+        }
+    )
+    runs = big_runs(execution.id, now, BIG_RUNS, running=10)
+    with Database(db_url) as db:
+        store = SqlExecutionStore(db)
+        store.save(execution, runs)
+        events: list[tuple[str, float, str]] = []
+        path = f"{API}/executions/{execution.id}/follow"
+        reader = threading.Thread(target=sse, args=(client, path, events), daemon=True)
+        reader.start()
+        while not events:
+            time.sleep(0.05)
+        print(f"  first event of a running one's follow: {events[0][1] - now.timestamp():.1f} s")
+        ended: dict[str, float] = {}
+        for run in runs[-10:]:
+            time.sleep(0.3)
+            done = run.model_copy(update={"state": run.state.to(State.SUCCESS, datetime.now(UTC))})
+            ended[run.id] = time.time()
+            store.save(None, [done])
+        final = execution.model_copy(
+            update={"state": execution.state.to(State.SUCCESS, datetime.now(UTC))}
+        )
+        store.save(final, [])
+        reader.join(120)
+    delays = []
+    for run_id, when in ended.items():
+        for event, arrival, data in events:
+            if event == "message" and run_id in data:
+                document = json.loads(data)
+                run = next(r for r in document["taskRunList"] if r["id"] == run_id)
+                if run["state"]["current"] == "SUCCESS":
+                    delays.append(arrival - when)
+                    break
+    print(f"  a task run's end -> its follow stream: {summary(delays)}")
 
 
 def timed(client: httpx.Client, method: str, path: str, **kwargs: Any) -> tuple[float, int]:
@@ -273,6 +323,7 @@ def main() -> None:
                     "  first event of its follow stream: "
                     f"{first_event(client, f'{API}/executions/{big}/follow'):.0f} ms"
                 )
+                big_running(client, db_url)
                 took, size = timed(
                     client, "GET", f"{API}/logs/search", params={"executionId": big, "size": 100}
                 )

@@ -300,6 +300,10 @@ def test_bulk_actions_by_ids_and_by_query(live: LiveServer) -> None:
             break
         time.sleep(0.1)
     assert found["total"] == 4
+    assert all(len(e["taskRunList"]) == 1 for e in found["results"])
+    bare = live.client.get(f"{API}/executions/search", params={**query, "taskRuns": "false"})
+    assert [e["id"] for e in bare.json()["results"]] == [e["id"] for e in found["results"]]
+    assert all("taskRunList" not in e for e in bare.json()["results"])
     deleted = live.client.request(
         "DELETE", f"{API}/executions/by-query", params={**query, "state": "SUCCESS"}
     )

@@ -217,6 +217,13 @@ def search_executions(
         "default, newest first), state.endDate, state.duration, state.current, namespace, "
         "flowId, id.",
     ),
+    task_runs: bool = Query(
+        True,
+        alias="taskRuns",
+        description="Tiercel: false leaves each execution's taskRunList out, for a list that "
+        "needs only the executions (a page holding an execution of thousands of task runs "
+        "is then as quick as any other).",
+    ),
 ) -> Response:
     """Executions matching every filter (``namespace`` also matches the namespaces under it
     unless ``flowId`` is given, ``labels`` as ``key:value`` each required, ``q`` a text in the
@@ -224,13 +231,13 @@ def search_executions(
     time."""
     ctx = _ctx(request)
     found = searched(lambda order: ctx.executions.search(where, page, size, order), sort)
-    runs = ctx.executions.task_runs([execution.id for execution in found.results])
-    return json_response(
-        {
-            "results": [shown(ctx, execution, runs[execution.id]) for execution in found.results],
-            "total": found.total,
-        }
-    )
+    ids = [execution.id for execution in found.results]
+    runs = ctx.executions.task_runs(ids) if task_runs else {}
+    results = [shown(ctx, execution, runs.get(execution.id, [])) for execution in found.results]
+    if not task_runs:
+        for result in results:
+            del result["taskRunList"]
+    return json_response({"results": results, "total": found.total})
 
 
 @router.get("/executions/{execution_id}")
