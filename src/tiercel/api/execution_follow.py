@@ -27,6 +27,18 @@ class ExecutionFollower:
         self._glance: Glance | None = None
         self._states: dict[str, str] = {}
         self._texts: dict[str, str] = {}
+        self._last = ""
+
+    def snapshot(self) -> tuple[Execution, str] | None:
+        """The execution and its JSON now (the same text as before when nothing changed);
+        None once the execution is gone."""
+        polled = self.poll()
+        if polled is None:
+            return None
+        text, execution = polled
+        if text is not None:
+            self._last = text
+        return execution, self._last
 
     def poll(self) -> tuple[str | None, Execution] | None:
         """The execution's JSON if something changed since the last poll (else None), with
