@@ -58,25 +58,6 @@ def shown(ctx: ApiContext, execution: Execution, runs: list[TaskRun]) -> dict[st
     return body
 
 
-def json_response(content: Any, status_code: int = 200) -> Response:
-    """``content`` as a JSON response, as Starlette's ``JSONResponse`` writes it (UTF-8, no
-    NaN or infinity), in one ``json.dumps`` pass.
-
-    FastAPI passes a route's plain ``dict`` through ``jsonable_encoder``, a recursive walk in
-    Python that costs more than the serialisation itself: for an execution of 10,000 task runs
-    (8 MB of JSON) it took seconds. Any value ``json`` cannot write is still handed to it, one
-    value at a time.
-    """
-    text = json.dumps(
-        content,
-        ensure_ascii=False,
-        allow_nan=False,
-        separators=(",", ":"),
-        default=jsonable_encoder,
-    )
-    return Response(text.encode(), status_code=status_code, media_type="application/json")
-
-
 async def form_values(request: Request, folder: Path, declared: Sequence[Input]) -> dict[str, Any]:
     """Inputs from a multipart or urlencoded form (files saved under ``folder``), or from a
     JSON object body.
@@ -181,6 +162,25 @@ def parse_labels(raw: list[str]) -> tuple[Label, ...]:
             raise ApiError(422, f"Invalid label '{item}': expected key:value")
         labels.append(Label(key=key, value=value))
     return tuple(labels)
+
+
+def json_response(content: Any, status_code: int = 200) -> Response:
+    """``content`` as a JSON response, as Starlette's ``JSONResponse`` writes it (UTF-8, no
+    NaN or infinity), in one ``json.dumps`` pass.
+
+    FastAPI passes a route's plain ``dict`` through ``jsonable_encoder``, a recursive walk in
+    Python that costs more than the serialisation itself: for an execution of 10,000 task runs
+    (8 MB of JSON) it took seconds. Any value ``json`` cannot write is still handed to it, one
+    value at a time.
+    """
+    text = json.dumps(
+        content,
+        ensure_ascii=False,
+        allow_nan=False,
+        separators=(",", ":"),
+        default=jsonable_encoder,
+    )
+    return Response(text.encode(), status_code=status_code, media_type="application/json")
 
 
 def execution_query(
