@@ -361,10 +361,6 @@ async def follow_execution(request: Request, execution_id: str) -> StreamingResp
     if await asyncio.to_thread(ctx.executions.get, execution_id) is None:
         raise ApiError(404, f"execution '{execution_id}' not found")
 
-    def snapshot() -> tuple[Execution, str] | None:
-        stored = ctx.executions.load(execution_id)
-        return None if stored is None else (stored[0], json.dumps(shown(ctx, *stored)))
-
     async def events() -> AsyncIterator[str]:
         snapshot = ExecutionFollower(ctx, execution_id).snapshot
         last = None
