@@ -15,14 +15,20 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tiercel.api import (
+    bulk,
+    configs,
     execution_changes,
+    execution_files,
     executions,
     flows,
+    graph,
     kv,
     logs,
     namespace_files,
+    namespaces,
     plugins,
     prometheus,
+    stats,
     triggers,
     webhooks,
     webui,
@@ -65,13 +71,22 @@ def create_app(ctx: ApiContext) -> FastAPI:
     app.state.ctx = ctx
     router = APIRouter()
     modules = (
+        configs,
+        # Before ``flows``: its ``POST /flows/{namespace}`` would catch ``POST /flows/graph``.
+        graph,
         flows,
         execution_changes,
+        # Before ``executions``: its ``/executions/{id}`` and ``/executions/{ns}/{flowId}``
+        # would otherwise catch ``/executions/by-ids`` and ``/executions/kill/by-ids``.
+        bulk,
         executions,
+        execution_files,
         logs,
+        namespaces,
         namespace_files,
         kv,
         plugins,
+        stats,
         triggers,
         webhooks,
     )
@@ -178,7 +193,8 @@ class _Guard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            refusal = self._refusal(Headers(scope=scope), scope["path"])
+            path = scope["path"]
+            refusal = None if path in _CONFIGS else self._refusal(Headers(scope=scope), path)
             if refusal is not None:
                 await refusal(scope, receive, send)
                 return
@@ -198,6 +214,10 @@ class _Guard:
             challenge = {} if scripted else {"WWW-Authenticate": 'Basic realm="tiercel"'}
             return JSONResponse({"message": "Unauthorized"}, status_code=401, headers=challenge)
         return None
+
+
+_CONFIGS = frozenset(prefix + "/configs" for prefix in PREFIXES)
+"""Open without credentials: the web UI reads there whether to show its login form."""
 
 
 def _too_large(limit: int) -> str:
