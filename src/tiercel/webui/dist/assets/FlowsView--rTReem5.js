@@ -1,1 +1,0 @@
-import{C as e,D as t,S as n,b as r,h as i}from"./index-GKkBXLTU.js";import{t as a}from"./FlowList-CcG3w-Av.js";import{t as o}from"./PageHeader-BkbX7Y9A.js";var s=e({__name:`FlowsView`,setup(e){return(e,s)=>(t(),r(i,null,[n(o,{title:`Flows`,subtitle:`Every flow deployed on this server`}),n(a)],64))}});export{s as default};

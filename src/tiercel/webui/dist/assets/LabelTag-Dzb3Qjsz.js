@@ -1,1 +1,0 @@
-import{B as e,C as t,D as n,R as r,b as i,i as a}from"./index-GKkBXLTU.js";var o=[`title`],s=a(t({__name:`LabelTag`,props:{text:{},tone:{}},setup(t){return(a,s)=>(n(),i(`span`,{class:r([`tag`,t.tone??`muted`]),title:t.text},e(t.text),11,o))}}),[[`__scopeId`,`data-v-3f9c8511`]]);export{s as t};
