@@ -21,7 +21,7 @@ def test_plugins_by_family_and_documentation(ui_server: UiServer, page: object) 
     expect(page).to_have_url(ui_server.ui("plugins/io.kestra.plugin.core.log.Log"))
     expect(page.locator("main h1")).to_have_text("Log")
     message = page.locator('tr[data-property="message"]')
-    expect(message).to_contain_text("required")
+    expect(message).to_contain_text("required", timeout=60_000)  # the schema is built cold
     level = page.locator('tr[data-property="level"]')
     expect(level).to_contain_text("INFO")
     expect(page.locator("#def-LogLevel")).to_contain_text("WARN")
@@ -35,4 +35,4 @@ def test_unknown_plugin_type(ui_server: UiServer, page: object) -> None:
 
     page = _page(page)
     page.goto(ui_server.ui("plugins/io.kestra.plugin.core.log.Nope"))
-    expect(page.get_by_text("Unknown plugin type")).to_be_visible()
+    expect(page.get_by_text("Unknown plugin type", exact=True)).to_be_visible()
