@@ -3,6 +3,7 @@ statistics, execution files, bulk actions, namespaces and the flow graph; hostil
 included (each refusal a 4xx with a JSON message, never a 5xx)."""
 
 import base64
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -185,10 +186,13 @@ def test_daily_statistics_by_state_in_every_bucket(live: LiveServer) -> None:
         ({"startDate": "yesterday"}, "Invalid request"),
         ({"groupBy": "FORTNIGHT"}, "Invalid request"),
         ({"startDate": "0001-01-01T00:00:00Z"}, "before 1970"),
+        ({"endDate": "0001-01-02T00:00:00Z"}, "no 30 days"),
+        ({"endDate": "0001-02-02T00:00:00+14:00"}, "before 1970"),
+        ([1, 2], "Invalid request"),
         ({"endDate": "9999-12-31T23:59:59Z", "startDate": "1970-01-01T00:00:00Z"}, "limit"),
     ],
 )
-def test_statistics_refusals(live: LiveServer, body: dict[str, Any], words: str) -> None:
+def test_statistics_refusals(live: LiveServer, body: Any, words: str) -> None:
     _refused(live.client.post(f"{API}/stats/executions/daily", json=body), 422, words)
 
 
@@ -417,3 +421,56 @@ def test_flow_graph_refusals(live: LiveServer) -> None:
     not_yaml = live.client.post(f"{API}/flows/graph", content=b"\xff\xfe", headers=yaml)
     assert not_yaml.status_code == 422
     assert live.client.post(f"{API}/flows/graph", json={"id": "x"}).status_code == 415
+
+
+STEPS = """\
+id: steps
+namespace: company.team
+tasks:
+  - id: loop
+    type: io.kestra.plugin.core.flow.ForEach
+    values: [1, 2, 3]
+    tasks:
+      - id: tick
+        type: io.kestra.plugin.core.log.Log
+        message: "tick {{ taskrun.value }}"
+      - id: nap
+        type: io.kestra.plugin.core.flow.Sleep
+        duration: PT1S
+"""
+
+
+def _events(url: str, headers: dict[str, str]) -> list[tuple[str, str]]:
+    """Every (event, data) of a stream until the server ends it."""
+    found: list[tuple[str, str]] = []
+    with httpx.stream("GET", url, headers=headers, timeout=60) as stream:
+        assert stream.status_code == 200, stream.read()
+        event = "message"
+        for line in stream.iter_lines():
+            if line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:"):
+                found.append((event, line[5:].strip()))
+    return found
+
+
+def test_follow_streams_carry_credentials_and_end_with_the_execution(
+    secured: LiveServer,
+) -> None:
+    """The UI reads both streams with fetch and an Authorization header (no EventSource): each
+    sends every change or line, then ends by itself once the execution has ended."""
+    bearer = {"Authorization": f"Bearer {TOKEN}", "X-Requested-With": "XMLHttpRequest"}
+    secured.client.headers.update(bearer)
+    secured.deploy(STEPS)
+    execution_id = secured.client.post(f"{API}/executions/company.team/steps").json()["id"]
+    denied = httpx.get(f"{secured.url}{API}/executions/{execution_id}/follow", timeout=10)
+    assert denied.status_code == 401
+    changes = _events(f"{secured.url}{API}/executions/{execution_id}/follow", bearer)
+    logs = _events(f"{secured.url}{API}/logs/{execution_id}/follow", bearer)
+    assert changes[-1] == ("end", "{}") and logs[-1] == ("end", "{}")
+    states = [json.loads(data)["state"]["current"] for event, data in changes if event == "message"]
+    assert states[-1] == "SUCCESS" and "RUNNING" in states
+    runs = [json.loads(data) for event, data in changes if event == "message"][-1]["taskRunList"]
+    assert len(runs) == 7  # the loop, and tick and nap for each of 3 values
+    lines = [json.loads(data)["message"] for event, data in logs if event == "message"]
+    assert [line for line in lines if line.startswith("tick")] == ["tick 1", "tick 2", "tick 3"]

@@ -11,12 +11,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.datastructures import UploadFile
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.api.json_body import json_response
 from tiercel.api.paging import aware, searched
 from tiercel.engine import Resume
 from tiercel.model import json_text
@@ -162,31 +163,52 @@ def parse_labels(raw: list[str]) -> tuple[Label, ...]:
     return tuple(labels)
 
 
-@router.get("/executions/search", summary="Search executions, a page at a time")
-def search_executions(
-    request: Request,
-    q: str | None = Query(
-        None, description="A text found, ignoring case, in the execution id or the flow id."
-    ),
+def execution_query(
+    q: str | None = Query(None, description="A text in the execution id or the flow id."),
     namespace: str | None = Query(
         None, description="A namespace; the namespaces under it too unless flowId is given."
     ),
     flow_id: str | None = Query(None, alias="flowId", description="A flow id."),
     state: list[State] = Query(
-        default_factory=list, description="Current states; repeat it for several (any matches)."
+        default_factory=list, description="Current states (repeat it for several)."
     ),
     start_date: datetime | None = Query(
-        None,
-        alias="startDate",
-        description="Created at or after this instant (ISO-8601; UTC when no offset).",
+        None, alias="startDate", description="Created at or after (ISO-8601; UTC if no offset)."
     ),
     end_date: datetime | None = Query(
-        None, alias="endDate", description="Created before this instant (ISO-8601)."
+        None, alias="endDate", description="Created before (ISO-8601; UTC if no offset)."
     ),
     labels: list[str] = Query(
-        default_factory=list,
-        description="Labels as key:value; repeat it for several (each required).",
+        default_factory=list, description="Labels as key:value, each required (repeatable)."
     ),
+) -> ExecutionFilter:
+    """The filters of ``/executions/search``, which the bulk actions by query take too.
+
+    Raises:
+        ApiError: 422 for a label that is not ``key:value`` or an end before the start.
+    """
+    start, end = aware(start_date), aware(end_date)
+    if start is not None and end is not None and end < start:
+        raise ApiError(422, "endDate must be after startDate")
+    return ExecutionFilter(
+        namespace=namespace or None,
+        namespace_prefix=not flow_id,
+        flow_id=flow_id or None,
+        states=[s.value for s in state] or None,
+        start=start,
+        end=end,
+        labels=tuple((label.key, label.value) for label in parse_labels(labels)),
+        text=q or None,
+    )
+
+
+_FILTERS = Depends(execution_query)
+
+
+@router.get("/executions/search", summary="Search executions, a page at a time")
+def search_executions(
+    request: Request,
+    where: ExecutionFilter = _FILTERS,
     page: int = Query(1, ge=1, description="The page, from 1."),
     size: int = Query(10, ge=1, le=10_000, description="Executions a page (at most 10,000)."),
     sort: list[str] = Query(
@@ -195,34 +217,26 @@ def search_executions(
         "default, newest first), state.endDate, state.duration, state.current, namespace, "
         "flowId, id.",
     ),
-) -> dict[str, Any]:
+) -> Response:
     """Executions matching every filter (``namespace`` also matches the namespaces under it
     unless ``flowId`` is given, ``labels`` as ``key:value`` each required, ``q`` a text in the
     id or flow id), newest first unless ``sort`` (``state.startDate:asc``...), a page at a
     time."""
     ctx = _ctx(request)
-    where = ExecutionFilter(
-        namespace=namespace,
-        namespace_prefix=flow_id is None,
-        flow_id=flow_id,
-        states=[s.value for s in state] or None,
-        start=aware(start_date),
-        end=aware(end_date),
-        labels=tuple((label.key, label.value) for label in parse_labels(labels)),
-        text=q or None,
-    )
     found = searched(lambda order: ctx.executions.search(where, page, size, order), sort)
     runs = ctx.executions.task_runs([execution.id for execution in found.results])
-    return {
-        "results": [shown(ctx, execution, runs[execution.id]) for execution in found.results],
-        "total": found.total,
-    }
+    return json_response(
+        {
+            "results": [shown(ctx, execution, runs[execution.id]) for execution in found.results],
+            "total": found.total,
+        }
+    )
 
 
 @router.get("/executions/{execution_id}")
-def get_execution(request: Request, execution_id: str) -> dict[str, Any]:
+def get_execution(request: Request, execution_id: str) -> Response:
     """One execution with its task runs."""
-    return execution_json(_ctx(request), execution_id)
+    return json_response(execution_json(_ctx(request), execution_id))
 
 
 @router.delete("/executions/{execution_id}", status_code=204)
@@ -327,17 +341,26 @@ async def follow_execution(request: Request, execution_id: str) -> StreamingResp
 
     async def events() -> AsyncIterator[str]:
         last = None
+        seen: tuple[Execution, list[tuple[str, str]]] | None = None
         while not await request.is_disconnected():
-            stored = await asyncio.to_thread(ctx.executions.load, execution_id)
-            if stored is None:
+            # The execution's row and its task runs' states first: reading and showing every
+            # task run is done again only when one of those changed (a large execution's
+            # document runs to megabytes).
+            glance = await asyncio.to_thread(_glance, ctx, execution_id)
+            if glance is None:
                 return
-            body = json.dumps(shown(ctx, *stored))
-            if body != last:
-                last = body
-                yield f"event: message\ndata: {body}\n\n"
-            if _ended(stored[0]):
-                yield "event: end\ndata: {}\n\n"
-                return
+            if glance != seen:
+                seen = glance
+                stored = await asyncio.to_thread(_shown_text, ctx, execution_id)
+                if stored is None:
+                    return
+                body, execution = stored
+                if body != last:
+                    last = body
+                    yield f"event: message\ndata: {body}\n\n"
+                if _ended(execution):
+                    yield "event: end\ndata: {}\n\n"
+                    return
             await asyncio.sleep(0.1)
 
     return StreamingResponse(events(), media_type="text/event-stream")
@@ -372,6 +395,18 @@ async def create_execution(
     if wait:
         await asyncio.to_thread(ctx.ends.wait, execution.id, WAIT_LIMIT)
     return await asyncio.to_thread(execution_json, ctx, execution.id)
+
+
+def _glance(ctx: ApiContext, execution_id: str) -> tuple[Execution, list[tuple[str, str]]] | None:
+    execution = ctx.executions.get(execution_id)
+    return None if execution is None else (execution, ctx.executions.run_states(execution_id))
+
+
+def _shown_text(ctx: ApiContext, execution_id: str) -> tuple[str, Execution] | None:
+    stored = ctx.executions.load(execution_id)
+    if stored is None:
+        return None
+    return json.dumps(shown(ctx, *stored), default=str), stored[0]
 
 
 def _ended(execution: Execution) -> bool:

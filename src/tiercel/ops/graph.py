@@ -155,10 +155,6 @@ class GraphBuilder:
             if branch is not None and kind in ("GraphClusterRoot", "GraphClusterEnd"):
                 node["branchType"] = branch
             self._node(cluster, node)
-        if cluster.has_finally:
-            self._edge(cluster.finally_, cluster.after if cluster.has_after else cluster.end)
-        if cluster.has_after:
-            self._edge(cluster.after, cluster.end)
         if parents is not None:
             entry: dict[str, Any] = {
                 "cluster": {
