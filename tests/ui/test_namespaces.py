@@ -21,7 +21,8 @@ def test_namespaces_list_and_tabs(ui_server: UiServer, page: object) -> None:
     expect(page.locator("main h1")).to_have_text("ui.tests.forms")
     expect(page.get_by_role("link", name="all_inputs")).to_be_visible()
     shot(page, "namespace-flows")
-    page.get_by_role("navigation", name="Namespace tabs").get_by_role("link", name="Executions").click()
+    tabs = page.get_by_role("navigation", name="Namespace tabs")
+    tabs.get_by_role("link", name="Executions").click()
     expect(page).to_have_url(ui_server.ui("namespaces/ui.tests.forms/executions"))
     expect(page.get_by_role("link", name="See all in Executions")).to_be_visible()
 
@@ -53,7 +54,9 @@ def test_namespace_files_browse_and_download(ui_server: UiServer, page: object) 
         {"name": "extra.csv", "mimeType": "text/csv", "buffer": b"a,b\n1,2\n"}
     )
     expect(page.locator('tr[data-file="extra.csv"]')).to_be_visible()
-    stored = httpx.get(f"{ui_server.api}/namespaces/ui.tests/files", params={"path": "/docs/extra.csv"})
+    stored = httpx.get(
+        f"{ui_server.api}/namespaces/ui.tests/files", params={"path": "/docs/extra.csv"}
+    )
     assert stored.content == b"a,b\n1,2\n"
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator('tr[data-file="extra.csv"]').get_by_role("button", name="Delete extra.csv").click()
