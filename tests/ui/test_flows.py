@@ -57,15 +57,20 @@ def test_topology_draws_the_clusters(ui_server: UiServer, page: object) -> None:
     page.goto(ui_server.ui("flows/ui.tests/shapes"))
     graph = page.get_by_role("group", name="Flow topology")
     for kind, task in [("Parallel", "fan"), ("Switch", "route"), ("Dag", "graph"),
-                       ("ForEach", "loop"), ("Triggers", "Triggers")]:  # fmt: skip
+                       ("ForEach", "loop"), ("WorkingDirectory", "workdir"),
+                       ("Triggers", "Triggers")]:  # fmt: skip
         cluster = graph.locator(f'[data-cluster-type="{kind}"]')
         expect(cluster).to_have_count(1)
         expect(cluster).to_have_attribute("data-cluster", task)
     for task in ["start", "left", "right", "case_a", "fallback", "first", "second", "each",
-                 "on_error", "nightly"]:  # fmt: skip
+                 "on_error", "nightly", "call", "inside", "cleanup"]:  # fmt: skip
         expect(graph.locator(f'[data-node="{task}"]')).to_have_count(1)
     expect(graph.locator('[data-relation="CHOICE"]')).to_have_count(2)
     expect(graph.locator('[data-relation="ERROR"]')).to_have_count(1)
+    expect(graph.locator('[data-node="on_error"]')).to_have_attribute("data-branch", "ERROR")
+    expect(graph.locator('[data-node="cleanup"]')).to_have_attribute("data-branch", "FINALLY")
+    subflow = graph.get_by_role("link", name="Open subflow ui.tests.hello")
+    expect(subflow).to_have_attribute("href", "/ui/flows/ui.tests/hello")
     expect(graph.get_by_text("defaults", exact=True)).to_be_visible()
     shot(page, "flow-topology")
     before = graph.locator("g").first.get_attribute("transform")
