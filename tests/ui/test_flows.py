@@ -76,8 +76,10 @@ def test_topology_draws_the_clusters(ui_server: UiServer, page: object) -> None:
     before = graph.locator("g").first.get_attribute("transform")
     page.get_by_role("button", name="Zoom in").click()
     assert graph.locator("g").first.get_attribute("transform") != before
+    page.get_by_role("button", name="Vertical layout").click()
+    expect(page.get_by_role("button", name="Horizontal layout")).to_be_visible()
     page.evaluate("document.documentElement.dataset.theme = 'dark'")
-    shot(page, "flow-topology-dark")
+    shot(page, "flow-topology-vertical-dark")
 
 
 def test_source_is_highlighted(ui_server: UiServer, page: object) -> None:

@@ -1,1 +1,0 @@
-import{C as e,O as t,S as n,b as r,h as i}from"./index-tlsZ0g7X.js";import{t as a}from"./FlowList-BonNYE44.js";import{t as o}from"./PageHeader-cYkuGOQI.js";var s=e({__name:`FlowsView`,setup(e){return(e,s)=>(t(),r(i,null,[n(o,{title:`Flows`,subtitle:`Every flow deployed on this server`}),n(a)],64))}});export{s as default};
