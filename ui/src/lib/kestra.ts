@@ -106,10 +106,10 @@ export interface ExecutionLite {
   id: string;
   namespace: string;
   flowId: string;
-  flowRevision?: number;
-  state: { current: string; startDate?: string; duration?: string; endDate?: string | null };
+  flowRevision?: number | null;
+  state: { current: string; startDate?: string | null; duration?: string | null; endDate?: string | null };
   taskRunList?: TaskRunLite[] | null;
-  labels?: Label[];
+  labels?: Label[] | null;
 }
 
 /** Labels as Kestra writes them: a list of {key, value} or (older flows) a map. */
