@@ -212,6 +212,9 @@ def test_trigger_disable_enable_and_backfill(ui_server: UiServer, page: object) 
     assert found["results"][0]["triggerContext"]["disabled"] is False
     # A backfill from the admin page, then dropped.
     page.goto(ui_server.ui("triggers"))
+    page.get_by_label("Search triggers").fill("no-such-trigger")
+    expect(page.get_by_text("No trigger matches.")).to_be_visible()
+    page.get_by_label("Search triggers").fill("night")
     row = page.locator('tr[data-trigger="nightly"]')
     row.get_by_role("button", name="Backfill", exact=True).click()
     dialog = page.get_by_role("dialog", name="Backfill nightly")
