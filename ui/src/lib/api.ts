@@ -62,11 +62,13 @@ export interface RequestOptions {
   /** A plain object or array is sent as JSON; FormData and strings as they are. */
   body?: unknown;
   contentType?: string;
+  /** Extra request headers (KV's `ttl` and `description`...). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
 export async function raw(path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers = authHeaders();
+  const headers = { ...authHeaders(), ...options.headers };
   let body: BodyInit | undefined;
   if (options.body instanceof FormData || typeof options.body === "string") {
     body = options.body;
