@@ -4,6 +4,8 @@ Each row: (module:Class, kind, type, aliases, title, deprecated). Do not edit by
 """
 
 INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
+    ('tiercel.plugins.serdes.avro.avro_to_ion:AvroToIon', 'task', 'io.kestra.plugin.serdes.avro.AvroToIon', ('io.kestra.plugin.serdes.avro.AvroReader',), 'Convert an Avro file into an Ion file, one record per line.', False),
+    ('tiercel.plugins.serdes.avro.ion_to_avro:IonToAvro', 'task', 'io.kestra.plugin.serdes.avro.IonToAvro', ('io.kestra.plugin.serdes.avro.AvroWriter',), 'Convert an Ion file into an Avro file (the schema given, or inferred from the rows).', False),
     ('tiercel.plugins.serdes.csv.csv_to_ion:CsvToIon', 'task', 'io.kestra.plugin.serdes.csv.CsvToIon', ('io.kestra.plugin.serdes.csv.CsvReader',), 'Convert a CSV file into an Ion file: one struct per row (a list without header).', False),
     ('tiercel.plugins.serdes.csv.ion_to_csv:IonToCsv', 'task', 'io.kestra.plugin.serdes.csv.IonToCsv', ('io.kestra.plugin.serdes.csv.CsvWriter',), "Convert an Ion file into a CSV file; the first record's fields make the header.", False),
     ('tiercel.plugins.serdes.json.ion_to_json:IonToJson', 'task', 'io.kestra.plugin.serdes.json.IonToJson', ('io.kestra.plugin.serdes.json.JsonWriter',), 'Convert an Ion file into JSON: one value per line, or one JSON array.', False),
