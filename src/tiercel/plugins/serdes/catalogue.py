@@ -6,6 +6,8 @@ from tiercel.plugins.serdes.csv.csv_to_ion import CsvToIon
 from tiercel.plugins.serdes.csv.ion_to_csv import IonToCsv
 from tiercel.plugins.serdes.json.ion_to_json import IonToJson
 from tiercel.plugins.serdes.json.json_to_ion import JsonToIon
+from tiercel.plugins.serdes.parquet.ion_to_parquet import IonToParquet
+from tiercel.plugins.serdes.parquet.parquet_to_ion import ParquetToIon
 from tiercel.sdk import PluginObject
 
 PLUGINS: list[type[PluginObject]] = [
@@ -15,4 +17,6 @@ PLUGINS: list[type[PluginObject]] = [
     IonToJson,
     IonToAvro,
     AvroToIon,
+    IonToParquet,
+    ParquetToIon,
 ]

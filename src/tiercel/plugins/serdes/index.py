@@ -10,4 +10,6 @@ INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
     ('tiercel.plugins.serdes.csv.ion_to_csv:IonToCsv', 'task', 'io.kestra.plugin.serdes.csv.IonToCsv', ('io.kestra.plugin.serdes.csv.CsvWriter',), "Convert an Ion file into a CSV file; the first record's fields make the header.", False),
     ('tiercel.plugins.serdes.json.ion_to_json:IonToJson', 'task', 'io.kestra.plugin.serdes.json.IonToJson', ('io.kestra.plugin.serdes.json.JsonWriter',), 'Convert an Ion file into JSON: one value per line, or one JSON array.', False),
     ('tiercel.plugins.serdes.json.json_to_ion:JsonToIon', 'task', 'io.kestra.plugin.serdes.json.JsonToIon', ('io.kestra.plugin.serdes.json.JsonReader',), 'Convert a JSON file (one value per line, or one document) into an Ion file.', False),
+    ('tiercel.plugins.serdes.parquet.ion_to_parquet:IonToParquet', 'task', 'io.kestra.plugin.serdes.parquet.IonToParquet', ('io.kestra.plugin.serdes.parquet.ParquetWriter',), 'Convert an Ion file into a Parquet file (an Avro schema given, or inferred).', False),
+    ('tiercel.plugins.serdes.parquet.parquet_to_ion:ParquetToIon', 'task', 'io.kestra.plugin.serdes.parquet.ParquetToIon', ('io.kestra.plugin.serdes.parquet.ParquetReader',), 'Convert a Parquet file into an Ion file, one row per line.', False),
 ]
