@@ -4,6 +4,8 @@ from tiercel.plugins.serdes.avro.avro_to_ion import AvroToIon
 from tiercel.plugins.serdes.avro.ion_to_avro import IonToAvro
 from tiercel.plugins.serdes.csv.csv_to_ion import CsvToIon
 from tiercel.plugins.serdes.csv.ion_to_csv import IonToCsv
+from tiercel.plugins.serdes.excel.excel_to_ion import ExcelToIon
+from tiercel.plugins.serdes.excel.ion_to_excel import IonToExcel
 from tiercel.plugins.serdes.json.ion_to_json import IonToJson
 from tiercel.plugins.serdes.json.json_to_ion import JsonToIon
 from tiercel.plugins.serdes.parquet.ion_to_parquet import IonToParquet
@@ -19,4 +21,6 @@ PLUGINS: list[type[PluginObject]] = [
     AvroToIon,
     IonToParquet,
     ParquetToIon,
+    IonToExcel,
+    ExcelToIon,
 ]
