@@ -10,6 +10,8 @@ from tiercel.plugins.serdes.json.ion_to_json import IonToJson
 from tiercel.plugins.serdes.json.json_to_ion import JsonToIon
 from tiercel.plugins.serdes.parquet.ion_to_parquet import IonToParquet
 from tiercel.plugins.serdes.parquet.parquet_to_ion import ParquetToIon
+from tiercel.plugins.serdes.xml.ion_to_xml import IonToXml
+from tiercel.plugins.serdes.xml.xml_to_ion import XmlToIon
 from tiercel.sdk import PluginObject
 
 PLUGINS: list[type[PluginObject]] = [
@@ -23,4 +25,6 @@ PLUGINS: list[type[PluginObject]] = [
     ParquetToIon,
     IonToExcel,
     ExcelToIon,
+    IonToXml,
+    XmlToIon,
 ]

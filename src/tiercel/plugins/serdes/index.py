@@ -14,4 +14,6 @@ INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
     ('tiercel.plugins.serdes.json.json_to_ion:JsonToIon', 'task', 'io.kestra.plugin.serdes.json.JsonToIon', ('io.kestra.plugin.serdes.json.JsonReader',), 'Convert a JSON file (one value per line, or one document) into an Ion file.', False),
     ('tiercel.plugins.serdes.parquet.ion_to_parquet:IonToParquet', 'task', 'io.kestra.plugin.serdes.parquet.IonToParquet', ('io.kestra.plugin.serdes.parquet.ParquetWriter',), 'Convert an Ion file into a Parquet file (an Avro schema given, or inferred).', False),
     ('tiercel.plugins.serdes.parquet.parquet_to_ion:ParquetToIon', 'task', 'io.kestra.plugin.serdes.parquet.ParquetToIon', ('io.kestra.plugin.serdes.parquet.ParquetReader',), 'Convert a Parquet file into an Ion file, one row per line.', False),
+    ('tiercel.plugins.serdes.xml.ion_to_xml:IonToXml', 'task', 'io.kestra.plugin.serdes.xml.IonToXml', ('io.kestra.plugin.serdes.xml.XmlWriter',), 'Convert an Ion file into XML: each record an `<item>` under the root element.', False),
+    ('tiercel.plugins.serdes.xml.xml_to_ion:XmlToIon', 'task', 'io.kestra.plugin.serdes.xml.XmlToIon', ('io.kestra.plugin.serdes.xml.XmlReader',), 'Convert an XML file into Ion: the document as one struct, or the items it queries.', False),
 ]
