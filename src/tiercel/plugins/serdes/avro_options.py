@@ -86,7 +86,8 @@ class AvroConversion(KestraModel):
             if scan < 1:
                 raise TaskFailure("`numberOfRowsToScan` must be greater than 0")
             schema = infer_schema(islice(ion_values(ctx, uri), scan))
-            ctx.logger.debug(f"Inferred Avro schema: {json.dumps(schema)}")
+            shown = {k: v for k, v in schema.items() if not k.startswith("__")}  # fastavro's own
+            ctx.logger.debug(f"Inferred Avro schema: {json.dumps(shown)}")
         options = Coercion(
             true_values=ctx.render_as(self.true_values, list[str]),
             false_values=ctx.render_as(self.false_values, list[str]),
