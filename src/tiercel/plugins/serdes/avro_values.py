@@ -50,7 +50,10 @@ def parse_schema(text: str) -> dict[str, Any]:
     try:
         parsed = fastavro.parse_schema(json.loads(text))
     except (ValueError, TypeError, KeyError, fastavro.schema.SchemaParseException) as exc:
-        raise TaskFailure(f"Invalid Avro schema: {exc}") from None
+        reason = str(exc)
+        if not isinstance(exc, json.JSONDecodeError):
+            reason = f"{type(exc).__name__} {exc}"
+        raise TaskFailure(f"Invalid Avro schema: {reason}") from None
     if not isinstance(parsed, dict) or parsed.get("type") != "record":
         raise TaskFailure("Invalid Avro schema: the top-level type must be a record")
     return parsed
