@@ -1,12 +1,15 @@
 """Stored files as text streams, and new files in the working directory, for the converters."""
 
 import codecs
+import importlib
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import IO
 
 from tiercel.sdk import RunContext, TaskFailure, ion
@@ -81,3 +84,34 @@ def ion_values(ctx: RunContext, uri: str) -> Iterator[object]:
                 yield ion.loads(line)
             except ion.IonError as exc:
                 raise TaskFailure(f"Line {number} of {uri} is not valid Ion: {exc}") from None
+
+
+def library(module: str, package: str) -> ModuleType:
+    """Import the library a format needs, when a task of that format runs: a flow using it
+    validates without it, and fails at run time with the line that installs it.
+
+    Raises:
+        TaskFailure: The library is not installed.
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise TaskFailure(
+            f"This task needs {package}, which is not installed; install it with: "
+            "pip install 'tiercel[serdes]'"
+        ) from None
+
+
+def local_copy(ctx: RunContext, uri: str, suffix: str) -> Path:
+    """A stored file copied into the working directory, for libraries that seek in it.
+
+    Raises:
+        TaskFailure: The file cannot be read.
+    """
+    path = new_file(ctx, suffix)
+    try:
+        with ctx.files.open(uri) as source, path.open("wb") as target:
+            shutil.copyfileobj(source, target, BUFFER)
+    except (OSError, ValueError, KeyError) as exc:
+        raise TaskFailure(f"Unable to read '{uri}': {exc}") from None
+    return path

@@ -4,8 +4,16 @@ Each row: (module:Class, kind, type, aliases, title, deprecated). Do not edit by
 """
 
 INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
+    ('tiercel.plugins.serdes.avro.avro_to_ion:AvroToIon', 'task', 'io.kestra.plugin.serdes.avro.AvroToIon', ('io.kestra.plugin.serdes.avro.AvroReader',), 'Convert an Avro file into an Ion file, one record per line.', False),
+    ('tiercel.plugins.serdes.avro.ion_to_avro:IonToAvro', 'task', 'io.kestra.plugin.serdes.avro.IonToAvro', ('io.kestra.plugin.serdes.avro.AvroWriter',), 'Convert an Ion file into an Avro file (the schema given, or inferred from the rows).', False),
     ('tiercel.plugins.serdes.csv.csv_to_ion:CsvToIon', 'task', 'io.kestra.plugin.serdes.csv.CsvToIon', ('io.kestra.plugin.serdes.csv.CsvReader',), 'Convert a CSV file into an Ion file: one struct per row (a list without header).', False),
     ('tiercel.plugins.serdes.csv.ion_to_csv:IonToCsv', 'task', 'io.kestra.plugin.serdes.csv.IonToCsv', ('io.kestra.plugin.serdes.csv.CsvWriter',), "Convert an Ion file into a CSV file; the first record's fields make the header.", False),
+    ('tiercel.plugins.serdes.excel.excel_to_ion:ExcelToIon', 'task', 'io.kestra.plugin.serdes.excel.ExcelToIon', (), 'Convert the sheets of an Excel workbook (`.xlsx`) into Ion files, one per sheet.', False),
+    ('tiercel.plugins.serdes.excel.ion_to_excel:IonToExcel', 'task', 'io.kestra.plugin.serdes.excel.IonToExcel', (), 'Convert Ion files into an Excel workbook (`.xlsx`), one sheet per file.', False),
     ('tiercel.plugins.serdes.json.ion_to_json:IonToJson', 'task', 'io.kestra.plugin.serdes.json.IonToJson', ('io.kestra.plugin.serdes.json.JsonWriter',), 'Convert an Ion file into JSON: one value per line, or one JSON array.', False),
     ('tiercel.plugins.serdes.json.json_to_ion:JsonToIon', 'task', 'io.kestra.plugin.serdes.json.JsonToIon', ('io.kestra.plugin.serdes.json.JsonReader',), 'Convert a JSON file (one value per line, or one document) into an Ion file.', False),
+    ('tiercel.plugins.serdes.parquet.ion_to_parquet:IonToParquet', 'task', 'io.kestra.plugin.serdes.parquet.IonToParquet', ('io.kestra.plugin.serdes.parquet.ParquetWriter',), 'Convert an Ion file into a Parquet file (an Avro schema given, or inferred).', False),
+    ('tiercel.plugins.serdes.parquet.parquet_to_ion:ParquetToIon', 'task', 'io.kestra.plugin.serdes.parquet.ParquetToIon', ('io.kestra.plugin.serdes.parquet.ParquetReader',), 'Convert a Parquet file into an Ion file, one row per line.', False),
+    ('tiercel.plugins.serdes.xml.ion_to_xml:IonToXml', 'task', 'io.kestra.plugin.serdes.xml.IonToXml', ('io.kestra.plugin.serdes.xml.XmlWriter',), 'Convert an Ion file into XML: each record an `<item>` under the root element.', False),
+    ('tiercel.plugins.serdes.xml.xml_to_ion:XmlToIon', 'task', 'io.kestra.plugin.serdes.xml.XmlToIon', ('io.kestra.plugin.serdes.xml.XmlReader',), 'Convert an XML file into Ion: the document as one struct, or the items it queries.', False),
 ]

@@ -1,0 +1,1 @@
+"""Avro to and from Ion (``io.kestra.plugin.serdes.avro.*``), with fastavro."""

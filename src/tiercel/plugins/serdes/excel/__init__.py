@@ -1,0 +1,1 @@
+"""Excel to and from Ion (``io.kestra.plugin.serdes.excel.*``), with openpyxl."""

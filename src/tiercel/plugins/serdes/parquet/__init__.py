@@ -1,0 +1,1 @@
+"""Parquet to and from Ion (``io.kestra.plugin.serdes.parquet.*``), with pyarrow."""
