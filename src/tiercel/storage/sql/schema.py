@@ -146,6 +146,7 @@ executions = Table(
     Column("updated_at", UtcMicros, nullable=False),
     Column("document", Text, nullable=False),
     Index("ix_executions_flow", "namespace", "flow_id", "created_at"),
+    Index("ix_executions_created", "created_at", "id"),
     Index("ix_executions_timeline", "created_at", "id", "namespace", "flow_id", "state"),
     Index("ix_executions_state_created", "state", "created_at"),
     Index("ix_executions_state_namespace", "state", "namespace", "created_at", "id"),

@@ -6,13 +6,14 @@ filter is tested on the index entry itself, and the first page is found without 
 row nor sorting every match. A namespace prefix over many executions used to be read from
 the namespace index and then sorted whole (1.3 s over 1,000,000 executions on SQLite).
 A filter on states and a namespace is served by one index holding both, in that order (the
-state and creation index stays, for states within a time range).
+state and creation index stays, for states within a time range). The narrow time index of
+executions stays too: an unfiltered page deep in the list walks it faster (PostgreSQL, 500,000
+entries: 137 ms against 211 ms for the covering one).
 """
 
 from sqlalchemy import Connection, text
 
 _STATEMENTS = (
-    "DROP INDEX ix_executions_created",
     "CREATE INDEX ix_executions_timeline ON executions (created_at, id, namespace, flow_id, state)",
     "CREATE INDEX ix_executions_state_namespace ON executions (state, namespace, created_at, id)",
     "DROP INDEX ix_log_entries_timestamp",
@@ -21,6 +22,6 @@ _STATEMENTS = (
 
 
 def upgrade(conn: Connection) -> None:
-    """Replace the time indexes by their covering forms; add the states and namespaces one."""
+    """Add the covering time indexes and the states and namespaces one."""
     for statement in _STATEMENTS:
         conn.execute(text(statement))
