@@ -14,6 +14,7 @@ import pytest
 
 from conftest import LiveServer, start_live
 from tiercel.model.secrets import variants
+from tiercel.runtime.services import RunLimits
 from tiercel.wiring.server import ServerConfig
 
 BASE = "/api/v1/main/executions"
@@ -245,3 +246,66 @@ def test_an_api_error_quotes_no_secret(with_secret: LiveServer) -> None:
     assert refused.status_code == 422
     assert_hidden(refused.text, "error")
     assert "but received `******`" in refused.json()["message"]
+
+
+STORED = """\
+id: stored
+namespace: company.team
+inputs:
+  - id: pw
+    type: SECRET
+tasks:
+  - id: kv
+    type: io.kestra.plugin.core.kv.Set
+    key: token
+    value: "{{ secret('API_TOKEN') }}"
+  - id: labels
+    type: io.kestra.plugin.core.execution.Labels
+    labels:
+      who: "{{ inputs.pw }}"
+  - id: big
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ inputs.pw }} and {{ secret('API_TOKEN') }} {{ range(1, 200) | join(',') }}"
+  - id: read
+    type: io.kestra.plugin.core.log.Log
+    message: "kv={{ kv('token') | length }}"
+"""
+
+
+@pytest.fixture
+def small_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
+    monkeypatch.setenv("SECRET_API_TOKEN", base64.b64encode(TOKEN.encode()).decode())
+    limits = RunLimits(output_bytes=256)
+    yield from start_live(ServerConfig(data_dir=tmp_path / "data", threads=2, limits=limits))
+
+
+def test_kv_values_labels_and_output_files_show_no_secret(
+    small_outputs: LiveServer, tmp_path: Path
+) -> None:
+    live = small_outputs
+    live.deploy(STORED)
+    execution, logs = run(live, "stored")
+    assert execution["state"]["current"] == "SUCCESS", logs
+    # The KV entry keeps the clear value for the flows that read it (the task stored it)...
+    assert any(line["message"] == f"kv={len(TOKEN)}" for line in logs), logs
+    # ...and the API shows it masked.
+    shown = live.client.get("/api/v1/main/namespaces/company.team/kv/token")
+    assert shown.status_code == 200, shown.text
+    assert shown.json() == {"type": "STRING", "value": "******"}
+    listed = live.client.get("/api/v1/main/namespaces/company.team/kv")
+    assert_hidden(listed.text, "kv list")
+    # A label set from a SECRET input is masked where it is stored and shown.
+    labels = {label["key"]: label["value"] for label in execution["labels"]}  # type: ignore[union-attr]
+    assert labels["who"] == "******"
+    found = live.client.get("/api/v1/main/executions/search", params={"labels": "who:******"})
+    assert [e["id"] for e in found.json()["results"]] == [execution["id"]]
+    # The output too large to stay with its task run went to a file of internal storage,
+    # written by Tiercel from the masked output.
+    runs = {run["taskId"]: run for run in execution["taskRunList"]}  # type: ignore[union-attr]
+    uri = runs["big"]["outputs"]["value"]
+    assert uri.startswith("kestra://"), uri
+    spilled = [p for p in (tmp_path / "data").rglob("output-value.json")]
+    assert spilled, "the large output is stored as a file"
+    text = spilled[0].read_text()
+    assert "******" in text
+    assert_hidden(text, "output file")

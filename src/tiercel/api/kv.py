@@ -8,7 +8,7 @@ the value.
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Request, Response
 
@@ -104,7 +104,8 @@ def list_keys(request: Request, namespace: str) -> list[dict[str, Any]]:
     """The namespace's live keys with their metadata, sorted by key."""
     _check(namespace)
     ctx = _ctx(request)
-    return [entry_json(entry) for entry in ctx.kv.entries(namespace, now=ctx.clock())]
+    listed = [entry_json(entry) for entry in ctx.kv.entries(namespace, now=ctx.clock())]
+    return cast(list[dict[str, Any]], ctx.masker.mask_value(listed))
 
 
 @router.get(f"{_BASE}/inheritance")
@@ -115,10 +116,11 @@ def list_inherited_keys(request: Request, namespace: str) -> list[dict[str, Any]
     now = ctx.clock()
     parts = namespace.split(".")
     chain = [".".join(parts[:end]) for end in range(len(parts), 0, -1)]
-    return [
+    listed = [
         {"namespace": ns, "kvs": [entry_json(entry) for entry in ctx.kv.entries(ns, now=now)]}
         for ns in chain
     ]
+    return cast(list[dict[str, Any]], ctx.masker.mask_value(listed))
 
 
 @router.delete(_BASE)
@@ -144,7 +146,10 @@ def get_value(request: Request, namespace: str, key: str) -> dict[str, Any]:
     entry = ctx.kv.get(namespace, key, now=ctx.clock())
     if entry is None:
         raise ApiError(404, f"No value found for key '{key}' in namespace '{namespace}'")
-    return typed_value_json(entry)
+    # The store keeps what a task stored, for the flows that read it; shown, a known secret
+    # value (a ``secret()`` a task put there) is masked.
+    shown: dict[str, Any] = ctx.masker.mask_value(typed_value_json(entry))
+    return shown
 
 
 @router.put(f"{_BASE}/{{key}}", status_code=200)

@@ -15,9 +15,10 @@ from tiercel.model import Flow, LoadResult, State
 from tiercel.model.execution import TaskRun
 from tiercel.registry import default_registry
 from tiercel.runtime import Finished, LocalRunner, LogLine, Services
+from tiercel.runtime.journal import RunJournal
 from tiercel.storage import InvalidPathError, StorageError, StorageNamespaceFiles
 from tiercel.storage.secrets import SecretKeyError
-from tiercel.wiring import data_dir, local_services
+from tiercel.wiring import JOURNAL_FOLDER, data_dir, local_services
 from tiercel.wiring.local import allowed_env_variable
 
 _LEVEL_COLOURS = {
@@ -82,7 +83,12 @@ def test_flow(
                 threads=threads,
                 on_log=None if as_json else _print_log,
             )
-            finished = runner.execute(target, given)
+            # As a server's: what began here is known to ``tiercel recover`` if this is killed.
+            runner.journal = RunJournal(root / JOURNAL_FOLDER)
+            try:
+                finished = runner.execute(target, given)
+            finally:
+                runner.journal.close()
     except InputError as exc:
         for input_id, message in exc.problems:
             click.echo(click.style(f"{file}: inputs.{input_id}: {message}", fg="red"), err=True)

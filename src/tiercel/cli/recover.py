@@ -7,8 +7,10 @@ import click
 from tiercel.cli.flow import load_flow_directory
 from tiercel.registry import default_registry
 from tiercel.runtime import LocalRunner
+from tiercel.runtime.journal import left_by_the_dead
+from tiercel.sdk import processes
 from tiercel.storage.secrets import SecretKeyError
-from tiercel.wiring import data_dir, local_services
+from tiercel.wiring import JOURNAL_FOLDER, data_dir, local_services
 
 
 @click.command()
@@ -21,13 +23,25 @@ from tiercel.wiring import data_dir, local_services
 def recover(flows_dir: Path, data_root: Path | None) -> None:
     """Pick up every unfinished execution of the embedded backend and run it to its end.
 
-    A task run that was running when its process stopped gets a new attempt.
+    As a server does when it starts again: the task processes a dead server left are
+    killed; a task run whose attempt ended before the stop gets its journaled result; one
+    that had begun gets a KILLED attempt and a new one; one that never began runs as it is.
     """
     registry = default_registry()
     flows = load_flow_directory(flows_dir, registry)
+    root = data_dir(data_root)
     try:
-        with local_services(data_dir(data_root)) as services:
-            ended = LocalRunner(services, flows).recover()
+        with local_services(root) as services:
+            reaped = processes.reap_orphans()
+            if reaped:
+                click.echo(f"killed {reaped} task processes left by a stopped server")
+            left = left_by_the_dead(root / JOURNAL_FOLDER)
+            # Without a journal (a process that kept none), whatever was running may have
+            # begun: each such attempt ends KILLED.
+            ended = LocalRunner(services, flows).recover(left=left if left.journals else None)
+            # Read once: the attempts they list are now settled in the store.
+            for journal in left.journals:
+                journal.unlink(missing_ok=True)
     except SecretKeyError as exc:
         raise click.ClickException(str(exc)) from None
     for execution in ended.values():

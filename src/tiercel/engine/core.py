@@ -30,6 +30,7 @@ from tiercel.expr import ExpressionError, evaluate, is_truthy, render_value
 from tiercel.model.execution import Attempt, RunState, TaskRun
 from tiercel.model.flow import Listener
 from tiercel.model.property import Duration
+from tiercel.model.secrets import masked_encrypted
 from tiercel.model.state import State
 from tiercel.model.task import RetryBehavior, Task
 from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
@@ -269,7 +270,9 @@ class EngineCore:
 
     def _change_execution(self, running: TaskRun, task: ExecutionTask) -> None:
         self._save(running)
-        variables = task_variables(self.view, running, task)
+        # What it sets (labels, variables) is stored and shown: a SECRET input renders as its
+        # mask there, never as its ciphertext nor in clear.
+        variables = masked_encrypted(task_variables(self.view, running, task))
         try:
             change = task.change(lambda value: render_value(value, variables), variables["vars"])
         except (ExpressionError, TaskFailure, ValueError) as exc:

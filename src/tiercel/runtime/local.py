@@ -173,13 +173,17 @@ class LocalRunner(TaskHost):
         self._events.put((execution_id, event))
         return self._run(execution_id, timeout)
 
-    def recover(self, *, timeout: float | None = None) -> dict[str, Execution]:
+    def recover(
+        self, *, timeout: float | None = None, left: Left | None = None
+    ) -> dict[str, Execution]:
         """Pick up every stored execution that a stopped process left unfinished: running
         task runs get a new attempt, waits resume. Returns the executions, as they end.
 
-        Executions of flows this runner does not know are left as they are.
+        With ``left`` (the journals of the stopped processes), only the task runs that had
+        begun get a KILLED attempt, as a server's own recovery does. Executions of flows
+        this runner does not know are left as they are.
         """
-        recovered = self._pick_up_unfinished()
+        recovered = self._pick_up_unfinished(left)
         if not recovered:
             return {}
         self._run(recovered[0], timeout)

@@ -2,6 +2,7 @@
 adapters serve it, and how a server's executor, scheduler and API meet."""
 
 from tiercel.wiring.local import (
+    JOURNAL_FOLDER,
     data_dir,
     env_variables,
     local_services,
@@ -9,4 +10,11 @@ from tiercel.wiring.local import (
     task_parser,
 )
 
-__all__ = ["data_dir", "env_variables", "local_services", "secret_function", "task_parser"]
+__all__ = [
+    "JOURNAL_FOLDER",
+    "data_dir",
+    "env_variables",
+    "local_services",
+    "secret_function",
+    "task_parser",
+]

@@ -34,6 +34,10 @@ from tiercel.storage import (
 )
 from tiercel.storage.secrets import SecretCipher, key_in
 
+JOURNAL_FOLDER = "running"
+"""The folder of a data directory where processes journal the task-run attempts they begin
+(``RunJournal``), read by the next start and by ``tiercel recover``."""
+
 
 def default_data_dir() -> Path:
     """The one default home of the embedded backend, for ``flow test``, ``namespace files``,

@@ -429,6 +429,10 @@ class _Reactions:
                 flow_triggers.execution_changed(execution)
             except Exception:  # one bad trigger must not stop the others
                 _log.exception("reacting to the change of %s failed", execution.id)
+            # Not kept while the thread waits for the next change: an execution holds its
+            # trigger's body and its outputs, megabytes at times, and an idle server would
+            # keep the last one for good.
+            del change, execution
 
 
 def _queue_stats(work: WorkQueue) -> Callable[[], dict[str, float]]:

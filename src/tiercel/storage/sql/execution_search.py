@@ -50,7 +50,11 @@ def label_frequencies(conn: Connection, labels: Iterable[tuple[str, str]]) -> se
 
 
 def execution_conditions(
-    dialect: str, where: ExecutionFilter, common: Collection[tuple[str, str]] = ()
+    dialect: str,
+    where: ExecutionFilter,
+    common: Collection[tuple[str, str]] = (),
+    *,
+    in_order: bool = False,
 ) -> list[ColumnElement[bool]]:
     """The WHERE conditions of ``where``; each is one an index can serve.
 
@@ -58,11 +62,16 @@ def execution_conditions(
         dialect: The database's dialect name.
         where: The filter.
         common: The labels of ``where`` carried by many executions (``label_frequencies``).
+        in_order: Whether a namespace prefix is tested on the time index read in order
+            (``reads_in_order``), unless a flow narrows the search to the flow index.
     """
     conditions: list[ColumnElement[bool]] = []
     if where.namespace is not None:
         if where.namespace_prefix:
-            conditions.append(in_namespace(executions.c.namespace, where.namespace))
+            tested = in_order and where.flow_id is None
+            conditions.append(
+                in_namespace(executions.c.namespace, where.namespace, tested_in_order=tested)
+            )
         else:
             conditions.append(executions.c.namespace == clean(where.namespace))
     if where.flow_id is not None:

@@ -20,7 +20,7 @@ from tiercel.storage.sql.execution_search import (
 from tiercel.storage.sql.execution_stats import daily_statistics, matching_ids
 from tiercel.storage.sql.run_states import run_states, runs_by_id
 from tiercel.storage.sql.schema import execution_labels, executions, task_runs
-from tiercel.storage.sql.search import clean, order_by, page_keys
+from tiercel.storage.sql.search import clean, order_by, page_keys, reads_in_order
 from tiercel.storage.stats import GroupBy, StatisticsBucket
 
 
@@ -174,7 +174,8 @@ class SqlExecutionStore:
         order = order_by(sort, SORTS, DEFAULT_SORT, [executions.c.id])
         with self._db.read() as conn:
             common = label_frequencies(conn, where.labels)
-            conditions = execution_conditions(self._db.dialect, where, common)
+            in_order = reads_in_order(self._db.dialect, sort, DEFAULT_SORT, "state.startDate")
+            conditions = execution_conditions(self._db.dialect, where, common, in_order=in_order)
             matching = select(executions.c.id).where(*conditions)
             keys, total, exact = page_keys(conn, matching, order, offset, size)
             ids = [key.id for key in keys]

@@ -11,7 +11,14 @@ from tiercel.storage.ports import LogStore
 from tiercel.storage.records import LogEntry, LogQuery, levels_at_least
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import log_entries as logs
-from tiercel.storage.sql.search import clean, contains, in_namespace, order_by, page_keys
+from tiercel.storage.sql.search import (
+    clean,
+    contains,
+    in_namespace,
+    order_by,
+    page_keys,
+    reads_in_order,
+)
 
 
 class SqlLogStore:
@@ -52,7 +59,8 @@ class SqlLogStore:
         (``query.order`` is not used)."""
         offset = check_page(page, size)
         order = order_by(sort, _SORTS, _DEFAULT_SORT, [logs.c.id])
-        matching = select(logs.c.id).where(*_filters(query, self._db.dialect))
+        in_order = reads_in_order(self._db.dialect, sort, _DEFAULT_SORT, "timestamp")
+        matching = select(logs.c.id).where(*_filters(query, self._db.dialect, in_order=in_order))
         with self._db.read() as conn:
             keys, total, exact = page_keys(conn, matching, order, offset, size)
             ids = [key.id for key in keys]
@@ -72,7 +80,7 @@ class SqlLogStore:
             return conn.execute(delete(logs).where(logs.c.execution_id == execution_id)).rowcount
 
 
-def _filters(query: LogQuery, dialect: str) -> list[ColumnElement[bool]]:
+def _filters(query: LogQuery, dialect: str, *, in_order: bool = False) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.execution_id is not None:
         conditions.append(logs.c.execution_id == clean(query.execution_id))
@@ -85,7 +93,9 @@ def _filters(query: LogQuery, dialect: str) -> list[ColumnElement[bool]]:
         levels = [level.value for level in levels_at_least(query.min_level)]
         conditions.append(logs.c.level.in_(levels))
     if query.namespace is not None:
-        conditions.append(in_namespace(logs.c.namespace, query.namespace))
+        # Tested on the time index read in order, unless a flow narrows it to its own index.
+        tested = in_order and query.flow_id is None
+        conditions.append(in_namespace(logs.c.namespace, query.namespace, tested_in_order=tested))
     if query.flow_id is not None:
         conditions.append(logs.c.flow_id == clean(query.flow_id))
     if query.trigger_id is not None:

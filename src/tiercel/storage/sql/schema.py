@@ -113,7 +113,7 @@ log_entries = Table(
     Column("message", NulFreeText, nullable=False),
     Index("ix_log_entries_execution", "execution_id", "id"),
     Index("ix_log_entries_task_run", "task_run_id", "id"),
-    Index("ix_log_entries_timestamp", "timestamp", "id"),
+    Index("ix_log_entries_timeline", "timestamp", "id", "namespace", "level"),
     Index("ix_log_entries_flow", "namespace", "flow_id", "timestamp"),
     Index("ix_log_entries_level", "level", "timestamp"),
 )
@@ -147,7 +147,9 @@ executions = Table(
     Column("document", Text, nullable=False),
     Index("ix_executions_flow", "namespace", "flow_id", "created_at"),
     Index("ix_executions_created", "created_at", "id"),
+    Index("ix_executions_timeline", "created_at", "id", "namespace", "flow_id", "state"),
     Index("ix_executions_state_created", "state", "created_at"),
+    Index("ix_executions_state_namespace", "state", "namespace", "created_at", "id"),
 )
 
 execution_labels = Table(

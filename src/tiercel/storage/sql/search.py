@@ -4,7 +4,17 @@ named in Kestra's vocabulary, and counting with a bounded cost."""
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, String, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    String,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 
 from tiercel.storage.paging import COUNT_AHEAD, MAX_OFFSET, InvalidSearchError, Sort
 
@@ -15,14 +25,23 @@ def clean(value: str) -> str:
     return value.replace("\x00", "\ufffd")
 
 
-def in_namespace(column: ColumnElement[str], namespace: str) -> ColumnElement[bool]:
+def in_namespace(
+    column: ColumnElement[str], namespace: str, *, tested_in_order: bool = False
+) -> ColumnElement[bool]:
     """``namespace`` or a namespace under it (``a.b`` matches ``a.b.c``, not ``a.bc``).
 
     Written as an index range: ``/`` is the character after ``.``, so the namespaces under
     ``a.b`` are those from ``a.b.`` (included) to ``a.b/`` (excluded). That compares bytes,
     which SQLite does and the "C" collation migration 6 gives PostgreSQL's columns does.
+
+    With ``tested_in_order``, the range is kept from driving the namespace index (``col ||
+    ''``, SQLite's way of saying so): it is then tested on each entry of the index that reads
+    in the sort's order. SQLite's planner, which cannot tell how many rows a range holds,
+    otherwise reads every execution of the namespaces and sorts them all for one page.
     """
     namespace = clean(namespace)
+    if tested_in_order:
+        column = column.op("||")(literal_column("''"))
     # One range for the index ([a.b, a.b/) also holds a.b-x, whose "-" sorts before "."),
     # then the exact test.
     in_range = (column >= namespace) & (column < namespace + "/")
@@ -42,6 +61,14 @@ def contains(dialect: str, columns: Sequence[ColumnElement[Any]], needle: str) -
     for other in found[1:]:
         condition = condition | other
     return condition
+
+
+def reads_in_order(dialect: str, sorts: Sequence[Sort], default: Sequence[Sort], by: str) -> bool:
+    """Whether a search sorted by ``sorts`` (``default`` when empty) on ``dialect`` tests a
+    namespace prefix while walking its time index (see ``in_namespace``): on SQLite, when it
+    sorts by ``by``, the field whose index also holds the namespace."""
+    chosen = list(sorts) or list(default)
+    return dialect == "sqlite" and chosen[0].field == by
 
 
 def order_by(

@@ -19,6 +19,7 @@ from tiercel.storage.sql.migrations import (
     v0004_flows,
     v0005_work,
     v0006_search,
+    v0007_timelines,
 )
 
 
@@ -44,6 +45,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "flows", v0004_flows.upgrade),
     Migration(5, "work", v0005_work.upgrade),
     Migration(6, "search", v0006_search.upgrade),
+    Migration(7, "timelines", v0007_timelines.upgrade),
 )
 """Every migration, in order."""
 
