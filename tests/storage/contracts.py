@@ -7,11 +7,10 @@ them only through their subclasses.
 
 import io
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
@@ -676,9 +675,6 @@ def log(message: str, **fields: Any) -> LogEntry:
 class LogStoreContract:
     """What every ``LogStore`` backend guarantees."""
 
-    BATCH_BUDGET_S: ClassVar[float] = 0.05
-    """How long appending 1,000 lines may take."""
-
     @pytest.fixture
     def logs(self) -> LogStore:
         raise NotImplementedError("a backend's test class provides a fresh log store")
@@ -823,16 +819,15 @@ class LogStoreContract:
         assert [e.message for e in logs.find(LogQuery())] == ["c"]
         assert logs.delete_by_execution("e1") == 0
 
-    def test_a_batch_of_1000_lines_is_fast(self, logs: LogStore) -> None:
+    def test_a_batch_of_1000_lines_is_stored_whole_and_in_order(self, logs: LogStore) -> None:
+        # How fast a batch is written is measured in bench/, not here: a loaded machine
+        # makes any time budget in a test flaky.
         batch = [log(f"line {i}", thread="worker-1") for i in range(1000)]
-        logs.append(batch[:10])  # warm up: connection, statement cache
-        timings = []
         for _ in range(5):
-            start = time.perf_counter()
             logs.append(batch)
-            timings.append(time.perf_counter() - start)
-        assert min(timings) < self.BATCH_BUDGET_S, f"best of 5: {min(timings) * 1000:.1f} ms"
-        assert logs.count(LogQuery(execution_id="e1")) == 5010
+        assert logs.count(LogQuery(execution_id="e1")) == 5000
+        got = [e.message for e in logs.find(LogQuery(execution_id="e1"))]
+        assert got == [f"line {i}" for i in range(1000)] * 5
 
     def test_concurrent_appenders_keep_each_batch_in_order(self, logs: LogStore) -> None:
         def work(i: int) -> None:
