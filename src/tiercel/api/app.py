@@ -15,14 +15,20 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tiercel.api import (
+    bulk,
+    configs,
     execution_changes,
+    execution_files,
     executions,
     flows,
+    graph,
     kv,
     logs,
     namespace_files,
+    namespaces,
     plugins,
     prometheus,
+    stats,
     triggers,
     webhooks,
     webui,
@@ -42,12 +48,11 @@ call the paths without it. Both are served."""
 DOCS_URL = "/api/docs"
 """Swagger UI over the OpenAPI document."""
 
-_OPEN_PATHS = (
-    "/ping",
-    "/api/v1/executions/webhook/",
-    "/api/v1/main/executions/webhook/",
-    webui.UI_PATH,  # the UI's files; its calls to the API carry the credentials
-)
+_OPEN_PATHS = ("/ping", "/api/v1/executions/webhook/", "/api/v1/main/executions/webhook/")
+_OPEN_EXACT = frozenset({"/", "/ui", "/api/v1/configs", "/api/v1/main/configs"})
+"""Paths open without credentials: the web UI's pages (which show a login form) and the
+configuration it reads to know whether to show it."""
+_UI_PREFIX = "/ui/"
 
 
 def create_app(ctx: ApiContext) -> FastAPI:
@@ -65,13 +70,22 @@ def create_app(ctx: ApiContext) -> FastAPI:
     app.state.ctx = ctx
     router = APIRouter()
     modules = (
+        configs,
+        # Before ``flows``: its ``POST /flows/{namespace}`` would catch ``POST /flows/graph``.
+        graph,
         flows,
         execution_changes,
+        # Before ``executions``: its ``/executions/{id}`` and ``/executions/{ns}/{flowId}``
+        # would otherwise catch ``/executions/by-ids`` and ``/executions/kill/by-ids``.
+        bulk,
         executions,
+        execution_files,
         logs,
+        namespaces,
         namespace_files,
         kv,
         plugins,
+        stats,
         triggers,
         webhooks,
     )
@@ -190,14 +204,19 @@ class _Guard:
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > ctx.max_upload_bytes:
             return JSONResponse({"message": _too_large(ctx.max_upload_bytes)}, status_code=413)
-        guarded = (ctx.users or ctx.tokens) and not (path == "/" or path.startswith(_OPEN_PATHS))
+        guarded = (ctx.users or ctx.tokens) and not _open(path)
         if guarded and not _authorized(headers.get("authorization", ""), ctx):
-            # A script's call (the web UI's) gets no challenge: the browser would answer it
-            # with its own password dialog instead of letting the page show its login form.
+            # A script's request (the web UI sends X-Requested-With) gets no challenge: the
+            # browser would answer it with its own login dialog over the UI's form.
             scripted = headers.get("x-requested-with", "").lower() == "xmlhttprequest"
             challenge = {} if scripted else {"WWW-Authenticate": 'Basic realm="tiercel"'}
             return JSONResponse({"message": "Unauthorized"}, status_code=401, headers=challenge)
         return None
+
+
+def _open(path: str) -> bool:
+    """Whether ``path`` is served without credentials."""
+    return path in _OPEN_EXACT or path.startswith(_UI_PREFIX) or path.startswith(_OPEN_PATHS)
 
 
 def _too_large(limit: int) -> str:

@@ -162,19 +162,39 @@ def parse_labels(raw: list[str]) -> tuple[Label, ...]:
     return tuple(labels)
 
 
-@router.get("/executions/search")
+@router.get("/executions/search", summary="Search executions, a page at a time")
 def search_executions(
     request: Request,
-    q: str | None = None,
-    namespace: str | None = None,
-    flow_id: str | None = Query(None, alias="flowId"),
-    state: list[State] = Query(default_factory=list),
-    start_date: datetime | None = Query(None, alias="startDate"),
-    end_date: datetime | None = Query(None, alias="endDate"),
-    labels: list[str] = Query(default_factory=list),
-    page: int = Query(1, ge=1),
-    size: int = Query(10, ge=1, le=10_000),
-    sort: list[str] = Query(default_factory=list),
+    q: str | None = Query(
+        None, description="A text found, ignoring case, in the execution id or the flow id."
+    ),
+    namespace: str | None = Query(
+        None, description="A namespace; the namespaces under it too unless flowId is given."
+    ),
+    flow_id: str | None = Query(None, alias="flowId", description="A flow id."),
+    state: list[State] = Query(
+        default_factory=list, description="Current states; repeat it for several (any matches)."
+    ),
+    start_date: datetime | None = Query(
+        None,
+        alias="startDate",
+        description="Created at or after this instant (ISO-8601; UTC when no offset).",
+    ),
+    end_date: datetime | None = Query(
+        None, alias="endDate", description="Created before this instant (ISO-8601)."
+    ),
+    labels: list[str] = Query(
+        default_factory=list,
+        description="Labels as key:value; repeat it for several (each required).",
+    ),
+    page: int = Query(1, ge=1, description="The page, from 1."),
+    size: int = Query(10, ge=1, le=10_000, description="Executions a page (at most 10,000)."),
+    sort: list[str] = Query(
+        default_factory=list,
+        description="field:asc or field:desc, repeatable; fields: state.startDate (the "
+        "default, newest first), state.endDate, state.duration, state.current, namespace, "
+        "flowId, id.",
+    ),
 ) -> dict[str, Any]:
     """Executions matching every filter (``namespace`` also matches the namespaces under it
     unless ``flowId`` is given, ``labels`` as ``key:value`` each required, ``q`` a text in the

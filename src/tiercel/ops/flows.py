@@ -213,6 +213,10 @@ class Flows:
         """Every revision of a flow, oldest first."""
         return self._store.revisions(namespace, flow_id)
 
+    def namespaces(self) -> list[str]:
+        """The namespaces holding current flows, in code-point order."""
+        return self._store.namespaces()
+
     def _deployed(self, record: FlowRecord) -> Deployed:
         key = (record.namespace, record.flow_id, record.revision)
         with self._lock:

@@ -21,6 +21,7 @@ from tiercel.storage.records import (
     NamespaceFile,
     TriggerRecord,
 )
+from tiercel.storage.stats import GroupBy, StatisticsBucket
 
 
 class InternalStorage(Protocol):
@@ -361,6 +362,22 @@ class ExecutionStore(Protocol):
         """The task runs of each execution, in creation order, read in one query."""
         ...
 
+    def statistics(
+        self, where: ExecutionFilter, start: datetime, end: datetime, group: GroupBy
+    ) -> list[StatisticsBucket]:
+        """The executions created in ``[start, end)`` matching ``where`` (whose own dates are
+        not used), counted per bucket of ``group`` and per state in one grouped query; one
+        entry per bucket of the range, empty ones included.
+
+        Raises:
+            InvalidStatisticsError: A reversed range, or more than ``MAX_BUCKETS`` buckets.
+        """
+        ...
+
+    def ids(self, where: ExecutionFilter, limit: int) -> list[str]:
+        """The ids of at most ``limit`` executions matching ``where``, oldest first."""
+        ...
+
     def delete(self, execution_ids: Iterable[str]) -> int:
         """Delete executions with their task runs; return how many were deleted."""
         ...
@@ -435,6 +452,11 @@ class FlowStore(Protocol):
         Raises:
             InvalidSearchError: An unknown sort field, a page or size below 1.
         """
+        ...
+
+    def namespaces(self) -> list[str]:
+        """The distinct namespaces of the current flows not deleted, in code-point order
+        (read in SQL: one row per namespace)."""
         ...
 
     def delete(self, namespace: str, flow_id: str, *, now: datetime) -> FlowRecord | None:

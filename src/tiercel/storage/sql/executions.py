@@ -17,8 +17,10 @@ from tiercel.storage.sql.execution_search import (
     execution_conditions,
     label_frequencies,
 )
+from tiercel.storage.sql.execution_stats import daily_statistics, matching_ids
 from tiercel.storage.sql.schema import execution_labels, executions, task_runs
 from tiercel.storage.sql.search import clean, order_by, page_keys
+from tiercel.storage.stats import GroupBy, StatisticsBucket
 
 
 class SqlExecutionStore:
@@ -181,6 +183,16 @@ class SqlExecutionStore:
         by_id = {row.id: row.document for row in found}
         documents = [by_id[execution_id] for execution_id in ids if execution_id in by_id]
         return Page(parse_all(Execution, documents), total, exact)
+
+    def statistics(
+        self, where: ExecutionFilter, start: datetime, end: datetime, group: GroupBy
+    ) -> list[StatisticsBucket]:
+        """Executions per bucket of time and state; see the port."""
+        return daily_statistics(self._db, where, start, end, group)
+
+    def ids(self, where: ExecutionFilter, limit: int) -> list[str]:
+        """At most ``limit`` ids of executions matching ``where``; see the port."""
+        return matching_ids(self._db, where, limit)
 
     def task_runs(self, execution_ids: Collection[str]) -> dict[str, list[TaskRun]]:
         """The task runs of each of these executions in creation order (one query); an id

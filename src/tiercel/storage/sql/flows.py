@@ -10,6 +10,7 @@ from tiercel.storage.paging import FlowFilter, Page, Sort, check_page
 from tiercel.storage.records import FlowRecord
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
+from tiercel.storage.sql.namespaces import flow_namespaces
 from tiercel.storage.sql.schema import flows
 from tiercel.storage.sql.search import contains, in_namespace, order_by, page_keys
 
@@ -128,6 +129,10 @@ class SqlFlowStore:
                 for row in conn.execute(select(flows).where(tuple_(*key).in_(wanted))):
                     found[(row.namespace, row.flow_id, row.revision)] = row
         return Page([_record(found[k]) for k in wanted if k in found], total, exact)
+
+    def namespaces(self) -> list[str]:
+        """The namespaces of the current flows; see the port."""
+        return flow_namespaces(self._db)
 
     def delete(self, namespace: str, flow_id: str, *, now: datetime) -> FlowRecord | None:
         """Add a revision that marks the flow deleted, keeping its last source."""
