@@ -1,1 +1,0 @@
-import{c as e,l as t,n,o as r,u as i}from"./index-r0D5LPdy.js";import{t as a}from"./EmptyState-BmSfe53d.js";import{t as o}from"./PageHeader-CB1suX9O.js";var s=t({__name:`ExecutionsView`,setup(t){return(t,s)=>(i(),r(n,null,[e(o,{title:`Executions`}),e(a,{title:`Not built yet`})],64))}});export{s as default};
