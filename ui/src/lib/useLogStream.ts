@@ -1,17 +1,16 @@
-// An execution's log lines, read in one request when it has ended, else followed over SSE
-// (history then live lines). Lines land in a plain array and the view is told once per frame:
-// 100,000 lines cost no reactivity, and a burst of lines costs one render.
+// A running execution's log lines followed over SSE (its lines so far, then each new one).
+// Lines land in a plain array and the view is told once per frame: a burst of lines costs one
+// render, and no line is made reactive.
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from "vue";
-import { api, follow } from "@/lib/api";
+import { follow } from "@/lib/api";
 import type { LogLine } from "@/lib/executions";
 import { notifyError } from "@/lib/toasts";
 
-export function useLogStream(executionId: Ref<string>, ended: Ref<boolean>) {
+export function useLogStream(executionId: Ref<string>, enabled: Ref<boolean>) {
   const lines = shallowRef<LogLine[]>([]);
-  /** Bumped each time lines were added; `added` is how many lines came with that bump. */
+  /** Bumped each time lines were added (or all replaced: `lines` is then a new array). */
   const version = ref(0);
-  const loading = ref(true);
-  let added = 0;
+  const loading = ref(false);
   let pending: LogLine[] = [];
   let frame = 0;
   let stop: (() => void) | null = null;
@@ -21,7 +20,6 @@ export function useLogStream(executionId: Ref<string>, ended: Ref<boolean>) {
     if (!pending.length) return;
     const all = lines.value;
     for (const line of pending) all.push(line);
-    added = pending.length;
     pending = [];
     version.value++;
   }
@@ -29,25 +27,15 @@ export function useLogStream(executionId: Ref<string>, ended: Ref<boolean>) {
   function start(): void {
     stop?.();
     stop = null;
-    lines.value = [];
+    cancelAnimationFrame(frame);
+    frame = 0;
     pending = [];
-    loading.value = true;
+    lines.value = [];
     version.value++;
-    const id = executionId.value;
-    if (ended.value) {
-      api<LogLine[]>(`/logs/${encodeURIComponent(id)}`)
-        .then((found) => {
-          if (id !== executionId.value) return;
-          lines.value = found;
-          added = found.length;
-          version.value++;
-        })
-        .catch((e) => notifyError(e, "Logs"))
-        .finally(() => (loading.value = false));
-      return;
-    }
+    if (!enabled.value) return;
+    loading.value = true;
     stop = follow(
-      `/logs/${encodeURIComponent(id)}/follow`,
+      `/logs/${encodeURIComponent(executionId.value)}/follow`,
       (data, event) => {
         loading.value = false;
         if (event !== "message" || !data || typeof data !== "object") return;
@@ -62,15 +50,11 @@ export function useLogStream(executionId: Ref<string>, ended: Ref<boolean>) {
     );
   }
 
-  watch(executionId, start, { immediate: true });
-  // A restarted execution runs again: follow it again (lines are read from the start).
-  watch(ended, (now, before) => {
-    if (before && !now) start();
-  });
+  watch([executionId, enabled], start, { immediate: true });
   onBeforeUnmount(() => {
     stop?.();
     cancelAnimationFrame(frame);
   });
 
-  return { lines, version, loading, lastAdded: () => added };
+  return { lines, version, loading };
 }

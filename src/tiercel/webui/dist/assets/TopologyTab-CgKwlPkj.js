@@ -1,1 +1,0 @@
-import{A as e,T as t,y as n}from"./index-CxV6PX1q.js";import{t as r}from"./EmptyState-Dbw-nZPz.js";var i=t({__name:`TopologyTab`,props:{execution:{}},setup(t){return(t,i)=>(e(),n(r,{title:`Topology`,hint:`The flow's graph with live task states.`}))}});export{i as default};
