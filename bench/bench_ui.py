@@ -60,14 +60,16 @@ OBSERVE = """() => {
     for (const el of document.querySelectorAll('.line[data-stamp]')) {
       if (el.__noted) continue;
       el.__noted = true;
-      if (el.textContent.includes('mark ')) window.__seen.logs.push(now - Date.parse(el.dataset.stamp));
+      if (!el.textContent.includes('mark ')) continue;
+      window.__seen.logs.push(now - Date.parse(el.dataset.stamp));
     }
     for (const el of document.querySelectorAll('.row[data-run-id]')) {
       const key = el.dataset.runId + '|' + el.dataset.state;
       if (!(key in window.__seen.states)) window.__seen.states[key] = now;
     }
   };
-  new MutationObserver(note).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const what = {subtree: true, childList: true, attributes: true, characterData: true};
+  new MutationObserver(note).observe(document.body, what);
   note();
 }"""
 
@@ -106,14 +108,16 @@ def _first_list_load(browser: Any, server: UiServer, loads: int) -> tuple[float,
     return statistics.median(timings), sent
 
 
-def _large(browser: Any, server: UiServer, execution_id: str, runs: int, lines: int) -> dict[str, float]:
+def _large(
+    browser: Any, server: UiServer, execution_id: str, runs: int, lines: int
+) -> dict[str, float]:
     page = _new_page(browser)
     base = server.ui(f"executions/{NAMESPACE}/large/{execution_id}")
     page.goto(server.ui("dashboard"))  # the shell's code is cached: the execution is timed
     page.locator("main h1").wait_for()
     began = time.perf_counter()
     page.goto(f"{base}/gantt")
-    page.get_by_text(f"{runs} task runs").wait_for()
+    page.get_by_text(f"{runs:,} task runs").wait_for()
     page.locator(".row").first.wait_for()
     gantt = time.perf_counter() - began
     began = time.perf_counter()

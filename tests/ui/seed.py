@@ -48,7 +48,7 @@ def many_executions(
         for index in range(count):
             when = start + timedelta(minutes=index)
             execution = Execution.model_construct(
-                id=f"seed{index:05d}{flow_id[:6]}",
+                id=f"s{index:05d}{flow_id[:6]}{namespace.replace('.', '')[-8:]}",
                 namespace=namespace,
                 flow_id=flow_id,
                 state=_state(_ENDED[index % len(_ENDED)], when, 1 + index % 7),

@@ -88,7 +88,9 @@ def test_restart_then_set_a_task_run_state(ui_server: UiServer, page: object) ->
     execution = execute(ui_server, "failing", wait=True)
     assert execution["state"]["current"] == "FAILED"
     page.goto(execution_url(ui_server, execution, "logs"))
-    expect(page.get_by_role("log").get_by_text("Quota exceeded for bucket reports-2026")).to_be_visible()
+    expect(
+        page.get_by_role("log").get_by_text("Quota exceeded for bucket reports-2026")
+    ).to_be_visible()
     page.get_by_role("button", name="Restart").click()
     page.get_by_role("dialog").get_by_role("button", name="Restart").click()
     _tab(page, "Overview").click()
@@ -162,7 +164,7 @@ def test_an_execution_of_10000_task_runs_opens(ui_server: UiServer, page: object
     execution = {"namespace": NAMESPACE, "flowId": "large", "id": execution_id}
     page.goto(execution_url(ui_server, execution, "gantt"))
     # Generous: on a loaded machine the server takes seconds to answer 10,000 task runs.
-    expect(page.get_by_text("10000 task runs")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("10,000 task runs")).to_be_visible(timeout=120_000)
     rows = page.locator(".row")
     expect(rows.first).to_be_visible()
     assert rows.count() < 100  # virtualised: only the rows on screen exist

@@ -1,1 +1,0 @@
-import{A as e,C as t,T as n,h as r,x as i}from"./index-CMQ8UtlG.js";import{t as a}from"./EmptyState-Y-S3YZ_9.js";import{t as o}from"./PageHeader-D7t0KIAZ.js";var s=n({__name:`NamespacesView`,setup(n){return(n,s)=>(e(),i(r,null,[t(o,{title:`Namespaces`}),t(a,{title:`Not built yet`})],64))}});export{s as default};

@@ -1,1 +1,0 @@
-import{A as e,T as t,y as n}from"./index-CMQ8UtlG.js";import{t as r}from"./EmptyState-Y-S3YZ_9.js";var i=t({__name:`TopologyTab`,props:{execution:{}},setup(t){return(t,i)=>(e(),n(r,{title:`Topology`,hint:`The flow's graph with live task states.`}))}});export{i as default};
