@@ -18,6 +18,7 @@ fewer times. Needs Chromium (``/usr/bin/chromium`` or ``$TIERCEL_CHROMIUM``) and
 """
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -42,7 +43,7 @@ namespace: {NAMESPACE}
 tasks:
   - id: each
     type: io.kestra.plugin.core.flow.ForEach
-    values: "{{{{ range(1, 12) }}}}"
+    values: "{{{{ range(1, 30) }}}}"
     tasks:
       - id: mark
         type: io.kestra.plugin.core.log.Log
@@ -55,18 +56,20 @@ tasks:
 # Records, in the page, when each log line of the Logs tab and each Gantt row state first shows.
 OBSERVE = """() => {
   window.__seen = {logs: [], states: {}};
+  let first = true;  // what shows already is marked, not measured
   const note = () => {
     const now = Date.now();
     for (const el of document.querySelectorAll('.line[data-stamp]')) {
       if (el.__noted) continue;
       el.__noted = true;
-      if (!el.textContent.includes('mark ')) continue;
+      if (first || !el.textContent.includes('mark ')) continue;
       window.__seen.logs.push(now - Date.parse(el.dataset.stamp));
     }
     for (const el of document.querySelectorAll('.row[data-run-id]')) {
       const key = el.dataset.runId + '|' + el.dataset.state;
-      if (!(key in window.__seen.states)) window.__seen.states[key] = now;
+      if (!(key in window.__seen.states)) window.__seen.states[key] = first ? 0 : now;
     }
+    first = false;
   };
   const what = {subtree: true, childList: true, attributes: true, characterData: true};
   new MutationObserver(note).observe(document.body, what);
@@ -75,8 +78,6 @@ OBSERVE = """() => {
 
 
 def _chromium() -> str:
-    import os
-
     path = os.environ.get("TIERCEL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).is_file():
         sys.exit("bench_ui needs Chromium: apt-get install chromium (or set $TIERCEL_CHROMIUM)")
@@ -122,9 +123,11 @@ def _large(
     gantt = time.perf_counter() - began
     began = time.perf_counter()
     page.goto(f"{base}/logs")
-    page.get_by_text(f"{lines:,} / {lines:,} lines").wait_for()
-    page.locator(".line").first.wait_for()
+    page.locator(".line[data-stamp]").first.wait_for()
     logs = time.perf_counter() - began
+    # An ended execution's lines are read a page at a time; the count takes a few requests.
+    page.get_by_text(f"{lines:,} lines", exact=True).wait_for()
+    counted = time.perf_counter() - began
     # Scroll the whole log in 120 frames and keep the longest frame.
     longest = page.evaluate("""() => new Promise((done) => {
       const el = document.querySelector('[role=log]');
@@ -138,7 +141,13 @@ def _large(
       requestAnimationFrame(frame);
     })""")
     page.context.close()
-    return {"gantt": gantt, "logs": logs, "frame": float(longest) / 1000}
+    began = time.perf_counter()
+    httpx.get(f"{server.api}/executions/{execution_id}", timeout=300).raise_for_status()
+    api = time.perf_counter() - began
+    return {
+        "gantt": gantt, "logs": logs, "counted": counted, "frame": float(longest) / 1000,
+        "api": api,
+    }  # fmt: skip
 
 
 def _latencies(browser: Any, server: UiServer) -> tuple[list[float], list[float]]:
@@ -167,7 +176,7 @@ def _latencies(browser: Any, server: UiServer) -> tuple[list[float], list[float]
         for entry in run["state"]["histories"]:
             at = seen.get(f"{run['id']}|{entry['state']}")
             changed = _epoch_ms(entry["date"])
-            if at is not None and changed > opened:
+            if at and changed > opened:
                 state_latency.append((at - changed) / 1000)
     logs_page.context.close()
     gantt_page.context.close()
@@ -223,12 +232,16 @@ def main() -> None:
                 browser.close()
         finally:
             stop_server(process)
+    load = os.getloadavg()[0]
+    sys.stdout.write(f"load average while measuring: {load:.1f} on {os.cpu_count()} cores\n")
     _row("executions list, first load (median)", f"{first:.2f} s", "1 s", first <= 1)
     _row("JavaScript of the first page, gzipped", f"{js / 1024:.0f} KB", "300 KB", js <= 300 * 1024)
     _row(f"open an execution of {runs:,} task runs (Gantt)", f"{large['gantt']:.2f} s", "2 s",
          large["gantt"] <= 2)  # fmt: skip
-    _row(f"open its {lines:,} log lines (Logs tab)", f"{large['logs']:.2f} s", "2 s",
-         large["logs"] <= 2)  # fmt: skip
+    _row("  of which the API's answer (GET /executions/{id})", f"{large['api']:.2f} s", "-", True)
+    _row(f"open its {lines:,} log lines (Logs tab, first lines)", f"{large['logs']:.2f} s",
+         "2 s", large["logs"] <= 2)  # fmt: skip
+    _row("  ... and their count known", f"{large['counted']:.2f} s", "-", True)
     _row("longest frame scrolling through the log lines", f"{large['frame'] * 1000:.0f} ms",
          "no freeze", large["frame"] < 0.2)  # fmt: skip
     median, worst = _summary(log_latency)
