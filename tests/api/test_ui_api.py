@@ -3,6 +3,7 @@ statistics, execution files, bulk actions, namespaces and the flow graph; hostil
 included (each refusal a 4xx with a JSON message, never a 5xx)."""
 
 import base64
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -128,25 +129,20 @@ def _refused(response: httpx.Response, status: int, words: str) -> None:
     assert words in response.json()["message"], response.json()
 
 
-def test_configs_need_no_credentials_and_the_ui_gets_no_challenge(secured: LiveServer) -> None:
+def test_configs_need_no_credentials(secured: LiveServer) -> None:
     client = secured.client
     for prefix in ("/api/v1", API):
         body = client.get(f"{prefix}/configs").json()
         assert body["authRequired"] is True and body["isBasicAuthEnabled"] is True
         assert body["version"] and body["preview"] == {"initial": 100, "max": 5000}
-    plain = client.get(f"{API}/flows/search")
-    assert plain.status_code == 401 and "basic" in plain.headers["www-authenticate"].lower()
-    scripted = client.get(f"{API}/flows/search", headers={"X-Requested-With": "XMLHttpRequest"})
-    assert scripted.status_code == 401 and "www-authenticate" not in scripted.headers
+    assert client.get(f"{API}/flows/search").status_code == 401
+    assert client.get(f"{API}/configsx").status_code == 401
     user, password = next(iter(USERS.items()))
     basic = base64.b64encode(f"{user}:{password}".encode()).decode()
-    signed = {"Authorization": f"Basic {basic}", "X-Requested-With": "XMLHttpRequest"}
+    signed = {"Authorization": f"Basic {basic}"}
     assert client.get(f"{API}/flows/search", headers=signed).status_code == 200
     bearer = {"Authorization": f"Bearer {TOKEN}"}
     assert client.get(f"{API}/namespaces/search", headers=bearer).status_code == 200
-    # The UI's own pages are open (404 until the UI is mounted, never 401); /uix is not.
-    assert client.get("/ui/executions").status_code != 401
-    assert client.get("/uix").status_code == 401
 
 
 def test_configs_without_auth(live: LiveServer) -> None:
@@ -190,10 +186,13 @@ def test_daily_statistics_by_state_in_every_bucket(live: LiveServer) -> None:
         ({"startDate": "yesterday"}, "Invalid request"),
         ({"groupBy": "FORTNIGHT"}, "Invalid request"),
         ({"startDate": "0001-01-01T00:00:00Z"}, "before 1970"),
+        ({"endDate": "0001-01-02T00:00:00Z"}, "no 30 days"),
+        ({"endDate": "0001-02-02T00:00:00+14:00"}, "before 1970"),
+        ([1, 2], "Invalid request"),
         ({"endDate": "9999-12-31T23:59:59Z", "startDate": "1970-01-01T00:00:00Z"}, "limit"),
     ],
 )
-def test_statistics_refusals(live: LiveServer, body: dict[str, Any], words: str) -> None:
+def test_statistics_refusals(live: LiveServer, body: Any, words: str) -> None:
     _refused(live.client.post(f"{API}/stats/executions/daily", json=body), 422, words)
 
 
@@ -301,6 +300,10 @@ def test_bulk_actions_by_ids_and_by_query(live: LiveServer) -> None:
             break
         time.sleep(0.1)
     assert found["total"] == 4
+    assert all(len(e["taskRunList"]) == 1 for e in found["results"])
+    bare = live.client.get(f"{API}/executions/search", params={**query, "taskRuns": "false"})
+    assert [e["id"] for e in bare.json()["results"]] == [e["id"] for e in found["results"]]
+    assert all("taskRunList" not in e for e in bare.json()["results"])
     deleted = live.client.request(
         "DELETE", f"{API}/executions/by-query", params={**query, "state": "SUCCESS"}
     )
@@ -422,3 +425,62 @@ def test_flow_graph_refusals(live: LiveServer) -> None:
     not_yaml = live.client.post(f"{API}/flows/graph", content=b"\xff\xfe", headers=yaml)
     assert not_yaml.status_code == 422
     assert live.client.post(f"{API}/flows/graph", json={"id": "x"}).status_code == 415
+
+
+STEPS = """\
+id: steps
+namespace: company.team
+tasks:
+  - id: loop
+    type: io.kestra.plugin.core.flow.ForEach
+    values: [1, 2, 3]
+    tasks:
+      - id: tick
+        type: io.kestra.plugin.core.log.Log
+        message: "tick {{ taskrun.value }}"
+      - id: nap
+        type: io.kestra.plugin.core.flow.Sleep
+        duration: PT1S
+"""
+
+
+def _events(url: str, headers: dict[str, str]) -> list[tuple[str, str]]:
+    """Every (event, data) of a stream until the server ends it."""
+    found: list[tuple[str, str]] = []
+    with httpx.stream("GET", url, headers=headers, timeout=60) as stream:
+        assert stream.status_code == 200, stream.read()
+        event = "message"
+        for line in stream.iter_lines():
+            if line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:"):
+                found.append((event, line[5:].strip()))
+    return found
+
+
+def test_follow_streams_carry_credentials_and_end_with_the_execution(
+    secured: LiveServer,
+) -> None:
+    """The UI reads both streams with fetch and an Authorization header (no EventSource): each
+    sends every change or line, then ends by itself once the execution has ended."""
+    bearer = {"Authorization": f"Bearer {TOKEN}", "X-Requested-With": "XMLHttpRequest"}
+    secured.client.headers.update(bearer)
+    secured.deploy(STEPS)
+    execution_id = secured.client.post(f"{API}/executions/company.team/steps").json()["id"]
+    denied = httpx.get(f"{secured.url}{API}/executions/{execution_id}/follow", timeout=10)
+    assert denied.status_code == 401
+    changes = _events(f"{secured.url}{API}/executions/{execution_id}/follow", bearer)
+    logs = _events(f"{secured.url}{API}/logs/{execution_id}/follow", bearer)
+    assert changes[-1] == ("end", "{}") and logs[-1] == ("end", "{}")
+    states = [json.loads(data)["state"]["current"] for event, data in changes if event == "message"]
+    assert states[-1] == "SUCCESS" and "RUNNING" in states
+    documents = [json.loads(data) for event, data in changes if event == "message"]
+    assert len(documents[-1]["taskRunList"]) == 7  # the loop, and tick and nap for 3 values
+    # Each document is built from the task runs that changed, the last one read whole: it is
+    # what GET answers, and every one before it showed the runs then known in creation order.
+    assert documents[-1] == secured.client.get(f"{API}/executions/{execution_id}").json()
+    for document in documents:
+        ids = [run["id"] for run in document["taskRunList"]]
+        assert ids == [run["id"] for run in documents[-1]["taskRunList"]][: len(ids)]
+    lines = [json.loads(data)["message"] for event, data in logs if event == "message"]
+    assert [line for line in lines if line.startswith("tick")] == ["tick 1", "tick 2", "tick 3"]

@@ -1,11 +1,13 @@
-"""Execution statistics, bulk ids and flow namespaces on each SQL backend: buckets computed in
-SQL agree with the range's buckets, every filter applies, hostile ranges are refused."""
+"""Execution statistics, bulk ids, task-run states and flow namespaces on each SQL backend:
+buckets computed in SQL agree with the range's buckets, every filter applies, hostile ranges
+are refused."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.storage.test_executions import execution as base_execution
+from tests.storage.test_executions import task_run
 from tiercel.model.execution import Execution, RunState
 from tiercel.model.labels import Label
 from tiercel.model.state import State
@@ -155,3 +157,20 @@ def test_flow_namespaces_are_distinct_current_and_sorted(database: Database) -> 
     flows.save("a", "one", source.format(id="one", ns="a") + "# v2\n", now=T0)
     flows.delete("gone", "old", now=T0)
     assert flows.namespaces() == ["a", "b.x"]
+
+
+def test_run_states_follow_the_task_runs(store: SqlExecutionStore) -> None:
+    assert store.run_states("a") == []
+    first = task_run("r1", State.RUNNING).model_copy(update={"execution_id": "a"})
+    second = task_run("r2", State.CREATED).model_copy(update={"execution_id": "a"})
+    store.save(None, [first, second])
+    assert store.run_states("a") == [("r1", "RUNNING"), ("r2", "CREATED")]
+    ended = task_run("r1", State.SUCCESS).model_copy(update={"execution_id": "a"})
+    store.save(None, [ended], removed=["r2"])
+    assert store.run_states("a") == [("r1", "SUCCESS")]
+    assert store.run_states("unknown") == []
+    third = task_run("r3", State.RUNNING).model_copy(update={"execution_id": "b"})
+    store.save(None, [third])
+    assert [run.id for run in store.runs(["r3", "nope", "r1"])] == ["r1", "r3"]
+    assert store.runs(["r1"])[0].state.current is State.SUCCESS
+    assert store.runs([]) == []

@@ -49,10 +49,6 @@ DOCS_URL = "/api/docs"
 """Swagger UI over the OpenAPI document."""
 
 _OPEN_PATHS = ("/ping", "/api/v1/executions/webhook/", "/api/v1/main/executions/webhook/")
-_OPEN_EXACT = frozenset({"/", "/ui", "/api/v1/configs", "/api/v1/main/configs"})
-"""Paths open without credentials: the web UI's pages (which show a login form) and the
-configuration it reads to know whether to show it."""
-_UI_PREFIX = "/ui/"
 
 
 def create_app(ctx: ApiContext) -> FastAPI:
@@ -192,7 +188,8 @@ class _Guard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            refusal = self._refusal(Headers(scope=scope), scope["path"])
+            path = scope["path"]
+            refusal = None if path in _CONFIGS else self._refusal(Headers(scope=scope), path)
             if refusal is not None:
                 await refusal(scope, receive, send)
                 return
@@ -204,19 +201,18 @@ class _Guard:
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > ctx.max_upload_bytes:
             return JSONResponse({"message": _too_large(ctx.max_upload_bytes)}, status_code=413)
-        guarded = (ctx.users or ctx.tokens) and not _open(path)
+        guarded = (ctx.users or ctx.tokens) and not path.startswith(_OPEN_PATHS)
         if guarded and not _authorized(headers.get("authorization", ""), ctx):
-            # A script's request (the web UI sends X-Requested-With) gets no challenge: the
-            # browser would answer it with its own login dialog over the UI's form.
-            scripted = headers.get("x-requested-with", "").lower() == "xmlhttprequest"
-            challenge = {} if scripted else {"WWW-Authenticate": 'Basic realm="tiercel"'}
-            return JSONResponse({"message": "Unauthorized"}, status_code=401, headers=challenge)
+            return JSONResponse(
+                {"message": "Unauthorized"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="tiercel"'},
+            )
         return None
 
 
-def _open(path: str) -> bool:
-    """Whether ``path`` is served without credentials."""
-    return path in _OPEN_EXACT or path.startswith(_UI_PREFIX) or path.startswith(_OPEN_PATHS)
+_CONFIGS = frozenset(prefix + "/configs" for prefix in PREFIXES)
+"""Open without credentials: the web UI reads there whether to show its login form."""
 
 
 def _too_large(limit: int) -> str:

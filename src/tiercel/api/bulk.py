@@ -9,7 +9,6 @@ otherwise every one is acted on and the answer is ``{"count": n}``. A query matc
 """
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -19,10 +18,8 @@ from pydantic import BaseModel
 from tiercel.api.bodies import StrictJsonRoute
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
-from tiercel.api.executions import parse_labels
-from tiercel.api.paging import aware
+from tiercel.api.executions import execution_query
 from tiercel.engine import Event
-from tiercel.model.state import State
 from tiercel.ops import executions as ops
 from tiercel.storage.paging import ExecutionFilter
 from tiercel.storage.uris import execution_uri
@@ -51,41 +48,6 @@ _REFUSED: dict[int | str, dict[str, Any]] = {
         "(`invalids` and `_embedded.errors` name them)"
     }
 }
-
-
-def execution_query(
-    q: str | None = Query(None, description="A text in the execution id or the flow id."),
-    namespace: str | None = Query(
-        None, description="A namespace; the namespaces under it too unless flowId is given."
-    ),
-    flow_id: str | None = Query(None, alias="flowId", description="A flow id."),
-    state: list[State] = Query(
-        default_factory=list, description="Current states (repeat it for several)."
-    ),
-    start_date: datetime | None = Query(
-        None, alias="startDate", description="Created at or after (ISO-8601; UTC if no offset)."
-    ),
-    end_date: datetime | None = Query(
-        None, alias="endDate", description="Created before (ISO-8601; UTC if no offset)."
-    ),
-    labels: list[str] = Query(
-        default_factory=list, description="Labels as key:value, each required (repeatable)."
-    ),
-) -> ExecutionFilter:
-    """The search filters of ``/executions/search``, as a bulk action by query takes them."""
-    start, end = aware(start_date), aware(end_date)
-    if start is not None and end is not None and end < start:
-        raise ApiError(422, "endDate must be after startDate")
-    return ExecutionFilter(
-        namespace=namespace or None,
-        namespace_prefix=flow_id is None,
-        flow_id=flow_id or None,
-        states=[s.value for s in state] or None,
-        start=start,
-        end=end,
-        labels=tuple((label.key, label.value) for label in parse_labels(labels)),
-        text=q or None,
-    )
 
 
 _BY_QUERY = Depends(execution_query)

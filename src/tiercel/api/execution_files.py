@@ -10,6 +10,7 @@ refused before anything is read.
 import base64
 import codecs
 import math
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -46,6 +47,7 @@ IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "svg", "gif", "bmp", "webp"}
 """Previewed as images, as Kestra's ``ImageFileRender`` does."""
 
 _CHUNK = 1 << 16
+_NOT_PLAIN = re.compile(r'[^\x20-\x7e]|["\\]')
 _PATH_HELP = "The internal storage URI of the file: kestra:///<namespace>/<flow>/executions/..."
 
 
@@ -128,7 +130,9 @@ def download_file(
     uri = _checked(ctx, execution_id, path)
     stream = _open(ctx, uri)
     name = _name(uri)
-    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    # The plain filename keeps printable ASCII only (a header cannot carry a line break);
+    # filename* gives browsers the real name.
+    ascii_name = _NOT_PLAIN.sub("_", name)
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
     return StreamingResponse(
         _chunks(stream),

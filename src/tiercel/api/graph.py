@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from tiercel.api.context import ApiContext
-from tiercel.api.flows import yaml_body
+from tiercel.api.errors import ApiError
 from tiercel.api.triggers import trigger_json
 from tiercel.model.base import PluginObject
 from tiercel.model.flow import Flow
@@ -91,7 +91,13 @@ async def graph_from_source(request: Request) -> dict[str, Any]:
     """The graph of the flow in the body (``application/x-yaml``); an invalid flow is a 422
     naming each problem."""
     ctx = _ctx(request)
-    source = await yaml_body(request)
+    kind = request.headers.get("content-type", "application/x-yaml").split(";")[0].strip()
+    if "yaml" not in kind and kind != "text/plain":
+        raise ApiError(415, f"A flow is sent as YAML (application/x-yaml), not '{kind[:100]}'")
+    try:
+        source = (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(422, f"The flow is not UTF-8 text: {exc}") from None
     flow = await asyncio.to_thread(ctx.flows.parse, source)
     return await asyncio.to_thread(_graph, ctx, flow, with_states=False)
 

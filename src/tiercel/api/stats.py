@@ -80,7 +80,10 @@ def daily_statistics(request: Request, body: StatisticRequest) -> list[dict[str,
     durations; refused with a 422 for a reversed range or one of over 5,000 buckets."""
     ctx: ApiContext = request.app.state.ctx
     end = aware(body.end_date) or ctx.clock()
-    start = aware(body.start_date) or end - DEFAULT_RANGE
+    try:
+        start = aware(body.start_date) or end - DEFAULT_RANGE
+    except OverflowError:
+        raise ApiError(422, f"no 30 days before the end date ({end.isoformat()})") from None
     group = body.group_by or default_group(start, end)
     where = ExecutionFilter(
         namespace=body.namespace or None,

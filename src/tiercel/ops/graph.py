@@ -95,8 +95,6 @@ class _Built:
 
     entry: str
     exit: str
-    uid: str
-    is_cluster: bool
 
 
 class GraphBuilder:
@@ -155,10 +153,6 @@ class GraphBuilder:
             if branch is not None and kind in ("GraphClusterRoot", "GraphClusterEnd"):
                 node["branchType"] = branch
             self._node(cluster, node)
-        if cluster.has_finally:
-            self._edge(cluster.finally_, cluster.after if cluster.has_after else cluster.end)
-        if cluster.has_after:
-            self._edge(cluster.after, cluster.end)
         if parents is not None:
             entry: dict[str, Any] = {
                 "cluster": {
@@ -267,7 +261,7 @@ class GraphBuilder:
             node["branchType"] = branch
         if not isinstance(task, FlowableTask) or not _holds_tasks(task):
             self._node(cluster, node)
-            return _Built(uid, uid, uid, False)
+            return _Built(uid, uid)
         own = _CLUSTER_RELATIONS.get(kind, RelationType.SEQUENTIAL)
         node["relationType"] = own.value
         inner = _Cluster(uid, own, node, has_finally=bool(task.finally_))
@@ -278,7 +272,7 @@ class GraphBuilder:
         self._edge(inner.root, uid)
         self._children(inner, task, kind, chain)
         self._alternatives(inner, task.errors, task.finally_, parents=chain)
-        return _Built(inner.root, inner.end, uid, True)
+        return _Built(inner.root, inner.end)
 
     def _children(self, inner: _Cluster, task: FlowableTask, kind: str, chain: list[str]) -> None:
         if kind == "io.kestra.plugin.core.flow.Switch":

@@ -374,6 +374,15 @@ class ExecutionStore(Protocol):
         """
         ...
 
+    def run_states(self, execution_id: str) -> list[tuple[str, str]]:
+        """``(id, state)`` of each task run of an execution in creation order, read without
+        the task runs' documents: a cheap check of whether anything changed."""
+        ...
+
+    def runs(self, run_ids: Collection[str]) -> list[TaskRun]:
+        """The task runs with these ids, in creation order; unknown ids are skipped."""
+        ...
+
     def ids(self, where: ExecutionFilter, limit: int) -> list[str]:
         """The ids of at most ``limit`` executions matching ``where``, oldest first."""
         ...

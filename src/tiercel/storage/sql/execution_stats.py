@@ -6,6 +6,7 @@ whatever the number of executions.
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -59,16 +60,7 @@ def daily_statistics(
     """
     keys = bucket_keys(start, end, group)
     bucket = _bucket(db.dialect, group).label("bucket")
-    ranged = ExecutionFilter(
-        namespace=where.namespace,
-        namespace_prefix=where.namespace_prefix,
-        flow_id=where.flow_id,
-        states=where.states,
-        start=start,
-        end=end,
-        labels=where.labels,
-        text=where.text,
-    )
+    ranged = replace(where, start=start, end=end)
     with db.read() as conn:
         common = label_frequencies(conn, ranged.labels)
         query = (

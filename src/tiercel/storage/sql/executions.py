@@ -18,6 +18,7 @@ from tiercel.storage.sql.execution_search import (
     label_frequencies,
 )
 from tiercel.storage.sql.execution_stats import daily_statistics, matching_ids
+from tiercel.storage.sql.run_states import run_states, runs_by_id
 from tiercel.storage.sql.schema import execution_labels, executions, task_runs
 from tiercel.storage.sql.search import clean, order_by, page_keys
 from tiercel.storage.stats import GroupBy, StatisticsBucket
@@ -189,6 +190,14 @@ class SqlExecutionStore:
     ) -> list[StatisticsBucket]:
         """Executions per bucket of time and state; see the port."""
         return daily_statistics(self._db, where, start, end, group)
+
+    def run_states(self, execution_id: str) -> list[tuple[str, str]]:
+        """Each task run's id and state, without its document; see the port."""
+        return run_states(self._db, execution_id)
+
+    def runs(self, run_ids: Collection[str]) -> list[TaskRun]:
+        """The task runs with these ids; see the port."""
+        return runs_by_id(self._db, run_ids)
 
     def ids(self, where: ExecutionFilter, limit: int) -> list[str]:
         """At most ``limit`` ids of executions matching ``where``; see the port."""
