@@ -1,1 +1,0 @@
-import{S as e,b as t,k as n,m as r,w as i}from"./index-BHuXzbGI.js";import{t as a}from"./EmptyState-BffWOWhw.js";import{t as o}from"./PageHeader-lA4JkUYn.js";var s=i({__name:`KvView`,setup(i){return(i,s)=>(n(),t(r,null,[e(o,{title:`KV Store`}),e(a,{title:`Not built yet`})],64))}});export{s as default};
