@@ -48,7 +48,12 @@ call the paths without it. Both are served."""
 DOCS_URL = "/api/docs"
 """Swagger UI over the OpenAPI document."""
 
-_OPEN_PATHS = ("/ping", "/api/v1/executions/webhook/", "/api/v1/main/executions/webhook/")
+_OPEN_PATHS = (
+    "/ping",
+    "/api/v1/executions/webhook/",
+    "/api/v1/main/executions/webhook/",
+    webui.UI_PATH,  # the UI's files; its calls to the API carry the credentials
+)
 
 
 def create_app(ctx: ApiContext) -> FastAPI:
@@ -201,13 +206,13 @@ class _Guard:
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > ctx.max_upload_bytes:
             return JSONResponse({"message": _too_large(ctx.max_upload_bytes)}, status_code=413)
-        guarded = (ctx.users or ctx.tokens) and not path.startswith(_OPEN_PATHS)
+        guarded = (ctx.users or ctx.tokens) and not (path == "/" or path.startswith(_OPEN_PATHS))
         if guarded and not _authorized(headers.get("authorization", ""), ctx):
-            return JSONResponse(
-                {"message": "Unauthorized"},
-                status_code=401,
-                headers={"WWW-Authenticate": 'Basic realm="tiercel"'},
-            )
+            # A script's call (the web UI's) gets no challenge: the browser would answer it
+            # with its own password dialog instead of letting the page show its login form.
+            scripted = headers.get("x-requested-with", "").lower() == "xmlhttprequest"
+            challenge = {} if scripted else {"WWW-Authenticate": 'Basic realm="tiercel"'}
+            return JSONResponse({"message": "Unauthorized"}, status_code=401, headers=challenge)
         return None
 
 
