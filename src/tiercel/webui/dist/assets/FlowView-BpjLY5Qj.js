@@ -1,1 +1,0 @@
-import{S as e,b as t,k as n,m as r,w as i}from"./index-D4Ecjf_u.js";import{t as a}from"./EmptyState-C3CdjKTM.js";import{t as o}from"./PageHeader-AN4QPzDH.js";var s=i({__name:`FlowView`,setup(i){return(i,s)=>(n(),t(r,null,[e(o,{title:`Flow`}),e(a,{title:`Not built yet`})],64))}});export{s as default};

@@ -1,0 +1,1 @@
+import{k as e,v as t,w as n}from"./index-OGdifpYe.js";import{t as r}from"./EmptyState-DgPLIeUH.js";var i=n({__name:`TopologyTab`,props:{execution:{}},setup(n){return(n,i)=>(e(),t(r,{title:`Topology`,hint:`The flow's graph with live task states.`}))}});export{i as default};

@@ -1,1 +1,0 @@
-import{k as e,v as t,w as n}from"./index-D4Ecjf_u.js";import{t as r}from"./EmptyState-C3CdjKTM.js";var i=n({__name:`TopologyTab`,props:{execution:{}},setup(n){return(n,i)=>(e(),t(r,{title:`Topology`,hint:`The flow's graph with live task states.`}))}});export{i as default};
