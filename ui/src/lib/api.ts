@@ -163,6 +163,8 @@ export async function loadConfig(): Promise<void> {
     const config = await api<{ version?: string; authRequired?: boolean }>("/api/v1/configs");
     session.authRequired = Boolean(config.authRequired);
     session.version = config.version ?? "";
+    // Ask for credentials at once rather than after the first refused call.
+    if (session.authRequired && !sessionStorage.getItem(CREDENTIALS_KEY)) session.loginNeeded = true;
   } catch {
     // An older server without /configs: a 401 on the first call shows the login form anyway.
   }

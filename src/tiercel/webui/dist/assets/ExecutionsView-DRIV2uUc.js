@@ -1,1 +1,0 @@
-import{C as e,O as t,S as n,b as r,h as i}from"./index-3qHiqkHp.js";import{t as a}from"./EmptyState-CkTpVAmR.js";import{t as o}from"./PageHeader-DyUjysSo.js";var s=e({__name:`ExecutionsView`,setup(e){return(e,s)=>(t(),r(i,null,[n(o,{title:`Executions`}),n(a,{title:`Not built yet`})],64))}});export{s as default};

@@ -1,1 +1,0 @@
-import{C as e,O as t,V as n,b as r,i,z as a}from"./index-3qHiqkHp.js";var o=[`title`],s=i(e({__name:`LabelTag`,props:{text:{},tone:{}},setup(e){return(i,s)=>(t(),r(`span`,{class:a([`tag`,e.tone??`muted`]),title:e.text},n(e.text),11,o))}}),[[`__scopeId`,`data-v-3f9c8511`]]);export{s as t};

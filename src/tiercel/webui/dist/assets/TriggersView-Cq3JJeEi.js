@@ -1,1 +1,0 @@
-import{C as e,O as t,S as n,b as r,h as i}from"./index-3qHiqkHp.js";import{t as a}from"./PageHeader-DyUjysSo.js";import{t as o}from"./TriggerTable-D01MnGqI.js";var s=e({__name:`TriggersView`,setup(e){return(e,s)=>(t(),r(i,null,[n(a,{title:`Triggers`,subtitle:`Every trigger of every flow: switch off and on, unlock, backfill`}),n(o,{searchable:``})],64))}});export{s as default};

@@ -1,1 +1,0 @@
-function e(e){return e?Array.isArray(e)?e:Object.entries(e).map(([e,t])=>({key:e,value:String(t)})):[]}function t(e){return e?e.slice(e.lastIndexOf(`.`)+1):``}export{t as n,e as t};

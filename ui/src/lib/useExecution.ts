@@ -1,0 +1,61 @@
+// One execution kept up to date: read once, then followed over SSE while it has not ended.
+// Held in a shallowRef: each change replaces the whole object, so 10,000 task runs cost no deep
+// reactivity.
+import { onBeforeUnmount, shallowRef, watch, type Ref } from "vue";
+import { ApiError, follow } from "@/lib/api";
+import { getExecution, type Execution } from "@/lib/executions";
+import { isTerminal } from "@/lib/states";
+
+export function useExecution(id: Ref<string>) {
+  const execution = shallowRef<Execution | null>(null);
+  const error = shallowRef("");
+  let stop: (() => void) | null = null;
+
+  function stopFollowing(): void {
+    stop?.();
+    stop = null;
+  }
+
+  function startFollowing(): void {
+    stopFollowing();
+    const wanted = id.value;
+    stop = follow(
+      `/executions/${encodeURIComponent(wanted)}/follow`,
+      (data, event) => {
+        if (event === "message" && data && typeof data === "object" && wanted === id.value) {
+          execution.value = Object.freeze(data) as Execution;
+        }
+      },
+      () => {
+        stop = null;
+      },
+    );
+  }
+
+  /** Reads it again and follows it if it runs (after a restart, a resume, a state change). */
+  async function reload(): Promise<void> {
+    const wanted = id.value;
+    try {
+      const found = await getExecution(wanted);
+      if (wanted !== id.value) return;
+      execution.value = Object.freeze(found);
+      error.value = "";
+      if (!isTerminal(found.state.current)) startFollowing();
+    } catch (e) {
+      error.value = e instanceof ApiError && e.status === 404 ? `Execution '${wanted}' not found` : String(e instanceof Error ? e.message : e);
+    }
+  }
+
+  watch(
+    id,
+    () => {
+      stopFollowing();
+      execution.value = null;
+      reload();
+    },
+    { immediate: true },
+  );
+  onBeforeUnmount(stopFollowing);
+
+  return { execution, error, reload };
+}
