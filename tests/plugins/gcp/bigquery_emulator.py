@@ -39,7 +39,9 @@ def start(base: Path) -> Iterator[BigQueryEmulator]:
     if not binary.exists():
         pytest.fail(f"bqemulator is not installed in {root}: run .ci/run", pytrace=False)
     packages = list(root.glob("lib/python3*/site-packages/duckdb_extension_spatial/extensions"))
-    extensions = [path for folder in packages for path in folder.glob("v*/spatial.duckdb_extension")]
+    extensions = [
+        path for folder in packages for path in folder.glob("v*/spatial.duckdb_extension")
+    ]
     if not extensions:
         pytest.fail(f"duckdb-extension-spatial is missing in {root}", pytrace=False)
     home = base / "home"

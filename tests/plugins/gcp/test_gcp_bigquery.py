@@ -3,7 +3,8 @@
 What the emulator lacks, and so what these tests leave unchecked: a query's destination
 table is never written (the job succeeds and the table does not exist), a CSV load skips the
 first line even when ``skipLeadingRows`` is unset (the files here start with a header and set
-it to 1), table metadata reports no rows, and ``gs://`` URIs name a local folder.
+it to 1), table metadata reports no rows, integers are INT64 in table schemas, ``gs://``
+URIs name a local folder, and an extract into a folder that does not exist hangs the job.
 """
 
 import json
@@ -27,6 +28,7 @@ from tests.plugins.cloud_flows import (
     unique,
     write,
 )
+
 from tiercel.sdk.ion import loads
 
 
@@ -82,7 +84,9 @@ def test_create_insert_and_fetch_rows_every_way(
             f"sql: |\n  INSERT INTO {name}.people (id, name, born)\n"
             "  VALUES (1, 'Ada', DATE '1815-12-10'), (2, 'Alan', NULL)\n",
         ),
-        bq("all", "Query", emulator, f"fetch: true\nsql: SELECT * FROM {name}.people ORDER BY id\n"),
+        bq(
+            "all", "Query", emulator, f"fetch: true\nsql: SELECT * FROM {name}.people ORDER BY id\n"
+        ),
         bq(
             "one",
             "Query",
@@ -95,7 +99,8 @@ def test_create_insert_and_fetch_rows_every_way(
             "legacy",
             "Query",
             emulator,
-            f"legacySql: true\nfetch: true\nsql: 'SELECT id FROM [test:{name}.people] ORDER BY id'\n",
+            f"legacySql: true\nfetch: true\n"
+            f"sql: 'SELECT id FROM [test:{name}.people] ORDER BY id'\n",
         ),
     )
     assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
@@ -196,7 +201,11 @@ def test_load_a_file_then_delete_the_table(
     finished = run(
         tmp_path / "2", bq("drop", "DeleteTable", emulator, f"dataset: {dataset}\ntable: loaded\n")
     )
-    assert outputs(finished, "drop") == {"projectId": "test", "datasetId": dataset, "table": "loaded"}
+    assert outputs(finished, "drop") == {
+        "projectId": "test",
+        "datasetId": dataset,
+        "table": "loaded",
+    }
     assert [t.table_id for t in client.list_tables(dataset)] == []
 
 
@@ -205,6 +214,8 @@ def test_load_from_and_extract_to_gcs(
 ) -> None:
     source = emulator.gcs_root / "lake" / "in"
     source.mkdir(parents=True)
+    # The emulator writes an extract into an existing folder only (it hangs otherwise).
+    (emulator.gcs_root / "lake" / "out").mkdir()
     (source / "people.json").write_text(
         "\n".join(json.dumps(row) for row in ({"id": 7, "name": "Hedy"}, {"id": 8, "name": "Joan"}))
         + "\n"
