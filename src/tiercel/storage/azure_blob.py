@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tiercel.storage.errors import InvalidPathError, StorageError, StorageFileNotFoundError
 from tiercel.storage.ports import InternalStorage
+from tiercel.storage.provider_errors import ProviderErrors
 from tiercel.storage.uris import segments_to_uri, uri_to_segments
 
 BLOCK_SIZE = 8 * 1024 * 1024
@@ -194,8 +195,8 @@ class AzureBlobInternalStorage:
             raise InvalidPathError(f"{uri!r} names the storage root, not a file")
         return segments, self._prefix + "/".join(segments)
 
-    def _failing(self, action: str, missing: str | None = None) -> "_Errors":
-        return _Errors(self, action, missing)
+    def _failing(self, action: str, missing: str | None = None) -> ProviderErrors:
+        return ProviderErrors(action, missing, self._errors, self._not_found, self._clean)
 
     def _clean(self, exc: BaseException) -> str:
         # The service's message spans lines (code, request id, time): keep its first line.
@@ -219,30 +220,10 @@ def _read_block(stream: BinaryIO) -> bytes:
     return b"".join(parts)
 
 
-class _Errors:
-    """Turns an SDK error into a one-line ``StorageError`` (``StorageFileNotFoundError`` for a
-    missing blob when ``missing`` names it)."""
-
-    def __init__(self, owner: AzureBlobInternalStorage, action: str, missing: str | None) -> None:
-        self.owner = owner
-        self.action = action
-        self.missing = missing
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
-        if exc is None or not isinstance(exc, self.owner._errors):
-            return
-        if self.missing is not None and isinstance(exc, self.owner._not_found):
-            raise StorageFileNotFoundError(f"no file at {self.missing}") from None
-        raise StorageError(f"{self.action}: {self.owner._clean(exc)}") from None
-
-
 class _Chunks(io.RawIOBase):
     """A blob download's chunks as a raw binary stream."""
 
-    def __init__(self, chunks: Iterator[bytes], errors: _Errors) -> None:
+    def __init__(self, chunks: Iterator[bytes], errors: ProviderErrors) -> None:
         self._chunks = chunks
         self._errors = errors
         self._pending = memoryview(b"")

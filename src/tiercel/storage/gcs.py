@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tiercel.storage.errors import InvalidPathError, StorageError, StorageFileNotFoundError
 from tiercel.storage.ports import InternalStorage
+from tiercel.storage.provider_errors import ProviderErrors
 from tiercel.storage.uris import segments_to_uri, uri_to_segments
 
 CHUNK_SIZE = 8 * 1024 * 1024
@@ -188,8 +189,8 @@ class GcsInternalStorage:
             raise InvalidPathError(f"{uri!r} names the storage root, not a file")
         return segments, self._prefix + "/".join(segments)
 
-    def _failing(self, action: str, missing: str | None = None) -> "_Errors":
-        return _Errors(self, action, missing)
+    def _failing(self, action: str, missing: str | None = None) -> ProviderErrors:
+        return ProviderErrors(action, missing, self._errors, self._not_found, self._clean)
 
     def _clean(self, exc: BaseException) -> str:
         text = " ".join(str(exc).split())
@@ -200,26 +201,6 @@ class GcsInternalStorage:
 
 def _sdk(name: str) -> ModuleType:
     return importlib.import_module(name)
-
-
-class _Errors:
-    """Turns an SDK error into a one-line ``StorageError`` (``StorageFileNotFoundError`` for a
-    missing object when ``missing`` names it)."""
-
-    def __init__(self, owner: GcsInternalStorage, action: str, missing: str | None) -> None:
-        self.owner = owner
-        self.action = action
-        self.missing = missing
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> None:
-        if exc is None or not isinstance(exc, self.owner._errors):
-            return
-        if self.missing is not None and isinstance(exc, self.owner._not_found):
-            raise StorageFileNotFoundError(f"no file at {self.missing}") from None
-        raise StorageError(f"{self.action}: {self.owner._clean(exc)}") from None
 
 
 class _Rewindable(io.RawIOBase):
@@ -289,7 +270,7 @@ def _read_fully(stream: BinaryIO, size: int) -> bytes:
 class _Ranges(io.RawIOBase):
     """One object generation read as a raw stream, one ranged GET per call."""
 
-    def __init__(self, blob: Any, size: int, errors: _Errors) -> None:
+    def __init__(self, blob: Any, size: int, errors: ProviderErrors) -> None:
         self._blob = blob
         self._size = size
         self._errors = errors
