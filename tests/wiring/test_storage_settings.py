@@ -1,4 +1,4 @@
-"""``storage:`` in the server settings picks the internal storage: local disk or S3."""
+"""``storage:`` in the server settings picks the internal storage: local disk, S3, GCS or Azure."""
 
 from pathlib import Path
 
@@ -50,3 +50,75 @@ def test_an_unreachable_bucket_fails_with_one_line() -> None:
     )
     with pytest.raises(StorageError, match="cannot reach the bucket 'b': Could not connect"):
         internal_storage(settings, Path("unused"))
+
+
+def test_gcs_and_azure_settings_are_read_in_kebab_case(tmp_path: Path) -> None:
+    config = tmp_path / "tiercel.yaml"
+    config.write_text(
+        "tiercel:\n"
+        "  storage:\n"
+        "    type: gcs\n"
+        "    bucket: files\n"
+        "    project-id: p\n"
+        "    service-account: '{}'\n"
+    )
+    gcs = load_settings(config).storage
+    assert gcs is not None
+    assert (gcs.type, gcs.bucket, gcs.project_id, gcs.service_account) == (
+        "gcs",
+        "files",
+        "p",
+        "{}",
+    )
+    config.write_text(
+        "tiercel:\n"
+        "  storage:\n"
+        "    type: azure\n"
+        "    container: files\n"
+        "    endpoint: https://acct.blob.core.windows.net\n"
+        "    shared-key-account-name: acct\n"
+        "    shared-key-account-access-key: c2VjcmV0\n"
+    )
+    azure = load_settings(config).storage
+    assert azure is not None
+    assert (azure.type, azure.container, azure.shared_key_account_name) == (
+        "azure",
+        "files",
+        "acct",
+    )
+    assert "c2VjcmV0" not in repr(azure)
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ("type: gcs\n", "a GCS internal storage needs a bucket"),
+        ("type: azure\n    connection-string: x\n", "needs a container"),
+        ("type: azure\n    container: c\n", "needs a connection-string or an endpoint"),
+        (
+            "type: azure\n    container: c\n    endpoint: http://h\n"
+            "    shared-key-account-name: a\n",
+            "a shared key needs both",
+        ),
+    ],
+)
+def test_incomplete_cloud_storages_are_refused_at_their_line(
+    tmp_path: Path, body: str, problem: str
+) -> None:
+    config = tmp_path / "tiercel.yaml"
+    config.write_text(f"tiercel:\n  storage:\n    {body}")
+    with pytest.raises(ConfigError, match=rf"tiercel.yaml:2:3: tiercel.storage: .*{problem}"):
+        load_settings(config)
+
+
+def test_an_unreachable_gcs_bucket_fails_with_one_line() -> None:
+    settings = StorageSettings(type="gcs", bucket="b", endpoint="http://127.0.0.1:9")
+    with pytest.raises(StorageError, match=r"cannot reach the bucket 'b': .*Connection refused"):
+        internal_storage(settings, Path("unused"))
+
+
+def test_an_unreachable_azure_container_fails_with_one_line() -> None:
+    settings = StorageSettings(type="azure", container="c", endpoint="http://127.0.0.1:9/acct")
+    with pytest.raises(StorageError, match="cannot reach the container 'c': ") as caught:
+        internal_storage(settings, Path("unused"))
+    assert "\n" not in str(caught.value)

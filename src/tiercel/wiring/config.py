@@ -56,8 +56,9 @@ class AuthSettings(BaseModel):
 
 
 class StorageSettings(BaseModel):
-    """Where internal storage lives: a local folder (the default) or an S3 bucket, which
-    executors and workers on several machines share without a shared disk::
+    """Where internal storage lives: a local folder (the default), or an S3 or Cloud Storage
+    bucket or an Azure Blob container, which executors and workers on several machines share
+    without a shared disk::
 
         storage:
           type: s3
@@ -66,27 +67,66 @@ class StorageSettings(BaseModel):
           region: eu-west-1
           access-key-id: ...        # without keys: the default credential chain
           secret-key-id: ...
+
+        storage:
+          type: gcs
+          bucket: tiercel-storage
+          project-id: my-project
+          service-account: ...      # a JSON key; without it: application default credentials
+
+        storage:
+          type: azure
+          container: tiercel-storage
+          connection-string: ...    # or endpoint, with shared-key-account-name and
+                                    # shared-key-account-access-key, or sas-token
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    type: Literal["local", "s3"] = "local"
+    type: Literal["local", "s3", "gcs", "azure"] = "local"
     path: Path | None = None
     """``local``: the folder (``storage-path``, then ``data_dir/storage``, when unset)."""
     bucket: str | None = None
+    """``s3``, ``gcs``: the bucket."""
+    container: str | None = None
+    """``azure``: the container."""
     prefix: str = ""
-    """``s3``: the key prefix every file is stored under."""
+    """``s3``, ``gcs``, ``azure``: the key prefix every file is stored under."""
     endpoint: str | None = None
+    """The service URL (an emulator or a compatible server); for ``azure`` the Blob service
+    URL, used with a shared key or a SAS token."""
     region: str | None = None
     access_key_id: str | None = Field(default=None, repr=False)
     secret_key_id: str | None = Field(default=None, repr=False)
     session_token: str | None = Field(default=None, repr=False)
     force_path_style: bool = False
+    project_id: str | None = None
+    """``gcs``: the project; by default the service account's."""
+    service_account: str | None = Field(default=None, repr=False)
+    """``gcs``: a service account's JSON key."""
+    connection_string: str | None = Field(default=None, repr=False)
+    shared_key_account_name: str | None = None
+    shared_key_account_access_key: str | None = Field(default=None, repr=False)
+    sas_token: str | None = Field(default=None, repr=False)
 
     @model_validator(mode="after")
     def _complete(self) -> "StorageSettings":
         if self.type == "s3" and not self.bucket:
             raise ValueError("an S3 internal storage needs a bucket")
+        if self.type == "gcs" and not self.bucket:
+            raise ValueError("a GCS internal storage needs a bucket")
+        if self.type == "azure":
+            if not self.container:
+                raise ValueError("an Azure Blob internal storage needs a container")
+            if not (self.connection_string or self.endpoint):
+                raise ValueError(
+                    "an Azure Blob internal storage needs a connection-string or an endpoint"
+                )
+            if bool(self.shared_key_account_name) != bool(self.shared_key_account_access_key):
+                raise ValueError(
+                    "a shared key needs both shared-key-account-name and "
+                    "shared-key-account-access-key"
+                )
         return self
 
 
@@ -105,7 +145,8 @@ class Settings(BaseSettings):
     storage_path: Path | None = None
     """Internal storage's folder; ``data_dir/storage`` when unset."""
     storage: StorageSettings | None = None
-    """Internal storage's backend (a local folder, or S3); ``storage_path`` when unset."""
+    """Internal storage's backend (a local folder, S3, GCS or Azure Blob); ``storage_path``
+    when unset."""
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=0, le=65535)
     threads: int = Field(8, ge=0)

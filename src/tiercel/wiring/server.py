@@ -64,7 +64,7 @@ class ServerConfig:
         allowed_paths: Local folders file triggers may read (Kestra's ``allowed-paths``).
         database_url: The shared backend's database; SQLite in ``data_dir`` when None.
         storage_path: Internal storage's folder; ``data_dir/storage`` when None.
-        storage: Internal storage's backend (local or S3); ``storage_path`` when None.
+        storage: Internal storage's backend (local, S3, GCS, Azure); ``storage_path`` when None.
         lease_seconds: How long a worker holds a job without renewing its lease.
         shutdown_grace_seconds: On shutdown, how long running task runs may go on.
         secret_key: The key SECRET inputs are encrypted with; the one kept in ``data_dir``

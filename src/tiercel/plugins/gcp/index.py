@@ -4,6 +4,14 @@ Each row: (module:Class, kind, type, aliases, title, deprecated). Do not edit by
 """
 
 INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
+    ('tiercel.plugins.gcp.bigquery.create_dataset:CreateDataset', 'task', 'io.kestra.plugin.gcp.bigquery.CreateDataset', (), 'Create a BigQuery dataset.', False),
+    ('tiercel.plugins.gcp.bigquery.create_table:CreateTable', 'task', 'io.kestra.plugin.gcp.bigquery.CreateTable', (), 'Create a BigQuery table.', False),
+    ('tiercel.plugins.gcp.bigquery.delete_table:DeleteTable', 'task', 'io.kestra.plugin.gcp.bigquery.DeleteTable', (), 'Delete a BigQuery table (or one partition: `table$20240101`).', False),
+    ('tiercel.plugins.gcp.bigquery.extract_to_gcs:ExtractToGcs', 'task', 'io.kestra.plugin.gcp.bigquery.ExtractToGcs', (), 'Export a BigQuery table to Cloud Storage files.', False),
+    ('tiercel.plugins.gcp.bigquery.load:Load', 'task', 'io.kestra.plugin.gcp.bigquery.Load', (), 'Load a file of internal storage into a BigQuery table.', False),
+    ('tiercel.plugins.gcp.bigquery.load_from_gcs:LoadFromGcs', 'task', 'io.kestra.plugin.gcp.bigquery.LoadFromGcs', (), 'Load files of Cloud Storage (`gs://bucket/path`, wildcards allowed) into a table.', False),
+    ('tiercel.plugins.gcp.bigquery.query:Query', 'task', 'io.kestra.plugin.gcp.bigquery.Query', (), 'Run a BigQuery SQL job.', False),
+    ('tiercel.plugins.gcp.bigquery.trigger:Trigger', 'trigger', 'io.kestra.plugin.gcp.bigquery.Trigger', (), 'Poll a BigQuery query; fire when it returns at least one row.', False),
     ('tiercel.plugins.gcp.gcs.copy:Copy', 'task', 'io.kestra.plugin.gcp.gcs.Copy', (), 'Copy a Cloud Storage blob to another bucket or path, and optionally delete it.', False),
     ('tiercel.plugins.gcp.gcs.create_bucket:CreateBucket', 'task', 'io.kestra.plugin.gcp.gcs.CreateBucket', (), 'Create a Cloud Storage bucket.', False),
     ('tiercel.plugins.gcp.gcs.delete:Delete', 'task', 'io.kestra.plugin.gcp.gcs.Delete', (), 'Delete a Cloud Storage blob.', False),

@@ -1,0 +1,31 @@
+"""``io.kestra.plugin.gcp.bigquery.Load``: load a file of internal storage into a table."""
+
+from typing import Any
+
+from pydantic import Field
+
+from tiercel.plugins.cloud.env import Env
+from tiercel.plugins.gcp.bigquery.loads import LoadProperties, load_outputs
+from tiercel.sdk import RunContext, RunnableTask, Text, plugin
+
+
+@plugin("io.kestra.plugin.gcp.bigquery.Load")
+class Load(LoadProperties, RunnableTask):
+    """Load a file of internal storage into a BigQuery table."""
+
+    from_: Text = Field(alias="from", description="The `kestra://` file to load.")
+
+    def run(self, ctx: RunContext) -> dict[str, Any]:
+        """``jobId``, ``destinationTable`` and ``rows``."""
+        env = Env.of_task(ctx)
+        bq = self.bigquery(env)
+        source = env.value(self.from_, str)
+        destination = bq.table_id(env.value(self.destination_table, str))
+        config = self.job_config(env, bq)
+        with bq.errors(f"Unable to load {source} into '{destination}'"):
+            # The SDK sends the stream as a resumable upload: the file is never whole in memory.
+            with env.open(source) as data:
+                job = bq.client.load_table_from_file(data, destination, job_config=config)
+            job.result()
+        ctx.metric("output.rows", float(job.output_rows or 0))
+        return load_outputs(job)
