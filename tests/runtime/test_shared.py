@@ -15,7 +15,9 @@ from tiercel.model.state import State
 from tiercel.ops.flows import Flows
 from tiercel.ops.ports import EndSignal
 from tiercel.registry import default_registry
-from tiercel.runtime.shared import RemoteRunner, SharedExecutor, SharedWorker
+from tiercel.runtime.assembly import shared_executor
+from tiercel.runtime.shared import RemoteRunner
+from tiercel.runtime.shared_worker import SharedWorker
 from tiercel.wiring.local import Backend, open_backend, sqlite_url
 from tiercel.wiring.server import ServerConfig, running_server
 
@@ -111,7 +113,7 @@ def test_a_result_outlives_the_executor_and_is_applied_by_the_next(backend: Back
     flows = _flows(backend)
     runner = RemoteRunner(backend.services, backend.work)
     worker = Worker(backend, flows)
-    first = SharedExecutor(backend.services, flows.find, backend.work)
+    first = shared_executor(backend.services, flows.find, backend.work)
     first.start()
     try:
         execution = runner.create(flows.find("shared", "slow", None), {"seconds": "1"})
@@ -124,7 +126,7 @@ def test_a_result_outlives_the_executor_and_is_applied_by_the_next(backend: Back
             assert time.monotonic() < deadline
             time.sleep(0.05)
         ends = EndSignal()
-        second = SharedExecutor(backend.services, flows.find, backend.work, on_end=ends.ended)
+        second = shared_executor(backend.services, flows.find, backend.work, on_end=ends.ended)
         second.start()
         try:
             ended = ends.wait(execution.id, 10)
@@ -144,7 +146,7 @@ def test_a_worker_that_stops_renewing_its_lease_loses_its_run_to_another(
 ) -> None:
     flows = _flows(backend)
     ends = EndSignal()
-    executor = SharedExecutor(
+    executor = shared_executor(
         backend.services, flows.find, backend.work, on_end=ends.ended, lease=timedelta(seconds=1)
     )
     executor.start()
@@ -175,7 +177,7 @@ def test_a_worker_that_stops_renewing_its_lease_loses_its_run_to_another(
 def test_kill_reaches_a_script_on_a_worker(backend: Backend) -> None:
     flows = _flows(backend)
     ends = EndSignal()
-    executor = SharedExecutor(backend.services, flows.find, backend.work, on_end=ends.ended)
+    executor = shared_executor(backend.services, flows.find, backend.work, on_end=ends.ended)
     executor.start()
     worker = Worker(backend, flows)
     worker.worker.lease = timedelta(seconds=0.3)  # renews (and reads kill flags) every 0.1 s
@@ -202,10 +204,10 @@ def test_kill_reaches_a_script_on_a_worker(backend: Backend) -> None:
 def test_a_second_executor_stands_by_until_the_first_stops(backend: Backend) -> None:
     flows = _flows(backend)
     lease = timedelta(seconds=0.6)
-    first = SharedExecutor(backend.services, flows.find, backend.work, lease=lease)
+    first = shared_executor(backend.services, flows.find, backend.work, lease=lease)
     first.start()
     ends = EndSignal()
-    second = SharedExecutor(
+    second = shared_executor(
         backend.services, flows.find, backend.work, on_end=ends.ended, lease=lease
     )
     standby = threading.Thread(target=second.start, daemon=True)
@@ -233,18 +235,18 @@ def test_an_executor_killed_on_this_machine_is_not_waited_for(backend: Backend) 
     gone = f"{socket.gethostname()}-999999-dead00"  # no such process runs here
     assert backend.work.hold("executor", gone, now=now, lease=timedelta(hours=1))
     elsewhere = "some-other-host-4242-abcdef"
-    executor = SharedExecutor(backend.services, flows.find, backend.work)
+    executor = shared_executor(backend.services, flows.find, backend.work)
     started = threading.Thread(target=executor.start, daemon=True)
     started.start()
     started.join(5)
     try:
         assert not started.is_alive(), "the executor waited for a dead holder's lease"
-        assert backend.work.holder("executor") == executor.executor_id
+        assert backend.work.holder("executor") == executor.id
     finally:
         executor.stop()
     # A holder on another machine cannot be checked: its lease is waited for.
     assert backend.work.hold("executor", elsewhere, now=now, lease=timedelta(hours=1))
-    standby = SharedExecutor(backend.services, flows.find, backend.work)
+    standby = shared_executor(backend.services, flows.find, backend.work)
     waiting = threading.Thread(target=standby.start, daemon=True)
     waiting.start()
     waiting.join(0.5)
