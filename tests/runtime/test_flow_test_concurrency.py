@@ -84,7 +84,10 @@ def test_queued_children_run_one_after_the_other(tmp_path: Path) -> None:
     ("behavior", "state"), [("CANCEL", State.CANCELLED), ("FAIL", State.FAILED)]
 )
 def test_children_over_the_limit_end_at_once(tmp_path: Path, behavior: str, state: State) -> None:
-    _, out, data = run_parent(tmp_path, behavior, wait=False)
+    code, out, data = run_parent(tmp_path, behavior)
+    # The caller waiting for a refused child hears of its end at once, and ends too.
+    assert code == 1, out
+    assert "parent" in out and "FAILED" in out
     ended = children(data)
     assert sorted(e.state.current for e in ended) == sorted([State.SUCCESS, state, state])
     refused = [e for e in ended if e.state.current is state]

@@ -23,22 +23,22 @@ from tiercel.engine import (
     SetTimer,
     Start,
     StartSubflow,
-    SubflowEnded,
     advance,
 )
 from tiercel.engine.admission import Verdict
 from tiercel.engine.inputs import InputError
-from tiercel.model.execution import Execution, ExecutionTrigger, TaskRun
+from tiercel.model.execution import Execution, ExecutionTrigger
 from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
-from tiercel.runtime.creation import new_execution, subflow_trigger
+from tiercel.runtime.creation import new_execution
 from tiercel.runtime.held import Held
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.logbook import Logbook
 from tiercel.runtime.ports import Admit, Call, Dispatcher, Inbox, Item, Retry
 from tiercel.runtime.slots import Slots
+from tiercel.runtime.subflows import Subflows
 from tiercel.runtime.timers import Timers
 
 Listener = Callable[[Execution], None]
@@ -83,7 +83,7 @@ class Executor:
         self._keep_ended = keep_ended
         self._on_end = on_end
         self._on_change = on_change
-        self._callers: dict[str, tuple[str, str]] = {}  # child id → (parent id, task run id)
+        self.subflows = Subflows(inbox, logbook, held.find_flow, self.create)
 
     # --- creating ---------------------------------------------------------------------------
 
@@ -237,7 +237,7 @@ class Executor:
         # Let go of an ended execution, also one reloaded for a late report (a killed task's
         # result); a subflow stays until its caller has heard of its end.
         ended = view.execution.state.current.is_terminated
-        if ended and not self._keep_ended and execution_id not in self._callers:
+        if ended and not self._keep_ended and not self.subflows.awaited(execution_id):
             self.held.release(execution_id)
 
     # --- carrying out commands --------------------------------------------------------------
@@ -251,7 +251,7 @@ class Executor:
         elif isinstance(command, KillRuns):
             self.dispatcher.kill(list(command.task_run_ids))
         elif isinstance(command, StartSubflow):
-            self._start_subflow(execution_id, command)
+            self.subflows.start(execution_id, command)
         elif isinstance(command, ResumeExecution):
             self._resume(execution_id, command)
         elif isinstance(command, RetryExecution):
@@ -265,37 +265,7 @@ class Executor:
         flow = self.held.find_flow(ended.namespace, ended.flow_id, None)  # its limit now
         for queued in self.slots.to_start(flow) if flow is not None else ():
             self.inbox.put(queued, Start())
-        for_good = ended.state.current.is_terminated
-        caller = (self._callers.pop if for_good else self._callers.get)(ended.id, None)
-        if caller is not None:
-            parent_id, run_id = caller
-            event = SubflowEnded(run_id, ended.id, ended.state.current, ended.outputs, view.outputs)
-            self.inbox.put(parent_id, event)
-
-    def _start_subflow(self, parent_id: str, command: StartSubflow) -> None:
-        call, run = command.call, command.run
-        flow = self.held.find_flow(call.namespace, call.flow_id, call.revision)
-        if flow is None:
-            message = f"Unable to find flow '{call.namespace}'.'{call.flow_id}'"
-            self._fail_caller(parent_id, run, message)
-            return
-        labels = tuple(call.labels)
-        if call.inherit_labels:
-            labels = (*command.parent.labels, *labels)
-        trigger = subflow_trigger(run.task_id, command.parent)
-        try:
-            child = self.create(flow, call.inputs, labels, parent=command.parent, trigger=trigger)
-        except InputError as exc:
-            self._fail_caller(parent_id, run, f"Invalid inputs for the subflow: {exc}")
-            return
-        if call.wait:
-            self._callers[child.id] = (parent_id, run.id)
-        else:
-            self.inbox.put(parent_id, SubflowEnded(run.id, child.id, None))
-
-    def _fail_caller(self, parent_id: str, run: TaskRun, message: str) -> None:
-        self.logbook.executor_line(parent_id, run, LogLevel.ERROR, message)
-        self.inbox.put(parent_id, SubflowEnded(run.id, "", State.FAILED))
+        self.subflows.ended(ended, lambda: view.outputs)
 
     def _resume(self, caller_id: str, command: ResumeExecution) -> None:
         # The execution may be one this executor has not loaded: a paused one in the store.
