@@ -1,6 +1,7 @@
 """Executors and workers sharing work through the backend's work queue (SQLite here; the
 end-to-end test runs separate processes on PostgreSQL)."""
 
+import itertools
 import socket
 import threading
 import time
@@ -253,3 +254,40 @@ def test_an_executor_killed_on_this_machine_is_not_waited_for(backend: Backend) 
     assert waiting.is_alive()
     standby.stop()
     waiting.join(5)
+
+
+ONE_AT_A_TIME = """\
+id: one
+namespace: shared
+concurrency:
+  limit: 1
+tasks:
+  - id: nap
+    type: io.kestra.plugin.scripts.shell.Commands
+    commands: ["sleep 0.3"]
+"""
+
+
+def test_concurrency_queues_executions_posted_by_other_processes(tmp_path: Path) -> None:
+    config = ServerConfig(data_dir=tmp_path / "data", threads=4)
+    data = tmp_path / "data"
+    with (
+        running_server(config, shared=True) as server,
+        open_backend(sqlite_url(data), data / "storage") as elsewhere,
+    ):
+        flow = server.flows.deploy(ONE_AT_A_TIME).flow
+        first = server.executor.create(flow)
+        # As the API of a process without an executor does: stored, then admitted by it.
+        remote = RemoteRunner(elsewhere.services, elsewhere.work)
+        others = [remote.create(flow) for _ in range(2)]
+        ended = [server.ends.wait(e.id, 30) for e in (first, *others)]
+    assert [e.state.current if e else None for e in ended] == [State.SUCCESS] * 3
+    runs = [e for e in ended if e is not None]
+    queued = [e for e in runs if State.QUEUED in [h.state for h in e.state.histories]]
+    assert len(queued) == 2
+    spans = sorted(
+        (next(h.date for h in e.state.histories if h.state is State.RUNNING), e.state.end_date)
+        for e in runs
+    )
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end is not None and end <= start, "two executions ran at once"
