@@ -1,6 +1,7 @@
 """Task runs dispatched to threads of this process."""
 
 import threading
+from collections.abc import Sequence
 
 from tiercel.engine import RunTask
 from tiercel.runtime.ports import Inbox
@@ -34,14 +35,17 @@ class ThreadDispatcher:
             self._pool.close()
             self._pool = None
 
-    def dispatch(self, execution_id: str, command: RunTask) -> None:
-        """Run the task run of ``command`` on the next free thread."""
+    def dispatch(self, execution_id: str, commands: Sequence[RunTask]) -> None:
+        """Run the task runs of ``commands`` on the next free threads."""
         if self._draining.is_set():
-            return  # left RUNNING in the store: the next start gives it a new attempt
-        assert self._pool is not None, "the dispatcher is not open"
+            return  # left RUNNING in the store: the next start gives them a new attempt
+        pool = self._pool
+        assert pool is not None, "the dispatcher is not open"
+        # Counted at once: taking the lock per job would wait on busy threads each time.
         with self._lock:
-            self._out += 1
-        self._pool.submit(self._run, execution_id, command)
+            self._out += len(commands)
+        for command in commands:
+            pool.submit(self._run, execution_id, command)
 
     def kill(self, run_ids: list[str]) -> None:
         """Stop the task runs of ``run_ids`` running here."""

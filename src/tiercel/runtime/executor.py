@@ -229,6 +229,9 @@ class Executor:
             step.removed,
         )
         self.logbook.flush()
+        jobs = [command for command in step.commands if isinstance(command, RunTask)]
+        if jobs:
+            self.dispatcher.dispatch(execution_id, jobs)
         for command in step.commands:
             self._carry_out(view, command)
         self.dispatcher.flush()
@@ -244,9 +247,7 @@ class Executor:
 
     def _carry_out(self, view: ExecutionView, command: Command) -> None:
         execution_id = view.execution.id
-        if isinstance(command, RunTask):
-            self.dispatcher.dispatch(execution_id, command)
-        elif isinstance(command, SetTimer):
+        if isinstance(command, SetTimer):
             self.timers.after(command.at, execution_id, command.event, engine_timer=True)
         elif isinstance(command, KillRuns):
             self.dispatcher.kill(list(command.task_run_ids))

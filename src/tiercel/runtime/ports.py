@@ -6,7 +6,7 @@ it work through the inbox.
 """
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -85,8 +85,9 @@ class Dispatcher(Protocol):
         """Let the task runs of this process finish; take no more."""
         ...
 
-    def dispatch(self, execution_id: str, command: RunTask) -> None:
-        """Have the task run of ``command`` run; its result comes back through the inbox."""
+    def dispatch(self, execution_id: str, commands: Sequence[RunTask]) -> None:
+        """Have the task runs of ``commands`` (one step's) run; their results come back
+        through the inbox."""
         ...
 
     def kill(self, run_ids: list[str]) -> None:

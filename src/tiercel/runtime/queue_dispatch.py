@@ -1,6 +1,6 @@
 """Task runs dispatched to worker processes through the backend's job table."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from tiercel.engine import RunTask
@@ -35,13 +35,17 @@ class QueueDispatcher:
         """Close the local threads."""
         self.local.close()
 
-    def dispatch(self, execution_id: str, command: RunTask) -> None:
-        """Queue a job for the task run (or run it here, inside a working directory)."""
-        if command.directory is not None:
-            self.local.dispatch(execution_id, command)
-            return
+    def dispatch(self, execution_id: str, commands: Sequence[RunTask]) -> None:
+        """Queue a job for each task run (or run it here, inside a working directory)."""
+        here = [command for command in commands if command.directory is not None]
+        if here:
+            self.local.dispatch(execution_id, here)
         now = self._clock()
-        self._outbox.append(Job(command.run.id, execution_id, encode(command), now))
+        self._outbox.extend(
+            Job(command.run.id, execution_id, encode(command), now)
+            for command in commands
+            if command.directory is None
+        )
 
     def kill(self, run_ids: list[str]) -> None:
         """Flag the jobs of ``run_ids`` (their workers stop them) and stop those here."""
