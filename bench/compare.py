@@ -20,21 +20,33 @@ from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+_NUMBER = re.compile(r"-?\d[\d,]*\.?\d*")
 _FIGURE = re.compile(r"(-?\d[\d,]*\.?\d*)\s*(ms/task|µs/task|ms|MB|s\b|executions/min)")
 
 
 def figures(output: str) -> dict[str, float]:
-    """Each figure of ``output`` by its line's label and unit."""
+    """Each figure of ``output`` by its line's label and unit (targets left out)."""
     found: dict[str, float] = {}
-    label = ""
+    columns: list[str] = []
     for line in output.splitlines():
-        head = re.split(r"\s{2,}|\d", line.strip(), maxsplit=1)[0].strip()
-        label = head or label
-        for number, unit in _FIGURE.findall(line):
-            key = f"{label} [{unit}]"
+        cells = line.split()
+        if cells and all(_NUMBER.fullmatch(cell) for cell in cells):
+            # A row of a table (rate/s, ended/min, p50 ms...): named by its header's columns.
+            for name, cell in zip(columns[1:], cells[1:], strict=False):
+                found[f"{columns[0]} {cells[0]}: {name}"] = float(cell.replace(",", ""))
+            continue
+        # Targets are not measured; p50, p99 name a percentile, not a figure.
+        measured = re.sub(r"\bp\d+\b", "p", line.split("target")[0])
+        matches = list(_FIGURE.finditer(measured))
+        if not matches:
+            columns = re.split(r"\s{2,}", line.strip())  # a table's header, perhaps
+            continue
+        label = " ".join(measured[: matches[0].start()].split())
+        for match in matches:
+            key = f"{label} [{match.group(2)}]"
             while key in found:
                 key += "'"
-            found[key] = float(number.replace(",", ""))
+            found[key] = float(match.group(1).replace(",", ""))
     return found
 
 
