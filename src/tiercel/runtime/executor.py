@@ -77,13 +77,13 @@ class Executor:
         self.dispatcher = dispatcher
         self.logbook = logbook
         self.timers = Timers(inbox, self.services.clock)
-        self.slots = Slots(held, self._flow_missing)
+        self.slots = Slots(held, _missing_flow_line(logbook))
         self.stepped_at = 0.0
         """When the loop last applied an item (monotonic seconds)."""
         self._keep_ended = keep_ended
         self._on_end = on_end
         self._on_change = on_change
-        self.subflows = Subflows(inbox, logbook, held.find_flow, self.create)
+        self.subflows = Subflows(inbox, logbook, held.find_flow)
 
     # --- creating ---------------------------------------------------------------------------
 
@@ -118,7 +118,7 @@ class Executor:
     def load(self, execution_id: str) -> ExecutionView | None:
         """The execution, held or loaded from the store; None when it is gone or its flow is
         not deployed (a line says so)."""
-        return self.held.load(execution_id, self._flow_missing)
+        return self.held.load(execution_id, self.slots.on_missing_flow)
 
     def admit_stored(self, execution_id: str) -> None:
         """Admit an execution another process stored (still CREATED)."""
@@ -252,7 +252,7 @@ class Executor:
         elif isinstance(command, KillRuns):
             self.dispatcher.kill(list(command.task_run_ids))
         elif isinstance(command, StartSubflow):
-            self.subflows.start(execution_id, command)
+            self.subflows.start(execution_id, command, self.create)
         elif isinstance(command, ResumeExecution):
             self._resume(execution_id, command)
         elif isinstance(command, RetryExecution):
@@ -287,8 +287,13 @@ class Executor:
         except InputError as exc:
             self._line(failed.id, f"Cannot retry the execution: {exc}")
 
-    def _flow_missing(self, execution_id: str) -> None:
-        self._line(execution_id, "The execution's flow is not deployed")
-
     def _line(self, execution_id: str, message: str) -> None:
         self.logbook.executor_line(execution_id, None, LogLevel.ERROR, message)
+
+
+def _missing_flow_line(logbook: Logbook) -> Callable[[str], None]:
+    def missing(execution_id: str) -> None:
+        message = "The execution's flow is not deployed"
+        logbook.executor_line(execution_id, None, LogLevel.ERROR, message)
+
+    return missing

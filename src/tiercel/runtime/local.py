@@ -24,7 +24,7 @@ from tiercel.runtime.inbox import MemoryInbox
 from tiercel.runtime.logbook import Logbook
 from tiercel.runtime.recovery import pick_up_unfinished
 from tiercel.runtime.services import Finished, LogLine, Services
-from tiercel.runtime.task_worker import TaskWorker
+from tiercel.runtime.task_worker import FlowFinder, TaskWorker
 
 
 @contextmanager
@@ -57,11 +57,10 @@ class LocalRunner:
     ) -> None:
         self.services = services
         self.flows = dict(flows or {})
-        self.held = Held(services, self._flow, templates)
+        find = _finder(self.flows)  # not a method: the parts hold no reference to the runner
+        self.held = Held(services, find, templates)
         self.logbook = Logbook(services, self.held.flow_of, on_log=on_log, keep=True)
-        self.worker = TaskWorker(
-            services, self.logbook, self._flow, self.held.run, keep_metrics=True
-        )
+        self.worker = TaskWorker(services, self.logbook, find, self.held.run, keep_metrics=True)
         inbox = MemoryInbox()
         self.dispatcher = ThreadDispatcher(self.worker, inbox, threads)
         self.executor = Executor(self.held, inbox, self.dispatcher, self.logbook)
@@ -99,7 +98,7 @@ class LocalRunner:
         if stored is None:
             raise LookupError(f"execution '{execution_id}' not found")
         execution, runs = stored
-        flow = self._flow(execution.namespace, execution.flow_id, execution.flow_revision)
+        flow = self.held.find_flow(execution.namespace, execution.flow_id, None)
         if flow is None:
             raise LookupError(f"flow '{execution.namespace}.{execution.flow_id}' not found")
         self.held.hold(flow, execution, runs)
@@ -118,9 +117,6 @@ class LocalRunner:
         self._run(recovered[0], timeout)
         executions = self.held.executions()
         return {eid: executions[eid] for eid in recovered}
-
-    def _flow(self, namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
-        return self.flows.get((namespace, flow_id))
 
     def _run(self, execution_id: str, timeout: float | None) -> Finished:
         """Work until everything has settled; report on ``execution_id``."""
@@ -146,3 +142,12 @@ class LocalRunner:
             self.held.executions(),
             view.outputs,
         )
+
+
+def _finder(flows: dict[tuple[str, str], Flow]) -> FlowFinder:
+    """The flows a runner was given, by namespace and id (any revision)."""
+
+    def find(namespace: str, flow_id: str, revision: int | None = None) -> Flow | None:
+        return flows.get((namespace, flow_id))
+
+    return find

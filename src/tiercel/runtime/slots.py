@@ -19,7 +19,8 @@ class Slots:
 
     def __init__(self, held: Held, on_missing_flow: Callable[[str], None]) -> None:
         self._held = held
-        self._on_missing_flow = on_missing_flow
+        self.on_missing_flow = on_missing_flow
+        """Told of an execution whose flow is not deployed."""
         self._starting: set[str] = set()
         """Queued executions given a slot, whose start the engine has not applied yet."""
 
@@ -62,7 +63,7 @@ class Slots:
                 break
             if execution_id in self._starting:
                 continue
-            if self._held.load(execution_id, self._on_missing_flow) is not None:
+            if self._held.load(execution_id, self.on_missing_flow) is not None:
                 self._starting.add(execution_id)
                 chosen.append(execution_id)
         return chosen

@@ -32,23 +32,25 @@ class Create(Protocol):
 
 class Subflows:
     """Starts the executions ``Subflow`` tasks ask for and tells each waiting caller (by a
-    ``SubflowEnded`` on the inbox) when its child ends."""
+    ``SubflowEnded`` on the inbox) when its child ends.
 
-    def __init__(
-        self, inbox: Inbox, logbook: Logbook, find_flow: FlowFinder, create: Create
-    ) -> None:
+    It holds no reference to the executor (``create`` comes with each call): the executor and
+    its parts form no cycle, so a finished runner and its executions are freed at once, not at
+    the collector's next full pass.
+    """
+
+    def __init__(self, inbox: Inbox, logbook: Logbook, find_flow: FlowFinder) -> None:
         self._inbox = inbox
         self._logbook = logbook
         self._find_flow = find_flow
-        self._create = create
         self._callers: dict[str, tuple[str, str]] = {}  # child id → (parent id, task run id)
 
     def awaited(self, execution_id: str) -> bool:
         """Whether a caller waits for the end of that execution."""
         return execution_id in self._callers
 
-    def start(self, parent_id: str, command: StartSubflow) -> None:
-        """Create the child execution ``command`` asks for."""
+    def start(self, parent_id: str, command: StartSubflow, create: Create) -> None:
+        """Create the child execution ``command`` asks for with ``create``."""
         call, run = command.call, command.run
         flow = self._find_flow(call.namespace, call.flow_id, call.revision)
         if flow is None:
@@ -60,7 +62,7 @@ class Subflows:
             labels = (*command.parent.labels, *labels)
         trigger = subflow_trigger(run.task_id, command.parent)
         try:
-            child = self._create(flow, call.inputs, labels, parent=command.parent, trigger=trigger)
+            child = create(flow, call.inputs, labels, parent=command.parent, trigger=trigger)
         except InputError as exc:
             self._fail_caller(parent_id, run, f"Invalid inputs for the subflow: {exc}")
             return
