@@ -54,8 +54,10 @@ def run(script: Path, args: list[str], src: Path) -> str:
     """The script's output with ``src`` first on the path."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(HERE)])}
     done = subprocess.run(
-        [sys.executable, str(script), *args], env=env, capture_output=True, text=True, check=True
+        [sys.executable, str(script), *args], env=env, capture_output=True, text=True
     )
+    if done.returncode:
+        raise SystemExit(f"{script.name} failed on {src}:\n{done.stderr[-2000:]}")
     return done.stdout
 
 
