@@ -40,11 +40,15 @@ class Slots:
 
     def admit(self, flow: Flow, execution: Execution, now: datetime) -> Admission:
         """The engine's answer for a new execution of ``flow``."""
-        return admit(flow.concurrency, execution, self.running(flow), now)
+        # Counted only under a limit: counting walks every held execution.
+        running = 0 if flow.concurrency is None else self.running(flow)
+        return admit(flow.concurrency, execution, running, now)
 
     def to_start(self, flow: Flow) -> list[str]:
         """The queued executions of ``flow`` to start now, oldest first, each counted as
         running from now on (the next end frees no slot twice)."""
+        if flow.concurrency is None:
+            return []  # nothing of it is ever queued
         self._starting = {
             execution_id
             for execution_id in self._starting
