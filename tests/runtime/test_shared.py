@@ -1,6 +1,7 @@
 """Executors and workers sharing work through the backend's work queue (SQLite here; the
 end-to-end test runs separate processes on PostgreSQL)."""
 
+import itertools
 import socket
 import threading
 import time
@@ -15,7 +16,9 @@ from tiercel.model.state import State
 from tiercel.ops.flows import Flows
 from tiercel.ops.ports import EndSignal
 from tiercel.registry import default_registry
-from tiercel.runtime.shared import RemoteRunner, SharedExecutor, SharedWorker
+from tiercel.runtime.assembly import shared_executor
+from tiercel.runtime.shared import RemoteRunner
+from tiercel.runtime.shared_worker import SharedWorker
 from tiercel.wiring.local import Backend, open_backend, sqlite_url
 from tiercel.wiring.server import ServerConfig, running_server
 
@@ -111,7 +114,7 @@ def test_a_result_outlives_the_executor_and_is_applied_by_the_next(backend: Back
     flows = _flows(backend)
     runner = RemoteRunner(backend.services, backend.work)
     worker = Worker(backend, flows)
-    first = SharedExecutor(backend.services, flows.find, backend.work)
+    first = shared_executor(backend.services, flows.find, backend.work)
     first.start()
     try:
         execution = runner.create(flows.find("shared", "slow", None), {"seconds": "1"})
@@ -124,7 +127,7 @@ def test_a_result_outlives_the_executor_and_is_applied_by_the_next(backend: Back
             assert time.monotonic() < deadline
             time.sleep(0.05)
         ends = EndSignal()
-        second = SharedExecutor(backend.services, flows.find, backend.work, on_end=ends.ended)
+        second = shared_executor(backend.services, flows.find, backend.work, on_end=ends.ended)
         second.start()
         try:
             ended = ends.wait(execution.id, 10)
@@ -144,7 +147,7 @@ def test_a_worker_that_stops_renewing_its_lease_loses_its_run_to_another(
 ) -> None:
     flows = _flows(backend)
     ends = EndSignal()
-    executor = SharedExecutor(
+    executor = shared_executor(
         backend.services, flows.find, backend.work, on_end=ends.ended, lease=timedelta(seconds=1)
     )
     executor.start()
@@ -175,7 +178,7 @@ def test_a_worker_that_stops_renewing_its_lease_loses_its_run_to_another(
 def test_kill_reaches_a_script_on_a_worker(backend: Backend) -> None:
     flows = _flows(backend)
     ends = EndSignal()
-    executor = SharedExecutor(backend.services, flows.find, backend.work, on_end=ends.ended)
+    executor = shared_executor(backend.services, flows.find, backend.work, on_end=ends.ended)
     executor.start()
     worker = Worker(backend, flows)
     worker.worker.lease = timedelta(seconds=0.3)  # renews (and reads kill flags) every 0.1 s
@@ -202,10 +205,10 @@ def test_kill_reaches_a_script_on_a_worker(backend: Backend) -> None:
 def test_a_second_executor_stands_by_until_the_first_stops(backend: Backend) -> None:
     flows = _flows(backend)
     lease = timedelta(seconds=0.6)
-    first = SharedExecutor(backend.services, flows.find, backend.work, lease=lease)
+    first = shared_executor(backend.services, flows.find, backend.work, lease=lease)
     first.start()
     ends = EndSignal()
-    second = SharedExecutor(
+    second = shared_executor(
         backend.services, flows.find, backend.work, on_end=ends.ended, lease=lease
     )
     standby = threading.Thread(target=second.start, daemon=True)
@@ -233,21 +236,58 @@ def test_an_executor_killed_on_this_machine_is_not_waited_for(backend: Backend) 
     gone = f"{socket.gethostname()}-999999-dead00"  # no such process runs here
     assert backend.work.hold("executor", gone, now=now, lease=timedelta(hours=1))
     elsewhere = "some-other-host-4242-abcdef"
-    executor = SharedExecutor(backend.services, flows.find, backend.work)
+    executor = shared_executor(backend.services, flows.find, backend.work)
     started = threading.Thread(target=executor.start, daemon=True)
     started.start()
     started.join(5)
     try:
         assert not started.is_alive(), "the executor waited for a dead holder's lease"
-        assert backend.work.holder("executor") == executor.executor_id
+        assert backend.work.holder("executor") == executor.id
     finally:
         executor.stop()
     # A holder on another machine cannot be checked: its lease is waited for.
     assert backend.work.hold("executor", elsewhere, now=now, lease=timedelta(hours=1))
-    standby = SharedExecutor(backend.services, flows.find, backend.work)
+    standby = shared_executor(backend.services, flows.find, backend.work)
     waiting = threading.Thread(target=standby.start, daemon=True)
     waiting.start()
     waiting.join(0.5)
     assert waiting.is_alive()
     standby.stop()
     waiting.join(5)
+
+
+ONE_AT_A_TIME = """\
+id: one
+namespace: shared
+concurrency:
+  limit: 1
+tasks:
+  - id: nap
+    type: io.kestra.plugin.scripts.shell.Commands
+    commands: ["sleep 0.3"]
+"""
+
+
+def test_concurrency_queues_executions_posted_by_other_processes(tmp_path: Path) -> None:
+    config = ServerConfig(data_dir=tmp_path / "data", threads=4)
+    data = tmp_path / "data"
+    with (
+        running_server(config, shared=True) as server,
+        open_backend(sqlite_url(data), data / "storage") as elsewhere,
+    ):
+        flow = server.flows.deploy(ONE_AT_A_TIME).flow
+        first = server.executor.create(flow)
+        # As the API of a process without an executor does: stored, then admitted by it.
+        remote = RemoteRunner(elsewhere.services, elsewhere.work)
+        others = [remote.create(flow) for _ in range(2)]
+        ended = [server.ends.wait(e.id, 30) for e in (first, *others)]
+    assert [e.state.current if e else None for e in ended] == [State.SUCCESS] * 3
+    runs = [e for e in ended if e is not None]
+    queued = [e for e in runs if State.QUEUED in [h.state for h in e.state.histories]]
+    assert len(queued) == 2
+    spans = sorted(
+        (next(h.date for h in e.state.histories if h.state is State.RUNNING), e.state.end_date)
+        for e in runs
+    )
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert end is not None and end <= start, "two executions ran at once"

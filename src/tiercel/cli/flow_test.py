@@ -84,11 +84,11 @@ def test_flow(
                 on_log=None if as_json else _print_log,
             )
             # As a server's: what began here is known to ``tiercel recover`` if this is killed.
-            runner.journal = RunJournal(root / JOURNAL_FOLDER)
+            journal = runner.worker.journal = RunJournal(root / JOURNAL_FOLDER)
             try:
                 finished = runner.execute(target, given)
             finally:
-                runner.journal.close()
+                journal.close()
     except InputError as exc:
         for input_id, message in exc.problems:
             click.echo(click.style(f"{file}: inputs.{input_id}: {message}", fg="red"), err=True)

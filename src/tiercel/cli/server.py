@@ -20,7 +20,7 @@ from tiercel.api.serving import uvicorn_config
 from tiercel.storage import StorageError
 from tiercel.storage.secrets import SecretKeyError
 from tiercel.wiring.config import ConfigError, load_settings
-from tiercel.wiring.server import ServerConfig, running_part, running_server
+from tiercel.wiring.server import Role, ServerConfig, running_part
 
 _log = logging.getLogger("tiercel.server")
 
@@ -56,7 +56,7 @@ def server() -> None:
 @_options
 def local(**flags: Any) -> None:
     """Executor, workers, scheduler and API in one process, state in ~/.tiercel (SQLite)."""
-    _serve(flags, roles=None, shared=False)
+    _serve(flags, Role.LOCAL)
 
 
 @server.command()
@@ -64,38 +64,38 @@ def local(**flags: Any) -> None:
 def standalone(**flags: Any) -> None:
     """Every role in one process, on the configured backend; task runs go through the
     backend's work queue, so worker processes started elsewhere take a share."""
-    _serve(flags, roles=None, shared=True)
+    _serve(flags, Role.STANDALONE)
 
 
 @server.command()
 @_options
 def executor(**flags: Any) -> None:
     """The executor alone: applies events, hands task runs to workers, runs flow triggers."""
-    _serve(flags, roles={"executor"}, shared=True)
+    _serve(flags, Role.EXECUTOR)
 
 
 @server.command()
 @_options
 def worker(**flags: Any) -> None:
     """A worker alone: runs task runs from the backend's work queue."""
-    _serve(flags, roles={"worker"}, shared=True)
+    _serve(flags, Role.WORKER)
 
 
 @server.command()
 @_options
 def scheduler(**flags: Any) -> None:
     """The scheduler alone: schedules and polling triggers."""
-    _serve(flags, roles={"scheduler"}, shared=True)
+    _serve(flags, Role.SCHEDULER)
 
 
 @server.command()
 @_options
 def webserver(**flags: Any) -> None:
     """The API alone, over the backend that the other roles share."""
-    _serve(flags, roles={"webserver"}, shared=True)
+    _serve(flags, Role.WEBSERVER)
 
 
-def _serve(flags: dict[str, Any], *, roles: set[str] | None, shared: bool) -> None:
+def _serve(flags: dict[str, Any], role: Role) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)-5s %(name)s: %(message)s"
     )
@@ -108,20 +108,11 @@ def _serve(flags: dict[str, Any], *, roles: set[str] | None, shared: bool) -> No
     config = ServerConfig.from_settings(settings)
     where = config.database_url or f"{config.data_dir} (SQLite)"
     try:
-        if roles is None:
-            with running_server(config, shared=shared) as running:
-                _run_api(running.app, config, started, where)
-            return
-        with running_part(config, roles, shared=shared) as part:
+        with running_part(config, [role]) as part:
             if part.app is not None:
                 _run_api(part.app, config, started, where)
                 return
-            _log.info(
-                "Tiercel %s is up on %s in %.2f s",
-                " and ".join(sorted(roles)),
-                where,
-                time.monotonic() - started,
-            )
+            _log.info("Tiercel %s is up on %s in %.2f s", role, where, time.monotonic() - started)
             _wait_for_signal()
     except (StorageError, SecretKeyError) as exc:
         raise click.ClickException(str(exc)) from None

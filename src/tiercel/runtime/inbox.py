@@ -1,0 +1,34 @@
+"""The executor's inbox in memory: a queue other threads put work on."""
+
+import queue
+
+from tiercel.runtime.ports import Item
+
+
+class MemoryInbox:
+    """An ``Inbox`` for one process (``flow test``, ``server local``)."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[str, Item]] = queue.Queue()
+
+    def put(self, execution_id: str, item: Item) -> None:
+        """Hand over ``item`` for the execution ``execution_id`` ("" for none)."""
+        self._queue.put((execution_id, item))
+
+    def get(self, timeout: float | None) -> tuple[str, Item] | None:
+        """The next item, or None when none came within ``timeout`` seconds."""
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def empty(self) -> bool:
+        """Whether nothing waits."""
+        return self._queue.empty()
+
+    def depth(self) -> int:
+        """How many items wait."""
+        return self._queue.qsize()
+
+    def nudge(self) -> None:
+        """Nothing to do: work put here is seen at once."""

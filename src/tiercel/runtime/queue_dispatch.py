@@ -1,0 +1,78 @@
+"""Task runs dispatched to worker processes through the backend's job table."""
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from tiercel.engine import RunTask
+from tiercel.runtime.dispatch import ThreadDispatcher
+from tiercel.runtime.shared import encode
+from tiercel.storage.work import Job, WorkQueue
+
+
+class QueueDispatcher:
+    """A ``Dispatcher`` that hands task runs to ``work`` as jobs, once the step that made
+    them is stored; their results come back through the inbox table.
+
+    Task runs inside a working directory run on ``local`` threads instead: their files live
+    on one machine.
+    """
+
+    def __init__(
+        self, work: WorkQueue, local: ThreadDispatcher, clock: Callable[[], datetime]
+    ) -> None:
+        self.work = work
+        self.local = local
+        self._clock = clock
+        self._outbox: list[Job] = []
+        self.on_enqueue: Callable[[], None] | None = None
+        """Called after jobs are handed over: a worker in this process starts at once."""
+
+    def open(self) -> None:
+        """Open the local threads."""
+        self.local.open()
+
+    def close(self) -> None:
+        """Close the local threads."""
+        self.local.close()
+
+    def dispatch(self, execution_id: str, commands: Sequence[RunTask]) -> None:
+        """Queue a job for each task run (or run it here, inside a working directory)."""
+        here = [command for command in commands if command.directory is not None]
+        if here:
+            self.local.dispatch(execution_id, here)
+        now = self._clock()
+        self._outbox.extend(
+            Job(command.run.id, execution_id, encode(command), now)
+            for command in commands
+            if command.directory is None
+        )
+
+    def kill(self, run_ids: list[str]) -> None:
+        """Flag the jobs of ``run_ids`` (their workers stop them) and stop those here."""
+        self.work.kill(run_ids)
+        self.local.kill(run_ids)
+
+    def flush(self) -> None:
+        """Hand the step's jobs over, in one transaction."""
+        if self._outbox:
+            jobs, self._outbox = self._outbox, []
+            self.work.enqueue(jobs)
+            if self.on_enqueue is not None:
+                self.on_enqueue()
+
+    def outstanding(self) -> int:
+        """Task runs out on this process's threads (jobs outlive it: they are not counted)."""
+        return self.local.outstanding()
+
+    def drain(self) -> None:
+        """Start no more task runs here; jobs go on being queued, for the workers."""
+        self.local.drain()
+
+    def stats(self) -> dict[str, float]:
+        """The local threads' gauges, with the jobs waiting for and held by workers."""
+        waiting, held = self.work.counts()
+        return {
+            **self.local.stats(),
+            "worker_jobs_waiting": float(waiting),
+            "worker_jobs_held": float(held),
+        }

@@ -1,0 +1,169 @@
+"""A worker process of a shared backend: it claims jobs from the work queue under a lease it
+renews, runs them with a ``TaskWorker`` and posts each result to the executor's inbox."""
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
+
+from tiercel.engine import Event, Recover, RunTask, TaskResult
+from tiercel.model.state import State
+from tiercel.model.task import LogLevel
+from tiercel.runtime.ids import process_id
+from tiercel.runtime.logbook import Logbook, stored_flow_of
+from tiercel.runtime.services import RunLimits, Services
+from tiercel.runtime.shared import LEASE, decode, encode
+from tiercel.runtime.task_worker import FlowFinder, TaskWorker, stored_run
+from tiercel.runtime.worker import WorkerPool
+from tiercel.storage.work import Job, WorkerRecord, WorkQueue
+
+_log = logging.getLogger("tiercel.shared")
+
+
+class SharedWorker:
+    """Runs jobs from the work queue on up to ``threads`` threads, in a process of its own."""
+
+    def __init__(
+        self,
+        services: Services,
+        find_flow: FlowFinder,
+        queue: WorkQueue,
+        *,
+        threads: int = 8,
+        lease: timedelta = LEASE,
+        poll: float = 0.02,
+        worker_id: str | None = None,
+        limits: RunLimits | None = None,
+    ) -> None:
+        self.services = services
+        self.logbook = Logbook(services, stored_flow_of(services), limits=limits)
+        self.worker = TaskWorker(services, self.logbook, find_flow, stored_run(services))
+        self.queue = queue
+        self.threads = max(1, threads)
+        self.lease = lease
+        self._poll = poll
+        host = socket.gethostname()
+        self.worker_id = worker_id or process_id(host)
+        self._record = WorkerRecord(
+            self.worker_id, host, os.getpid(), self.threads, services.clock(), services.clock()
+        )
+        self._lock = threading.Lock()
+        self._running: dict[str, Job] = {}
+        self._handing_back: set[str] = set()
+        self._free = threading.Semaphore(self.threads)
+        self._wake = threading.Event()
+        self.on_complete: Callable[[], None] | None = None
+        """Called after a result is posted: an executor in this process reads it at once."""
+
+    def nudge(self) -> None:
+        """Look for jobs now: some were handed over in this process."""
+        self._wake.set()
+
+    def serve(self, stop: threading.Event, *, grace: float = 30.0) -> None:
+        """Claim and run jobs until ``stop`` is set; then let running jobs finish for up to
+        ``grace`` seconds, and hand those still running back to the executor."""
+        halt_heartbeat = threading.Event()
+        heartbeat = threading.Thread(
+            target=self._heartbeat, args=(halt_heartbeat,), name="tiercel-heartbeat", daemon=True
+        )
+        self._renew()
+        heartbeat.start()
+        _log.info("worker %s is up with %d threads", self.worker_id, self.threads)
+        pool = WorkerPool(self.threads, name="tiercel-job")
+        try:
+            while not stop.is_set():
+                taken = self._take_slots()
+                if taken:
+                    self._claim(taken, pool)
+            self._wind_down(grace)
+        finally:
+            pool.close()
+            halt_heartbeat.set()
+            heartbeat.join()
+            self.logbook.flush()
+            self.logbook.writer.close()
+
+    def _claim(self, taken: int, pool: WorkerPool) -> None:
+        self._wake.clear()
+        try:
+            jobs = (
+                self.queue.claim(self.worker_id, taken, now=self.services.clock(), lease=self.lease)
+                if self.queue.any_waiting()  # an idle poll writes nothing
+                else []
+            )
+        except Exception:
+            _log.exception("claiming jobs failed")
+            jobs = []
+        for _ in range(taken - len(jobs)):
+            self._free.release()
+        for job in jobs:
+            with self._lock:
+                self._running[job.task_run_id] = job
+            pool.submit(self._run_job, job)
+        if not jobs:
+            self._wake.wait(self._poll)
+
+    def _take_slots(self) -> int:
+        """Wait a little for a free thread; take every free one."""
+        if not self._free.acquire(timeout=self._poll):
+            return 0
+        taken = 1
+        while taken < self.threads and self._free.acquire(blocking=False):
+            taken += 1
+        return taken
+
+    def _wind_down(self, grace: float) -> None:
+        for _ in range(round(grace / 0.1)):
+            with self._lock:
+                if not self._running:
+                    return
+            threading.Event().wait(0.1)
+        with self._lock:
+            left = list(self._running)
+            self._handing_back.update(left)
+        _log.warning("handing %d running task runs back to the executor", len(left))
+        self.worker.kill(left)
+
+    def _run_job(self, job: Job) -> None:
+        run_id = job.task_run_id
+        try:
+            command: RunTask = decode(job.payload)
+            result = self.worker.run(job.execution_id, command)
+        except Exception as exc:  # a payload of another version: the run fails, visibly
+            _log.exception("job %s cannot be run", run_id)
+            run = stored_run(self.services)(job.execution_id, run_id)
+            message = f"the worker cannot run the job: {exc}"
+            self.logbook.executor_line(job.execution_id, run, LogLevel.ERROR, message)
+            result = TaskResult(run_id, State.FAILED)
+        with self._lock:
+            self._running.pop(run_id, None)
+            handed_back = run_id in self._handing_back
+        answer: Event = Recover(lost=frozenset({run_id}), waits=False) if handed_back else result
+        self.logbook.flush()
+        try:
+            if not self.queue.complete(
+                self.worker_id, run_id, encode(answer), now=self.services.clock()
+            ):
+                _log.warning("task run %s was taken back while it ran: result dropped", run_id)
+            elif self.on_complete is not None:
+                self.on_complete()
+        except Exception:
+            _log.exception("reporting task run %s failed: its lease will expire", run_id)
+        finally:
+            self._free.release()
+
+    def _heartbeat(self, halt: threading.Event) -> None:
+        while not halt.wait(self.lease.total_seconds() / 3):
+            self.logbook.flush()  # lines of long tasks show while they run
+            try:
+                self._renew()
+            except Exception:
+                _log.exception("renewing the worker's leases failed")
+
+    def _renew(self) -> None:
+        record = replace(self._record, heartbeat_at=self.services.clock())
+        held = self.queue.renew(record, lease=self.lease)
+        self.worker.kill([job.task_run_id for job in held if job.kill])
