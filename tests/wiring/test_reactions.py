@@ -10,7 +10,7 @@ from typing import Any
 
 from tiercel.model.execution import Execution, ExecutionTrigger, RunState
 from tiercel.model.state import State
-from tiercel.wiring.server import _Reactions
+from tiercel.wiring.reactions import Reactions
 
 
 class Payload:
@@ -31,7 +31,7 @@ class Listener:
 
 
 def test_a_handled_execution_is_not_kept_by_the_waiting_thread() -> None:
-    reactions = _Reactions()
+    reactions = Reactions()
     listener = Listener()
     reactions.attach(listener, listener)  # type: ignore[arg-type]
     thread = threading.Thread(target=reactions.serve, daemon=True)
