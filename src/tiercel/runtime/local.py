@@ -347,9 +347,9 @@ class LocalRunner(TaskHost):
         view = held
         before = view.execution.state.current
         step = advance(view, item, self.services.clock(), new_id)
-        for run_id, level, message in step.logs:
-            run = view.runs.get(run_id) if run_id else None
-            self._log(execution_id, run, LogLevel(level), message)
+        for line in step.logs:
+            run = view.runs.get(line.task_run_id) if line.task_run_id else None
+            self._log(execution_id, run, line.level, line.message)
         # Stored before anything is acted on: a crash here loses no decision.
         self.services.executions.save(
             view.execution if step.execution_changed else None,

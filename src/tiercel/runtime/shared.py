@@ -9,19 +9,20 @@ a new attempt, visible as such. An executor that dies loses nothing either: jobs
 their results wait in the inbox, and the next executor gives a new attempt only to the running
 task runs that have neither.
 
-Jobs and events are pickled: every process of one backend runs the same Tiercel version, and
-whoever can write the database can already run code through a flow's script tasks.
+Jobs and events travel as versioned JSON (``wire``). A payload of another major version is
+left in the queue for a process of that version, with one log line: during a rolling upgrade
+an old worker gives a new executor's jobs back, and an old executor leaves a new process's
+events in the inbox for the executor that replaces it.
 """
 
 import logging
 import os
-import pickle
 import queue
 import socket
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,9 +37,19 @@ from tiercel.runtime.host import TaskHost
 from tiercel.runtime.ids import dead_here, process_id
 from tiercel.runtime.local import _Call, new_execution
 from tiercel.runtime.services import RunLimits, Services
+from tiercel.runtime.wire import (
+    Admit,
+    ForeignVersion,
+    TaskFinder,
+    WireError,
+    decode_event,
+    decode_job,
+    encode_event,
+    encode_job,
+)
 from tiercel.runtime.worker import WorkerPool
 from tiercel.sdk import processes
-from tiercel.storage.work import Job, WorkerRecord, WorkQueue
+from tiercel.storage.work import InboxItem, Job, WorkerRecord, WorkQueue
 
 _log = logging.getLogger("tiercel.shared")
 
@@ -50,22 +61,6 @@ _INBOX_BATCH = 500
 _EXECUTOR_LEASE = "executor"
 
 _UNFINISHED = (State.CREATED, State.RUNNING, State.RESTARTED)
-
-
-@dataclass(frozen=True, slots=True)
-class Admit:
-    """A process without an executor stored this new execution: apply its flow's concurrency
-    limit and start it (or queue it, or refuse it)."""
-
-
-def encode(item: Any) -> bytes:
-    """A job or an event as bytes for the work queue."""
-    return pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def decode(payload: bytes) -> Any:
-    """A job or an event from the work queue (see the module's note on pickling)."""
-    return pickle.loads(payload)
 
 
 class SharedExecutor(ServerExecutor):
@@ -164,7 +159,8 @@ class SharedExecutor(ServerExecutor):
         if isinstance(command, RunTask) and command.directory is None:
             now = self.services.clock()
             execution_id = view.execution.id
-            self._outbox.append(Job(command.run.id, execution_id, encode(command), now))
+            payload = encode_job(command, view.execution.flow_revision)
+            self._outbox.append(Job(command.run.id, execution_id, payload, now))
             with self._lock:
                 self._jobs -= 1  # counted by the loop as a local job: it is not one
             return
@@ -202,24 +198,35 @@ class SharedExecutor(ServerExecutor):
                 self._wake.wait(self._poll)
                 self._wake.clear()
                 continue
-            for item in fresh:
-                self._deliver(item.execution_id, item.seq, item.payload)
-            seqs = [item.seq for item in fresh]
-            delivered.update(seqs)
+            # Items of another version stay in the inbox, unacknowledged, for an executor
+            # that reads them; this one skips them from now on.
+            seqs = [item.seq for item in fresh if self._deliver(item)]
+            delivered.update(item.seq for item in fresh)
             # Acknowledged once the executor has applied the items before it.
             self._events.put(("", _Call(_acknowledger(self.queue, seqs, acked), threading.Event())))
 
-    def _deliver(self, execution_id: str, seq: int, payload: bytes) -> None:
+    def _deliver(self, item: InboxItem) -> bool:
+        """Hand an inbox item to the executor; False when it is left for another version."""
         try:
-            event = decode(payload)
-        except Exception as exc:  # written by another version, or damaged
-            _log.error("inbox item %d cannot be read, dropped: %s", seq, exc)
-            return
+            event = decode_event(item.payload)
+        except ForeignVersion as exc:
+            _log.error(
+                "inbox item %d (execution %s) is left in the inbox for an executor of its "
+                "version: %s",
+                item.seq,
+                item.execution_id,
+                exc,
+            )
+            return False
+        except WireError as exc:
+            _log.error("inbox item %d cannot be read, dropped: %s", item.seq, exc)
+            return True
         if isinstance(event, Admit):
-            work = _admitter(self, execution_id)
+            work = _admitter(self, item.execution_id)
             self._events.put(("", _Call(work, threading.Event())))
         else:
-            self._events.put((execution_id, event))
+            self._events.put((item.execution_id, event))
+        return True
 
     def _watch_leases(self) -> None:
         every = self.lease.total_seconds() / 3
@@ -293,8 +300,8 @@ class SharedExecutor(ServerExecutor):
         in_hands = self.queue.pending_runs()
         for item in self.queue.take(0, 1_000_000):
             try:
-                event = decode(item.payload)
-            except Exception:
+                event = decode_event(item.payload)
+            except WireError:
                 continue
             if isinstance(event, TaskResult):
                 in_hands.add(event.task_run_id)
@@ -364,12 +371,12 @@ class RemoteRunner:
             schedule_date=schedule_date,
         )
         self.services.executions.save(execution, ())
-        self.queue.post(execution.id, encode(Admit()), now=self.services.clock())
+        self.queue.post(execution.id, encode_event(Admit()), now=self.services.clock())
         return execution
 
     def send(self, execution_id: str, event: Event) -> None:
         """Post ``event`` for the execution to the executor's inbox."""
-        self.queue.post(execution_id, encode(event), now=self.services.clock())
+        self.queue.post(execution_id, encode_event(event), now=self.services.clock())
 
 
 class SharedWorker(TaskHost):
@@ -392,6 +399,9 @@ class SharedWorker(TaskHost):
             self.limits = limits
         self._keep_results = False
         self._find_flow = find_flow
+        self._tasks = TaskFinder(find_flow)
+        self._given_back: set[str] = set()
+        """Task runs whose jobs are of another version: this worker no longer claims them."""
         self.queue = queue
         self.threads = max(1, threads)
         self.lease = lease
@@ -433,11 +443,16 @@ class SharedWorker(TaskHost):
                     continue
                 self._wake.clear()
                 try:
+                    skip = frozenset(self._given_back)
                     jobs = (
                         self.queue.claim(
-                            self.worker_id, taken, now=self.services.clock(), lease=self.lease
+                            self.worker_id,
+                            taken,
+                            now=self.services.clock(),
+                            lease=self.lease,
+                            skip=skip,
                         )
-                        if self.queue.any_waiting()  # an idle poll writes nothing
+                        if self.queue.any_waiting(skip)  # an idle poll writes nothing
                         else []
                     )
                 except Exception:
@@ -483,9 +498,21 @@ class SharedWorker(TaskHost):
     def _run_job(self, job: Job) -> None:
         run_id = job.task_run_id
         try:
-            command: RunTask = decode(job.payload)
-            result = self._run_task(job.execution_id, command)
-        except Exception as exc:  # a payload of another version: the run fails, visibly
+            command = decode_job(job.payload, self._tasks)
+        except ForeignVersion as exc:
+            self._give_back(job, exc)
+            return
+        except WireError as exc:  # damaged, or its flow revision is gone: the run fails
+            _log.error("job %s cannot be run: %s", run_id, exc)
+            self._log_failure(job, exc)
+            command = None
+        try:
+            result = (
+                TaskResult(run_id, State.FAILED)
+                if command is None
+                else self._run_task(job.execution_id, command)
+            )
+        except Exception as exc:  # the run fails, visibly
             _log.exception("job %s cannot be run", run_id)
             self._log_failure(job, exc)
             result = TaskResult(run_id, State.FAILED)
@@ -496,13 +523,32 @@ class SharedWorker(TaskHost):
         self._flush_logs()
         try:
             if not self.queue.complete(
-                self.worker_id, run_id, encode(answer), now=self.services.clock()
+                self.worker_id, run_id, encode_event(answer), now=self.services.clock()
             ):
                 _log.warning("task run %s was taken back while it ran: result dropped", run_id)
             elif self.on_complete is not None:
                 self.on_complete()
         except Exception:
             _log.exception("reporting task run %s failed: its lease will expire", run_id)
+        finally:
+            self._free.release()
+
+    def _give_back(self, job: Job, exc: ForeignVersion) -> None:
+        """Return a job of another version to the queue, where a worker of that version
+        claims it; this worker skips it from now on."""
+        with self._lock:
+            self._running.pop(job.task_run_id, None)
+            self._given_back.add(job.task_run_id)
+        try:
+            self.queue.give_back(self.worker_id, job.task_run_id)
+            _log.error(
+                "job of task run %s (execution %s) is given back for a worker of its version: %s",
+                job.task_run_id,
+                job.execution_id,
+                exc,
+            )
+        except Exception:
+            _log.exception("giving job %s back failed: its lease will expire", job.task_run_id)
         finally:
             self._free.release()
 
