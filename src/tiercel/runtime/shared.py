@@ -443,7 +443,8 @@ class SharedWorker(TaskHost):
                     continue
                 self._wake.clear()
                 try:
-                    skip = frozenset(self._given_back)
+                    with self._lock:
+                        skip = frozenset(self._given_back)
                     jobs = (
                         self.queue.claim(
                             self.worker_id,
@@ -568,3 +569,8 @@ class SharedWorker(TaskHost):
         record = replace(self._record, heartbeat_at=self.services.clock())
         held = self.queue.renew(record, lease=self.lease)
         self.kill_runs([job.task_run_id for job in held if job.kill])
+        if self._given_back:
+            # Jobs given back that a worker of their version has run since: none to skip.
+            pending = self.queue.pending_runs()
+            with self._lock:
+                self._given_back &= pending
