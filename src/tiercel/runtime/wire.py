@@ -58,6 +58,7 @@ __all__ = [
     "decode_job",
     "encode_event",
     "encode_job",
+    "json_schemas",
 ]
 
 MAJOR: Final = 1
@@ -319,6 +320,13 @@ class TaskFinder:
                 f"revision {revision} of flow '{namespace}.{flow_id}' has no task '{task_id}'"
             )
         return task
+
+
+def json_schemas() -> dict[str, Any]:
+    """The JSON schema of the body of every kind, by kind (a test pins them)."""
+    schemas = {kind: adapter.json_schema() for kind, adapter in _ADAPTERS.items()}
+    schemas[_JOB_KIND] = _TaskJob.model_json_schema(by_alias=True)
+    return schemas
 
 
 # --- envelopes -----------------------------------------------------------------------------
