@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, assert_never
+from typing import Any, Final, Literal, assert_never
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
@@ -141,7 +141,7 @@ def encode_event(event: InboxEvent) -> bytes:
     """
     kind = _kind_of(event)
     try:
-        body = _ADAPTERS[kind].dump_python(event, mode="json", by_alias=True)
+        body = _ADAPTERS[kind].dump_json(event, by_alias=True)
     except ValueError as exc:  # pydantic's serialisation errors are ValueErrors
         raise WireError(f"a '{kind}' event cannot be written as JSON: {exc}") from None
     return _envelope(kind, body)
@@ -246,10 +246,10 @@ def encode_job(command: RunTask, flow_revision: int) -> bytes:
         finish=command.finish,
     )
     try:
-        body = job.model_dump(mode="json", by_alias=True)
+        body = job.model_dump_json(by_alias=True)
     except ValueError as exc:
         raise WireError(f"a job cannot be written as JSON: {exc}") from None
-    return _envelope(_JOB_KIND, body)
+    return _envelope(_JOB_KIND, body.encode())
 
 
 TaskLookup = Callable[[str, str, int, str], Task]
@@ -264,13 +264,7 @@ def decode_job(payload: bytes, find_task: TaskLookup) -> RunTask:
         ForeignVersion: The payload is of another major version.
         WireError: The payload is damaged, or its task cannot be found.
     """
-    envelope = _open(payload)
-    if envelope.kind != _JOB_KIND:
-        raise WireError(f"'{envelope.kind}' is not a job kind")
-    try:
-        job = _TaskJob.model_validate(envelope.body)
-    except ValidationError as exc:
-        raise WireError(f"a '{_JOB_KIND}' job is malformed: {_first(exc)}") from None
+    job = _read_job(payload)
     run = job.run
     task = find_task(run.namespace, run.flow_id, job.flow_revision, job.task_id)
     directory = None
@@ -282,6 +276,35 @@ def decode_job(payload: bytes, find_task: TaskLookup) -> RunTask:
             job.directory.owner_run_id, owner, job.directory.owner_variables
         )
     return RunTask(run, task, job.variables, directory, job.finish)
+
+
+class _JobEnvelope(BaseModel):
+    """A job of this version, read in one pass."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    major: int
+    minor: int
+    kind: Literal["run-task"]
+    body: _TaskJob
+
+
+def _read_job(payload: bytes) -> _TaskJob:
+    try:
+        typed = _JobEnvelope.model_validate_json(payload)
+    except ValidationError:
+        pass
+    else:
+        if typed.major == MAJOR:
+            return typed.body
+    # Not a job of this version: read it again, to say why.
+    envelope = _open(payload)
+    if envelope.kind != _JOB_KIND:
+        raise WireError(f"'{envelope.kind}' is not a job kind")
+    try:
+        return _TaskJob.model_validate(envelope.body)
+    except ValidationError as exc:
+        raise WireError(f"a '{_JOB_KIND}' job is malformed: {_first(exc)}") from None
 
 
 class TaskFinder:
@@ -332,9 +355,10 @@ def json_schemas() -> dict[str, Any]:
 # --- envelopes -----------------------------------------------------------------------------
 
 
-def _envelope(kind: str, body: Any) -> bytes:
-    document = {"major": MAJOR, "minor": MINOR, "kind": kind, "body": body}
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+def _envelope(kind: str, body: bytes) -> bytes:
+    """The envelope around a body already in JSON: the body is not encoded twice."""
+    head = json.dumps({"major": MAJOR, "minor": MINOR, "kind": kind}, separators=(",", ":"))
+    return b"".join((head[:-1].encode(), b',"body":', body, b"}"))
 
 
 def _open(payload: bytes) -> _Envelope:
