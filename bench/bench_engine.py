@@ -8,7 +8,8 @@ Run: ``python bench/bench_engine.py``. Prints, as medians of a few runs:
   (e) one job and its result written and read as shared mode's work queue carries them.
 
 ``python bench/bench_engine.py --baseline REV`` compares this tree with git revision ``REV``
-in one run (each side in its own processes, alternated), as ratios after / before.
+in one run (each side in its own processes, alternated ``--rounds`` times, 3 by default), as
+ratios after / before.
 """
 
 import json
@@ -235,6 +236,7 @@ if __name__ == "__main__":
         print(json.dumps({**engine_figures(), **cold_figures()}))
     elif "--baseline" in sys.argv:
         where = sys.argv.index("--baseline")
-        compare(sys.argv[where + 1], rounds=3)
+        rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
+        compare(sys.argv[where + 1], rounds=rounds)
     else:
         main()
