@@ -27,8 +27,12 @@ from tiercel.model import Flow, load_flows
 from tiercel.model.state import State
 from tiercel.registry import default_registry
 from tiercel.runtime import LocalRunner, Services
-from tiercel.runtime.creation import new_execution
 from tiercel.wiring import local_services
+
+try:
+    from tiercel.runtime.creation import new_execution
+except ImportError:  # a --baseline revision before the executor was recomposed
+    from tiercel.runtime.local import new_execution  # type: ignore[attr-defined,no-redef]
 
 HERE = Path(__file__).resolve().parent
 
