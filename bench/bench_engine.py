@@ -4,9 +4,16 @@ Run: ``python bench/bench_engine.py``. Prints, as medians of a few runs:
   (a) one flow of 40 sequential Return tasks, each using the previous one's output;
   (b) EachParallel over 1,000 and over 10,000 values, and the ratio of the two;
   (c) 100 executions of a 3-task flow, one after another;
-  (d) a cold ``tiercel flow test`` of a one-Log flow: wall time and peak memory.
+  (d) a cold ``tiercel flow test`` of a one-Log flow: wall time and peak memory;
+  (e) one job and its result written and read as shared mode's work queue carries them.
+
+``python bench/bench_engine.py --baseline REV`` compares this tree with git revision ``REV``
+in one run (each side in its own processes, alternated ``--rounds`` times, 3 by default), as
+ratios after / before.
 """
 
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -15,10 +22,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tiercel.engine import ExecutionView, RunTask, Start, TaskResult, advance
 from tiercel.model import Flow, load_flows
+from tiercel.model.state import State
 from tiercel.registry import default_registry
-from tiercel.runtime import LocalRunner
+from tiercel.runtime import LocalRunner, Services
 from tiercel.wiring import local_services
+
+try:
+    from tiercel.runtime.creation import new_execution
+except ImportError:  # a --baseline revision before the executor was recomposed
+    from tiercel.runtime.local import new_execution  # type: ignore[attr-defined,no-redef]
 
 HERE = Path(__file__).resolve().parent
 
@@ -87,7 +101,9 @@ def timed(action: Callable[[], int], runs: int) -> tuple[float, int]:
     return statistics.median(times), tasks
 
 
-def main() -> None:
+def engine_figures() -> dict[str, float]:
+    """(a), (b), (c) and (e) as figures: milliseconds or microseconds, lower is better."""
+    figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as root, local_services(Path(root)) as services:
 
         def execute(target: Flow) -> int:
@@ -97,8 +113,7 @@ def main() -> None:
 
         chain = chained(40)
         seconds, tasks = timed(lambda: execute(chain), 5)
-        print(f"(a) 40 chained Return tasks        {seconds * 1000:8.1f} ms   "
-              f"{seconds / tasks * 1000:6.2f} ms/task   target < 2")  # fmt: skip
+        figures["(a) chained, ms/task"] = seconds / tasks * 1000
         small, big = each(1_000), each(10_000)
         # Interleaved, so that both sizes see the same machine and the same database size.
         smalls, bigs = [], []
@@ -107,18 +122,59 @@ def main() -> None:
             bigs.append(timed(lambda: execute(big), 1))
         s1, n1 = statistics.median(t for t, _ in smalls), smalls[0][1]
         s2, n2 = statistics.median(t for t, _ in bigs), bigs[0][1]
-        print(f"(b) EachParallel 1,000 values      {s1 * 1000:8.1f} ms   "
-              f"{s1 / n1 * 1e6:6.0f} µs/task")  # fmt: skip
-        print(f"    EachParallel 10,000 values     {s2 * 1000:8.1f} ms   "
-              f"{s2 / n2 * 1e6:6.0f} µs/task   ratio {s2 / s1:4.1f} (target ≤ 12)")  # fmt: skip
+        figures["(b) EachParallel 1,000, µs/task"] = s1 / n1 * 1e6
+        figures["(b) EachParallel 10,000, µs/task"] = s2 / n2 * 1e6
+        figures["(b) ratio 10,000 / 1,000"] = s2 / s1
         three = flow(THREE)
 
         def hundred() -> int:
             return sum(execute(three) for _ in range(100))
 
         s3, n3 = timed(hundred, 1)
-        print(f"(c) 100 executions of 3 tasks      {s3 * 1000:8.1f} ms   "
-              f"{s3 / n3 * 1000:6.2f} ms/task   target < 2")  # fmt: skip
+        figures["(c) 100 executions, ms/task"] = s3 / n3 * 1000
+        figures["(e) job + result codec, µs"] = codec_micros(services)
+    return figures
+
+
+def codec_micros(services: Services) -> float:
+    """Writing and reading one job of a real execution and its result, as the work queue of
+    shared mode carries them (versioned JSON; pickle before the wire format existed)."""
+    target = chained(3)
+    view = ExecutionView(target, new_execution(services, target, {}, ()))
+    (command,) = [
+        c for c in advance(view, Start(), services.clock(), _ids()).commands
+        if isinstance(c, RunTask)
+    ]  # fmt: skip
+    result = TaskResult(command.run.id, State.SUCCESS, {"value": "x" * 200})
+    try:
+        from tiercel.runtime import wire
+    except ImportError:  # the revision before the wire format: pickle
+        from tiercel.runtime import shared
+
+        def round_trip() -> None:
+            shared.decode(shared.encode(command))
+            shared.decode(shared.encode(result))
+    else:
+        finder = wire.TaskFinder(lambda namespace, flow_id, revision: target)
+
+        def round_trip() -> None:
+            wire.decode_job(wire.encode_job(command, 1), finder)
+            wire.decode_event(wire.encode_event(result))
+
+    rounds = 2_000
+    start = time.perf_counter()
+    for _ in range(rounds):
+        round_trip()
+    return (time.perf_counter() - start) / rounds * 1e6
+
+
+def _ids() -> Callable[[], str]:
+    counter = iter(range(1_000_000))
+    return lambda: f"id{next(counter)}"
+
+
+def cold_figures() -> dict[str, float]:
+    """(d): a cold ``tiercel flow test``, wall time (ms) and peak memory (MB)."""
     cold = []
     peaks = []
     for _ in range(3):
@@ -131,10 +187,60 @@ def main() -> None:
             )  # fmt: skip
             cold.append(time.perf_counter() - start)
             peaks.append(int(done.stderr.strip().rsplit("\n", 1)[-1]) / 1024)
-    peak_mb = max(peaks)
-    print(f"(d) cold `tiercel flow test`       {statistics.median(cold) * 1000:8.1f} ms   "
-          f"peak {peak_mb:5.1f} MB   targets < 600 ms, < 120 MB")  # fmt: skip
+    return {"(d) cold flow test, ms": statistics.median(cold) * 1000, "(d) peak, MB": max(peaks)}
+
+
+def main() -> None:
+    figures = engine_figures()
+    print(f"(a) 40 chained Return tasks        {figures['(a) chained, ms/task']:6.2f} ms/task"
+          "   target < 2")  # fmt: skip
+    print(f"(b) EachParallel 1,000 values      "
+          f"{figures['(b) EachParallel 1,000, µs/task']:6.0f} µs/task")  # fmt: skip
+    print(f"    EachParallel 10,000 values     "
+          f"{figures['(b) EachParallel 10,000, µs/task']:6.0f} µs/task"
+          f"   ratio {figures['(b) ratio 10,000 / 1,000']:4.1f} (target ≤ 12)")  # fmt: skip
+    print(f"(c) 100 executions of 3 tasks      "
+          f"{figures['(c) 100 executions, ms/task']:6.2f} ms/task   target < 2")  # fmt: skip
+    print(f"(e) a job and its result, written and read   "
+          f"{figures['(e) job + result codec, µs']:6.1f} µs")  # fmt: skip
+    cold = cold_figures()
+    print(f"(d) cold `tiercel flow test`       {cold['(d) cold flow test, ms']:8.1f} ms   "
+          f"peak {cold['(d) peak, MB']:5.1f} MB   targets < 600 ms, < 120 MB")  # fmt: skip
+
+
+def compare(baseline: str, rounds: int) -> None:
+    """Before/after in one run: this tree against the source of git revision ``baseline``,
+    each measured in its own process, the two alternating ``rounds`` times; medians and the
+    ratio after / before (below 1: faster now)."""
+    repo = HERE.parent
+    with tempfile.TemporaryDirectory() as old:
+        archive = subprocess.run(
+            ["git", "-C", str(repo), "archive", baseline, "src"], check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+        sides = {"before": Path(old) / "src", "after": repo / "src"}
+        found: dict[str, list[dict[str, float]]] = {side: [] for side in sides}
+        for _ in range(rounds):
+            for side, source in sides.items():
+                env = {**os.environ, "PYTHONPATH": str(source)}
+                done = subprocess.run(
+                    [sys.executable, __file__, "--figures"],
+                    env=env, check=True, capture_output=True, text=True,
+                )  # fmt: skip
+                found[side].append(json.loads(done.stdout.strip().rsplit("\n", 1)[-1]))
+    print(f"engine before ({baseline}) / after (this tree), medians of {rounds} alternated runs")
+    for name in found["after"][0]:
+        before = statistics.median(run[name] for run in found["before"])
+        after = statistics.median(run[name] for run in found["after"])
+        print(f"  {name:36} {before:10.2f} {after:10.2f}   after/before {after / before:5.2f}")
 
 
 if __name__ == "__main__":
-    main()
+    if "--figures" in sys.argv:  # one side of a comparison: figures as JSON
+        print(json.dumps({**engine_figures(), **cold_figures()}))
+    elif "--baseline" in sys.argv:
+        where = sys.argv.index("--baseline")
+        rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
+        compare(sys.argv[where + 1], rounds=rounds)
+    else:
+        main()

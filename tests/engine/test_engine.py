@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 from tests.engine.harness import Run, load
-from tiercel.engine import Kill, Recover, Resume, TaskResult, advance
+from tiercel.engine import Kill, Recover, Resume, StepLog, TaskResult, advance
 from tiercel.model import State
+from tiercel.model.task import LogLevel
 
 LOG = "io.kestra.plugin.core.log.Log"
 FAIL = "io.kestra.plugin.core.execution.Fail"
@@ -606,8 +607,9 @@ def test_kill_with_who_logs_it_on_the_execution_and_each_live_task_run() -> None
     step = advance(
         run.view, Kill(by="user 'ann' through the API"), next(run.clock), lambda: next(run.ids)
     )
-    assert (None, "WARN", "Execution killed by user 'ann' through the API") in step.logs
-    assert (job.run.id, "WARN", "Task run killed by user 'ann' through the API") in step.logs
+    killed = "killed by user 'ann' through the API"
+    assert StepLog(None, LogLevel.WARN, f"Execution {killed}") in step.logs
+    assert StepLog(job.run.id, LogLevel.WARN, f"Task run {killed}") in step.logs
     assert run.state is State.KILLED
 
 

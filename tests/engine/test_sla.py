@@ -15,6 +15,7 @@ from tiercel.engine import (
     RunTask,
     SetTimer,
     SlaExpired,
+    StepLog,
     TaskResult,
     advance,
 )
@@ -32,7 +33,7 @@ class Timed(Run):
         super().__init__(load(text), inputs)
         self.now = T0
         self.commands: list[Command] = []
-        self.logs: list[tuple[str | None, str, str]] = []
+        self.logs: list[StepLog] = []
 
     def send(self, event: Event) -> None:
         step = advance(self.view, event, self.now, lambda: next(self.ids))
@@ -63,7 +64,7 @@ class Timed(Run):
         return [(x.key, x.value) for x in self.view.execution.labels]
 
     def lines(self, level: str) -> list[str]:
-        return [message for _, lvl, message in self.logs if lvl == level]
+        return [line.message for line in self.logs if line.level == level]
 
 
 def max_duration(behavior: str, labels: str = "") -> str:

@@ -149,3 +149,32 @@ def test_a_dead_workers_jobs_and_record_are_taken_back(database: Database) -> No
     assert [j.task_run_id for j in queue.take_back("dead")] == ["run1"]
     assert queue.pending_runs() == {"run2"}
     assert [w.worker_id for w in queue.workers()] == ["alive"]
+
+
+def test_a_job_given_back_waits_again_as_it_was(database: Database) -> None:
+    queue = SqlWorkQueue(database)
+    queue.enqueue([job(1), job(2)])
+    held = queue.claim("w1", 2, now=T0, lease=LEASE)
+    assert not queue.give_back("w2", "run1")  # not its job
+    assert queue.give_back("w1", "run1")
+    assert queue.counts() == (1, 1)
+    assert not queue.give_back("w1", "run1")  # no longer held
+    (again,) = queue.claim("w2", 5, now=T0, lease=LEASE)
+    assert (again.task_run_id, again.payload, again.created_at) == (
+        "run1",
+        held[0].payload,
+        held[0].created_at,
+    )
+
+
+def test_a_claim_skips_the_runs_it_is_told_to(database: Database) -> None:
+    queue = SqlWorkQueue(database)
+    queue.enqueue([job(1), job(2), job(3)])
+    assert queue.any_waiting({"run1", "run2"})
+    assert [j.task_run_id for j in queue.claim("w1", 5, now=T0, lease=LEASE, skip={"run1"})] == [
+        "run2",
+        "run3",
+    ]
+    assert not queue.any_waiting({"run1"})  # only a skipped one waits
+    assert queue.any_waiting()
+    assert queue.claim("w1", 5, now=T0, lease=LEASE, skip=["run1"]) == []

@@ -6,7 +6,7 @@ arguments. Flowable tasks are resolved through the sdk's ``plan`` contract; runn
 become ``RunTask`` commands for a worker. Imports ``sdk``, ``model`` and ``expr`` only.
 """
 
-from tiercel.engine.advance import Step, advance
+from tiercel.engine.advance import Step, StepLog, advance
 from tiercel.engine.events import (
     ChangeTaskRunState,
     Command,
@@ -22,6 +22,7 @@ from tiercel.engine.events import (
     RunTask,
     SetLabels,
     SetTimer,
+    SharedDirectory,
     SlaExpired,
     Start,
     StartSubflow,
@@ -30,7 +31,7 @@ from tiercel.engine.events import (
     Wake,
 )
 from tiercel.engine.templates import FindTemplate, include_templates
-from tiercel.engine.view import ExecutionView
+from tiercel.engine.view import ExecutionView, FlowIndex
 
 __all__ = [
     "ChangeTaskRunState",
@@ -39,6 +40,7 @@ __all__ = [
     "ExecutionEnded",
     "ExecutionView",
     "FindTemplate",
+    "FlowIndex",
     "Kill",
     "KillRuns",
     "Recover",
@@ -49,10 +51,12 @@ __all__ = [
     "RunTask",
     "SetLabels",
     "SetTimer",
+    "SharedDirectory",
     "SlaExpired",
     "Start",
     "StartSubflow",
     "Step",
+    "StepLog",
     "SubflowEnded",
     "TaskResult",
     "Wake",

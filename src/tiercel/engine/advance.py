@@ -1,9 +1,10 @@
 """``advance``: apply one event to an execution and resolve what runs next."""
 
 from datetime import datetime
+from typing import assert_never
 
 from tiercel.engine.changes import Changes
-from tiercel.engine.core import NewId, Step
+from tiercel.engine.core import NewId, Step, StepLog
 from tiercel.engine.events import (
     ChangeTaskRunState,
     Event,
@@ -23,7 +24,7 @@ from tiercel.engine.sla import Slas
 from tiercel.engine.subflows import Subflows
 from tiercel.engine.view import ExecutionView
 
-__all__ = ["Step", "advance"]
+__all__ = ["Step", "StepLog", "advance"]
 
 
 class _Engine(Lifecycle, Subflows, Changes, Slas):
@@ -39,28 +40,32 @@ def advance(view: ExecutionView, event: Event, now: datetime, new_id: NewId) -> 
     """
     engine = _Engine(view, now, new_id)
     before = view.execution.state.current
-    if isinstance(event, Start):
-        engine.start()
-    elif isinstance(event, TaskResult):
-        engine.task_result(event)
-    elif isinstance(event, Kill):
-        engine.kill(event.by)
-    elif isinstance(event, Wake):
-        engine.wake(event)
-    elif isinstance(event, Resume):
-        engine.resume(event)
-    elif isinstance(event, Restart):
-        engine.restart(event)
-    elif isinstance(event, Recover):
-        engine.recover(event)
-    elif isinstance(event, SubflowEnded):
-        engine.subflow_ended(event)
-    elif isinstance(event, ChangeTaskRunState):
-        engine.change_task_run_state(event)
-    elif isinstance(event, SetLabels):
-        engine.set_labels(event)
-    elif isinstance(event, SlaExpired):
-        engine.sla_expired(event)
+    # A match that must name every kind: mypy rejects an event kind with no case.
+    match event:
+        case Start():
+            engine.start()
+        case TaskResult():
+            engine.task_result(event)
+        case Kill():
+            engine.kill(event.by)
+        case Wake():
+            engine.wake(event)
+        case Resume():
+            engine.resume(event)
+        case Restart():
+            engine.restart(event)
+        case Recover():
+            engine.recover(event)
+        case SubflowEnded():
+            engine.subflow_ended(event)
+        case ChangeTaskRunState():
+            engine.change_task_run_state(event)
+        case SetLabels():
+            engine.set_labels(event)
+        case SlaExpired():
+            engine.sla_expired(event)
+        case _:
+            assert_never(event)
     engine.enforce_slas(event, before)
     engine.resolve()
     return engine.step

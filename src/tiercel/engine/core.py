@@ -32,7 +32,7 @@ from tiercel.model.flow import Listener
 from tiercel.model.property import Duration
 from tiercel.model.secrets import masked_encrypted
 from tiercel.model.state import State
-from tiercel.model.task import RetryBehavior, Task
+from tiercel.model.task import LogLevel, RetryBehavior, Task
 from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
 from tiercel.sdk.run_context import TaskFailure
 from tiercel.sdk.task import (
@@ -47,6 +47,15 @@ NewId = Callable[[], str]
 _DURATION: TypeAdapter[timedelta] = TypeAdapter(Duration)
 
 
+@dataclass(frozen=True, slots=True)
+class StepLog:
+    """A line the executor writes for the engine, about a task run or (None) the execution."""
+
+    task_run_id: str | None
+    level: LogLevel
+    message: str
+
+
 @dataclass(slots=True)
 class Step:
     """What one event changed: the task runs to store and the commands to carry out.
@@ -59,8 +68,8 @@ class Step:
     """Task runs to delete (a restart drops the runs of error branches)."""
     commands: list[Command] = field(default_factory=list)
     execution_changed: bool = False
-    logs: list[tuple[str | None, str, str]] = field(default_factory=list)
-    """(task run id, level, message) lines the executor itself writes."""
+    logs: list[StepLog] = field(default_factory=list)
+    """Lines the executor itself writes."""
 
 
 class EngineCore:
@@ -99,6 +108,10 @@ class EngineCore:
             return policy
         return None
 
+    def _log(self, task_run_id: str | None, level: LogLevel, message: str) -> None:
+        """Have the executor write a line about a task run, or (None) the execution."""
+        self.step.logs.append(StepLog(task_run_id, level, message))
+
     def _set_timeout(self, run: TaskRun, task: Task) -> None:
         if task.timeout is None:
             return
@@ -106,7 +119,9 @@ class EngineCore:
             limit = render_value(task.timeout, task_variables(self.view, run, task))
             span = limit if isinstance(limit, timedelta) else _DURATION.validate_python(limit)
         except (ExpressionError, ValueError) as exc:
-            self.step.logs.append((run.id, "WARN", f"timeout of '{task.id}' ignored: {exc}"))
+            self.step.logs.append(
+                StepLog(run.id, LogLevel.WARN, f"timeout of '{task.id}' ignored: {exc}")
+            )
             return
         self.step.commands.append(SetTimer(self.now + span, Wake(run.id, timeout=True)))
 
@@ -133,7 +148,7 @@ class EngineCore:
             state = plan.state
             outputs, problem = self._flow_outputs()
             if problem is not None:
-                self.step.logs.append((None, "ERROR", problem))
+                self._log(None, LogLevel.ERROR, problem)
                 state = State.FAILED
             if outputs is not None:
                 self.view.execution = self.view.execution.model_copy(update={"outputs": outputs})
@@ -164,7 +179,7 @@ class EngineCore:
         try:
             return all(condition.test(context) for condition in listener.conditions or [])
         except (NotImplementedError, ExpressionError) as exc:
-            self.step.logs.append((None, "WARN", f"a listener is skipped: {exc}"))
+            self._log(None, LogLevel.WARN, f"a listener is skipped: {exc}")
             return False
 
     def _flow_outputs(self) -> tuple[dict[str, Any] | None, str | None]:
@@ -186,15 +201,19 @@ class EngineCore:
         task = self.view.index.task(run.task_id)
         assert isinstance(task, FlowableTask)
         scope = RunScope(self.view, run, task, self.now)
+        notes: dict[str, Any] | None = None
         try:
             plan = task.plan(scope)
+            if plan.memo is not None:
+                notes = dict(plan.memo)
+                scope.remember(notes)
             outputs = task.outputs(scope) if plan.state is not None else None
         except (ExpressionError, ScopeError, ValueError) as exc:
-            self.step.logs.append((run.id, "ERROR", f"{task.id}: {exc}"))
+            self._log(run.id, LogLevel.ERROR, f"{task.id}: {exc}")
             self._finish(self.view.runs[run.id], State.FAILED, None)
             return
-        if scope.memo_changed:
-            run = self._save(run.model_copy(update={"memo": scope.memo()}))
+        if notes is not None:
+            run = self._save(run.model_copy(update={"memo": notes}))
         if plan.outputs is not None and plan.outputs != run.outputs:
             run = self._save(run.model_copy(update={"outputs": plan.outputs}))
         if plan.wake_after is not None:
@@ -252,7 +271,7 @@ class EngineCore:
         self._set_timeout(run, task)
         skip, problem = self._run_if(run, task)
         if problem is not None:
-            self.step.logs.append((run.id, "ERROR", problem))
+            self._log(run.id, LogLevel.ERROR, problem)
             self._finish(run, State.FAILED, None)
         elif skip:
             self._finish(run, State.SKIPPED, None)
@@ -276,7 +295,7 @@ class EngineCore:
         try:
             change = task.change(lambda value: render_value(value, variables), variables["vars"])
         except (ExpressionError, TaskFailure, ValueError) as exc:
-            self.step.logs.append((running.id, "ERROR", f"{task.id}: {exc}"))
+            self._log(running.id, LogLevel.ERROR, f"{task.id}: {exc}")
             self._finish(running, State.FAILED, None)
             return
         execution = self.view.execution

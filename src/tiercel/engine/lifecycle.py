@@ -17,7 +17,7 @@ from tiercel.engine.events import (
 from tiercel.engine.retry import next_delay
 from tiercel.model.execution import Attempt, RunState, TaskRun
 from tiercel.model.state import State
-from tiercel.model.task import RetryBehavior, Task
+from tiercel.model.task import LogLevel, RetryBehavior, Task
 from tiercel.sdk.task import (
     RunnableTask,
 )
@@ -166,10 +166,10 @@ class Lifecycle(EngineCore):
         if self.view.execution.state.current.is_terminated:
             return
         if by is not None:
-            self.step.logs.append((None, "WARN", f"Execution killed by {by}"))
+            self._log(None, LogLevel.WARN, f"Execution killed by {by}")
             for run in self.view.task_runs():
                 if not run.state.current.is_terminated:
-                    self.step.logs.append((run.id, "WARN", f"Task run killed by {by}"))
+                    self._log(run.id, LogLevel.WARN, f"Task run killed by {by}")
         self._stop_live_runs(State.KILLED)
         # Kestra passes through KILLING while its workers stop the runs; here they are marked
         # at once, and the history shows both steps.
@@ -183,7 +183,7 @@ class Lifecycle(EngineCore):
         if run.state.current.is_terminated:
             return
         task = self.view.index.task(run.task_id)
-        self.step.logs.append((run.id, "ERROR", f"Timeout after {task.timeout}"))
+        self._log(run.id, LogLevel.ERROR, f"Timeout after {task.timeout}")
         if run.state.current is State.PAUSED:
             self._unpause(run, {"resumed": "timeout"})
             run = self.view.runs[run.id]

@@ -1,6 +1,8 @@
 """The sdk's ``Scope``: what a flowable task (or the flow itself) sees while it is resolved."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from tiercel.engine.context import base_variables, task_variables
@@ -15,33 +17,6 @@ class ScopeError(Exception):
     """A flowable asked for something its scope cannot give."""
 
 
-class _Notes(dict[str, Any]):
-    """A run's notes that remember whether they were written to.
-
-    Comparing old and new notes would cost as much as a loop's stored values on every event.
-    """
-
-    written = False
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.written = True
-        super().__setitem__(key, value)
-
-    def __delitem__(self, key: str) -> None:
-        self.written = True
-        super().__delitem__(key)
-
-    def pop(self, key: str, *default: Any) -> Any:
-        if key in self:
-            self.written = True
-        return super().pop(key, *default)
-
-    def setdefault(self, key: str, default: Any = None) -> Any:
-        if key not in self:
-            self.written = True
-        return super().setdefault(key, default)
-
-
 class RunScope:
     """The scope of one flowable task run."""
 
@@ -50,7 +25,7 @@ class RunScope:
         self._run = run
         self._task = task
         self.now = now
-        self._memo = _Notes(run.memo or {})
+        self._memo: Mapping[str, Any] = MappingProxyType(run.memo or {})
         self._variables: dict[str, Any] | None = None
 
     @property
@@ -79,13 +54,12 @@ class RunScope:
     def evaluate(self, expression: str) -> Any:
         return evaluate(expression, self.variables())
 
-    def memo(self) -> dict[str, Any]:
+    def memo(self) -> Mapping[str, Any]:
         return self._memo
 
-    @property
-    def memo_changed(self) -> bool:
-        """Whether the flowable wrote new notes during this resolution."""
-        return self._memo.written
+    def remember(self, memo: dict[str, Any]) -> None:
+        """Take the notes a flowable's plan returned, for what it asks after planning."""
+        self._memo = MappingProxyType(memo)
 
 
 class RootScope:
@@ -116,5 +90,5 @@ class RootScope:
     def evaluate(self, expression: str) -> Any:
         return evaluate(expression, self._view.revealed(base_variables(self._view)))
 
-    def memo(self) -> dict[str, Any]:
+    def memo(self) -> Mapping[str, Any]:
         raise ScopeError("the flow itself keeps no notes")

@@ -22,6 +22,7 @@ from tiercel.expr import ExpressionError, is_truthy, render
 from tiercel.model.flow import Sla, SlaBehavior, SlaType
 from tiercel.model.property import format_duration
 from tiercel.model.state import State
+from tiercel.model.task import LogLevel
 
 _ENDS_AS = {SlaBehavior.FAIL: State.FAILED, SlaBehavior.CANCEL: State.CANCELLED}
 
@@ -60,7 +61,7 @@ class Slas(EngineCore):
             f"execution duration of {format_duration(elapsed)} exceed the maximum duration"
             f" of {format_duration(sla.duration)}."
         )
-        self.step.logs.append((None, "WARN", f"SLA '{sla.id}' violated: {reason}"))
+        self._log(None, LogLevel.WARN, f"SLA '{sla.id}' violated: {reason}")
         self._violated(sla, reason)
 
     def _slas(self, kind: SlaType) -> list[Sla]:
@@ -68,7 +69,7 @@ class Slas(EngineCore):
 
     def _watch(self, sla: Sla) -> None:
         if sla.duration is None:
-            self.step.logs.append((None, "WARN", f"SLA '{sla.id}' ignored: it has no duration"))
+            self._log(None, LogLevel.WARN, f"SLA '{sla.id}' ignored: it has no duration")
             return
         deadline = self.view.execution.state.start_date + sla.duration
         self.step.commands.append(SetTimer(deadline, SlaExpired(sla.id)))
@@ -86,12 +87,12 @@ class Slas(EngineCore):
                 holds = is_truthy(render(sla.assert_, variables))
             except ExpressionError as exc:
                 message = f"Ignoring SLA '{sla.id}' because of the error: {exc}"
-                self.step.logs.append((None, "ERROR", message))
+                self._log(None, LogLevel.ERROR, message)
                 continue
             if not holds:
                 violations.append((sla, f"assertion is false: {sla.assert_}."))
         for sla, reason in violations:
-            self.step.logs.append((None, "WARN", f"SLA '{sla.id}' violated: {reason}"))
+            self._log(None, LogLevel.WARN, f"SLA '{sla.id}' violated: {reason}")
         if violations:
             self._violated(*violations[0])
 
@@ -100,7 +101,7 @@ class Slas(EngineCore):
         end = _ENDS_AS.get(sla.behavior)
         if end is State.FAILED:
             message = f"Execution failed due to SLA '{sla.id}' violated: {reason}"
-            self.step.logs.append((None, "ERROR", message))
+            self._log(None, LogLevel.ERROR, message)
         execution = self.view.execution
         present = {(label.key, label.value) for label in execution.labels}
         missing = [x for x in sla.labels or [] if (x.key, x.value) not in present]

@@ -12,6 +12,7 @@ from tiercel.engine.events import (
 from tiercel.expr import ExpressionError, render_value
 from tiercel.model.execution import TaskRun
 from tiercel.model.state import State
+from tiercel.model.task import LogLevel
 from tiercel.sdk.task import (
     SubflowCall,
     SubflowTask,
@@ -35,7 +36,7 @@ class Subflows(EngineCore):
                     scope = {**variables, "taskrun": taskrun}
                 calls.append(task.subflow_call(partial(render_value, context=scope)))
         except ExpressionError as exc:
-            self.step.logs.append((running.id, "ERROR", f"{task.id}: {exc}"))
+            self._log(running.id, LogLevel.ERROR, f"{task.id}: {exc}")
             self._finish(running, State.FAILED, None)
             return
         if not calls:
@@ -71,7 +72,7 @@ class Subflows(EngineCore):
             try:
                 rendered = render_value(legacy, {"outputs": event.task_outputs or {}})
             except ExpressionError as exc:
-                self.step.logs.append((run.id, "ERROR", f"{run.task_id}: {exc}"))
+                self._log(run.id, LogLevel.ERROR, f"{run.task_id}: {exc}")
                 self._finish(run, State.FAILED, outputs)
                 return
             outputs["outputs"] = {**outputs.get("outputs", {}), **rendered}

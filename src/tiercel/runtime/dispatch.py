@@ -4,6 +4,7 @@ import threading
 from collections.abc import Sequence
 
 from tiercel.engine import RunTask
+from tiercel.model.execution import Execution
 from tiercel.runtime.ports import Inbox
 from tiercel.runtime.task_worker import TaskWorker
 from tiercel.runtime.worker import WorkerPool
@@ -35,8 +36,9 @@ class ThreadDispatcher:
             self._pool.close()
             self._pool = None
 
-    def dispatch(self, execution_id: str, commands: Sequence[RunTask]) -> None:
+    def dispatch(self, execution: Execution, commands: Sequence[RunTask]) -> None:
         """Run the task runs of ``commands`` on the next free threads."""
+        execution_id = execution.id
         if self._draining.is_set():
             return  # left RUNNING in the store: the next start gives them a new attempt
         pool = self._pool

@@ -8,7 +8,7 @@ queue table, task runs dispatched to threads or to the job table), never overrid
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 
 from tiercel.engine import (
     Command,
@@ -219,9 +219,9 @@ class Executor:
             return  # a late report for an execution deleted meanwhile
         before = view.execution.state.current
         step = advance(view, item, self.services.clock(), new_id)
-        for run_id, level, message in step.logs:
-            run = view.runs.get(run_id) if run_id else None
-            self.logbook.executor_line(execution_id, run, LogLevel(level), message)
+        for line in step.logs:
+            run = view.runs.get(line.task_run_id) if line.task_run_id else None
+            self.logbook.executor_line(execution_id, run, line.level, line.message)
         # Stored before anything is acted on: a crash here loses no decision.
         self.services.executions.save(
             view.execution if step.execution_changed else None,
@@ -231,7 +231,7 @@ class Executor:
         self.logbook.flush()
         jobs = [command for command in step.commands if isinstance(command, RunTask)]
         if jobs:
-            self.dispatcher.dispatch(execution_id, jobs)
+            self.dispatcher.dispatch(view.execution, jobs)
         for command in step.commands:
             self._carry_out(view, command)
         self.dispatcher.flush()
@@ -247,18 +247,24 @@ class Executor:
 
     def _carry_out(self, view: ExecutionView, command: Command) -> None:
         execution_id = view.execution.id
-        if isinstance(command, SetTimer):
-            self.timers.after(command.at, execution_id, command.event, engine_timer=True)
-        elif isinstance(command, KillRuns):
-            self.dispatcher.kill(list(command.task_run_ids))
-        elif isinstance(command, StartSubflow):
-            self.subflows.start(execution_id, command, self.create)
-        elif isinstance(command, ResumeExecution):
-            self._resume(execution_id, command)
-        elif isinstance(command, RetryExecution):
-            self.timers.after(command.at, execution_id, Retry(command.execution))
-        elif isinstance(command, ExecutionEnded):
-            self._ended(view, command.execution)
+        # A match that must name every command: mypy rejects a command kind with no case.
+        match command:
+            case RunTask():
+                pass  # dispatched as one batch with the step's other task runs
+            case SetTimer():
+                self.timers.after(command.at, execution_id, command.event, engine_timer=True)
+            case KillRuns():
+                self.dispatcher.kill(list(command.task_run_ids))
+            case StartSubflow():
+                self.subflows.start(execution_id, command, self.create)
+            case ResumeExecution():
+                self._resume(execution_id, command)
+            case RetryExecution():
+                self.timers.after(command.at, execution_id, Retry(command.execution))
+            case ExecutionEnded():
+                self._ended(view, command.execution)
+            case _:
+                assert_never(command)
 
     def _ended(self, view: ExecutionView, ended: Execution) -> None:
         if self._on_end is not None:

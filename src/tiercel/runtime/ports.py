@@ -85,9 +85,9 @@ class Dispatcher(Protocol):
         """Let the task runs of this process finish; take no more."""
         ...
 
-    def dispatch(self, execution_id: str, commands: Sequence[RunTask]) -> None:
-        """Have the task runs of ``commands`` (one step's) run; their results come back
-        through the inbox."""
+    def dispatch(self, execution: Execution, commands: Sequence[RunTask]) -> None:
+        """Have the task runs of ``commands`` (one step of ``execution``) run; their results
+        come back through the inbox."""
         ...
 
     def kill(self, run_ids: list[str]) -> None:

@@ -4,8 +4,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from tiercel.engine import RunTask
+from tiercel.model.execution import Execution
 from tiercel.runtime.dispatch import ThreadDispatcher
-from tiercel.runtime.shared import encode
+from tiercel.runtime.wire import encode_job
 from tiercel.storage.work import Job, WorkQueue
 
 
@@ -35,14 +36,19 @@ class QueueDispatcher:
         """Close the local threads."""
         self.local.close()
 
-    def dispatch(self, execution_id: str, commands: Sequence[RunTask]) -> None:
-        """Queue a job for each task run (or run it here, inside a working directory)."""
+    def dispatch(self, execution: Execution, commands: Sequence[RunTask]) -> None:
+        """Queue a job for each task run (or run it here, inside a working directory).
+
+        Raises:
+            WireError: A task run's variables are not plain data (JSON cannot hold them).
+        """
         here = [command for command in commands if command.directory is not None]
         if here:
-            self.local.dispatch(execution_id, here)
+            self.local.dispatch(execution, here)
         now = self._clock()
+        # A job names its task by id in the execution's flow revision: the worker loads it.
         self._outbox.extend(
-            Job(command.run.id, execution_id, encode(command), now)
+            Job(command.run.id, execution.id, encode_job(command, execution.flow_revision), now)
             for command in commands
             if command.directory is None
         )

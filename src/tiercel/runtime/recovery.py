@@ -9,7 +9,7 @@ from tiercel.model.state import State
 from tiercel.runtime.executor import Executor
 from tiercel.runtime.journal import Left, RunJournal, left_by_the_dead
 from tiercel.runtime.lease import ExecutorLease
-from tiercel.runtime.shared import decode
+from tiercel.runtime.wire import WireError, decode_event
 
 _log = logging.getLogger("tiercel.executor")
 
@@ -101,8 +101,8 @@ def recover_shared(executor: Executor, lease: ExecutorLease) -> None:
     in_hands = work.pending_runs()
     for item in work.take(0, 1_000_000):
         try:
-            event = decode(item.payload)
-        except Exception:  # unreadable: the inbox reader says so
+            event = decode_event(item.payload)
+        except WireError:  # unreadable, or of another version: the inbox reader says so
             continue
         if isinstance(event, TaskResult):
             in_hands.add(event.task_run_id)

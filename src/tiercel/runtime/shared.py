@@ -9,11 +9,12 @@ a new attempt, visible as such. An executor that dies loses nothing either: jobs
 their results wait in the inbox, and the next executor gives a new attempt only to the running
 task runs that have neither.
 
-Jobs and events are pickled: every process of one backend runs the same Tiercel version, and
-whoever can write the database can already run code through a flow's script tasks.
+Jobs and events travel as versioned JSON (``wire``). A payload of another major version is
+left in the queue for a process of that version, with one log line: during a rolling upgrade
+an old worker gives a new executor's jobs back, and an old executor leaves a new process's
+events in the inbox for the executor that replaces it.
 """
 
-import pickle
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,20 +26,11 @@ from tiercel.model.labels import Label
 from tiercel.runtime.creation import new_execution
 from tiercel.runtime.ports import Admit
 from tiercel.runtime.services import Services
+from tiercel.runtime.wire import encode_event
 from tiercel.storage.work import WorkQueue
 
 LEASE = timedelta(seconds=30)
 """How long a worker holds a job without renewing its lease; it renews every third of it."""
-
-
-def encode(item: Any) -> bytes:
-    """A job or an event as bytes for the work queue."""
-    return pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def decode(payload: bytes) -> Any:
-    """A job or an event from the work queue (see the module's note on pickling)."""
-    return pickle.loads(payload)
 
 
 class RemoteRunner:
@@ -72,12 +64,12 @@ class RemoteRunner:
             schedule_date=schedule_date,
         )
         self.services.executions.save(execution, ())
-        self.queue.post(execution.id, encode(Admit()), now=self.services.clock())
+        self.queue.post(execution.id, encode_event(Admit()), now=self.services.clock())
         return execution
 
     def send(self, execution_id: str, event: Event) -> None:
         """Post ``event`` for the execution to the executor's inbox."""
-        self.queue.post(execution_id, encode(event), now=self.services.clock())
+        self.queue.post(execution_id, encode_event(event), now=self.services.clock())
 
 
-__all__ = ["LEASE", "Admit", "RemoteRunner", "decode", "encode"]
+__all__ = ["LEASE", "Admit", "RemoteRunner"]

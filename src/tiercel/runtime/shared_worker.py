@@ -9,14 +9,15 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
-from tiercel.engine import Event, Recover, RunTask, TaskResult
+from tiercel.engine import Event, Recover, TaskResult
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.runtime.ids import process_id
 from tiercel.runtime.logbook import Logbook, stored_flow_of
 from tiercel.runtime.services import RunLimits, Services
-from tiercel.runtime.shared import LEASE, decode, encode
+from tiercel.runtime.shared import LEASE
 from tiercel.runtime.task_worker import FlowFinder, TaskWorker, stored_run
+from tiercel.runtime.wire import ForeignVersion, TaskFinder, WireError, decode_job, encode_event
 from tiercel.runtime.worker import WorkerPool
 from tiercel.storage.work import Job, WorkerRecord, WorkQueue
 
@@ -41,6 +42,7 @@ class SharedWorker:
         self.services = services
         self.logbook = Logbook(services, stored_flow_of(services), limits=limits)
         self.worker = TaskWorker(services, self.logbook, find_flow, stored_run(services))
+        self._tasks = TaskFinder(find_flow)
         self.queue = queue
         self.threads = max(1, threads)
         self.lease = lease
@@ -53,6 +55,8 @@ class SharedWorker:
         self._lock = threading.Lock()
         self._running: dict[str, Job] = {}
         self._handing_back: set[str] = set()
+        self._given_back: set[str] = set()
+        """Task runs whose jobs are of another version: this worker no longer claims them."""
         self._free = threading.Semaphore(self.threads)
         self._wake = threading.Event()
         self.on_complete: Callable[[], None] | None = None
@@ -88,10 +92,14 @@ class SharedWorker:
 
     def _claim(self, taken: int, pool: WorkerPool) -> None:
         self._wake.clear()
+        with self._lock:
+            skip = frozenset(self._given_back)
         try:
             jobs = (
-                self.queue.claim(self.worker_id, taken, now=self.services.clock(), lease=self.lease)
-                if self.queue.any_waiting()  # an idle poll writes nothing
+                self.queue.claim(
+                    self.worker_id, taken, now=self.services.clock(), lease=self.lease, skip=skip
+                )
+                if self.queue.any_waiting(skip)  # an idle poll writes nothing
                 else []
             )
         except Exception:
@@ -130,13 +138,23 @@ class SharedWorker:
     def _run_job(self, job: Job) -> None:
         run_id = job.task_run_id
         try:
-            command: RunTask = decode(job.payload)
-            result = self.worker.run(job.execution_id, command)
-        except Exception as exc:  # a payload of another version: the run fails, visibly
+            command = decode_job(job.payload, self._tasks)
+        except ForeignVersion as exc:
+            self._give_back(job, exc)
+            return
+        except WireError as exc:  # damaged, or its flow revision is gone: the run fails
+            _log.error("job %s cannot be run: %s", run_id, exc)
+            self._log_failure(job, exc)
+            command = None
+        try:
+            result = (
+                TaskResult(run_id, State.FAILED)
+                if command is None
+                else self.worker.run(job.execution_id, command)
+            )
+        except Exception as exc:  # the run fails, visibly
             _log.exception("job %s cannot be run", run_id)
-            run = stored_run(self.services)(job.execution_id, run_id)
-            message = f"the worker cannot run the job: {exc}"
-            self.logbook.executor_line(job.execution_id, run, LogLevel.ERROR, message)
+            self._log_failure(job, exc)
             result = TaskResult(run_id, State.FAILED)
         with self._lock:
             self._running.pop(run_id, None)
@@ -145,7 +163,7 @@ class SharedWorker:
         self.logbook.flush()
         try:
             if not self.queue.complete(
-                self.worker_id, run_id, encode(answer), now=self.services.clock()
+                self.worker_id, run_id, encode_event(answer), now=self.services.clock()
             ):
                 _log.warning("task run %s was taken back while it ran: result dropped", run_id)
             elif self.on_complete is not None:
@@ -154,6 +172,30 @@ class SharedWorker:
             _log.exception("reporting task run %s failed: its lease will expire", run_id)
         finally:
             self._free.release()
+
+    def _give_back(self, job: Job, exc: ForeignVersion) -> None:
+        """Return a job of another version to the queue, where a worker of that version
+        claims it; this worker skips it from now on."""
+        with self._lock:
+            self._running.pop(job.task_run_id, None)
+            self._given_back.add(job.task_run_id)
+        try:
+            self.queue.give_back(self.worker_id, job.task_run_id)
+            _log.error(
+                "job of task run %s (execution %s) is given back for a worker of its version: %s",
+                job.task_run_id,
+                job.execution_id,
+                exc,
+            )
+        except Exception:
+            _log.exception("giving job %s back failed: its lease will expire", job.task_run_id)
+        finally:
+            self._free.release()
+
+    def _log_failure(self, job: Job, exc: Exception) -> None:
+        run = stored_run(self.services)(job.execution_id, job.task_run_id)
+        message = f"the worker cannot run the job: {exc}"
+        self.logbook.executor_line(job.execution_id, run, LogLevel.ERROR, message)
 
     def _heartbeat(self, halt: threading.Event) -> None:
         while not halt.wait(self.lease.total_seconds() / 3):
@@ -167,3 +209,8 @@ class SharedWorker:
         record = replace(self._record, heartbeat_at=self.services.clock())
         held = self.queue.renew(record, lease=self.lease)
         self.worker.kill([job.task_run_id for job in held if job.kill])
+        if self._given_back:
+            # Jobs given back that a worker of their version has run since: none to skip.
+            pending = self.queue.pending_runs()
+            with self._lock:
+                self._given_back &= pending

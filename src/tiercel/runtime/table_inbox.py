@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from tiercel.runtime.inbox import MemoryInbox
 from tiercel.runtime.ports import Call, Item
-from tiercel.runtime.shared import decode
-from tiercel.storage.work import WorkQueue
+from tiercel.runtime.wire import ForeignVersion, WireError, decode_event
+from tiercel.storage.work import InboxItem, WorkQueue
 
 _log = logging.getLogger("tiercel.shared")
 
@@ -83,17 +83,31 @@ class TableInbox:
                 self._wake.wait(self._poll)
                 self._wake.clear()
                 continue
-            for item in fresh:
-                try:
-                    event = decode(item.payload)
-                except Exception as exc:  # written by another version, or damaged
-                    _log.error("inbox item %d cannot be read, dropped: %s", item.seq, exc)
-                    continue
-                self._memory.put(item.execution_id, event)
-            seqs = [item.seq for item in fresh]
-            delivered.update(seqs)
+            # Items of another version stay in the table, unacknowledged, for an executor that
+            # reads them; this one skips them from now on (they stay in ``delivered``).
+            seqs = [item.seq for item in fresh if self._deliver(item)]
+            delivered.update(item.seq for item in fresh)
             # Acknowledged once the loop has applied the items before it.
             self._memory.put("", Call(_acknowledger(self.work, seqs, acked), threading.Event()))
+
+    def _deliver(self, item: InboxItem) -> bool:
+        """Hand an item to the loop; False when it is left for an executor of its version."""
+        try:
+            event = decode_event(item.payload)
+        except ForeignVersion as exc:
+            _log.error(
+                "inbox item %d (execution %s) is left in the inbox for an executor of its "
+                "version: %s",
+                item.seq,
+                item.execution_id,
+                exc,
+            )
+            return False
+        except WireError as exc:
+            _log.error("inbox item %d cannot be read, dropped: %s", item.seq, exc)
+            return True
+        self._memory.put(item.execution_id, event)
+        return True
 
 
 def _acknowledger(

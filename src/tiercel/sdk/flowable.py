@@ -3,13 +3,15 @@
 The executor resolves flowable tasks: on every change below a flowable's run it asks the task
 which child runs to create next (``next_runs``) and whether the run has ended
 (``final_state``). The task answers from a ``Scope``: its own run, its children so far, and
-expression rendering in its context. ``sequential`` and ``concurrent`` implement the two
+expression rendering in its context. What a flowable wants to remember between resolutions
+(its rendered values, its iteration) it returns in ``Plan.memo``; the scope's notes are
+read-only. ``sequential`` and ``concurrent`` implement the two
 orderings Kestra's flowables share, with their ``errors`` and ``finally`` branches.
 """
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -69,8 +71,9 @@ class Scope(Protocol):
         """Evaluate one expression (the text inside ``{{ }}``) to its value."""
         ...
 
-    def memo(self) -> dict[str, Any]:
-        """The flowable's private notes, kept with its run (rendered values, iterations)."""
+    def memo(self) -> Mapping[str, Any]:
+        """The flowable's private notes, kept with its run (rendered values, iterations):
+        read-only; a flowable changes them by returning ``Plan.memo``."""
         ...
 
 
@@ -137,6 +140,22 @@ class Plan:
     """Resolve the run again after this long, though nothing below it changed."""
     outputs: dict[str, Any] | None = None
     """Outputs to show on the run while it is still running (a loop's iteration count)."""
+    memo: Mapping[str, Any] | None = None
+    """The run's notes from now on, when this resolution changed them; None keeps them."""
+
+    def noting(self, scope: "Scope", **notes: Any) -> "Plan":
+        """This plan, keeping ``notes`` in the run's notes too (over those of ``memo``, or
+        else of ``scope``); itself when the notes already hold these very values."""
+        current = self.memo if self.memo is not None else scope.memo()
+        missing = object()
+        # Identity first: a loop's stored values are handed back as they are, and comparing
+        # 10,000 of them on every event would cost as much as rendering them.
+        if all(
+            (old := current.get(key, missing)) is value or old == value
+            for key, value in notes.items()
+        ):
+            return self
+        return replace(self, memo={**current, **notes})
 
 
 def run_branches(
@@ -197,14 +216,14 @@ def _next_in_sequence(scope: Scope, slots: Slots) -> Plan | None:
 
 
 def loop_values(scope: Scope, raw: Any) -> list[str]:
-    """The values a loop iterates over, rendered once and kept in the run's notes.
+    """The values a loop iterates over: those kept in the run's notes under ``values``, else
+    ``raw`` rendered (the loop keeps them with ``Plan.noting(scope, values=...)``).
 
     ``raw`` is a list or a string rendering to a JSON array. Each item is rendered; maps and
     lists become JSON text, as Kestra passes them to ``taskrun.value``; duplicates are dropped
     and a null item is an error.
     """
-    memo = scope.memo()
-    stored = memo.get("values")
+    stored = scope.memo().get("values")
     if isinstance(stored, list):
         return stored
     rendered = scope.render(raw)
@@ -224,7 +243,6 @@ def loop_values(scope: Scope, raw: Any) -> list[str]:
         if text not in seen:
             seen.add(text)
             values.append(text)
-    memo["values"] = values
     return values
 
 
@@ -239,12 +257,12 @@ def rendered_int(scope: Scope, value: Any) -> int:
 
 def run_groups(scope: Scope, branches: Branches, values: Sequence[str], limit: int) -> Plan:
     """Resolve a loop that runs its tasks one after the other for each value, ``limit``
-    values at a time (0: all at once), then ``errors`` and ``finally`` as ``run_branches``."""
+    values at a time (0: all at once), then ``errors`` and ``finally`` as ``run_branches``.
+    How many values have started is kept in the run's notes under ``started``."""
     tasks = list(branches.tasks)
     main_ids = branches.ids(tasks)
     failed = bool(scope.effective_states(main_ids) & FAILURE_STATES)
-    memo = scope.memo()
-    started = int(memo.get("started", 0))
+    started = int(scope.memo().get("started", 0))
     next_runs: list[NextRun] = []
     active = 0
     if not failed:
@@ -259,9 +277,8 @@ def run_groups(scope: Scope, branches: Branches, values: Sequence[str], limit: i
             next_runs.append(NextRun(tasks[0], values[started]))
             started += 1
             active += 1
-        memo["started"] = started
         if next_runs or active:
-            return Plan(next_runs)
+            return Plan(next_runs).noting(scope, started=started)
     if scope.count(main_ids, terminated=False):
         return Plan([])
     return _tail(scope, branches, failed)

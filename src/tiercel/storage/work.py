@@ -9,7 +9,7 @@ its leases has died: the executor takes its jobs back and gives their task runs 
 Payloads are opaque bytes to the store; the runtime decides what they hold.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -64,8 +64,22 @@ class WorkQueue(Protocol):
         """Hand jobs over (replacing those of the same task runs)."""
         ...
 
-    def claim(self, worker_id: str, limit: int, *, now: datetime, lease: timedelta) -> list[Job]:
-        """Take up to ``limit`` unclaimed jobs, oldest first, leased until ``now + lease``."""
+    def claim(
+        self,
+        worker_id: str,
+        limit: int,
+        *,
+        now: datetime,
+        lease: timedelta,
+        skip: Collection[str] = (),
+    ) -> list[Job]:
+        """Take up to ``limit`` unclaimed jobs, oldest first, leased until ``now + lease``;
+        never those of the task runs in ``skip`` (jobs this worker gave back)."""
+        ...
+
+    def give_back(self, worker_id: str, task_run_id: str) -> bool:
+        """Return a claimed job to the queue unchanged, for another worker to claim; False
+        when the worker no longer holds it."""
         ...
 
     def renew(self, worker: WorkerRecord, *, lease: timedelta) -> list[Job]:
@@ -89,8 +103,9 @@ class WorkQueue(Protocol):
         """Delete and return the claimed jobs whose lease ended before ``now``."""
         ...
 
-    def any_waiting(self) -> bool:
-        """Whether some job waits for a worker: a read, cheaper than trying to claim."""
+    def any_waiting(self, skip: Collection[str] = ()) -> bool:
+        """Whether some job, not of the task runs in ``skip``, waits for a worker: a read,
+        cheaper than trying to claim."""
         ...
 
     def pending_runs(self) -> set[str]:

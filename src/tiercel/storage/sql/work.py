@@ -5,11 +5,11 @@ PostgreSQL, workers on many machines claim different jobs without waiting on eac
 SQLite the write transaction is serialised anyway and the locking clause is left out.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, delete, func, insert, select, update
 
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
@@ -69,11 +69,20 @@ class SqlWorkQueue:
         with self._db.write() as conn:
             conn.execute(self._enqueue, rows)
 
-    def claim(self, worker_id: str, limit: int, *, now: datetime, lease: timedelta) -> list[Job]:
-        """Take up to ``limit`` unclaimed jobs, oldest first, leased until ``now + lease``."""
+    def claim(
+        self,
+        worker_id: str,
+        limit: int,
+        *,
+        now: datetime,
+        lease: timedelta,
+        skip: Collection[str] = (),
+    ) -> list[Job]:
+        """Take up to ``limit`` unclaimed jobs, oldest first, leased until ``now + lease``;
+        never those of the task runs in ``skip`` (jobs this worker gave back)."""
         oldest = (
             select(worker_jobs.c.task_run_id)
-            .where(worker_jobs.c.worker_id.is_(None))
+            .where(*_waiting(skip))
             .order_by(worker_jobs.c.created_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -90,6 +99,17 @@ class SqlWorkQueue:
         with self._db.write() as conn:
             rows = conn.execute(statement).all()
         return sorted((_job(row) for row in rows), key=lambda job: job.created_at)
+
+    def give_back(self, worker_id: str, task_run_id: str) -> bool:
+        """Return a claimed job to the queue unchanged, for another worker to claim; False
+        when the worker no longer holds it."""
+        statement = (
+            update(worker_jobs)
+            .where(worker_jobs.c.task_run_id == task_run_id, worker_jobs.c.worker_id == worker_id)
+            .values(worker_id=None, lease_until=None)
+        )
+        with self._db.write() as conn:
+            return bool(conn.execute(statement).rowcount)
 
     def renew(self, worker: WorkerRecord, *, lease: timedelta) -> list[Job]:
         """Record the worker's heartbeat and extend the leases of its jobs; those jobs (with
@@ -169,9 +189,10 @@ class SqlWorkQueue:
         with self._db.write() as conn:
             return [_job(row) for row in conn.execute(statement)]
 
-    def any_waiting(self) -> bool:
-        """Whether some job waits for a worker: a read, cheaper than trying to claim."""
-        query = select(worker_jobs.c.task_run_id).where(worker_jobs.c.worker_id.is_(None))
+    def any_waiting(self, skip: Collection[str] = ()) -> bool:
+        """Whether some job, not of the task runs in ``skip``, waits for a worker: a read,
+        cheaper than trying to claim."""
+        query = select(worker_jobs.c.task_run_id).where(*_waiting(skip))
         with self._db.read() as conn:
             return conn.execute(query.limit(1)).first() is not None
 
@@ -284,6 +305,14 @@ class SqlWorkQueue:
         """Give the lease ``name`` up, if ``holder`` has it."""
         with self._db.write() as conn:
             conn.execute(delete(leases).where(leases.c.name == name, leases.c.holder == holder))
+
+
+def _waiting(skip: Collection[str]) -> list[ColumnElement[bool]]:
+    """The conditions of a job waiting for a worker, not of the task runs in ``skip``."""
+    conditions: list[ColumnElement[bool]] = [worker_jobs.c.worker_id.is_(None)]
+    if skip:
+        conditions.append(worker_jobs.c.task_run_id.not_in(list(skip)))
+    return conditions
 
 
 def _job(row: Row[Any]) -> Job:

@@ -1,5 +1,7 @@
 """``io.kestra.plugin.core.flow.AllowFailure``: a sequence whose failure does not fail the flow."""
 
+from dataclasses import replace
+
 from tiercel.plugins.core.flow.sequential import Sequential
 from tiercel.sdk import Plan, Scope, State, plugin
 
@@ -14,5 +16,5 @@ class AllowFailure(Sequential):
         """As a Sequential, but a failure ends the block in WARNING."""
         plan = super().plan(scope)
         if plan.state is State.FAILED:
-            return Plan(plan.next_runs, State.WARNING)
+            return replace(plan, state=State.WARNING)
         return plan

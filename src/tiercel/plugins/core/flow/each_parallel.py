@@ -23,4 +23,5 @@ class EachParallel(Parallel):
         values = loop_values(scope, self.value)
         branches = self.branches(self.tasks)
         limit = rendered_int(scope, self.concurrent)
-        return run_branches(scope, branches, Slots(branches.tasks, values), limit=limit)
+        plan = run_branches(scope, branches, Slots(branches.tasks, values), limit=limit)
+        return plan.noting(scope, values=values)

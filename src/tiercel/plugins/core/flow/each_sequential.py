@@ -22,4 +22,5 @@ class EachSequential(Sequential):
         """For each value in turn, each task in turn."""
         values = loop_values(scope, self.value)
         branches = self.branches(self.tasks)
-        return run_branches(scope, branches, Slots(branches.tasks, values), limit=1)
+        plan = run_branches(scope, branches, Slots(branches.tasks, values), limit=1)
+        return plan.noting(scope, values=values)

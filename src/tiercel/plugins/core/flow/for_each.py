@@ -22,4 +22,5 @@ class ForEach(Sequential):
     def plan(self, scope: Scope) -> Plan:
         """The tasks in turn for each value, ``concurrencyLimit`` values at a time."""
         values = loop_values(scope, self.values)
-        return run_groups(scope, self.branches(self.tasks), values, self.concurrency_limit)
+        plan = run_groups(scope, self.branches(self.tasks), values, self.concurrency_limit)
+        return plan.noting(scope, values=values)

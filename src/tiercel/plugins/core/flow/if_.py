@@ -22,10 +22,10 @@ class If(FlowableTask):
     )
 
     def plan(self, scope: Scope) -> Plan:
-        """Evaluate the condition once, then run the chosen branch."""
-        return run_branches(
-            scope, self.branches(self.then if self._result(scope) else self.else_ or [])
-        )
+        """Evaluate the condition once, keep the result, then run the chosen branch."""
+        result = self._result(scope)
+        branch = self.then if result else self.else_ or []
+        return run_branches(scope, self.branches(branch)).noting(scope, result=result)
 
     def outputs(self, scope: Scope) -> dict[str, Any] | None:
         """``evaluationResult``: what the condition evaluated to."""
@@ -33,6 +33,6 @@ class If(FlowableTask):
 
     def _result(self, scope: Scope) -> bool:
         memo = scope.memo()
-        if "result" not in memo:
-            memo["result"] = is_truthy(scope.render(self.condition))
-        return bool(memo["result"])
+        if "result" in memo:
+            return bool(memo["result"])
+        return is_truthy(scope.render(self.condition))

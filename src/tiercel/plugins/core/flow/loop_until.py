@@ -1,5 +1,6 @@
 """``io.kestra.plugin.core.flow.LoopUntil`` (formerly ``WaitFor``): repeat tasks until true."""
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -59,11 +60,13 @@ class LoopUntil(FlowableTask):
         condition holds or a limit is reached, else wait ``interval`` and go again."""
         memo = scope.memo()
         iteration = int(memo.get("iteration", 0))
-        if iteration == 0 or memo.pop("waiting", False):
+        if iteration == 0 or memo.get("waiting", False):
             iteration += 1
-            memo["iteration"] = iteration
-            memo.setdefault("since", scope.now.isoformat())
-            return Plan([NextRun(self.tasks[0], iteration=iteration)], outputs=_count(iteration))
+            notes = {key: value for key, value in memo.items() if key != "waiting"}
+            notes["iteration"] = iteration
+            notes.setdefault("since", scope.now.isoformat())
+            first = NextRun(self.tasks[0], iteration=iteration)
+            return Plan([first], outputs=_count(iteration), memo=notes)
         states: set[State] = set()
         for task in self.tasks:
             run = scope.child(task.id, iteration=iteration)
@@ -80,15 +83,15 @@ class LoopUntil(FlowableTask):
         if self._limit_reached(scope, iteration, memo):
             failed = scope.render(self.fail_on_max_reached)
             return Plan([], State.FAILED if is_truthy(failed) else ended, outputs=_count(iteration))
-        memo["waiting"] = True
         interval = rendered_duration(scope, self._frequency("interval"))
-        return Plan([], wake_after=interval, outputs=_count(iteration))
+        waiting = Plan([], wake_after=interval, outputs=_count(iteration))
+        return waiting.noting(scope, waiting=True)
 
     def outputs(self, scope: Scope) -> dict[str, Any] | None:
         """``iterationCount``: how many iterations ran."""
         return _count(int(scope.memo().get("iteration", 0)))
 
-    def _limit_reached(self, scope: Scope, iteration: int, memo: dict[str, Any]) -> bool:
+    def _limit_reached(self, scope: Scope, iteration: int, memo: Mapping[str, Any]) -> bool:
         most = self._frequency("max_iterations")
         if most is not None and iteration >= rendered_int(scope, most):
             return True

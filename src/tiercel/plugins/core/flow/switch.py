@@ -41,14 +41,15 @@ class Switch(FlowableTask):
         return found
 
     def plan(self, scope: Scope) -> Plan:
-        """Render the value once, then run its case, or the defaults when none matches."""
+        """Render the value once and keep it, then run its case, or the defaults when none
+        matches."""
         value = self._value(scope)
         tasks = (self.cases or {}).get(value)
         chosen = tasks if tasks is not None else self.defaults
         if not chosen:
             # Kestra fails a switch that has nothing to run for the value.
-            return Plan([], State.FAILED)
-        return run_branches(scope, self.branches(chosen))
+            return Plan([], State.FAILED).noting(scope, value=value)
+        return run_branches(scope, self.branches(chosen)).noting(scope, value=value)
 
     def outputs(self, scope: Scope) -> dict[str, Any] | None:
         """``value``: the rendered value; ``defaults``: whether no case matched."""
@@ -57,6 +58,6 @@ class Switch(FlowableTask):
 
     def _value(self, scope: Scope) -> str:
         memo = scope.memo()
-        if "value" not in memo:
-            memo["value"] = str(scope.render(self.value))
-        return str(memo["value"])
+        if "value" in memo:
+            return str(memo["value"])
+        return str(scope.render(self.value))
