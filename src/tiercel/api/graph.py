@@ -1,7 +1,6 @@
 """``/flows/{namespace}/{id}/graph`` and ``/flows/graph``: a flow's topology as Kestra's
 ``FlowGraph`` (nodes, edges, clusters), for a deployed revision or for YAML being edited."""
 
-import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -9,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.api.received import RawBody
 from tiercel.api.triggers import trigger_json
 from tiercel.model.base import PluginObject
 from tiercel.model.flow import Flow
@@ -87,7 +87,7 @@ def _graph(ctx: ApiContext, flow: Flow, *, with_states: bool) -> dict[str, Any]:
     response_model_exclude_none=True,
     summary="The topology of a flow given as YAML (not deployed)",
 )
-async def graph_from_source(request: Request) -> dict[str, Any]:
+def graph_from_source(request: Request, raw: RawBody) -> dict[str, Any]:
     """The graph of the flow in the body (``application/x-yaml``); an invalid flow is a 422
     naming each problem."""
     ctx = _ctx(request)
@@ -95,11 +95,10 @@ async def graph_from_source(request: Request) -> dict[str, Any]:
     if "yaml" not in kind and kind != "text/plain":
         raise ApiError(415, f"A flow is sent as YAML (application/x-yaml), not '{kind[:100]}'")
     try:
-        source = (await request.body()).decode("utf-8")
+        source = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ApiError(422, f"The flow is not UTF-8 text: {exc}") from None
-    flow = await asyncio.to_thread(ctx.flows.parse, source)
-    return await asyncio.to_thread(_graph, ctx, flow, with_states=False)
+    return _graph(ctx, ctx.flows.parse(source), with_states=False)
 
 
 @router.get(
