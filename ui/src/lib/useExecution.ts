@@ -32,11 +32,22 @@ export function useExecution(id: Ref<string>) {
     );
   }
 
-  /** Reads it again and follows it if it runs (after a restart, a resume, a state change). */
-  async function reload(): Promise<void> {
+  /**
+   * Reads it again and follows it if it runs. After an action (`acted`: a restart, a resume, a
+   * state change), the executor applies it a moment after the API took it: while the execution
+   * still reads as ended with no new state, it is read again, for a few seconds at most.
+   */
+  async function reload(acted = false): Promise<void> {
     const wanted = id.value;
+    const seen = execution.value?.state.histories.length ?? 0;
     try {
-      const found = await getExecution(wanted);
+      let found = await getExecution(wanted);
+      for (let tries = 0; acted && tries < 20; tries++) {
+        if (!isTerminal(found.state.current) || found.state.histories.length > seen) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        if (wanted !== id.value) return;
+        found = await getExecution(wanted);
+      }
       if (wanted !== id.value) return;
       execution.value = Object.freeze(found);
       error.value = "";
@@ -51,7 +62,7 @@ export function useExecution(id: Ref<string>) {
     () => {
       stopFollowing();
       execution.value = null;
-      reload();
+      reload(false);
     },
     { immediate: true },
   );
