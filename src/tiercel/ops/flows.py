@@ -66,6 +66,9 @@ class Flows:
         self._current: tuple[float, list[Deployed], dict[tuple[str, str], Deployed]] | None = None
         """Every current flow, and when it was read: triggers look at them all on each
         execution's change of state."""
+        self._changes = 0
+        """Deploys and deletes made here: a list read while one was made is not kept, or a flow
+        deployed meanwhile would stay unseen by triggers until the list is read again."""
 
     def parse(self, source: str, name: str = "flow.yaml") -> Flow:
         """The one valid flow of ``source``.
@@ -120,6 +123,7 @@ class Flows:
         with self._lock:
             self._parsed[(flow.namespace, flow.id, record.revision)] = (flow, data)
             self._current = None
+            self._changes += 1
         deploy_triggers(self._triggers, flow, now)
         return Deployed(record, flow, data)
 
@@ -135,6 +139,7 @@ class Flows:
         self._triggers.delete(namespace, flow_id)
         with self._lock:
             self._current = None
+            self._changes += 1
         return record
 
     def get(self, namespace: str, flow_id: str, revision: int | None = None) -> Deployed:
@@ -200,13 +205,14 @@ class Flows:
         or a delete in this process; another process's shows within that time)."""
         now = time.monotonic()
         with self._lock:
-            cached = self._current
+            cached, changes = self._current, self._changes
         if cached is not None and now - cached[0] < FRESH_FOR:
             return cached[1]
         found = self._parsed_records(self._store.find())
         by_key = {(d.flow.namespace, d.flow.id): d for d in found}
         with self._lock:
-            self._current = (now, found, by_key)
+            if self._changes == changes:
+                self._current = (now, found, by_key)
         return found
 
     def revisions(self, namespace: str, flow_id: str) -> list[FlowRecord]:
