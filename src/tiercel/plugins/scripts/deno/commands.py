@@ -30,7 +30,8 @@ tasks:
 class Commands(ExecScript):
     """Run Deno files and commands (`deno run main.ts`...) in a shell."""
 
-    commands: Property[list[Text]] = Field(description="The commands to run.")
+    # Optional in Kestra's Deno plugin alone: a task may run its beforeCommands only.
+    commands: Property[list[Text]] | None = Field(default=None, description="The commands to run.")
 
     def run(self, ctx: RunContext) -> Mapping[str, Any] | Outcome:
         """Run the before commands and the commands with the interpreter."""
