@@ -3,6 +3,7 @@ for each vendor's service (the SaaS cannot run here): it records what is sent, a
 checks the payload against the shape the vendor documents."""
 
 import json
+import time
 
 from tests.plugins.core.run.run_support import Received, Reply, Server
 from tests.plugins.flow_support import RunFlow, flow_of, messages, states
@@ -74,6 +75,29 @@ def test_a_429_is_retried_after_retry_after(server: Server, run_flow: RunFlow) -
     assert len(server.received) == 3
     logs = messages(finished, "slack")
     assert any("answered 429; attempt 2 of 4 in 0s" in line for line in logs)
+
+
+def test_a_429_waits_the_retry_after_seconds_then_succeeds(
+    server: Server, run_flow: RunFlow
+) -> None:
+    answers = [Reply(429, b"slow down", {"Retry-After": "1"}), OK]
+    arrivals: list[float] = []
+
+    def reply(_request: Received) -> Reply:
+        arrivals.append(time.monotonic())
+        return answers.pop(0)
+
+    url = server.route(f"/services/{TOKEN}", reply)
+    finished = run_flow(
+        flow_of({"id": "discord", "type": N + "discord.DiscordIncomingWebhook", "url": url,
+                 "payload": '{"content": "hi"}'})
+    )  # fmt: skip
+    assert finished.execution.state.current.value == "SUCCESS"
+    assert len(server.received) == 2 and not answers
+    # The wait is the one the receiver asked for: never shorter (an upper bound would be flaky).
+    assert arrivals[1] - arrivals[0] >= 0.95
+    (warning,) = [line for line in messages(finished, "discord") if "answered 429" in line]
+    assert warning == f"Discord: '{server.url}/******' answered 429; attempt 2 of 4 in 1s"
 
 
 def test_a_refusal_fails_in_one_line_without_the_token(server: Server, run_flow: RunFlow) -> None:

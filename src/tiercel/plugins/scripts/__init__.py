@@ -1,2 +1,2 @@
-"""Script plugins: Python, shell and Node.js scripts run as local processes
-(``io.kestra.plugin.scripts.*``)."""
+"""Script plugins: Python, shell, Node.js, R, Julia, Ruby, PowerShell, Go, Deno and Bun
+scripts run as local processes (``io.kestra.plugin.scripts.*``)."""

@@ -141,11 +141,17 @@ class ExecScript(RunnableTask):
         *,
         env: Mapping[str, str] | None = None,
         hint: FailureHint | None = None,
+        exit_on_error: str = "set -e",
     ) -> Mapping[str, Any] | Outcome:
-        """Run ``before`` then ``commands`` with the interpreter; the task's outputs."""
+        """Run ``before`` then ``commands`` with the interpreter; the task's outputs.
+
+        ``exit_on_error`` is the interpreter's line that makes the first failing command end
+        the run, put first when ``failFast`` is on (PowerShell's differs from the shell's).
+        """
         self._warn_about_runner(ctx)
         interpreter = [str(part) for part in ctx.render(self.interpreter)]
-        lines = (["set -e"] if ctx.render_as(self.fail_fast, bool) else []) + [*before, *commands]
+        fail_fast = ctx.render_as(self.fail_fast, bool)
+        lines = ([exit_on_error] if fail_fast else []) + [*before, *commands]
         args = [*interpreter, "\n".join(lines)] if interpreter else list(commands)
         if interpreter[-1:] == ["-c"] and len(args[-1].encode()) > _MAX_INLINE_SCRIPT:
             # Linux refuses a single argument over 128 KiB: the shell reads a long script

@@ -1,0 +1,1 @@
+"""Bun scripts and commands (``io.kestra.plugin.scripts.bun``)."""

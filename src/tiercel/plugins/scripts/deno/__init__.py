@@ -1,0 +1,1 @@
+"""Deno scripts and commands (``io.kestra.plugin.scripts.deno``)."""

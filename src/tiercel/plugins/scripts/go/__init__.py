@@ -1,0 +1,1 @@
+"""Go scripts and commands (``io.kestra.plugin.scripts.go``)."""

@@ -1,0 +1,1 @@
+"""Julia scripts and commands (``io.kestra.plugin.scripts.julia``)."""

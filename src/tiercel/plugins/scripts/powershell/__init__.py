@@ -1,0 +1,1 @@
+"""PowerShell scripts and commands (``io.kestra.plugin.scripts.powershell``)."""

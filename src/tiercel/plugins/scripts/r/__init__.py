@@ -1,0 +1,1 @@
+"""R scripts and commands (``io.kestra.plugin.scripts.r``)."""

@@ -1,0 +1,1 @@
+"""Ruby scripts and commands (``io.kestra.plugin.scripts.ruby``)."""
