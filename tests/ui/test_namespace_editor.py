@@ -11,7 +11,9 @@ NAMESPACE = "ui.tests.editor"
 
 def _run_logs(ui_server: UiServer) -> list[str]:
     answer = httpx.post(
-        f"{ui_server.api}/executions/{NAMESPACE}/editor_script", params={"wait": "true"}, timeout=120
+        f"{ui_server.api}/executions/{NAMESPACE}/editor_script",
+        params={"wait": "true"},
+        timeout=120,
     )
     assert answer.status_code == 200, answer.text
     execution = answer.json()
@@ -121,7 +123,9 @@ def test_create_rename_upload_download_and_delete(ui_server: UiServer, page: obj
     uploaded.get_by_role("button", name="Delete sql/config.yaml").click()
     expect(uploaded).to_have_count(0)
     page.evaluate("document.documentElement.dataset.theme = 'dark'")
-    tree.locator('[data-path="sql/daily.sql"]').get_by_role("button", name="daily.sql", exact=True).click()
+    tree.locator('[data-path="sql/daily.sql"]').get_by_role(
+        "button", name="daily.sql", exact=True
+    ).click()
     expect(page.get_by_label("Content of sql/daily.sql")).to_contain_text("SELECT")
     shot(page, "namespace-editor-dark")
     folder = tree.locator('[data-path="sql"]')

@@ -46,7 +46,6 @@ _TAGS_BY_TYPE = (
     (re.compile(r"\.core\.trigger\.Schedule$"), "Schedule"),
     (re.compile(r"\.core\.trigger\.Webhook$"), "Webhook"),
     (re.compile(r"\.core\.trigger\.Flow$"), "Flow trigger"),
-    (re.compile(r"\.core\.log\.Log$"), "Getting Started"),
 )
 
 
@@ -80,6 +79,8 @@ def tags_of(flow: Flow, source: str) -> tuple[str, ...]:
     types = [task.type for _, task in flow.all_tasks()]
     types += [trigger.type for trigger in flow.triggers or ()]
     tags = {tag for pattern, tag in _TAGS_BY_TYPE for kind in types if pattern.search(kind)}
+    if all(kind.startswith("io.kestra.plugin.core.") for kind in types):
+        tags.add("Getting Started")  # core tasks only: runs anywhere, nothing to install
     if flow.inputs:
         tags.add("Inputs")
     if "namespaceFiles" in source or "read('" in source or 'read("' in source:
