@@ -1,6 +1,8 @@
 """Run one task alone (Kestra's Playground) through a real server: the earlier tasks' outputs
 come from a chosen execution, the later tasks do not run, and the run stays out of searches."""
 
+import time
+
 from tests.api.conftest import LiveServer
 
 FLOW = """\
@@ -23,6 +25,28 @@ tasks:
   - id: third
     type: io.kestra.plugin.core.log.Log
     message: third ran
+"""
+
+LISTENER = """\
+id: listener
+namespace: company.pg
+inputs:
+  - id: upstream
+    type: STRING
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "after {{ inputs.upstream }}"
+triggers:
+  - id: on_pg
+    type: io.kestra.plugin.core.trigger.Flow
+    inputs:
+      upstream: "{{ trigger.executionId }}"
+    preconditions:
+      id: pg_ended
+      flows:
+        - namespace: company.pg
+          flowId: pg
 """
 
 BASE = "/api/v1/main"
@@ -89,6 +113,28 @@ def test_without_a_previous_execution_inputs_take_their_defaults(live: LiveServe
     run = live.wait_ended(response.json()["id"])
     assert _outputs(run) == {"first": "made for world"}
     assert run["flowRevision"] == 1  # no source sent: the current revision runs
+
+
+def test_a_playground_run_starts_no_flow_trigger(live: LiveServer) -> None:
+    live.deploy(FLOW)
+    live.deploy(LISTENER)
+    tried = live.client.post(
+        f"{BASE}/playground/runs",
+        json={"namespace": "company.pg", "flowId": "pg", "taskId": "first"},
+    ).json()
+    live.wait_ended(tried["id"])
+    # A real run after it: the executor handles the ends in order, so once the listener ran for
+    # this one, it has long seen the playground run end.
+    real = _executed(live, {"who": "bob"})
+    deadline = time.monotonic() + 20
+    started: list[dict[str, object]] = []
+    while not started and time.monotonic() < deadline:
+        found = live.client.get(
+            f"{BASE}/executions/search", params={"namespace": "company.pg", "flowId": "listener"}
+        )
+        started = found.json()["results"]
+        time.sleep(0.05)
+    assert [e["inputs"] for e in started] == [{"upstream": real["id"]}]
 
 
 def test_refusals_name_what_is_wrong(live: LiveServer) -> None:
