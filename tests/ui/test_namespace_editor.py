@@ -48,6 +48,20 @@ def test_edit_a_script_the_next_run_reads(ui_server: UiServer, page: object) -> 
     page.keyboard.type('print("version two, edited in the browser")')
     expect(page.get_by_label("Unsaved changes")).to_be_visible()
     shot(page, "namespace-editor-dirty")
+    # Unsaved: leaving the tab asks first; refusing keeps the edit.
+    asked: list[str] = []
+
+    def refuse(dialog: object) -> None:
+        asked.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    page.once("dialog", refuse)
+    page.get_by_role("navigation", name="Namespace tabs").get_by_role(
+        "link", name="KV Store"
+    ).click()
+    expect(page.get_by_label("Unsaved changes")).to_be_visible()
+    assert asked == ["Discard the unsaved changes to scripts/greet.py?"]
+    assert page.url.endswith("/files")
     page.keyboard.press("Control+s")
     expect(page.get_by_label("Unsaved changes")).to_have_count(0)
     saved = httpx.get(

@@ -25,7 +25,12 @@ from tiercel.model.flow import Flow
 from tiercel.model.labels import PLAYGROUND_LABEL, Label
 from tiercel.model.state import State
 from tiercel.model.task import Task, walk_tasks
-from tiercel.ops.executions import InvalidRequestError, NotFoundError, OperationError
+from tiercel.ops.executions import (
+    InvalidRequestError,
+    NotFoundError,
+    OperationError,
+    copy_runs,
+)
 from tiercel.storage.ports import ExecutionStore
 
 CORRELATION_LABEL = "system.correlationId"
@@ -125,7 +130,8 @@ def prepare(
     if previous_id is not None:
         previous = _previous(store, flow, previous_id)
         inputs = dict(previous[0].inputs)
-        runs = _copied(previous[1], before, execution_id, new_id)
+        kept = [run for run in previous[1] if run.task_id in before]
+        runs = copy_runs(kept, execution_id, new_id)[1]
     else:
         context = {
             "flow": {"id": flow.id, "namespace": flow.namespace, "revision": flow.revision},
@@ -179,21 +185,3 @@ def _previous(
             f"execution '{previous_id}' is {execution.state.current.value}: pick an ended one"
         )
     return execution, runs
-
-
-def _copied(
-    runs: list[TaskRun], before: set[str], execution_id: str, new_id: Callable[[], str]
-) -> list[TaskRun]:
-    """The runs of the tasks in ``before`` under new ids, as the new execution's."""
-    kept = [run for run in runs if run.task_id in before]
-    ids = {run.id: new_id() for run in kept}
-    return [
-        run.model_copy(
-            update={
-                "id": ids[run.id],
-                "execution_id": execution_id,
-                "parent_task_run_id": ids.get(run.parent_task_run_id or ""),
-            }
-        )
-        for run in kept
-    ]
