@@ -62,6 +62,7 @@ def test_edit_a_script_the_next_run_reads(ui_server: UiServer, page: object) -> 
     expect(page.get_by_label("Unsaved changes")).to_be_visible()
     assert asked == ["Discard the unsaved changes to scripts/greet.py?"]
     assert page.url.endswith("/files")
+    editor.focus()
     page.keyboard.press("Control+s")
     expect(page.get_by_label("Unsaved changes")).to_have_count(0)
     saved = httpx.get(
