@@ -131,6 +131,20 @@ def test_create_rename_upload_download_and_delete(ui_server: UiServer, page: obj
         page.get_by_role("button", name="Download", exact=True).click()
     with open(info.value.path(), "rb") as saved:
         assert saved.read() == b"retries: 3\n"
+    # Shell and JSON are highlighted too (two files uploaded at once).
+    page.get_by_label("Upload files").set_input_files(
+        [
+            {"name": "run.sh", "mimeType": "text/x-sh", "buffer": b"echo hi\n"},
+            {"name": "data.json", "mimeType": "application/json", "buffer": b'{"a": 1}\n'},
+        ]
+    )
+    for name, language in (("run.sh", "Shell"), ("data.json", "JSON")):
+        tree.locator(f'[data-path="sql/{name}"]').get_by_role(
+            "button", name=name, exact=True
+        ).click()
+        expect(page.locator("[data-file-language]")).to_have_attribute(
+            "data-file-language", language
+        )
 
     # Delete a file, then the folder with what is left in it.
     uploaded.hover()
