@@ -39,28 +39,34 @@ def test_namespace_files_browse_and_download(ui_server: UiServer, page: object) 
     )
     assert answer.status_code == 200, answer.text
     page.goto(ui_server.ui("namespaces/ui.tests/files"))
-    page.get_by_role("link", name="docs/").click()
-    row = page.locator('tr[data-file="readme.txt"]')
-    expect(row).to_contain_text("18 B")
+    tree = page.get_by_role("tree")
+    tree.get_by_role("button", name="docs", exact=True).click()
+    tree.get_by_role("button", name="readme.txt", exact=True).click()
+    expect(page.get_by_label("Content of docs/readme.txt")).to_contain_text("line two")
+    expect(page.get_by_text("18 B")).to_be_visible()
     shot(page, "namespace-files")
+    row = tree.locator('[data-path="docs/readme.txt"]')
+    row.hover()
     with page.expect_download() as info:
-        row.get_by_role("button", name="Download readme.txt").click()
+        row.get_by_role("button", name="Download docs/readme.txt").click()
     download = info.value
     assert download.suggested_filename == "readme.txt"
     with open(download.path(), "rb") as saved:
         assert saved.read() == content
-    # Upload from the page, into the folder shown.
+    # Upload from the page, into the folder of the open file.
     page.get_by_label("Upload files").set_input_files(
         {"name": "extra.csv", "mimeType": "text/csv", "buffer": b"a,b\n1,2\n"}
     )
-    expect(page.locator('tr[data-file="extra.csv"]')).to_be_visible()
+    extra = tree.locator('[data-path="docs/extra.csv"]')
+    expect(extra).to_be_visible()
     stored = httpx.get(
         f"{ui_server.api}/namespaces/ui.tests/files", params={"path": "/docs/extra.csv"}
     )
     assert stored.content == b"a,b\n1,2\n"
+    extra.hover()
     page.once("dialog", lambda dialog: dialog.accept())
-    page.locator('tr[data-file="extra.csv"]').get_by_role("button", name="Delete extra.csv").click()
-    expect(page.locator('tr[data-file="extra.csv"]')).to_have_count(0)
+    extra.get_by_role("button", name="Delete docs/extra.csv").click()
+    expect(extra).to_have_count(0)
 
 
 def test_kv_set_show_and_delete(ui_server: UiServer, page: object) -> None:
@@ -93,15 +99,17 @@ def test_kv_set_show_and_delete(ui_server: UiServer, page: object) -> None:
     expect(page.locator('tr[data-key="settings"]')).to_be_visible()
     stored = httpx.get(f"{ui_server.api}/namespaces/ui.tests/kv/settings").json()
     assert stored == {"type": "JSON", "value": {"retries": 3}}
-    # A bad key is refused with the server's message, in the dialog.
+    # A bad value and a bad expiry are refused in the dialog, each under its field.
     page.get_by_role("button", name="New key").click()
     dialog = page.get_by_role("dialog", name="New KV pair")
     dialog.get_by_label("Key").fill("bad")
     dialog.get_by_label("Type").select_option("DURATION")
     dialog.get_by_label("Value").fill("soon")
-    dialog.get_by_label("Expires after").fill("never")
+    dialog.get_by_label("Expires after").select_option("custom")
+    dialog.get_by_label("Custom expiry").fill("never")
     dialog.get_by_role("button", name="Save").click()
-    expect(dialog.get_by_role("alert")).to_contain_text("ttl")
+    expect(dialog.get_by_role("alert").first).to_contain_text("not an ISO-8601 duration")
+    assert httpx.get(f"{ui_server.api}/namespaces/ui.tests/kv/bad").status_code == 404
     dialog.get_by_role("button", name="Cancel").click()
     page.once("dialog", lambda d: d.accept())
     row.get_by_role("button", name="Delete answer").click()

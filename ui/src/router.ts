@@ -27,6 +27,7 @@ const routes: RouteRecordRaw[] = [
     props: true,
   },
   { path: "/kv", name: "kv", component: () => import("@/views/KvView.vue") },
+  { path: "/blueprints", name: "blueprints", component: () => import("@/views/BlueprintsView.vue") },
   { path: "/triggers", name: "triggers", component: () => import("@/views/TriggersView.vue") },
   { path: "/plugins", name: "plugins", component: () => import("@/views/PluginsView.vue") },
   {

@@ -15,6 +15,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tiercel.api import (
+    blueprints,
     bulk,
     configs,
     execution_changes,
@@ -26,6 +27,7 @@ from tiercel.api import (
     logs,
     namespace_files,
     namespaces,
+    playground,
     plugins,
     prometheus,
     stats,
@@ -71,6 +73,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
     app.state.ctx = ctx
     router = APIRouter()
     modules = (
+        blueprints,
         configs,
         # Before ``flows``: its ``POST /flows/{namespace}`` would catch ``POST /flows/graph``.
         graph,
@@ -85,6 +88,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
         namespaces,
         namespace_files,
         kv,
+        playground,
         plugins,
         stats,
         triggers,

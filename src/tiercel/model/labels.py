@@ -10,6 +10,9 @@ from tiercel.model.property import Text
 SYSTEM_PREFIX = "system."
 USER_SYSTEM_LABELS = frozenset({"system.readOnly"})
 """System labels a flow may set itself: ``system.readOnly`` locks the flow in the UI."""
+PLAYGROUND_LABEL = "system.playground"
+"""Marks a playground run (one task run alone); its value is that task's id. Searches leave
+these executions out, as Kestra's leave out its ``PLAYGROUND`` execution kind."""
 
 
 class Label(KestraModel):

@@ -103,19 +103,28 @@ def replay(
         fresh = copy.model_copy(update={"state": RunState.start(State.CREATED, now)})
         store.save(fresh, ())
         return replayed_id, Start()
+    ids, copied = copy_runs(runs, replayed_id, new_id)
+    store.save(copy, copied)
+    return replayed_id, Restart(from_task_run_id=ids[task_run_id])
+
+
+def copy_runs(
+    runs: list[TaskRun], execution_id: str, new_id: Callable[[], str]
+) -> tuple[dict[str, str], list[TaskRun]]:
+    """``runs`` as task runs of ``execution_id`` under new ids (a parent outside ``runs`` is
+    dropped); the new id of each old one, and the copies."""
     ids = {run.id: new_id() for run in runs}
     copied = [
         run.model_copy(
             update={
                 "id": ids[run.id],
-                "execution_id": replayed_id,
+                "execution_id": execution_id,
                 "parent_task_run_id": ids.get(run.parent_task_run_id or ""),
             }
         )
         for run in runs
     ]
-    store.save(copy, copied)
-    return replayed_id, Restart(from_task_run_id=ids[task_run_id])
+    return ids, copied
 
 
 def resume_inputs(

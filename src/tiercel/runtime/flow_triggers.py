@@ -21,6 +21,7 @@ from tiercel.model.execution import Execution, ExecutionTrigger, TaskRun
 from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
 from tiercel.model.task import Trigger
+from tiercel.ops.playground import playground_task
 from tiercel.runtime.scheduler import StartRequest
 from tiercel.runtime.services import Services
 from tiercel.sdk import ExecutionListeningTrigger
@@ -45,6 +46,8 @@ class FlowTriggers:
     def execution_changed(self, execution: Execution) -> list[str]:
         """Start the executions that ``execution``'s new state triggers (a trigger's
         ``states`` are the ended ones unless it says otherwise); their ids."""
+        if playground_task(execution) is not None:
+            return []  # one task tried alone is not a run of its flow: nothing downstream
         listeners: list[tuple[Flow, Trigger]] = [
             (flow, trigger)
             for flow in self._flows()

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator, Mapping
 from tiercel.engine import ExecutionView, include_templates
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.flow import Flow
+from tiercel.ops.playground import narrowed
 from tiercel.runtime.services import Services, executor_reveal
 from tiercel.runtime.task_worker import FlowFinder
 
@@ -47,6 +48,7 @@ class Held:
     def hold(self, flow: Flow, execution: Execution, runs: list[TaskRun]) -> ExecutionView:
         """Hold ``execution`` of ``flow`` with its task runs."""
         services = self.services
+        flow = narrowed(flow, execution)  # a playground run runs its one task only
         flow = include_templates(flow, lambda namespace, id_: self._templates.get((namespace, id_)))
         view = ExecutionView(
             flow,

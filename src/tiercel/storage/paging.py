@@ -100,6 +100,8 @@ class ExecutionFilter:
         end: Executions created before this time.
         labels: Executions carrying every one of these (key, value) labels.
         text: A text found, ignoring case, in the execution's id or its flow's id.
+        playground: False leaves the playground runs out (Kestra's searches leave out its
+            ``PLAYGROUND`` kind), True keeps only them, None keeps every execution.
     """
 
     namespace: str | None = None
@@ -110,6 +112,7 @@ class ExecutionFilter:
     end: datetime | None = None
     labels: Sequence[tuple[str, str]] = field(default_factory=tuple)
     text: str | None = None
+    playground: bool | None = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, select
 
+from tiercel.model.labels import PLAYGROUND_LABEL
 from tiercel.model.state import State
 from tiercel.storage.paging import ExecutionFilter, Sort
 from tiercel.storage.sql.schema import execution_labels, executions
@@ -101,4 +102,12 @@ def execution_conditions(
             conditions.append(executions.c.id.in_(carriers))
     if where.text:
         conditions.append(contains(dialect, [executions.c.id, executions.c.flow_id], where.text))
+    if where.playground is not None:
+        # Few executions are playground runs: their ids are read once from the labels index,
+        # and each execution is tested against that set on the index entry it is read from.
+        runs = select(execution_labels.c.execution_id).where(
+            execution_labels.c.key == PLAYGROUND_LABEL
+        )
+        ids = executions.c.id
+        conditions.append(ids.in_(runs) if where.playground else ids.not_in(runs))
     return conditions

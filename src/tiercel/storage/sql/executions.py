@@ -155,6 +155,7 @@ class SqlExecutionStore:
             start=created_after,
             end=created_before,
             labels=tuple(labels or ()),
+            playground=None,
         )
         query = (
             select(executions.c.id)

@@ -1,0 +1,1 @@
+var e=[`ERROR`,`WARN`,`INFO`,`DEBUG`,`TRACE`];function t(e){switch(e){case`ERROR`:return`var(--state-failed)`;case`WARN`:return`var(--state-warning)`;case`INFO`:return`var(--state-running)`;default:return`var(--state-other)`}}export{t as n,e as t};
