@@ -141,8 +141,12 @@ class ExecScript(RunnableTask):
         *,
         env: Mapping[str, str] | None = None,
         hint: FailureHint | None = None,
+        consumer: LogConsumer | None = None,
     ) -> Mapping[str, Any] | Outcome:
-        """Run ``before`` then ``commands`` with the interpreter; the task's outputs."""
+        """Run ``before`` then ``commands`` with the interpreter; the task's outputs.
+
+        ``consumer`` receives what the process prints (a plain ``LogConsumer`` by default).
+        """
         self._warn_about_runner(ctx)
         interpreter = [str(part) for part in ctx.render(self.interpreter)]
         lines = (["set -e"] if ctx.render_as(self.fail_fast, bool) else []) + [*before, *commands]
@@ -158,7 +162,7 @@ class ExecScript(RunnableTask):
             **(env or {}),
             **{str(k): str(v) for k, v in dict(ctx.render(self.env or {})).items()},
         }
-        consumer = LogConsumer(ctx)
+        consumer = consumer or LogConsumer(ctx)
         try:
             exit_code = run_process(
                 args, cwd=ws.root, env=environment, consumer=consumer, killed=ctx.killed
