@@ -119,3 +119,33 @@ def _nodes(lines: list[str]) -> list[str]:
     """The per-node lines, without timings and the hash dbt appends to test ids."""
     found = [line.split(" in ")[0] for line in lines if " => " in line]
     return sorted(re.sub(r"\.[0-9a-f]{10} =>", " =>", line) for line in found)
+
+
+def test_a_failed_dbt_run_keeps_its_results_and_exit_code(run_flow: RunFlow) -> None:
+    """What dbt leaves in target/ is read even when a command fails (a stand-in command
+    writes it here, in the cached dbt environment the test above built)."""
+    results = json.dumps(
+        {"results": [{"unique_id": "model.shop.orders", "status": "error", "message": "boom"}]}
+    )
+    flow = {
+        "id": "dbt_fail",
+        "namespace": "company.team",
+        "tasks": [
+            {
+                "id": "build",
+                "type": "io.kestra.plugin.dbt.cli.DbtCLI",
+                "profiles": json.dumps(PROFILES),
+                "inputFiles": {"target/run_results.json": results},
+                "commands": ["exit 3"],
+            }
+        ],
+    }
+    finished = run_flow(json.dumps(flow))
+    logged = messages(finished, "build")
+    assert states(finished)["build"] == "FAILED", logged
+    assert "model.shop.orders => error: boom" in logged
+    assert logged[-1] == "Command failed with exit code 3"
+    assert "dbt manifest not found" not in " ".join(logged)
+    (run,) = [run for run in finished.task_runs if run.task_id == "build"]
+    assert run.outputs is not None and run.outputs["exitCode"] == 3
+    assert set(run.outputs["outputFiles"]) == {"run_results.json"}
