@@ -111,7 +111,16 @@ def _stamped(value: Any) -> Any:
 
 
 def _stamped_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    return {key: _stamped(value) for key, value in pairs}
+    # Called for every struct of a line with timestamps: the common values (a string that is
+    # no timestamp, a number) are kept without a call per value.
+    return {
+        key: (
+            value
+            if (value.__class__ is not str or value[:1] != _STAMP) and value.__class__ is not list
+            else _stamped(value)
+        )
+        for key, value in pairs
+    }
 
 
 _plain_json_decoder = json.JSONDecoder(parse_float=_parse_float, strict=False)

@@ -77,6 +77,7 @@ class AvroConverter:
         self._true = {v.lower() for v in options.true_values}
         self._false = {v.lower() for v in options.false_values}
         self._null = set(options.null_values)
+        self._kinds: dict[int, list[str]] = {}
 
     def _register(self, schema: Any) -> None:
         if isinstance(schema, list):
@@ -157,7 +158,10 @@ class AvroConverter:
             ) from None
 
     def _union(self, value: Any, branches: list[Any], path: str) -> Any:
-        kinds = [_kind(b) for b in branches]
+        # The schema's lists live as long as the converter: their kinds are listed once.
+        kinds = self._kinds.get(id(branches))
+        if kinds is None:
+            kinds = self._kinds[id(branches)] = [_kind(b) for b in branches]
         if value is None and "null" in kinds:
             return None
         failure: BadValue | None = None
