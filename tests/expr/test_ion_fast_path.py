@@ -51,3 +51,19 @@ def test_specials_and_decimal_points() -> None:
     assert math.isnan(value["d"]) and value["p"] == math.inf and value["m"] == -math.inf
     assert value["one"] == Decimal("1") and str(value["one"]) == "1"
     assert isinstance(ion.loads("{t:2024-01-01T00:00:00Z}")["t"], ion.Timestamp)
+
+
+def test_lines_of_one_shape_with_other_digits_read_as_the_tokenizer_reads_them() -> None:
+    """The rewrite of a line is worked out once per shape (its numbers masked): each line
+    still gets its own digits back, whatever the length of their runs."""
+    lines = [
+        f"{{id:{n},v2:{n}.{n % 7},r:{n}e-{n % 3},at:2024-0{1 + n % 9}-1{n % 10}T0{n % 10}:00:0"
+        f'{n % 10}.{n}Z,d:2024-01-0{1 + n % 9},s:"{n}",l:[{n},{n}.],t:2024T,x12:-{n}}}'
+        for n in (0, 7, 42, 1234, 99999, 123456789, 10**20 + 3)
+    ]
+    for text in lines:
+        fast = _loads_as_json(text)
+        assert fast is not _NOT_JSON, text
+        slow = Reader(text).document()
+        assert fast == slow, text
+        assert _kinds(fast) == _kinds(slow), text

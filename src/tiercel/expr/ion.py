@@ -111,7 +111,16 @@ def _stamped(value: Any) -> Any:
 
 
 def _stamped_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    return {key: _stamped(value) for key, value in pairs}
+    # Called for every struct of a line with timestamps: the common values (a string that is
+    # no timestamp, a number) are kept without a call per value.
+    return {
+        key: (
+            value
+            if (value.__class__ is not str or value[:1] != _STAMP) and value.__class__ is not list
+            else _stamped(value)
+        )
+        for key, value in pairs
+    }
 
 
 _plain_json_decoder = json.JSONDecoder(parse_float=_parse_float, strict=False)
@@ -124,15 +133,50 @@ def _special(match: re.Match[str]) -> str:
     return _SPECIALS[match.group(1)]
 
 
-# The text between a line's strings, rewritten: the lines of one file mostly share it (a
-# file of strings has one skeleton: {id:"...",name:"..."}), so it is rewritten once.
+# The text between a line's strings, rewritten. The lines of one file mostly share a shape
+# once their numbers are masked ({id:0,at:0000-00-00T00:00Z,name:"..."}): the rewrite is
+# worked out once per shape, on the masked text, and each line's own digits are put back in
+# its result. A run of digits is masked by as many (up to 5) of a digit that \d and \w match
+# as they match 0-9 and that no rewrite inserts: every rule, which looks at 4 digits at most,
+# sees what it would see in the line, and the runs come back in order.
 _REWRITES: dict[str, tuple[list[str], bool]] = {}
 _REWRITES_KEPT = 4096
+_MASKS = ["\u0660" * n for n in range(6)]
+_MASKED_RUN = re.compile("\u0660+")
+_DIGIT_RUN = re.compile("([0-9]+)")
 
 
 def _rewrite(outside: str) -> tuple[list[str], bool]:
     """The JSON for the text between strings, cut at the strings again, and whether it holds
     timestamps; an empty list when the text cannot be JSON."""
+    if not outside.isascii():  # no mask can be told from the text: rewritten as it is
+        return _rewrite_text(outside)
+    cut = _DIGIT_RUN.split(outside)
+    runs = cut[1::2]
+    if runs:
+        cut[1::2] = [_MASKS[len(run) if len(run) < 5 else 5] for run in runs]
+    shape = "".join(cut)
+    found = _REWRITES.get(shape)
+    if found is None:
+        text, stamped = _rewrite_text(shape)
+        found = (_MASKED_RUN.split(_SEGMENT.join(text)) if text else [], stamped)
+        if len(_REWRITES) >= _REWRITES_KEPT:
+            _REWRITES.clear()
+        _REWRITES[shape] = found
+    pieces, stamped = found
+    if not pieces:
+        return [], False
+    if len(pieces) == 1:
+        return pieces[0].split(_SEGMENT), stamped
+    if len(runs) != len(pieces) - 1:  # a rewrite split a run of digits: none does
+        return [], False
+    joined: list[str] = [""] * (2 * len(runs) + 1)
+    joined[0::2] = pieces
+    joined[1::2] = runs
+    return "".join(joined).split(_SEGMENT), stamped
+
+
+def _rewrite_text(outside: str) -> tuple[list[str], bool]:
     if "NaN" in outside or "Infinity" in outside or "'" in outside:
         return [], False  # Ion symbols that json would read as numbers, or quoted symbols
     outside = _FAST_NAME_START.sub('"', outside)
@@ -155,14 +199,7 @@ def _loads_as_json(text: str) -> Any:
     parts = text.split('"')
     if len(parts) % 2 == 0:
         return _NOT_JSON
-    outside = _SEGMENT.join(parts[0::2])
-    rewriting = _REWRITES.get(outside)
-    if rewriting is None:
-        rewriting = _rewrite(outside)
-        if len(_REWRITES) >= _REWRITES_KEPT:
-            _REWRITES.clear()
-        _REWRITES[outside] = rewriting
-    rewritten, stamped = rewriting
+    rewritten, stamped = _rewrite(_SEGMENT.join(parts[0::2]))
     if len(rewritten) != len(parts) // 2 + 1:
         return _NOT_JSON
     parts[0::2] = rewritten

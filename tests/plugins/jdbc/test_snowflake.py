@@ -58,3 +58,61 @@ def test_snowflake_queries_and_store(tmp_path: Path, fakesnow_port: int) -> None
     failure = messages(finished, "bad")[-1]
     assert "MISSING_TABLE" in failure.upper() and "\n" not in failure
     assert all("snow-s3cret" not in line for line in messages(finished))
+
+
+def test_snowflake_upload_to_a_stage(tmp_path: Path, fakesnow_port: int) -> None:
+    """``Upload`` PUTs a stored file on a stage, where ``LIST`` finds it. fakesnow has no
+    ``GET``, so ``Download`` is checked only for failing with the server's one-line message:
+    its download path is not exercised against a server here."""
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: stage
+        namespace: company.team
+        pluginDefaults:
+          - type: io.kestra.plugin.jdbc.snowflake
+            values:
+              url: jdbc:snowflake://127.0.0.1:{fakesnow_port}/?account=fakesnow&ssl=off
+              username: fake
+              password: snow-s3cret
+              database: DB1
+              schema: S1
+        tasks:
+          - id: file
+            type: io.kestra.plugin.core.storage.Write
+            content: "id,name\\n1,ann\\n"
+            extension: .csv
+          - id: create
+            type: io.kestra.plugin.jdbc.snowflake.Query
+            sql: CREATE OR REPLACE STAGE landing
+          - id: upload
+            type: io.kestra.plugin.jdbc.snowflake.Upload
+            from: "{{{{ outputs.file.uri }}}}"
+            stageName: landing
+            prefix: daily/2026
+            fileName: people.csv
+          - id: plain
+            type: io.kestra.plugin.jdbc.snowflake.Upload
+            from: "{{{{ outputs.file.uri }}}}"
+            stageName: "@landing"
+            prefix: raw
+            fileName: people.csv
+            compress: false
+          - id: list
+            type: io.kestra.plugin.jdbc.snowflake.Query
+            sql: LIST @landing
+            fetchType: FETCH
+          - id: download
+            type: io.kestra.plugin.jdbc.snowflake.Download
+            stageName: landing
+            fileName: raw/people.csv
+        """,
+    )
+    assert state_of(finished, "upload") == "SUCCESS", messages(finished)
+    assert outputs(finished, "upload")["uri"] == "daily/2026/people.csv.gz"
+    assert outputs(finished, "plain")["uri"] == "raw/people.csv"
+    names = sorted(str(row["name"]) for row in outputs(finished, "list")["rows"])
+    assert names == ["landing/daily/2026/people.csv.gz", "landing/raw/people.csv"]
+    assert state_of(finished, "download") == "FAILED"
+    failure = messages(finished, "download")[-1]
+    assert "\n" not in failure and "snow-s3cret" not in failure

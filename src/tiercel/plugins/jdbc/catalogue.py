@@ -17,9 +17,11 @@ from tiercel.plugins.jdbc.postgresql.copy_out import CopyOut as PostgresCopyOut
 from tiercel.plugins.jdbc.postgresql.queries import Queries as PostgresQueries
 from tiercel.plugins.jdbc.postgresql.query import Query as PostgresQuery
 from tiercel.plugins.jdbc.postgresql.trigger import Trigger as PostgresTrigger
+from tiercel.plugins.jdbc.snowflake.download import Download as SnowflakeDownload
 from tiercel.plugins.jdbc.snowflake.queries import Queries as SnowflakeQueries
 from tiercel.plugins.jdbc.snowflake.query import Query as SnowflakeQuery
 from tiercel.plugins.jdbc.snowflake.trigger import Trigger as SnowflakeTrigger
+from tiercel.plugins.jdbc.snowflake.upload import Upload as SnowflakeUpload
 from tiercel.plugins.jdbc.sqlite.queries import Queries as SqliteQueries
 from tiercel.plugins.jdbc.sqlite.query import Query as SqliteQuery
 from tiercel.plugins.jdbc.sqlite.trigger import Trigger as SqliteTrigger
@@ -45,4 +47,6 @@ PLUGINS: list[type[PluginObject]] = [
     SnowflakeQuery,
     SnowflakeQueries,
     SnowflakeTrigger,
+    SnowflakeUpload,
+    SnowflakeDownload,
 ]

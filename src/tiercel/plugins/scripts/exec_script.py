@@ -142,11 +142,13 @@ class ExecScript(RunnableTask):
         env: Mapping[str, str] | None = None,
         hint: FailureHint | None = None,
         exit_on_error: str = "set -e",
+        consumer: LogConsumer | None = None,
     ) -> Mapping[str, Any] | Outcome:
         """Run ``before`` then ``commands`` with the interpreter; the task's outputs.
 
         ``exit_on_error`` is the interpreter's line that makes the first failing command end
         the run, put first when ``failFast`` is on (PowerShell's differs from the shell's).
+        ``consumer`` receives what the process prints (a plain ``LogConsumer`` by default).
         """
         self._warn_about_runner(ctx)
         interpreter = [str(part) for part in ctx.render(self.interpreter)]
@@ -164,7 +166,7 @@ class ExecScript(RunnableTask):
             **(env or {}),
             **{str(k): str(v) for k, v in dict(ctx.render(self.env or {})).items()},
         }
-        consumer = LogConsumer(ctx)
+        consumer = consumer or LogConsumer(ctx)
         try:
             exit_code = run_process(
                 args, cwd=ws.root, env=environment, consumer=consumer, killed=ctx.killed

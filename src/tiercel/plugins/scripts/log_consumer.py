@@ -58,13 +58,18 @@ class LogConsumer:
                 line = f"{line}... [truncated: {dropped} more bytes]"
             match = _PROTOCOL.match(line)
             if match is None:
-                logger = self._ctx.logger
-                (logger.error if is_std_err else logger.info)(line)
+                self.log_line(line, is_std_err)
                 return
             try:
                 self._handle(json.loads(match.group(1)))
             except (ValueError, TypeError, AttributeError, KeyError) as exc:
                 self._ctx.logger.warn(f"Invalid outputs '{exc}'")
+
+    def log_line(self, line: str, is_std_err: bool) -> None:
+        """Log a line that carries no outputs: stdout at INFO, stderr at ERROR. A family whose
+        tool prints structured lines (dbt's JSON logs) overrides this."""
+        logger = self._ctx.logger
+        (logger.error if is_std_err else logger.info)(line)
 
     def _handle(self, data: dict[str, Any]) -> None:
         outputs = data.get("outputs")

@@ -47,15 +47,15 @@ class AvroConversion(KestraModel):
     )
     date_format: Text = Field(
         default="yyyy-MM-dd[XXX]",
-        description="Accepted for Kestra compatibility; dates are read as ISO-8601.",
+        description="The Java pattern of dates given as text, when not ISO-8601 (`dd/MM/yyyy`).",
     )
     time_format: Text = Field(
         default="HH:mm[:ss][.SSSSSS][XXX]",
-        description="Accepted for Kestra compatibility; times are read as ISO-8601.",
+        description="The Java pattern of times given as text, when not ISO-8601.",
     )
     datetime_format: Text = Field(
         default="yyyy-MM-dd'T'HH:mm[:ss][.SSSSSS][XXX]",
-        description="Accepted for Kestra compatibility; date-times are read as ISO-8601 "
+        description="The Java pattern of date-times given as text, when not ISO-8601 "
         "(`T` or a space between date and time).",
     )
     decimal_separator: Property[str] = Field(
@@ -96,6 +96,9 @@ class AvroConversion(KestraModel):
                 ctx.render_as(self.decimal_separator, str), "decimalSeparator"
             ),
             strict_schema=ctx.render_as(self.strict_schema, bool),
+            date_format=str(ctx.render(self.date_format)),
+            time_format=str(ctx.render(self.time_format)),
+            datetime_format=str(ctx.render(self.datetime_format)),
         )
         return AvroConverter(schema, options)
 

@@ -16,6 +16,7 @@ from typing import Any
 from tiercel.plugins.serdes.files import library
 from tiercel.plugins.serdes.values import timestamp
 from tiercel.sdk import TaskFailure, ion
+from tiercel.sdk.datetimes import parse_with_pattern
 
 TRUE_VALUES = ["t", "true", "enabled", "1", "on", "yes"]
 FALSE_VALUES = ["f", "false", "disabled", "0", "off", "no", ""]
@@ -38,6 +39,12 @@ class Coercion:
     null_values: list[str] = field(default_factory=lambda: list(NULL_VALUES))
     decimal_separator: str = "."
     strict_schema: bool = False
+    date_format: str = "yyyy-MM-dd[XXX]"
+    """The Java pattern of dates given as text that are not ISO-8601 (``dd/MM/yyyy``)."""
+    time_format: str = "HH:mm[:ss][.SSSSSS][XXX]"
+    """The Java pattern of times given as text."""
+    datetime_format: str = "yyyy-MM-dd'T'HH:mm[:ss][.SSSSSS][XXX]"
+    """The Java pattern of date-times given as text."""
 
 
 def parse_schema(text: str) -> dict[str, Any]:
@@ -70,6 +77,7 @@ class AvroConverter:
         self._true = {v.lower() for v in options.true_values}
         self._false = {v.lower() for v in options.false_values}
         self._null = set(options.null_values)
+        self._kinds: dict[int, list[str]] = {}
 
     def _register(self, schema: Any) -> None:
         if isinstance(schema, list):
@@ -150,7 +158,10 @@ class AvroConverter:
             ) from None
 
     def _union(self, value: Any, branches: list[Any], path: str) -> Any:
-        kinds = [_kind(b) for b in branches]
+        # The schema's lists live as long as the converter: their kinds are listed once.
+        kinds = self._kinds.get(id(branches))
+        if kinds is None:
+            kinds = self._kinds[id(branches)] = [_kind(b) for b in branches]
         if value is None and "null" in kinds:
             return None
         failure: BadValue | None = None
@@ -172,14 +183,16 @@ class AvroConverter:
             scale = int(schema.get("scale", 0))
             return number.quantize(Decimal(1).scaleb(-scale))
         if logical == "date":
-            return _date(value)
+            return _patterned(_date, value, self.options.date_format).date()
         if logical in ("time-millis", "time-micros"):
-            return value if isinstance(value, time) else time.fromisoformat(str(value))
+            if isinstance(value, time):
+                return value
+            return _patterned(_time, value, self.options.time_format).timetz()
         if logical in ("timestamp-millis", "timestamp-micros"):
-            moment = _datetime(value)
+            moment = _patterned(_datetime, value, self.options.datetime_format)
             return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
         if logical in ("local-timestamp-millis", "local-timestamp-micros"):
-            return _datetime(value).replace(tzinfo=None)
+            return _patterned(_datetime, value, self.options.datetime_format).replace(tzinfo=None)
         if kind == "boolean":
             if isinstance(value, bool):
                 return value
@@ -270,6 +283,26 @@ def _text(value: Any) -> str:
     if isinstance(value, Mapping | list):
         raise TypeError(value)
     return str(value)
+
+
+def _patterned(iso: Any, value: Any, pattern: str) -> datetime:
+    """``value`` read as ISO-8601 by ``iso``, else text read with the Java pattern (Kestra's
+    ``dateFormat``, ``timeFormat``, ``datetimeFormat``: ``dd/MM/yyyy``...)."""
+    try:
+        found = iso(value)
+    except ValueError:
+        if not isinstance(value, str):
+            raise
+        return parse_with_pattern(value, pattern)[0]
+    if isinstance(found, datetime):
+        return found
+    if isinstance(found, time):
+        return datetime.combine(date(1970, 1, 1), found)
+    return datetime(found.year, found.month, found.day)
+
+
+def _time(value: Any) -> time:
+    return time.fromisoformat(str(value))
 
 
 def _date(value: Any) -> date:

@@ -4,7 +4,7 @@ import base64
 import json.encoder
 import math
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ from tiercel.sdk.datetimes import format_pattern
 
 _escape = json.encoder.encode_basestring
 DEFAULT_DATETIME_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS[XXX]"
+ZERO = timedelta(0)
 
 
 def timestamp(text: str) -> datetime:
@@ -54,10 +55,18 @@ class CellFormat:
     """How ``IonToCsv`` prints dates and times: Kestra's ``dateFormat``, ``timeFormat`` and
     ``dateTimeFormat`` (Java patterns); timestamps are read as instants and shown in UTC."""
 
-    def __init__(self, date_format: str, time_format: str, datetime_format: str) -> None:
+    def __init__(
+        self,
+        date_format: str,
+        time_format: str,
+        datetime_format: str,
+        zone: tzinfo = UTC,
+    ) -> None:
         self.date_format = date_format
         self.time_format = time_format
         self.datetime_format = datetime_format
+        self.zone = zone
+        """Where timestamps with an offset are shown (``timeZoneId``)."""
 
     def cell(self, value: Any) -> str | None:
         """One value as CSV text; None stays None (an empty cell)."""
@@ -70,8 +79,15 @@ class CellFormat:
         if isinstance(value, float):
             return java_double(value)
         if isinstance(value, ion.Timestamp):
-            moment = timestamp(value).astimezone(UTC)
-            if self.datetime_format == DEFAULT_DATETIME_FORMAT:
+            text = str.__str__(value)
+            if len(text) == 10:  # a date: Kestra reads it as a LocalDate
+                day = date.fromisoformat(text)
+                return format_pattern(datetime(day.year, day.month, day.day, tzinfo=UTC),
+                                      self.date_format)  # fmt: skip
+            moment = timestamp(value)
+            # A timestamp with an unknown offset (-00:00) is a local date-time: shown as is.
+            moment = moment if text.endswith("-00:00") else moment.astimezone(self.zone)
+            if self.datetime_format == DEFAULT_DATETIME_FORMAT and moment.utcoffset() == ZERO:
                 # Kestra's default pattern, written without the pattern interpreter.
                 return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
             return format_pattern(moment, self.datetime_format)
@@ -81,7 +97,7 @@ class CellFormat:
             return str(value)
         if isinstance(value, datetime):
             moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-            return format_pattern(moment.astimezone(UTC), self.datetime_format)
+            return format_pattern(moment.astimezone(self.zone), self.datetime_format)
         if isinstance(value, date):
             return format_pattern(datetime(value.year, value.month, value.day, tzinfo=UTC),
                                   self.date_format)  # fmt: skip

@@ -1,8 +1,10 @@
 """``io.kestra.plugin.serdes.csv.IonToCsv`` (formerly ``CsvWriter``): an Ion file to CSV."""
 
 import csv
+from datetime import UTC, tzinfo
 from enum import StrEnum
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field
 
@@ -51,7 +53,8 @@ class IonToCsv(RunnableTask):
         default="yyyy-MM-dd'T'HH:mm:ss.SSS[XXX]", description="The format of timestamps."
     )
     time_zone_id: Text | None = Field(
-        default=None, description="Accepted for Kestra compatibility; timestamps are in UTC."
+        default=None,
+        description="The time zone timestamps are shown in (`Europe/Paris`); UTC by default.",
     )
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
@@ -72,6 +75,7 @@ class IonToCsv(RunnableTask):
             str(ctx.render(self.date_format)),
             str(ctx.render(self.time_format)),
             str(ctx.render(self.date_time_format)),
+            _zone(ctx.render(self.time_zone_id)),
         )
         cell = formats.cell
         path = new_file(ctx, ".csv")
@@ -102,3 +106,12 @@ class IonToCsv(RunnableTask):
                 count += 1
         ctx.metric("records", count)
         return {"uri": upload(ctx, path), "size": count}
+
+
+def _zone(name: Any) -> tzinfo:
+    if name is None or str(name).strip() == "":
+        return UTC
+    try:
+        return ZoneInfo(str(name).strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TaskFailure(f"Invalid timeZoneId '{name}'") from None
