@@ -107,6 +107,10 @@ class Masker:
             return text
         return self._pattern.sub(MASK, text)
 
+    def finds(self, text: str) -> bool:
+        """Whether ``text`` holds a known secret form, where ``mask`` would change it."""
+        return self._pattern is not None and self._pattern.search(text) is not None
+
     def mask_value(self, value: Any) -> Any:
         """A JSON-like value with every string in it (map keys included) masked."""
         if self._pattern is None:
