@@ -69,3 +69,11 @@ def test_encrypted_maps_show_as_the_mask() -> None:
         "nested": {"list": [MASK, "kept"]},
         "other": {"type": "x", "value": "y"},
     }
+
+
+def test_finds_tells_whether_mask_would_change_a_text() -> None:
+    masker = Masker(["hunter2-secret"])
+    texts = ("x hunter2-secret y", "HUNTER2-SECRET", "aHVudGVyMi1zZWNyZXQ=", "nothing", "")
+    for text in texts:
+        assert masker.finds(text) is (masker.mask(text) != text), text
+    assert not Masker().finds("hunter2-secret")

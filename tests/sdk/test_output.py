@@ -7,9 +7,9 @@ from pydantic import Field
 from tests.plugins.core.run.run_support import Reply, serve
 from tiercel.model import load_flows
 from tiercel.model.state import State
+from tiercel.plugins.core.debug.return_ import Return
 from tiercel.plugins.core.http.request import Request, RequestOutput
 from tiercel.plugins.core.log.log import Log
-from tiercel.plugins.core.storage.concat import Concat
 from tiercel.registry import default_registry
 from tiercel.runtime import LocalRunner
 from tiercel.runtime.worker import plain
@@ -38,7 +38,7 @@ def test_the_declared_model_is_found_through_the_generic() -> None:
     assert Request.output_model() is RequestOutput
     assert RichTask.output_model() is Rich
     assert Log.output_model() is None  # RunnableTask[None]: no outputs
-    assert Concat.output_model() is None  # an untyped task
+    assert Return.output_model() is None  # an untyped task
 
 
 def test_values_use_kestra_names_and_leave_nulls_out() -> None:

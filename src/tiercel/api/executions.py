@@ -4,6 +4,8 @@ replay, resume, delete."""
 import asyncio
 import base64
 import binascii
+import gc
+import gzip
 import json
 import shutil
 import tempfile
@@ -15,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import StreamingResponse
+from pydantic_core import from_json, to_json
 from starlette.datastructures import UploadFile
 
 from tiercel.api.context import ApiContext
@@ -24,15 +27,19 @@ from tiercel.api.paging import aware, searched
 from tiercel.api.received import Received, ReceivedBody
 from tiercel.engine import Resume
 from tiercel.model import json_text
-from tiercel.model.execution import Execution, TaskRun
+from tiercel.model.execution import Execution, TaskRun, task_run_json
 from tiercel.model.input import ArrayInput, FileInput, Input, InputType
 from tiercel.model.labels import Label
+from tiercel.model.secrets import ENCRYPTED_TYPE, Masker
 from tiercel.model.state import State
 from tiercel.ops import executions as ops
 from tiercel.ops.flows import FlowNotFoundError
 from tiercel.storage.paging import ExecutionFilter
 
 router = APIRouter(tags=["executions"])
+
+GZIP_FROM = 64 * 1024
+"""The size from which an execution's JSON is gzipped for a client that accepts it."""
 
 WAIT_LIMIT = 3600.0
 """The longest a ``wait=true`` request waits for its execution to end, in seconds."""
@@ -44,12 +51,44 @@ def _ctx(request: Request) -> ApiContext:
 
 
 def execution_json(ctx: ApiContext, execution_id: str) -> dict[str, Any]:
-    """Kestra's ``Execution`` with its task runs, as stored now."""
-    stored = ctx.executions.load(execution_id)
+    """Kestra's ``Execution`` with its task runs, as stored now.
+
+    The task runs' stored JSON is shaped into Kestra's without being parsed into models
+    (``task_run_json``): the UI reads executions of 10,000 task runs.
+    """
+    stored = ctx.executions.load_documents(execution_id)
     if stored is None:
         raise ApiError(404, f"execution '{execution_id}' not found")
-    execution, runs = stored
-    return shown(ctx, execution, runs)
+    execution, documents = stored
+    body: dict[str, Any] = ctx.masker.mask_value(execution.to_kestra_json([]))
+    body["taskRunList"] = shown_documents(ctx.masker, documents)
+    return body
+
+
+def shown_documents(masker: Masker, documents: Sequence[str]) -> list[dict[str, Any]]:
+    """Kestra's ``TaskRun`` of each stored task run document, every known secret masked.
+
+    Only a document whose text holds a secret form, or any escape (where the text and the
+    strings it encodes differ), is walked by the masker: the others have nothing to mask.
+    """
+    paused = gc.isenabled()
+    if paused:
+        # Some 100,000 objects that live until the answer is written hold no cycle: the
+        # collections their allocation would trigger would scan them for nothing.
+        gc.disable()
+    try:
+        # One look through them all first: most executions hold no secret at all.
+        suspect = bool(masker) and masker.finds("\n".join(documents))
+        shown_runs = []
+        for text in documents:
+            run = task_run_json(from_json(text), encrypted=ENCRYPTED_TYPE in text)
+            if masker and ("\\" in text or (suspect and masker.finds(text))):
+                run = masker.mask_value(run)
+            shown_runs.append(run)
+        return shown_runs
+    finally:
+        if paused:
+            gc.enable()
 
 
 def shown(ctx: ApiContext, execution: Execution, runs: list[TaskRun]) -> dict[str, Any]:
@@ -178,6 +217,25 @@ def json_response(content: Any, status_code: int = 200) -> Response:
     return Response(text.encode(), status_code=status_code, media_type="application/json")
 
 
+def execution_response(request: Request, content: dict[str, Any]) -> Response:
+    """An execution's JSON (``execution_json``) as a response, written by pydantic's
+    serialiser: some three times faster than ``json.dumps`` for the 8 MB of an execution of
+    10,000 task runs. Only JSON values are in it (it was read from JSON), so nothing needs
+    ``json_response``'s fallback; a float is written in its shortest form (``1.5e-7``).
+
+    A large body is gzipped for a client that accepts it, at the fastest level: 8 MB of task
+    runs shrink twenty times for a few tens of milliseconds.
+    """
+    body = to_json(content)
+    if len(body) < GZIP_FROM or "gzip" not in request.headers.get("accept-encoding", ""):
+        return Response(body, media_type="application/json")
+    return Response(
+        gzip.compress(body, compresslevel=1, mtime=0),
+        media_type="application/json",
+        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+    )
+
+
 def execution_query(
     q: str | None = Query(None, description="A text in the execution id or the flow id."),
     namespace: str | None = Query(
@@ -258,7 +316,7 @@ def search_executions(
 @router.get("/executions/{execution_id}")
 def get_execution(request: Request, execution_id: str) -> Response:
     """One execution with its task runs."""
-    return json_response(execution_json(_ctx(request), execution_id))
+    return execution_response(request, execution_json(_ctx(request), execution_id))
 
 
 @router.delete("/executions/{execution_id}", status_code=204)

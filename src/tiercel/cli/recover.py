@@ -5,10 +5,10 @@ from pathlib import Path
 import click
 
 from tiercel.cli.flow import load_flow_directory
+from tiercel.host import processes
 from tiercel.registry import default_registry
 from tiercel.runtime import LocalRunner
 from tiercel.runtime.journal import left_by_the_dead
-from tiercel.sdk import processes
 from tiercel.storage.secrets import SecretKeyError
 from tiercel.wiring import JOURNAL_FOLDER, data_dir, local_services
 

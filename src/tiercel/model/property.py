@@ -67,9 +67,7 @@ PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
 """A ``Duration`` longer than zero."""
 
 
-_MICROS_PER_HOUR = 3_600_000_000
-_MICROS_PER_MINUTE = 60_000_000
-_MICROS_PER_SECOND = 1_000_000
+_ZERO = timedelta(0)
 
 
 def format_duration(span: timedelta) -> str:
@@ -77,14 +75,15 @@ def format_duration(span: timedelta) -> str:
 
     Days are written as hours (``PT48H``), as Java does.
     """
-    if span < timedelta(0):
+    if span < _ZERO:
         return "-" + format_duration(-span)
-    micros = span // timedelta(microseconds=1)
-    if micros == 0:
+    # From the timedelta's own fields: an execution read writes two of these a task run.
+    seconds = span.days * 86_400 + span.seconds
+    micros = span.microseconds
+    if not seconds and not micros:
         return "PT0S"
-    hours, micros = divmod(micros, _MICROS_PER_HOUR)
-    minutes, micros = divmod(micros, _MICROS_PER_MINUTE)
-    seconds, micros = divmod(micros, _MICROS_PER_SECOND)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
     text = "PT"
     if hours:
         text += f"{hours}H"

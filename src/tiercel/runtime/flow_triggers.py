@@ -22,8 +22,8 @@ from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
 from tiercel.model.task import Trigger
 from tiercel.ops.playground import playground_task
-from tiercel.runtime.scheduler import StartRequest
 from tiercel.runtime.services import Services
+from tiercel.runtime.trigger_starts import StartRequest
 from tiercel.sdk import ExecutionListeningTrigger
 from tiercel.storage.records import TriggerRecord
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from tiercel.engine import Recover
+from tiercel.host import processes
 from tiercel.runtime.ids import dead_here
 from tiercel.runtime.ports import Inbox
 from tiercel.runtime.services import Services
-from tiercel.sdk import processes
 from tiercel.storage.work import Job, WorkQueue
 
 _log = logging.getLogger("tiercel.shared")

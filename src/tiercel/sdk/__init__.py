@@ -5,10 +5,10 @@ A task type is a frozen pydantic model named by ``@plugin`` (with its example fl
 ``FlowableTask`` for control flow the executor resolves. Triggers, conditions and task runners
 follow the same pattern. What families share lives beside it: property models
 (``sdk.properties``), the working-directory helpers (``sdk.workdir``), credential masking
-(``sdk.credentials``), the Ion codec (``sdk.ion``), process tracking (``sdk.processes``); and
-``sdk.testing`` runs a task in memory for its unit tests. This layer builds on
-``tiercel.model`` and ``tiercel.expr`` and imports nothing else; ``workdir``, ``processes``
-and ``testing`` are its only parts that touch files or processes.
+(``sdk.credentials``) and the Ion codec (``sdk.ion``); and ``sdk.testing`` runs a task in
+memory for its unit tests. This layer builds on ``tiercel.model`` and ``tiercel.expr`` and
+imports nothing else; ``workdir`` and ``testing`` are its only parts that touch files. Local
+processes are ``tiercel.host``'s: the SDK starts none.
 """
 
 from tiercel.expr import is_truthy

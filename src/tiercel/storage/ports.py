@@ -321,6 +321,12 @@ class ExecutionStore(Protocol):
         """An execution with its task runs in creation order, or None when unknown."""
         ...
 
+    def load_documents(self, execution_id: str) -> tuple[Execution, list[str]] | None:
+        """An execution with the JSON text of its task runs in creation order (each a
+        ``TaskRun``'s JSON form, camelCase keys), not parsed into models: for a reader that
+        only shows them (``task_run_json``). None when unknown."""
+        ...
+
     def get(self, execution_id: str) -> Execution | None:
         """An execution without its task runs (one row), or None when unknown."""
         ...

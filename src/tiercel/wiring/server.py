@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
+from tiercel.host import processes
 from tiercel.ops.flows import Flows
 from tiercel.ops.ports import EndSignal
 from tiercel.registry import default_registry
@@ -23,7 +24,6 @@ from tiercel.runtime.scheduler import Scheduler
 from tiercel.runtime.service import ExecutorService
 from tiercel.runtime.services import Services
 from tiercel.runtime.shared_worker import SharedWorker
-from tiercel.sdk import processes
 from tiercel.storage.secrets import KEY_FILE, key_in
 from tiercel.wiring.flow_folder import FlowFolder
 from tiercel.wiring.local import open_backend, sqlite_url

@@ -1,6 +1,6 @@
 """Run a command as a local process in its own session, streaming its output as it comes.
 
-The process is tracked (``tiercel.sdk.processes``): it dies with its worker, and killing the
+The process is tracked (``tiercel.host.processes``): it dies with its worker, and killing the
 task ends it and everything it started (its group, its cgroup or the sessions it made), none
 left behind.
 """
@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
+from tiercel.host import processes
 from tiercel.plugins.scripts.log_consumer import LogConsumer
-from tiercel.sdk import processes
 
 KILL_GRACE_SECONDS = 3.0
 """How long a killed process group has to end after SIGTERM before it gets SIGKILL."""

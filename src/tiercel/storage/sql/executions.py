@@ -109,19 +109,37 @@ class SqlExecutionStore:
 
     def load(self, execution_id: str) -> tuple[Execution, list[TaskRun]] | None:
         """An execution and its task runs in creation order, or None if it is unknown."""
+        stored = self._documents(execution_id)
+        if stored is None:
+            return None
+        document, documents = stored
+        return Execution.model_validate_json(document), parse_all(TaskRun, documents)
+
+    def load_documents(self, execution_id: str) -> tuple[Execution, list[str]] | None:
+        """An execution and its task runs' JSON text in creation order; see the port."""
+        stored = self._documents(execution_id)
+        if stored is None:
+            return None
+        document, documents = stored
+        return Execution.model_validate_json(document), documents
+
+    def _documents(self, execution_id: str) -> tuple[str, list[str]] | None:
+        """The execution's document and its task runs' in creation order: two queries, one
+        per table, in one read transaction."""
         with self._db.read() as conn:
             document = conn.execute(
                 select(executions.c.document).where(executions.c.id == execution_id)
             ).scalar_one_or_none()
             if document is None:
                 return None
-            runs = conn.execute(
-                select(task_runs.c.document)
-                .where(task_runs.c.execution_id == execution_id)
-                .order_by(task_runs.c.seq)
-            ).scalars()
-            documents = runs.all()
-        return Execution.model_validate_json(document), parse_all(TaskRun, documents)
+            documents = list(
+                conn.execute(
+                    select(task_runs.c.document)
+                    .where(task_runs.c.execution_id == execution_id)
+                    .order_by(task_runs.c.seq)
+                ).scalars()
+            )
+        return document, documents
 
     def get(self, execution_id: str) -> Execution | None:
         """An execution without its task runs (one row), or None when unknown."""

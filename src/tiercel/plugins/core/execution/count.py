@@ -7,6 +7,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from tiercel.sdk import (
     KestraModel,
+    Output,
     Property,
     RunContext,
     RunnableTask,
@@ -25,12 +26,21 @@ class FlowRef(KestraModel):
     flow_id: str
 
 
+class CountOutput(Output):
+    """What ``Count`` outputs."""
+
+    results: list[dict[str, Any]] = Field(
+        description="The count of each flow (`namespace`, `flowId`, `count`)."
+    )
+    total: int = Field(description="The sum of the counts.")
+
+
 @plugin(
     "io.kestra.plugin.core.execution.Count",
     aliases=["io.kestra.core.tasks.executions.Counts"],
     deprecated=True,
 )
-class Count(RunnableTask):
+class Count(RunnableTask[CountOutput]):
     """Count executions per flow in a date range and keep the rows an expression accepts."""
 
     flows: list[FlowRef] | None = Field(
@@ -48,7 +58,7 @@ class Count(RunnableTask):
         default=None, description="Namespaces to count (Kestra 1.x)."
     )
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> CountOutput:
         """``results``: the flows whose count the expression accepts; ``total``: their sum."""
         start = instant(ctx.render(self.start_date))
         end = instant(ctx.render(self.end_date)) if self.end_date is not None else None
@@ -68,7 +78,7 @@ class Count(RunnableTask):
             count = queries.count(namespace, flow_id, states, start, end)
             if is_truthy(ctx.render(self.expression, {"count": count})):
                 results.append({"namespace": namespace, "flowId": flow_id, "count": count})
-        return {"results": results, "total": sum(r["count"] for r in results)}
+        return CountOutput(results=results, total=sum(r["count"] for r in results))
 
 
 _INSTANT: TypeAdapter[datetime] = TypeAdapter(datetime)

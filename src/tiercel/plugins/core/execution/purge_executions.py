@@ -1,18 +1,25 @@
 """``io.kestra.plugin.core.execution.PurgeExecutions``: delete old executions and their data."""
 
-from typing import Any
-
 from pydantic import Field
 
 from tiercel.plugins.core.execution.count import instant
-from tiercel.sdk import Property, RunContext, RunnableTask, State, Text, is_truthy, plugin
+from tiercel.sdk import Output, Property, RunContext, RunnableTask, State, Text, is_truthy, plugin
+
+
+class PurgeExecutionsOutput(Output):
+    """What ``PurgeExecutions`` outputs."""
+
+    executions_count: int = Field(description="How many executions were deleted.")
+    logs_count: int = Field(description="How many log lines were deleted.")
+    metrics_count: int = Field(description="How many metric values were deleted.")
+    storages_count: int = Field(description="How many internal-storage files were deleted.")
 
 
 @plugin(
     "io.kestra.plugin.core.execution.PurgeExecutions",
     aliases=["io.kestra.core.tasks.storages.Purge", "io.kestra.plugin.core.storage.Purge"],
 )
-class PurgeExecutions(RunnableTask):
+class PurgeExecutions(RunnableTask[PurgeExecutionsOutput]):
     """Delete executions ended before a date, with their logs, metrics and files."""
 
     namespace: Text | None = Field(
@@ -32,11 +39,11 @@ class PurgeExecutions(RunnableTask):
     )
     batch_size: Property[int] = Field(default=100, description="Rows deleted per batch.")
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> PurgeExecutionsOutput:
         """``executionsCount``, ``logsCount``, ``metricsCount``, ``storagesCount``."""
         start = instant(ctx.render(self.start_date)) if self.start_date is not None else None
         states = [State(s) for s in ctx.render(self.states)] if self.states is not None else None
-        return ctx.executions().purge(
+        counts = ctx.executions().purge(
             str(ctx.render(self.namespace)) if self.namespace is not None else None,
             str(ctx.render(self.flow_id)) if self.flow_id is not None else None,
             states,
@@ -47,3 +54,4 @@ class PurgeExecutions(RunnableTask):
             metrics=is_truthy(ctx.render(self.purge_metric)),
             storage=is_truthy(ctx.render(self.purge_storage)),
         )
+        return PurgeExecutionsOutput.model_validate(counts)

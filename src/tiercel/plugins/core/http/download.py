@@ -3,26 +3,36 @@
 import os
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pydantic import Field
 
 from tiercel.plugins.core.http.abstract_http import HttpTaskProperties
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, plugin
+from tiercel.sdk import Output, Property, RunContext, RunnableTask, TaskFailure, plugin
 
 _CHUNK = 1024 * 1024
 
 
+class DownloadOutput(Output):
+    """What ``http.Download`` outputs."""
+
+    code: int = Field(description="The HTTP status code of the response.")
+    uri: str = Field(description="The `kestra://` URI of the downloaded body.")
+    headers: dict[str, list[str]] = Field(
+        description="The response's headers, each name with its values."
+    )
+    length: int = Field(description="The size of the body in bytes.")
+
+
 @plugin("io.kestra.plugin.core.http.Download", aliases=["io.kestra.plugin.fs.http.Download"])
-class Download(HttpTaskProperties, RunnableTask):
+class Download(HttpTaskProperties, RunnableTask[DownloadOutput]):
     """Download a file over HTTP into the execution's internal storage."""
 
     fail_on_empty_response: Property[bool] = Field(
         default=True, description="Fail when the server sends an empty body."
     )
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> DownloadOutput:
         """``uri``: the stored body; ``code``, ``length`` (bytes) and ``headers``.
 
         The file keeps the extension of the URL's last segment, and takes the name the
@@ -57,12 +67,12 @@ class Download(HttpTaskProperties, RunnableTask):
             ctx.logger.debug(f"File '{sent.uri}' downloaded with size '{size}'")
             with path.open("rb") as data:
                 uri = ctx.files.put(filename or path.name, data)
-            return {
-                "code": response.status_code,
-                "uri": uri,
-                "headers": response_headers(response),
-                "length": size,
-            }
+            return DownloadOutput(
+                code=response.status_code,
+                uri=uri,
+                headers=response_headers(response),
+                length=size,
+            )
 
 
 def _new_file(ctx: RunContext, suffix: str | None) -> Path:

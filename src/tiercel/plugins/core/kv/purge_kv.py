@@ -1,11 +1,12 @@
 """``io.kestra.plugin.core.kv.PurgeKV``: delete keys across namespaces."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, model_validator
 
 from tiercel.sdk import (
     KestraModel,
+    Output,
     Property,
     RunContext,
     RunnableTask,
@@ -48,8 +49,14 @@ PurgeBehavior = Annotated[KeyBehavior | VersionBehavior, Field(discriminator="ty
 _BEHAVIOR: TypeAdapter[KeyBehavior | VersionBehavior] = TypeAdapter(PurgeBehavior)
 
 
+class PurgeKVOutput(Output):
+    """What ``PurgeKV`` outputs."""
+
+    size: int = Field(description="How many keys were deleted.")
+
+
 @plugin("io.kestra.plugin.core.kv.PurgeKV")
-class PurgeKV(RunnableTask):
+class PurgeKV(RunnableTask[PurgeKVOutput]):
     """Delete keys (by default only expired ones) from some or all namespaces."""
 
     key_pattern: Text | None = Field(default=None, description="A glob such as `AI_*`.")
@@ -72,7 +79,7 @@ class PurgeKV(RunnableTask):
             return [Violation(("namespacePattern",), _BOTH_NAMESPACE_FILTERS)]
         return []
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> PurgeKVOutput:
         """``size``: how many keys were deleted."""
         namespaces = [str(n) for n in ctx.render(self.namespaces or [])]
         pattern = str(ctx.render(self.namespace_pattern) or "").strip() or None
@@ -84,7 +91,7 @@ class PurgeKV(RunnableTask):
             # Versions: Tiercel keeps one version per key, the last, which a `before` date
             # or a `keepAmount` of one or more never purges (as Kestra never does).
             ctx.logger.info("purged 0 keys: every key has only its last version")
-            return {"size": 0}
+            return PurgeKVOutput(size=0)
         where = ", ".join(namespaces) if namespaces else pattern or "every namespace"
         ctx.logger.info(f"purging {'expired ' if expired_only else ''}keys of {where}")
         size = ctx.kv_stores().purge(
@@ -95,7 +102,7 @@ class PurgeKV(RunnableTask):
             expired_only=expired_only,
         )
         ctx.logger.info(f"purged {size} keys")
-        return {"size": size}
+        return PurgeKVOutput(size=size)
 
     def _expired_only(self, ctx: RunContext) -> bool | None:
         """Whether only expired keys go; None when the behavior purges nothing here."""

@@ -1,14 +1,18 @@
 """``io.kestra.plugin.core.namespace.DeleteFiles``: delete namespace files."""
 
-from typing import Any
-
 from pydantic import Field
 
-from tiercel.sdk import Property, RunContext, RunnableTask, Text, plugin
+from tiercel.sdk import Output, Property, RunContext, RunnableTask, Text, plugin
+
+
+class DeleteFilesOutput(Output):
+    """What ``DeleteFiles`` outputs."""
+
+    files: list[str] = Field(description="The namespace paths deleted.")
 
 
 @plugin("io.kestra.plugin.core.namespace.DeleteFiles")
-class DeleteFiles(RunnableTask):
+class DeleteFiles(RunnableTask[DeleteFilesOutput]):
     """Delete the namespace files matching globs or paths."""
 
     namespace: Text
@@ -17,7 +21,7 @@ class DeleteFiles(RunnableTask):
         default=False, description="Also delete the folders the deletion leaves empty."
     )
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> DeleteFilesOutput:
         """``files``: the namespace paths deleted."""
         store = ctx.namespace_files(str(ctx.render(self.namespace)))
         rendered = ctx.render(self.files)
@@ -25,4 +29,4 @@ class DeleteFiles(RunnableTask):
         deleted: list[str] = []
         for path in store.paths(include=patterns):
             deleted.extend(store.delete(path))
-        return {"files": deleted}
+        return DeleteFilesOutput(files=deleted)

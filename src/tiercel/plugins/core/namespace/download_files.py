@@ -1,15 +1,23 @@
 """``io.kestra.plugin.core.namespace.DownloadFiles``: copy namespace files to internal
 storage."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field
 
-from tiercel.sdk import RunContext, RunnableTask, Text, plugin
+from tiercel.sdk import Output, RunContext, RunnableTask, Text, plugin
+
+
+class DownloadFilesOutput(Output):
+    """What ``DownloadFiles`` outputs."""
+
+    files: dict[str, str] = Field(
+        description="Each namespace path downloaded, with its `kestra://` URI."
+    )
 
 
 @plugin("io.kestra.plugin.core.namespace.DownloadFiles")
-class DownloadFiles(RunnableTask):
+class DownloadFiles(RunnableTask[DownloadFilesOutput]):
     """Copy the namespace files matching globs into the execution's internal storage."""
 
     namespace: Text
@@ -18,7 +26,7 @@ class DownloadFiles(RunnableTask):
     )
     destination: Text = Field(default="", description="A folder to prefix the outputs with.")
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> DownloadFilesOutput:
         """``files``: each downloaded namespace path with its ``kestra://`` URI."""
         store = ctx.namespace_files(str(ctx.render(self.namespace)))
         rendered = ctx.render(self.files)
@@ -28,4 +36,4 @@ class DownloadFiles(RunnableTask):
         for path in store.paths(include=patterns):
             name = f"{folder}/{path}".strip("/")
             stored[name] = ctx.files.put(name, store.read(path))
-        return {"files": stored}
+        return DownloadFilesOutput(files=stored)

@@ -2,11 +2,10 @@
 
 import json
 from enum import StrEnum
-from typing import Any
 
 from pydantic import Field
 
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import Output, Property, RunContext, RunnableTask, TaskFailure, Text, plugin
 
 
 class Conflict(StrEnum):
@@ -17,8 +16,14 @@ class Conflict(StrEnum):
     SKIP = "SKIP"
 
 
+class UploadFilesOutput(Output):
+    """What ``UploadFiles`` outputs."""
+
+    files: list[str] = Field(description="The namespace paths written.")
+
+
 @plugin("io.kestra.plugin.core.namespace.UploadFiles")
-class UploadFiles(RunnableTask):
+class UploadFiles(RunnableTask[UploadFilesOutput]):
     """Upload working-directory or ``kestra://`` files into a namespace."""
 
     namespace: Text
@@ -33,7 +38,7 @@ class UploadFiles(RunnableTask):
     destination: Text = Field(default="/", description="The folder for the files of a list.")
     conflict: Property[Conflict] = Conflict.OVERWRITE
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> UploadFilesOutput:
         """``files``: the namespace paths written."""
         store = ctx.namespace_files(str(ctx.render(self.namespace)))
         conflict = Conflict(ctx.render(self.conflict))
@@ -67,4 +72,4 @@ class UploadFiles(RunnableTask):
                     raise TaskFailure(f"namespace file '{target}' already exists")
             store.write(target, data)
             written.append(target)
-        return {"files": written}
+        return UploadFilesOutput(files=written)

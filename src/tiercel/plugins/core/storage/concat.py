@@ -2,19 +2,24 @@
 
 import json
 import shutil
-from typing import Any
 
 from pydantic import Field
 
 from tiercel.plugins.core.storage.files import new_file, upload
-from tiercel.sdk import RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import Output, RunContext, RunnableTask, TaskFailure, Text, plugin
+
+
+class ConcatOutput(Output):
+    """What ``Concat`` outputs."""
+
+    uri: str = Field(description="The `kestra://` URI of the concatenated file.")
 
 
 @plugin(
     "io.kestra.plugin.core.storage.Concat",
     aliases=["io.kestra.core.tasks.storages.Concat"],
 )
-class Concat(RunnableTask):
+class Concat(RunnableTask[ConcatOutput]):
     """Concatenate ``kestra://`` files, in order, into a new file."""
 
     files: list[Text] | Text = Field(
@@ -23,7 +28,7 @@ class Concat(RunnableTask):
     separator: Text | None = Field(default=None, description="Written after each file.")
     extension: Text = ".tmp"
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> ConcatOutput:
         """``uri``: the files one after the other, each followed by the separator if any."""
         separator = None if self.separator is None else str(ctx.render(self.separator))
         path = new_file(ctx, str(ctx.render(self.extension)))
@@ -33,7 +38,7 @@ class Concat(RunnableTask):
                     shutil.copyfileobj(source, out)
                 if separator is not None:
                     out.write(separator.encode("utf-8"))
-        return {"uri": upload(ctx, path)}
+        return ConcatOutput(uri=upload(ctx, path))
 
     def _uris(self, ctx: RunContext) -> list[str]:
         if isinstance(self.files, list):

@@ -1,24 +1,31 @@
 """``io.kestra.plugin.core.storage.DeduplicateItems``: keep the last item of each key."""
 
-from typing import Any
-
 from pydantic import Field
 
 from tiercel.plugins.core.storage.files import new_file, read_lines, render_for_item, upload
-from tiercel.sdk import RunContext, RunnableTask, Text, plugin
+from tiercel.sdk import Output, RunContext, RunnableTask, Text, plugin
+
+
+class DeduplicateItemsOutput(Output):
+    """What ``DeduplicateItems`` outputs."""
+
+    uri: str = Field(description="The `kestra://` URI of the file of the items kept.")
+    num_keys: int = Field(description="How many distinct keys were found.")
+    processed_items_total: int = Field(description="How many items were read.")
+    dropped_items_total: int = Field(description="How many items were dropped as duplicates.")
 
 
 @plugin(
     "io.kestra.plugin.core.storage.DeduplicateItems",
     aliases=["io.kestra.core.tasks.storages.DeduplicateItems"],
 )
-class DeduplicateItems(RunnableTask):
+class DeduplicateItems(RunnableTask[DeduplicateItemsOutput]):
     """Drop every item of an ION file but the last one of each key."""
 
     from_: Text = Field(alias="from", description="A `kestra://` URI of an ION file.")
     expr: Text = Field(description="Renders each item's key; the item's fields are variables.")
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> DeduplicateItemsOutput:
         """``uri``: the items kept, in their order; ``numKeys``, ``processedItemsTotal``,
         ``droppedItemsTotal``: the counts.
 
@@ -37,9 +44,9 @@ class DeduplicateItems(RunnableTask):
                 if index < len(keys) and last[keys[index]] == index:
                     out.write(line + "\n")
                     kept += 1
-        return {
-            "uri": upload(ctx, path),
-            "numKeys": len(last),
-            "processedItemsTotal": len(keys),
-            "droppedItemsTotal": len(keys) - kept,
-        }
+        return DeduplicateItemsOutput(
+            uri=upload(ctx, path),
+            num_keys=len(last),
+            processed_items_total=len(keys),
+            dropped_items_total=len(keys) - kept,
+        )

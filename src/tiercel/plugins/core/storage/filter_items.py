@@ -1,12 +1,20 @@
 """``io.kestra.plugin.core.storage.FilterItems``: keep or drop the items of a file."""
 
 from enum import StrEnum
-from typing import Any
 
 from pydantic import Field
 
 from tiercel.plugins.core.storage.files import new_file, read_lines, render_for_item, upload
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, is_truthy, plugin
+from tiercel.sdk import (
+    Output,
+    Property,
+    RunContext,
+    RunnableTask,
+    TaskFailure,
+    Text,
+    is_truthy,
+    plugin,
+)
 
 
 class FilterType(StrEnum):
@@ -24,11 +32,19 @@ class ErrorOrNullBehavior(StrEnum):
     EXCLUDE = "EXCLUDE"
 
 
+class FilterItemsOutput(Output):
+    """What ``FilterItems`` outputs."""
+
+    uri: str = Field(description="The `kestra://` URI of the file of the items kept.")
+    processed_items_total: int = Field(description="How many items were read.")
+    dropped_items_total: int = Field(description="How many items were dropped.")
+
+
 @plugin(
     "io.kestra.plugin.core.storage.FilterItems",
     aliases=["io.kestra.core.tasks.storages.FilterItems"],
 )
-class FilterItems(RunnableTask):
+class FilterItems(RunnableTask[FilterItemsOutput]):
     """Keep (or drop) the items of an ION file for which an expression is truthy."""
 
     from_: Text = Field(alias="from", description="A `kestra://` URI of an ION file.")
@@ -38,7 +54,7 @@ class FilterItems(RunnableTask):
     filter_type: Property[FilterType] = FilterType.INCLUDE
     error_or_null_behavior: Property[ErrorOrNullBehavior] = ErrorOrNullBehavior.FAIL
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> FilterItemsOutput:
         """``uri``: the items kept, as they were written; ``processedItemsTotal`` and
         ``droppedItemsTotal``: the counts.
 
@@ -58,11 +74,11 @@ class FilterItems(RunnableTask):
                     out.write(line + "\n")
                 else:
                     dropped += 1
-        return {
-            "uri": upload(ctx, path),
-            "processedItemsTotal": processed,
-            "droppedItemsTotal": dropped,
-        }
+        return FilterItemsOutput(
+            uri=upload(ctx, path),
+            processed_items_total=processed,
+            dropped_items_total=dropped,
+        )
 
     def _keep(
         self,

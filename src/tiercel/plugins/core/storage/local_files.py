@@ -7,12 +7,19 @@ import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from pydantic import Field
 
 from tiercel.plugins.core.storage.files import upload
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import Output, Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+
+
+class LocalFilesOutput(Output):
+    """What ``LocalFiles`` outputs."""
+
+    uris: dict[str, str] = Field(
+        description="Each output file's path in the working directory, with its `kestra://` URI."
+    )
 
 
 @plugin(
@@ -20,7 +27,7 @@ from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, p
     aliases=["io.kestra.core.tasks.storages.LocalFiles"],
     deprecated=True,
 )
-class LocalFiles(RunnableTask):
+class LocalFiles(RunnableTask[LocalFilesOutput]):
     """Create working-directory files and upload others (deprecated).
 
     Kestra replaced it with the ``inputFiles`` and ``outputFiles`` of script tasks and of
@@ -34,7 +41,7 @@ class LocalFiles(RunnableTask):
         default=None, description="Globs of working-directory files to upload."
     )
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> LocalFilesOutput:
         """Write each input file, then ``uris``: each working-directory file matching an
         output glob (relative path to its ``kestra://`` URI)."""
         root = ctx.working_dir()
@@ -55,7 +62,7 @@ class LocalFiles(RunnableTask):
                 relative = path.relative_to(root).as_posix()
                 if any(pattern.fullmatch(relative) for pattern in patterns):
                     uris[relative] = upload(ctx, path, _unique_name(relative))
-        return {"uris": uris}
+        return LocalFilesOutput(uris=uris)
 
     def _inputs(self, ctx: RunContext) -> dict[str, str | None]:
         if self.inputs is None:

@@ -4,7 +4,15 @@ files from internal storage."""
 from collections.abc import Iterator
 from typing import Any
 
-from tiercel.sdk import Property, RunContext, RunnableTask, plugin
+from pydantic import Field
+
+from tiercel.sdk import Output, Property, RunContext, RunnableTask, plugin
+
+
+class PurgeCurrentExecutionFilesOutput(Output):
+    """What ``PurgeCurrentExecutionFiles`` outputs."""
+
+    uris: list[str] = Field(description="The `kestra://` URIs of the files deleted.")
 
 
 @plugin(
@@ -14,13 +22,13 @@ from tiercel.sdk import Property, RunContext, RunnableTask, plugin
         "io.kestra.plugin.core.storage.PurgeExecution",
     ],
 )
-class PurgeCurrentExecutionFiles(RunnableTask):
+class PurgeCurrentExecutionFiles(RunnableTask[PurgeCurrentExecutionFilesOutput]):
     """Delete every file the current execution stored: inputs, outputs and trigger files."""
 
     include_child_executions: Property[bool] = False
     include_states: Property[bool] = False
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> PurgeCurrentExecutionFilesOutput:
         """``uris``: the files deleted.
 
         Kestra deletes everything under the execution's storage prefix. The sdk's file store
@@ -41,7 +49,7 @@ class PurgeCurrentExecutionFiles(RunnableTask):
         ctx.logger.warn(
             "Only the files named by the execution's inputs, outputs and trigger are purged"
         )
-        return {"uris": deleted}
+        return PurgeCurrentExecutionFilesOutput(uris=deleted)
 
     @staticmethod
     def _prefix(ctx: RunContext) -> str:

@@ -1,26 +1,31 @@
 """``io.kestra.plugin.core.storage.Reverse``: reverse the lines of an internal-storage file."""
 
 import codecs
-from typing import Any
 
 from pydantic import Field
 
 from tiercel.plugins.core.storage.files import extension_of, new_file, split_lines, upload
-from tiercel.sdk import RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import Output, RunContext, RunnableTask, TaskFailure, Text, plugin
+
+
+class ReverseOutput(Output):
+    """What ``Reverse`` outputs."""
+
+    uri: str = Field(description="The `kestra://` URI of the reversed file.")
 
 
 @plugin(
     "io.kestra.plugin.core.storage.Reverse",
     aliases=["io.kestra.core.tasks.storages.Reverse"],
 )
-class Reverse(RunnableTask):
+class Reverse(RunnableTask[ReverseOutput]):
     """Write a copy of a file with its last line first."""
 
     from_: Text = Field(alias="from", description="A `kestra://` URI.")
     separator: Text = Field(default="\n", description="Written after each line.")
     charset: Text = "UTF-8"
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> ReverseOutput:
         """``uri``: the lines in reverse order, each followed by the separator.
 
         The file is read whole: Kestra reads it backwards from the end instead.
@@ -37,4 +42,4 @@ class Reverse(RunnableTask):
         with path.open("w", encoding=charset, errors="replace", newline="") as out:
             for line in reversed(split_lines(text)):
                 out.write(line + separator)
-        return {"uri": upload(ctx, path)}
+        return ReverseOutput(uri=upload(ctx, path))

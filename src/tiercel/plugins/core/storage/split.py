@@ -4,22 +4,28 @@ import re
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from pydantic import Field
 
 from tiercel.plugins.core.storage.files import extension_of, new_file, read_lines, upload
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import Output, Property, RunContext, RunnableTask, TaskFailure, Text, plugin
 
 _SIZE = re.compile(r"\s*(\d+)\s*(KB|MB|GB)?\s*", re.IGNORECASE)
 _UNITS = {None: 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+
+
+class SplitOutput(Output):
+    """What ``Split`` outputs."""
+
+    uris: list[str] = Field(description="The `kestra://` URIs of the parts, in order.")
 
 
 @plugin(
     "io.kestra.plugin.core.storage.Split",
     aliases=["io.kestra.core.tasks.storages.Split"],
 )
-class Split(RunnableTask):
+class Split(RunnableTask[SplitOutput]):
     """Split a file by size, number of rows, number of partitions or a regex key."""
 
     from_: Text = Field(alias="from", description="A `kestra://` URI.")
@@ -31,7 +37,7 @@ class Split(RunnableTask):
     )
     separator: Text = "\n"
 
-    def run(self, ctx: RunContext) -> dict[str, Any]:
+    def run(self, ctx: RunContext) -> SplitOutput:
         """``uris``: the parts, in order, each line followed by the separator.
 
         Kestra's order of precedence: ``regexPattern``, then ``bytes``, ``partitions``,
@@ -55,7 +61,7 @@ class Split(RunnableTask):
             paths = _sequential(ctx, extension, separator, lines, lambda _, count: count >= rows)
         else:
             raise TaskFailure("Invalid configuration with no size, count, rows, nor regexPattern")
-        return {"uris": [upload(ctx, path) for path in paths]}
+        return SplitOutput(uris=[upload(ctx, path) for path in paths])
 
 
 def _size(text: str) -> int:

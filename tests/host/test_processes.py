@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tiercel.sdk import process_guard, processes
+from tiercel.host import process_guard, processes
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc")
 
@@ -19,7 +19,7 @@ SCRIPT = "setsid sh -c 'sleep 300 # {mark}' & (sleep 300 # {mark}\n) & sleep 300
 WORKER = (
     "import os, sys, time\n"
     "from pathlib import Path\n"
-    "from tiercel.sdk import processes\n"
+    "from tiercel.host import processes\n"
     "t = processes.start(['sh', '-c', sys.argv[1]], cwd=Path('.'), env=dict(os.environ))\n"
     "time.sleep(1.0)\n"
     "t.watch()\n"
