@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, Connection, case, delete, func, select, tuple
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.state import State
 from tiercel.storage.paging import ExecutionFilter, Page, Sort, check_page
+from tiercel.storage.ports import Transition
 from tiercel.storage.sql import dialects, schema
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.documents import parse_all
@@ -61,38 +62,36 @@ class SqlExecutionStore:
         """Store what one transition changed, in one transaction: the execution record when
         given, each changed task run (new ones are appended in creation order) and the
         removal of the ``removed`` task runs."""
-        changed = list(runs)
-        dropped = list(removed)
+        self.save_all([Transition(execution, list(runs), list(removed))])
+
+    def save_all(self, transitions: Sequence[Transition]) -> None:
+        """Store several transitions in one transaction, as if saved in turn: each execution
+        and task run is written once, as the last transition left it, in one statement per
+        table."""
+        changed_executions: dict[str, Execution] = {}
+        changed: dict[str, TaskRun] = {}  # a task run keeps the place it was first seen at
+        dropped: dict[str, None] = {}
+        for transition in transitions:
+            for run_id in transition.removed:
+                changed.pop(run_id, None)
+                dropped[run_id] = None
+            if transition.execution is not None:
+                changed_executions[transition.execution.id] = transition.execution
+            for run in transition.runs:
+                dropped.pop(run.id, None)
+                changed[run.id] = run
+        if not (changed_executions or changed or dropped):
+            return
         with self._db.write() as conn:
             if dropped:
-                conn.execute(delete(task_runs).where(task_runs.c.id.in_(dropped)))
-            if execution is not None:
-                now = execution.state.histories[-1].date
-                document = execution.model_dump_json(by_alias=True)
-                row = {
-                    "id": execution.id,
-                    "namespace": execution.namespace,
-                    "flow_id": execution.flow_id,
-                    "state": execution.state.current.value,
-                    "created_at": execution.state.start_date,
-                    "updated_at": now,
-                    "document": document,
-                }
-                conn.execute(self._upsert_execution, row)
-                self._save_labels(conn, execution)
-            if not changed:
-                return
-            rows = [
-                {
-                    "id": run.id,
-                    "execution_id": run.execution_id,
-                    "task_id": run.task_id,
-                    "state": run.state.current.value,
-                    "document": run.model_dump_json(by_alias=True),
-                }
-                for run in changed
-            ]
-            conn.execute(self._upsert, rows)
+                conn.execute(delete(task_runs).where(task_runs.c.id.in_(list(dropped))))
+            if changed_executions:
+                rows = [_execution_row(execution) for execution in changed_executions.values()]
+                conn.execute(self._upsert_execution, rows)
+                for execution in changed_executions.values():
+                    self._save_labels(conn, execution)
+            if changed:
+                conn.execute(self._upsert, [_run_row(run) for run in changed.values()])
 
     def _save_labels(self, conn: Connection, execution: Execution) -> None:
         """Make the labels table say what ``execution`` carries: its labels change seldom, so
@@ -255,3 +254,25 @@ class SqlExecutionStore:
             row = conn.execute(query).one()
         counts = [int(value or 0) for value in row[: len(bounds)]]
         return counts, int(row[len(bounds)] or 0), float(row[len(bounds) + 1] or 0) / 1e6
+
+
+def _execution_row(execution: Execution) -> dict[str, object]:
+    return {
+        "id": execution.id,
+        "namespace": execution.namespace,
+        "flow_id": execution.flow_id,
+        "state": execution.state.current.value,
+        "created_at": execution.state.start_date,
+        "updated_at": execution.state.histories[-1].date,
+        "document": execution.model_dump_json(by_alias=True),
+    }
+
+
+def _run_row(run: TaskRun) -> dict[str, object]:
+    return {
+        "id": run.id,
+        "execution_id": run.execution_id,
+        "task_id": run.task_id,
+        "state": run.state.current.value,
+        "document": run.model_dump_json(by_alias=True),
+    }
