@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from tests.storage.contracts import run_threads
 from tiercel.model.execution import Attempt, Execution, ExecutionMetadata, RunState, TaskRun
 from tiercel.model.state import State
-from tiercel.storage import Database, SqlExecutionStore
+from tiercel.storage import Database, SqlExecutionStore, Transition
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -122,3 +122,27 @@ def test_find_breaks_ties_by_id_and_matches_child_namespaces(database: Database)
         store.save(execution().model_copy(update={"id": execution_id, "namespace": namespace}), [])
     assert store.find() == ["B", "a", "b", "c"]
     assert store.find(namespace="a", namespace_prefix=True) == ["B", "b"]
+
+
+def test_transitions_saved_together_read_as_if_saved_in_turn(database: Database) -> None:
+    store = SqlExecutionStore(database)
+    later = execution(State.RUNNING)
+    store.save_all(
+        [
+            Transition(execution(), [task_run("a"), task_run("b")]),
+            Transition(later, [task_run("a", State.SUCCESS, {"v": 1})], ["b"]),
+            Transition(None, [task_run("c")]),
+            Transition(None, [task_run("d")], []),
+            Transition(None, [], ["d"]),
+        ]
+    )
+    stored = store.load("e1")
+    assert stored is not None
+    saved, runs = stored
+    assert saved.state.current is State.RUNNING
+    assert [(run.id, run.state.current, run.outputs) for run in runs] == [
+        ("a", State.SUCCESS, {"v": 1}),
+        ("c", State.RUNNING, None),
+    ]
+    store.save_all([])  # nothing to store: no transaction, no error
+    assert store.load("e1") == stored

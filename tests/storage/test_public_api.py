@@ -46,6 +46,7 @@ def test_storage_public_names_are_pinned() -> None:
         "StorageFileExistsError",
         "StorageFileNotFoundError",
         "StorageNamespaceFiles",
+        "Transition",
         "TriggerRecord",
         "TriggerStore",
         "execution_id_of",

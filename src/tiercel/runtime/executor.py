@@ -7,6 +7,7 @@ queue table, task runs dispatched to threads or to the job table), never overrid
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, assert_never
 
@@ -23,6 +24,7 @@ from tiercel.engine import (
     SetTimer,
     Start,
     StartSubflow,
+    Step,
     advance,
 )
 from tiercel.engine.admission import Verdict
@@ -40,11 +42,24 @@ from tiercel.runtime.ports import Admit, Call, Dispatcher, Inbox, Item, Retry
 from tiercel.runtime.slots import Slots
 from tiercel.runtime.subflows import Subflows
 from tiercel.runtime.timers import Timers
+from tiercel.storage.ports import Transition
 
 Listener = Callable[[Execution], None]
 
 POLL = 0.2
 """How often a serving loop with nothing to do looks at its stop switch, in seconds."""
+
+GROUP = 256
+"""The most items applied together, their steps stored in one transaction."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Stepped:
+    """An event applied to an execution, waiting for its step to be stored."""
+
+    view: ExecutionView
+    step: Step
+    before: State
 
 
 class Executor:
@@ -161,7 +176,7 @@ class Executor:
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             got = self.inbox.get(wait)
             if got is not None:
-                self.apply(*got)
+                self.apply_all(self._with_waiting(got))
                 del got  # nothing of the item stays referenced while the loop waits
                 continue
             if killed:
@@ -181,7 +196,7 @@ class Executor:
             if got is None:
                 on_idle()
                 continue
-            self.apply(*got)
+            self.apply_all(self._with_waiting(got))
             del got
         self.logbook.flush()
         self.logbook.writer.sync()
@@ -202,40 +217,80 @@ class Executor:
             for v in self.held
         )
 
+    def _with_waiting(self, first: tuple[str, Item]) -> list[tuple[str, Item]]:
+        """``first`` and the items waiting behind it, up to ``GROUP``."""
+        items = [first]
+        while len(items) < GROUP and (more := self.inbox.get(0)) is not None:
+            items.append(more)
+        return items
+
     def apply(self, execution_id: str, item: Item) -> None:
         """Apply one item: an event to its execution, or a call, retry or admission."""
+        self.apply_all([(execution_id, item)])
+
+    def apply_all(self, items: list[tuple[str, Item]]) -> None:
+        """Apply items in order. The steps of consecutive events are stored in one transaction
+        (a group commit), and only then are their commands carried out: a crash loses no
+        decision, and many results arriving together cost one commit, not one each."""
         self.stepped_at = time.monotonic()
-        if isinstance(item, Call):
-            item.run()
+        steps: list[_Stepped] = []
+        for execution_id, item in items:
+            if isinstance(item, Call | Retry | Admit):
+                self._commit(steps)  # what came before is stored and acted on first
+                steps = []
+                self._apply_other(execution_id, item)
+                continue
+            view = self.load(execution_id)
+            if view is None:
+                continue  # a late report for an execution deleted meanwhile
+            before = view.execution.state.current
+            step = advance(view, item, self.services.clock(), new_id)
+            for line in step.logs:
+                run = view.runs.get(line.task_run_id) if line.task_run_id else None
+                self.logbook.executor_line(execution_id, run, line.level, line.message)
+            steps.append(_Stepped(view, step, before))
+        self._commit(steps)
+
+    def _apply_other(self, execution_id: str, item: Call | Retry | Admit) -> None:
+        match item:
+            case Call():
+                item.run()
+            case Retry():
+                self._retry(item.execution)
+            case Admit():
+                self.admit_stored(execution_id)
+            case _:
+                assert_never(item)
+
+    def _commit(self, steps: list[_Stepped]) -> None:
+        """Store the steps in one transaction, then carry out their commands in order."""
+        if not steps:
             return
-        if isinstance(item, Retry):
-            self._retry(item.execution)
-            return
-        if isinstance(item, Admit):
-            self.admit_stored(execution_id)
-            return
-        view = self.load(execution_id)
-        if view is None:
-            return  # a late report for an execution deleted meanwhile
-        before = view.execution.state.current
-        step = advance(view, item, self.services.clock(), new_id)
-        for line in step.logs:
-            run = view.runs.get(line.task_run_id) if line.task_run_id else None
-            self.logbook.executor_line(execution_id, run, line.level, line.message)
         # Stored before anything is acted on: a crash here loses no decision.
-        self.services.executions.save(
-            view.execution if step.execution_changed else None,
-            step.changed.values(),
-            step.removed,
+        self.services.executions.save_all(
+            [
+                Transition(
+                    s.view.execution if s.step.execution_changed else None,
+                    list(s.step.changed.values()),
+                    list(s.step.removed),
+                )
+                for s in steps
+            ]
         )
         self.logbook.flush()
+        for stepped in steps:
+            self._carry_out_step(stepped)
+        self.dispatcher.flush()
+
+    def _carry_out_step(self, stepped: _Stepped) -> None:
+        view, step = stepped.view, stepped.step
         jobs = [command for command in step.commands if isinstance(command, RunTask)]
         if jobs:
             self.dispatcher.dispatch(view.execution, jobs)
         for command in step.commands:
             self._carry_out(view, command)
-        self.dispatcher.flush()
-        if view.execution.state.current is not before and self._on_change is not None:
+        execution_id = view.execution.id
+        if view.execution.state.current is not stepped.before and self._on_change is not None:
             self._on_change(view.execution)
         # Let go of an ended execution, also one reloaded for a late report (a killed task's
         # result); a subflow stays until its caller has heard of its end.

@@ -33,6 +33,7 @@ from tiercel.storage.ports import (
     LogStore,
     MetricStore,
     NamespaceFiles,
+    Transition,
     TriggerStore,
 )
 from tiercel.storage.records import (
@@ -111,6 +112,7 @@ __all__ = [
     "StorageFileExistsError",
     "StorageFileNotFoundError",
     "StorageNamespaceFiles",
+    "Transition",
     "TriggerRecord",
     "TriggerStore",
     "execution_id_of",

@@ -6,6 +6,7 @@ datetime), so expiry is decided by the caller's clock and tests can fix it.
 
 import builtins
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO, Protocol
 
@@ -307,6 +308,16 @@ class MetricStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """What one step of the engine changed: the execution's record (when it changed), the
+    changed task runs, and the ids of the task runs it removed."""
+
+    execution: Execution | None
+    runs: Sequence[TaskRun]
+    removed: Sequence[str] = ()
+
+
 class ExecutionStore(Protocol):
     """Executions and their task runs, each task run its own record."""
 
@@ -315,6 +326,11 @@ class ExecutionStore(Protocol):
     ) -> None:
         """Store, in one transaction, the execution (when given), the changed task runs, and
         the removal of the task runs ``removed`` names."""
+        ...
+
+    def save_all(self, transitions: Sequence[Transition]) -> None:
+        """Store several transitions in one transaction (a group commit), as if saved one
+        after the other: a later record of an execution or a task run replaces an earlier one."""
         ...
 
     def load(self, execution_id: str) -> tuple[Execution, list[TaskRun]] | None:

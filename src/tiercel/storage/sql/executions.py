@@ -2,12 +2,14 @@
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Connection, case, delete, func, select, tuple_, type_coerce
+from sqlalchemy import BigInteger, bindparam, case, delete, func, select, type_coerce
 
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.state import State
 from tiercel.storage.paging import ExecutionFilter, Page, Sort, check_page
+from tiercel.storage.ports import Transition
 from tiercel.storage.sql import dialects, schema
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.documents import parse_all
@@ -18,8 +20,9 @@ from tiercel.storage.sql.execution_search import (
     label_frequencies,
 )
 from tiercel.storage.sql.execution_stats import daily_statistics, matching_ids
+from tiercel.storage.sql.prepared import Prepared, write_cursor
 from tiercel.storage.sql.run_states import run_states, runs_by_id
-from tiercel.storage.sql.schema import execution_labels, executions, task_runs
+from tiercel.storage.sql.schema import execution_labels, executions, task_runs, to_micros
 from tiercel.storage.sql.search import clean, order_by, page_keys, reads_in_order
 from tiercel.storage.stats import GroupBy, StatisticsBucket
 
@@ -54,6 +57,25 @@ class SqlExecutionStore:
                 "document": statement.excluded.document,
             },
         )
+        engine = db.engine
+        self._put_execution = Prepared(engine, self._upsert_execution, _EXECUTION_COLUMNS)
+        self._put_run = Prepared(engine, self._upsert, _RUN_COLUMNS)
+        self._drop_run = Prepared(
+            engine, delete(task_runs).where(task_runs.c.id == bindparam("id"))
+        )
+        self._labels_of = Prepared(
+            engine,
+            select(execution_labels.c.key, execution_labels.c.value).where(
+                execution_labels.c.execution_id == bindparam("execution_id")
+            ),
+        )
+        self._drop_labels = Prepared(
+            engine,
+            delete(execution_labels).where(
+                execution_labels.c.execution_id == bindparam("execution_id")
+            ),
+        )
+        self._put_label = Prepared(engine, self._insert_label, ("execution_id", "key", "value"))
 
     def save(
         self, execution: Execution | None, runs: Iterable[TaskRun], removed: Iterable[str] = ()
@@ -61,51 +83,47 @@ class SqlExecutionStore:
         """Store what one transition changed, in one transaction: the execution record when
         given, each changed task run (new ones are appended in creation order) and the
         removal of the ``removed`` task runs."""
-        changed = list(runs)
-        dropped = list(removed)
-        with self._db.write() as conn:
-            if dropped:
-                conn.execute(delete(task_runs).where(task_runs.c.id.in_(dropped)))
-            if execution is not None:
-                now = execution.state.histories[-1].date
-                document = execution.model_dump_json(by_alias=True)
-                row = {
-                    "id": execution.id,
-                    "namespace": execution.namespace,
-                    "flow_id": execution.flow_id,
-                    "state": execution.state.current.value,
-                    "created_at": execution.state.start_date,
-                    "updated_at": now,
-                    "document": document,
-                }
-                conn.execute(self._upsert_execution, row)
-                self._save_labels(conn, execution)
-            if not changed:
-                return
-            rows = [
-                {
-                    "id": run.id,
-                    "execution_id": run.execution_id,
-                    "task_id": run.task_id,
-                    "state": run.state.current.value,
-                    "document": run.model_dump_json(by_alias=True),
-                }
-                for run in changed
-            ]
-            conn.execute(self._upsert, rows)
+        self.save_all([Transition(execution, list(runs), list(removed))])
 
-    def _save_labels(self, conn: Connection, execution: Execution) -> None:
+    def save_all(self, transitions: Sequence[Transition]) -> None:
+        """Store several transitions in one transaction, as if saved in turn: each execution
+        and task run is written once, as the last transition left it, in one statement per
+        table."""
+        changed_executions: dict[str, Execution] = {}
+        changed: dict[str, TaskRun] = {}  # a task run keeps the place it was first seen at
+        dropped: dict[str, None] = {}
+        for transition in transitions:
+            for run_id in transition.removed:
+                changed.pop(run_id, None)
+                dropped[run_id] = None
+            if transition.execution is not None:
+                changed_executions[transition.execution.id] = transition.execution
+            for run in transition.runs:
+                dropped.pop(run.id, None)
+                changed[run.id] = run
+        if not (changed_executions or changed or dropped):
+            return
+        # Prepared statements on the driver's cursor: this runs once per engine step.
+        with write_cursor(self._db.engine) as cursor:
+            self._drop_run.run(cursor, [{"id": run_id} for run_id in dropped])
+            self._put_execution.run(
+                cursor, [_execution_row(e) for e in changed_executions.values()]
+            )
+            for execution in changed_executions.values():
+                self._put_labels(cursor, execution)
+            self._put_run.run(cursor, [_run_row(run) for run in changed.values()])
+
+    def _put_labels(self, cursor: Any, execution: Execution) -> None:
         """Make the labels table say what ``execution`` carries: its labels change seldom, so
         an unchanged set costs a lookup and writes nothing."""
-        carried = {(label.key, label.value) for label in execution.labels}
-        stale = delete(execution_labels).where(execution_labels.c.execution_id == execution.id)
-        if carried:
-            pairs = tuple_(execution_labels.c.key, execution_labels.c.value)
-            stale = stale.where(pairs.not_in([(clean(k), clean(v)) for k, v in carried]))
-        conn.execute(stale)
-        if carried:
-            rows = [{"execution_id": execution.id, "key": k, "value": v} for k, v in carried]
-            conn.execute(self._insert_label, rows)
+        carried = {(clean(label.key), clean(label.value)) for label in execution.labels}
+        key = {"execution_id": execution.id}
+        if set(self._labels_of.rows(cursor, key)) == carried:
+            return
+        self._drop_labels.run(cursor, [key])
+        self._put_label.run(
+            cursor, [{"execution_id": execution.id, "key": k, "value": v} for k, v in carried]
+        )
 
     def load(self, execution_id: str) -> tuple[Execution, list[TaskRun]] | None:
         """An execution and its task runs in creation order, or None if it is unknown."""
@@ -274,3 +292,29 @@ class SqlExecutionStore:
             row = conn.execute(query).one()
         counts = [int(value or 0) for value in row[: len(bounds)]]
         return counts, int(row[len(bounds)] or 0), float(row[len(bounds) + 1] or 0) / 1e6
+
+
+_EXECUTION_COLUMNS = ("id", "namespace", "flow_id", "state", "created_at", "updated_at", "document")
+_RUN_COLUMNS = ("id", "execution_id", "task_id", "state", "document")
+
+
+def _execution_row(execution: Execution) -> dict[str, object]:
+    return {
+        "id": execution.id,
+        "namespace": execution.namespace,
+        "flow_id": execution.flow_id,
+        "state": execution.state.current.value,
+        "created_at": to_micros(execution.state.start_date),
+        "updated_at": to_micros(execution.state.histories[-1].date),
+        "document": execution.model_dump_json(by_alias=True),
+    }
+
+
+def _run_row(run: TaskRun) -> dict[str, object]:
+    return {
+        "id": run.id,
+        "execution_id": run.execution_id,
+        "task_id": run.task_id,
+        "state": run.state.current.value,
+        "document": run.model_dump_json(by_alias=True),
+    }
