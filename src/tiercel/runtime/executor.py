@@ -11,29 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, assert_never
 
-from tiercel.engine import (
-    Command,
-    ExecutionEnded,
-    ExecutionView,
-    Kill,
-    KillRuns,
-    Resume,
-    ResumeExecution,
-    RetryExecution,
-    RunTask,
-    SetTimer,
-    Start,
-    StartSubflow,
-    Step,
-    advance,
-)
+from tiercel.engine import ExecutionView, Kill, RunTask, Start, Step, advance
 from tiercel.engine.admission import Verdict
-from tiercel.engine.inputs import InputError
 from tiercel.model.execution import Execution, ExecutionTrigger
 from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
+from tiercel.runtime.commands import Commands
 from tiercel.runtime.creation import new_execution
 from tiercel.runtime.held import Held
 from tiercel.runtime.ids import new_id
@@ -96,9 +81,9 @@ class Executor:
         self.stepped_at = 0.0
         """When the loop last applied an item (monotonic seconds)."""
         self._keep_ended = keep_ended
-        self._on_end = on_end
         self._on_change = on_change
         self.subflows = Subflows(inbox, logbook, held.find_flow)
+        self.commands = Commands(self, on_end)
 
     # --- creating ---------------------------------------------------------------------------
 
@@ -256,7 +241,7 @@ class Executor:
             case Call():
                 item.run()
             case Retry():
-                self._retry(item.execution)
+                self.commands.retry(item.execution)
             case Admit():
                 self.admit_stored(execution_id)
             case _:
@@ -288,7 +273,7 @@ class Executor:
         if jobs:
             self.dispatcher.dispatch(view.execution, jobs)
         for command in step.commands:
-            self._carry_out(view, command)
+            self.commands.carry_out(view, command)
         execution_id = view.execution.id
         if view.execution.state.current is not stepped.before and self._on_change is not None:
             self._on_change(view.execution)
@@ -297,59 +282,6 @@ class Executor:
         ended = view.execution.state.current.is_terminated
         if ended and not self._keep_ended and not self.subflows.awaited(execution_id):
             self.held.release(execution_id)
-
-    # --- carrying out commands --------------------------------------------------------------
-
-    def _carry_out(self, view: ExecutionView, command: Command) -> None:
-        execution_id = view.execution.id
-        # A match that must name every command: mypy rejects a command kind with no case.
-        match command:
-            case RunTask():
-                pass  # dispatched as one batch with the step's other task runs
-            case SetTimer():
-                self.timers.after(command.at, execution_id, command.event, engine_timer=True)
-            case KillRuns():
-                self.dispatcher.kill(list(command.task_run_ids))
-            case StartSubflow():
-                self.subflows.start(execution_id, command, self.create)
-            case ResumeExecution():
-                self._resume(execution_id, command)
-            case RetryExecution():
-                self.timers.after(command.at, execution_id, Retry(command.execution))
-            case ExecutionEnded():
-                self._ended(view, command.execution)
-            case _:
-                assert_never(command)
-
-    def _ended(self, view: ExecutionView, ended: Execution) -> None:
-        if self._on_end is not None:
-            self._on_end(view.execution)
-        flow = self.held.find_flow(ended.namespace, ended.flow_id, None)  # its limit now
-        for queued in self.slots.to_start(flow) if flow is not None else ():
-            self.inbox.put(queued, Start())
-        self.subflows.ended(ended, lambda: view.outputs)
-
-    def _resume(self, caller_id: str, command: ResumeExecution) -> None:
-        # The execution may be one this executor has not loaded: a paused one in the store.
-        target = command.execution_id
-        if self.held.load(target, lambda _: None) is None:
-            self.logbook.executor_line(caller_id, None, LogLevel.ERROR,
-                                       f"No execution '{target}' to resume")  # fmt: skip
-            return
-        self.inbox.put(target, Resume(command.inputs))
-
-    def _retry(self, failed: Execution) -> None:
-        flow = self.held.find_flow(failed.namespace, failed.flow_id, None)
-        if flow is None:
-            self._line(failed.id, "Cannot retry the execution: no flow")
-            return
-        try:
-            self.create(flow, dict(failed.inputs), (), trigger=failed.trigger, retry_of=failed)
-        except InputError as exc:
-            self._line(failed.id, f"Cannot retry the execution: {exc}")
-
-    def _line(self, execution_id: str, message: str) -> None:
-        self.logbook.executor_line(execution_id, None, LogLevel.ERROR, message)
 
 
 def _missing_flow_line(logbook: Logbook) -> Callable[[str], None]:
