@@ -45,6 +45,8 @@ class _Stepped:
     view: ExecutionView
     step: Step
     before: State
+    after: Execution
+    """The execution as this step left it: a later step of the same group may change it."""
 
 
 class Executor:
@@ -233,7 +235,7 @@ class Executor:
             for line in step.logs:
                 run = view.runs.get(line.task_run_id) if line.task_run_id else None
                 self.logbook.executor_line(execution_id, run, line.level, line.message)
-            steps.append(_Stepped(view, step, before))
+            steps.append(_Stepped(view, step, before, view.execution))
         self._commit(steps)
 
     def _apply_other(self, execution_id: str, item: Call | Retry | Admit) -> None:
@@ -255,7 +257,7 @@ class Executor:
         self.services.executions.save_all(
             [
                 Transition(
-                    s.view.execution if s.step.execution_changed else None,
+                    s.after if s.step.execution_changed else None,
                     list(s.step.changed.values()),
                     list(s.step.removed),
                 )
@@ -268,15 +270,15 @@ class Executor:
         self.dispatcher.flush()
 
     def _carry_out_step(self, stepped: _Stepped) -> None:
-        view, step = stepped.view, stepped.step
+        view, step, after = stepped.view, stepped.step, stepped.after
         jobs = [command for command in step.commands if isinstance(command, RunTask)]
         if jobs:
-            self.dispatcher.dispatch(view.execution, jobs)
+            self.dispatcher.dispatch(after, jobs)
         for command in step.commands:
             self.commands.carry_out(view, command)
-        execution_id = view.execution.id
-        if view.execution.state.current is not stepped.before and self._on_change is not None:
-            self._on_change(view.execution)
+        execution_id = after.id
+        if after.state.current is not stepped.before and self._on_change is not None:
+            self._on_change(after)  # each change once, in order, also within one group
         # Let go of an ended execution, also one reloaded for a late report (a killed task's
         # result); a subflow stays until its caller has heard of its end.
         ended = view.execution.state.current.is_terminated
