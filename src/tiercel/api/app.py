@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tiercel.api import (
     bulk,
+    bulk_labels,
     configs,
     execution_changes,
     execution_files,
@@ -79,6 +80,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
         # Before ``executions``: its ``/executions/{id}`` and ``/executions/{ns}/{flowId}``
         # would otherwise catch ``/executions/by-ids`` and ``/executions/kill/by-ids``.
         bulk,
+        bulk_labels,
         executions,
         execution_files,
         logs,
