@@ -20,6 +20,7 @@ from tiercel.api import (
     configs,
     execution_changes,
     execution_files,
+    execution_inputs,
     executions,
     flows,
     graph,
@@ -81,6 +82,7 @@ def create_app(ctx: ApiContext) -> FastAPI:
         # would otherwise catch ``/executions/by-ids`` and ``/executions/kill/by-ids``.
         bulk,
         bulk_labels,
+        execution_inputs,
         executions,
         execution_files,
         logs,
