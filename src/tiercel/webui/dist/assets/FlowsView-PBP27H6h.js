@@ -1,1 +1,0 @@
-import{B as e,H as t,M as n,R as r,o as i,q as a}from"./index-Bi7X7pv2.js";import{t as o}from"./FlowList-DDuooAlf.js";var s=t({__name:`FlowsView`,setup(t){return(t,s)=>(a(),r(n,null,[e(i,{title:`Flows`,subtitle:`Every flow deployed on this server`}),e(o)],64))}});export{s as default};

@@ -1,1 +1,0 @@
-import{H as e,R as t,b as n,dt as r,lt as i,q as a}from"./index-Bi7X7pv2.js";var o=[`title`],s=n(e({__name:`LabelTag`,props:{text:{},tone:{}},setup(e){return(n,s)=>(a(),t(`span`,{class:i([`tag`,e.tone??`muted`]),title:e.text},r(e.text),11,o))}}),[[`__scopeId`,`data-v-3f9c8511`]]);export{s as t};

@@ -1,1 +1,0 @@
-import{B as e,H as t,I as n,X as r,et as i,q as a,s as o,z as s}from"./index-Bi7X7pv2.js";var c=t({__name:`NotFoundView`,setup(t){return(t,c)=>{let l=r(`RouterLink`);return a(),n(o,{title:`Page not found`,hint:`There is nothing at this address.`},{default:i(()=>[e(l,{to:`/dashboard`},{default:i(()=>[...c[0]||=[s(`Go to the dashboard`,-1)]]),_:1})]),_:1})}}});export{c as default};

@@ -1,1 +1,0 @@
-import{B as e,H as t,M as n,R as r,o as i,q as a}from"./index-Bi7X7pv2.js";import{t as o}from"./TriggerTable-BTnT0hZF.js";var s=t({__name:`TriggersView`,setup(t){return(t,s)=>(a(),r(n,null,[e(i,{title:`Triggers`,subtitle:`Every trigger of every flow: switch off and on, unlock, backfill`}),e(o,{searchable:``})],64))}});export{s as default};
