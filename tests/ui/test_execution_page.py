@@ -167,6 +167,8 @@ def test_metrics_a_python_script_recorded_show(ui_server: UiServer, page: object
     expect(timer).to_contain_text("timer")
     expect(timer).to_contain_text("2.50s")
     shot(page, "execution-metrics")
+    page.get_by_role("button", name="Dark").click()
+    shot(page, "execution-metrics-dark")
 
 
 def test_an_execution_of_10000_task_runs_opens(ui_server: UiServer, page: object) -> None:

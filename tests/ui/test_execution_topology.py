@@ -30,6 +30,8 @@ def test_a_subflow_node_expands_into_its_graph(ui_server: UiServer, page: object
         expect(node).not_to_have_attribute("data-state", "SUCCESS")
     expect(graph.locator('[data-node="call"]')).to_have_count(0)
     shot(page, "execution-topology-subflow-expanded")
+    page.get_by_role("button", name="Dark").click()
+    shot(page, "execution-topology-subflow-expanded-dark")
 
     graph.get_by_role("button", name="Collapse subflow call").focus()
     page.keyboard.press("Enter")
