@@ -8,7 +8,11 @@ const pending = new Map<string, { promise: Promise<unknown>; at: number }>();
 /** Starts `load` now and keeps its promise under `key` for the page to take. */
 export function prefetch(key: string, load: () => Promise<unknown>): void {
   const promise = load();
-  promise.catch(() => undefined); // the page that takes it handles the error
+  // A failed one is not kept: the page asks again (after the login form, say). One taken before
+  // it failed passes the error to the page, which shows it.
+  promise.catch(() => {
+    if (pending.get(key)?.promise === promise) pending.delete(key);
+  });
   pending.set(key, { promise, at: Date.now() });
 }
 

@@ -1,0 +1,1 @@
+import{J as e,N as t,U as n,V as r,o as i,z as a}from"./index-3GWg_M8R.js";import{t as o}from"./FlowList-n9LsGqgl.js";var s=n({__name:`FlowsView`,setup(n){return(n,s)=>(e(),a(t,null,[r(i,{title:`Flows`,subtitle:`Every flow deployed on this server`}),r(o)],64))}});export{s as default};

@@ -1,0 +1,1 @@
+import{J as e,U as t,b as n,ft as r,ut as i,z as a}from"./index-3GWg_M8R.js";var o=[`title`],s=n(t({__name:`LabelTag`,props:{text:{},tone:{}},setup(t){return(n,s)=>(e(),a(`span`,{class:i([`tag`,t.tone??`muted`]),title:t.text},r(t.text),11,o))}}),[[`__scopeId`,`data-v-3f9c8511`]]);export{s as t};

@@ -1,1 +1,0 @@
-import{B as e,J as t,L as n,U as r,V as i,Z as a,s as o,tt as s}from"./index-iWTipaDm.js";var c=r({__name:`NotFoundView`,setup(r){return(r,c)=>{let l=a(`RouterLink`);return t(),n(o,{title:`Page not found`,hint:`There is nothing at this address.`},{default:s(()=>[i(l,{to:`/dashboard`},{default:s(()=>[...c[0]||=[e(`Go to the dashboard`,-1)]]),_:1})]),_:1})}}});export{c as default};

@@ -1,0 +1,1 @@
+import{J as e,N as t,U as n,V as r,o as i,z as a}from"./index-3GWg_M8R.js";import{t as o}from"./TriggerTable-DeqbYlqH.js";var s=n({__name:`TriggersView`,setup(n){return(n,s)=>(e(),a(t,null,[r(i,{title:`Triggers`,subtitle:`Every trigger of every flow: switch off and on, unlock, backfill`}),r(o,{searchable:``})],64))}});export{s as default};

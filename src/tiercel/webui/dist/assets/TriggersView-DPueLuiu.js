@@ -1,1 +1,0 @@
-import{J as e,N as t,U as n,V as r,o as i,z as a}from"./index-iWTipaDm.js";import{t as o}from"./TriggerTable-hJSC4P3O.js";var s=n({__name:`TriggersView`,setup(n){return(n,s)=>(e(),a(t,null,[r(i,{title:`Triggers`,subtitle:`Every trigger of every flow: switch off and on, unlock, backfill`}),r(o,{searchable:``})],64))}});export{s as default};
