@@ -7,8 +7,11 @@ writes executions straight into its store (tests/ui/seed.py), then measures:
   show, median of several loads (budget 1 s);
 - the JavaScript of that first page, gzipped as the server sends it (budget 300 KB);
 - the opening of an execution with 10,000 task runs (Gantt rows shown) and of its 100,000 log
-  lines (Logs tab counting them all, first lines shown) (budget 2 s each), and the longest frame
-  while scrolling through those lines (a frozen page shows as a long frame);
+  lines (Logs tab counting them all, first lines shown) (budget 2 s each); of the Gantt's time,
+  the wait for the API's answer and the page's own work after it (reading the answer, building
+  and drawing the rows: budget 1.5 s, what is left of 2 s when the API answers in 0.5 s), from
+  the browser's own clock (resource timing); and the longest frame while scrolling through the
+  lines (budget 100 ms: a frozen page shows as a long frame);
 - the latency of a log line (its timestamp to the moment the open Logs tab shows it) and of a
   state change (the task run's state history date to the moment the open Gantt shows it)
   (budget 0.5 s each).
@@ -84,6 +87,21 @@ def _chromium() -> str:
     return path
 
 
+# Notes, on the page's clock, when the first element matching a selector shows.
+FIRST_SHOWN = """(selector) => {
+  new MutationObserver(() => {
+    if (!window.__shown && document.querySelector(selector)) window.__shown = performance.now();
+  }).observe(document, {subtree: true, childList: true});
+}"""
+
+# The API's answer for the execution: when it was asked for and when it had fully arrived.
+ANSWER_TIMING = """(id) => {
+  const entry = performance.getEntriesByType('resource')
+    .find((e) => new URL(e.name).pathname.endsWith('/executions/' + id));
+  return entry ? [entry.startTime, entry.responseEnd, window.__shown] : null;
+}"""
+
+
 def _new_page(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     context.set_default_timeout(120_000)
@@ -116,11 +134,13 @@ def _large(
     base = server.ui(f"executions/{NAMESPACE}/large/{execution_id}")
     page.goto(server.ui("dashboard"))  # the shell's code is cached: the execution is timed
     page.locator("main h1").wait_for()
+    page.add_init_script(f"({FIRST_SHOWN})('.row')")
     began = time.perf_counter()
     page.goto(f"{base}/gantt")
     page.get_by_text(f"{runs:,} task runs").wait_for()
     page.locator(".row").first.wait_for()
     gantt = time.perf_counter() - began
+    asked, answered, shown = page.evaluate(ANSWER_TIMING, execution_id)
     began = time.perf_counter()
     page.goto(f"{base}/logs")
     page.locator(".line[data-stamp]").first.wait_for()
@@ -146,7 +166,7 @@ def _large(
     api = time.perf_counter() - began
     return {
         "gantt": gantt, "logs": logs, "counted": counted, "frame": float(longest) / 1000,
-        "api": api,
+        "api": api, "waited": (answered - asked) / 1000, "after": (shown - answered) / 1000,
     }  # fmt: skip
 
 
@@ -238,12 +258,15 @@ def main() -> None:
     _row("JavaScript of the first page, gzipped", f"{js / 1024:.0f} KB", "300 KB", js <= 300 * 1024)
     _row(f"open an execution of {runs:,} task runs (Gantt)", f"{large['gantt']:.2f} s", "2 s",
          large["gantt"] <= 2)  # fmt: skip
-    _row("  of which the API's answer (GET /executions/{id})", f"{large['api']:.2f} s", "-", True)
+    _row("  of which waiting for the API's answer", f"{large['waited']:.2f} s", "-", True)
+    _row("  the page's work after the answer (parse, rows)", f"{large['after']:.2f} s", "1.5 s",
+         large["after"] <= 1.5)  # fmt: skip
+    _row("  the API's answer alone (GET /executions/{id})", f"{large['api']:.2f} s", "-", True)
     _row(f"open its {lines:,} log lines (Logs tab, first lines)", f"{large['logs']:.2f} s",
          "2 s", large["logs"] <= 2)  # fmt: skip
     _row("  ... and their count known", f"{large['counted']:.2f} s", "-", True)
     _row("longest frame scrolling through the log lines", f"{large['frame'] * 1000:.0f} ms",
-         "no freeze", large["frame"] < 0.2)  # fmt: skip
+         "100 ms", large["frame"] <= 0.1)  # fmt: skip
     median, worst = _summary(log_latency)
     _row(f"log line -> shown (median of {len(log_latency)})", f"{median:.2f} s", "0.5 s",
          median <= 0.5)  # fmt: skip

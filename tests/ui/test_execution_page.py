@@ -147,8 +147,28 @@ def test_outputs_file_preview_and_download(ui_server: UiServer, page: object) ->
     dialog.get_by_role("button", name="Close").click()
     shot(page, "execution-outputs")
     _tab(page, "Metrics").click()
-    expect(page.locator("main")).to_contain_text("Metrics")
+    expect(page.get_by_text("No metrics")).to_be_visible()
+
+
+def test_metrics_a_python_script_recorded_show(ui_server: UiServer, page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    execution = execute(ui_server, "metrics", wait=True)
+    assert execution["state"]["current"] == "SUCCESS", execution
+    page.goto(execution_url(ui_server, execution, "metrics"))
+    table = page.locator("main table")
+    counter = table.get_by_role("row").filter(has_text="rows.loaded")
+    expect(counter).to_contain_text("count")
+    expect(counter).to_contain_text("counter")
+    expect(counter).to_contain_text("1,234")
+    expect(counter).to_contain_text("table: orders")
+    timer = table.get_by_role("row").filter(has_text="load.time")
+    expect(timer).to_contain_text("timer")
+    expect(timer).to_contain_text("2.50s")
     shot(page, "execution-metrics")
+    page.get_by_role("button", name="Dark").click()
+    shot(page, "execution-metrics-dark")
 
 
 def test_an_execution_of_10000_task_runs_opens(ui_server: UiServer, page: object) -> None:

@@ -107,3 +107,42 @@ def test_running_badges_follow_by_themselves(ui_server: UiServer, page: object) 
     row = page.get_by_role("table", name="Executions").locator("tbody tr")
     expect(row.locator(".state-badge")).to_have_text("RUNNING")
     expect(row.locator(".state-badge")).to_have_text("SUCCESS", timeout=60_000)
+
+
+def test_select_all_matching_acts_on_every_page(ui_server: UiServer, page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    namespace = "ui.tests.everypage"
+    many_executions(data_dir(ui_server), 60, namespace=namespace, flow_id="spread")
+    page.goto(ui_server.ui(f"executions?namespace={namespace}"))
+    table = page.get_by_role("table", name="Executions")
+    expect(table.locator("tbody tr")).to_have_count(25)
+    table.get_by_label("Select all on this page").check()
+    toolbar = page.get_by_role("toolbar", name="Bulk actions")
+    expect(toolbar).to_contain_text("25 selected")
+    toolbar.get_by_role("button", name="Select all 60 matching").click()
+    expect(toolbar).to_contain_text("All 60 matching")
+    shot(page, "executions-select-all-matching")
+
+    toolbar.get_by_role("button", name="Set labels").click()
+    dialog = page.get_by_role("dialog", name="Set labels on all 60 matching executions?")
+    dialog.get_by_label("Labels to set").fill("sweep")
+    dialog.get_by_role("button", name="Set labels").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("key:value")
+    dialog.get_by_label("Labels to set").fill("sweep:done")
+    dialog.get_by_role("button", name="Set labels").click()
+    expect(page.get_by_text("Set labels on 60 executions: done")).to_be_visible()
+    # Every page got it, not only the one on screen.
+    page.goto(ui_server.ui(f"executions?namespace={namespace}&labels=sweep:done&page=3"))
+    pager = page.get_by_role("navigation", name="Pages")
+    expect(pager).to_contain_text("51–60 of 60")
+
+    # Back to the first page: the choice of every page is dropped when the filters change.
+    page.goto(ui_server.ui(f"executions?namespace={namespace}"))
+    table.get_by_label("Select all on this page").check()
+    toolbar.get_by_role("button", name="Select all 60 matching").click()
+    toolbar.get_by_role("button", name="Delete").click()
+    dialog = page.get_by_role("dialog", name="Delete all 60 matching executions?")
+    dialog.get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("No execution matches these filters")).to_be_visible()

@@ -1,5 +1,8 @@
 // Kestra-like URLs under /ui/. Every page loads lazily: the first page's JavaScript stays small.
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+import { api } from "@/lib/api";
+import { executionSearch, searchKey, searchParams } from "@/lib/executionSearch";
+import { prefetch } from "@/lib/prefetch";
 
 const routes: RouteRecordRaw[] = [
   { path: "/", redirect: "/dashboard" },
@@ -40,3 +43,18 @@ const routes: RouteRecordRaw[] = [
 ];
 
 export const router = createRouter({ history: createWebHistory("/ui/"), routes });
+
+// Opening an execution: its (possibly large) answer is asked for at once, while the page's code
+// loads, not after (lib/useExecution.ts takes it). Switching tabs of the same one asks nothing.
+// Entering the executions list: its first page likewise.
+router.beforeEach((to, from) => {
+  if (to.name === "executions" && from.name !== "executions") {
+    const search = executionSearch(to.query);
+    prefetch(searchKey(search), () => api("/executions/search", { query: searchParams(search) }));
+    return;
+  }
+  const id = to.params.id;
+  if (to.name !== "execution" || typeof id !== "string") return;
+  if (from.name === "execution" && from.params.id === id) return;
+  prefetch(`execution:${id}`, () => api(`/executions/${encodeURIComponent(id)}`));
+});

@@ -17,9 +17,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tiercel.api import (
     blueprints,
     bulk,
+    bulk_labels,
     configs,
     execution_changes,
     execution_files,
+    execution_inputs,
     executions,
     flows,
     graph,
@@ -82,6 +84,8 @@ def create_app(ctx: ApiContext) -> FastAPI:
         # Before ``executions``: its ``/executions/{id}`` and ``/executions/{ns}/{flowId}``
         # would otherwise catch ``/executions/by-ids`` and ``/executions/kill/by-ids``.
         bulk,
+        bulk_labels,
+        execution_inputs,
         executions,
         execution_files,
         logs,

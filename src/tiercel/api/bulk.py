@@ -42,7 +42,7 @@ class BulkResponse(BaseModel):
     count: int
 
 
-_REFUSED: dict[int | str, dict[str, Any]] = {
+REFUSED: dict[int | str, dict[str, Any]] = {
     400: {
         "description": "Nothing done: some executions cannot take the action "
         "(`invalids` and `_embedded.errors` name them)"
@@ -58,7 +58,7 @@ def _ctx(request: Request) -> ApiContext:
     return context
 
 
-def _matching(ctx: ApiContext, where: ExecutionFilter) -> list[str]:
+def matching(ctx: ApiContext, where: ExecutionFilter) -> list[str]:
     found = ctx.executions.ids(where, BULK_LIMIT + 1)
     if len(found) > BULK_LIMIT:
         raise ApiError(
@@ -167,7 +167,7 @@ _DELETE_STORAGE = Query(
 @router.delete(
     "/executions/by-ids",
     response_model=BulkResponse,
-    responses=_REFUSED,
+    responses=REFUSED,
     summary="Delete ended executions",
 )
 def delete_by_ids(
@@ -184,7 +184,7 @@ def delete_by_ids(
 @router.delete(
     "/executions/by-query",
     response_model=BulkResponse,
-    responses=_REFUSED,
+    responses=REFUSED,
     summary="Delete the ended executions a search matches",
 )
 def delete_by_query(
@@ -196,13 +196,13 @@ def delete_by_query(
 ) -> Any:
     """Delete the executions matching the filters (each must have ended)."""
     ctx = _ctx(request)
-    return _delete(ctx, _matching(ctx, where), delete_logs, delete_metrics, delete_storage)
+    return _delete(ctx, matching(ctx, where), delete_logs, delete_metrics, delete_storage)
 
 
 @router.post(
     "/executions/kill/by-ids",
     response_model=BulkResponse,
-    responses=_REFUSED,
+    responses=REFUSED,
     summary="Kill running, paused or queued executions",
 )
 @router.delete("/executions/kill/by-ids", include_in_schema=False)
@@ -216,20 +216,20 @@ def kill_by_ids(request: Request, ids: list[str] = _IDS) -> Any:
 @router.post(
     "/executions/kill/by-query",
     response_model=BulkResponse,
-    responses=_REFUSED,
+    responses=REFUSED,
     summary="Kill the executions a search matches",
 )
 @router.delete("/executions/kill/by-query", include_in_schema=False)
 def kill_by_query(request: Request, where: ExecutionFilter = _BY_QUERY) -> Any:
     """Kill the executions matching the filters (none may have ended)."""
     ctx = _ctx(request)
-    return _send(ctx, "kill", _matching(ctx, where), _killer(ctx, request))
+    return _send(ctx, "kill", matching(ctx, where), _killer(ctx, request))
 
 
 @router.post(
     "/executions/restart/by-ids",
     response_model=BulkResponse,
-    responses=_REFUSED,
+    responses=REFUSED,
     summary="Restart failed executions in place",
 )
 def restart_by_ids(request: Request, ids: list[str] = _IDS) -> Any:
@@ -241,19 +241,19 @@ def restart_by_ids(request: Request, ids: list[str] = _IDS) -> Any:
 @router.post(
     "/executions/restart/by-query",
     response_model=BulkResponse,
-    responses=_REFUSED,
+    responses=REFUSED,
     summary="Restart the failed executions a search matches",
 )
 def restart_by_query(request: Request, where: ExecutionFilter = _BY_QUERY) -> Any:
     """Restart the executions matching the filters."""
     ctx = _ctx(request)
-    return _send(ctx, "restart", _matching(ctx, where), _restarter(ctx))
+    return _send(ctx, "restart", matching(ctx, where), _restarter(ctx))
 
 
 @router.post(
     "/executions/replay/by-ids",
     response_model=BulkResponse,
-    responses=_REFUSED,
+    responses=REFUSED,
     summary="Replay ended executions from the start",
 )
 def replay_by_ids(request: Request, ids: list[str] = _IDS) -> Any:
@@ -264,10 +264,10 @@ def replay_by_ids(request: Request, ids: list[str] = _IDS) -> Any:
 @router.post(
     "/executions/replay/by-query",
     response_model=BulkResponse,
-    responses=_REFUSED,
+    responses=REFUSED,
     summary="Replay the ended executions a search matches",
 )
 def replay_by_query(request: Request, where: ExecutionFilter = _BY_QUERY) -> Any:
     """Replay the executions matching the filters."""
     ctx = _ctx(request)
-    return _replay(ctx, _matching(ctx, where))
+    return _replay(ctx, matching(ctx, where))

@@ -87,11 +87,18 @@ async def change_task_run_state(
 async def set_labels_by_ids(request: Request, body: SetLabelsByIdsRequest) -> dict[str, Any]:
     """Add the labels to each execution (replacing those with the same key); refused as a
     whole, naming each problem, if one execution is unknown or a label is refused."""
-    ctx = _ctx(request)
     labels = [Label(key=label.key, value=label.value) for label in body.execution_labels]
+    return await label_executions(_ctx(request), body.executions_id, labels)
+
+
+async def label_executions(
+    ctx: ApiContext, execution_ids: list[str], labels: list[Label]
+) -> dict[str, Any]:
+    """Adds ``labels`` to each execution, all or none (a 400 names each refusal), and answers
+    ``{"count": n}`` once the executor has stored them (or ``APPLY_WAIT`` has passed)."""
     events: list[tuple[str, SetLabels]] = []
     problems: list[dict[str, object]] = []
-    for index, execution_id in enumerate(body.executions_id):
+    for index, execution_id in enumerate(execution_ids):
         try:
             event = await asyncio.to_thread(
                 ops.set_labels, ctx.executions, execution_id, labels, merge=True

@@ -95,6 +95,7 @@ def resolve_inputs(
     render: Render,
     store_file: StoreFile | None = None,
     seal: Seal | None = None,
+    render_with: Callable[[str, Mapping[str, Any]], Any] | None = None,
 ) -> dict[str, Any]:
     """Type and check the inputs of a new execution.
 
@@ -110,6 +111,11 @@ def resolve_inputs(
         seal: Encrypts a SECRET input's checked value into what the execution stores (Kestra's
             encrypted map). A value given already encrypted (a parent passing its own SECRET
             input to a subflow) is kept as it is.
+        render_with: Renders a text with the inputs typed so far (``inputs`` in its context).
+            Given, it renders each input's expressions (``defaults``, ``expression``) and its
+            ``dependsOn.condition``, and an input whose ``dependsOn`` inputs have no value or
+            whose condition is not true is disabled, as in Kestra: left out, neither required
+            nor checked.
 
     Returns:
         The typed values, ready to be stored as JSON: dotted ids nested into maps, top-level
@@ -125,8 +131,11 @@ def resolve_inputs(
         key = input_.key
         if key in values or any(key == known for known, _ in problems):
             continue  # a repeated id: the first declaration wins, as in Kestra
+        here = render if render_with is None else partial(_with, render, render_with, values)
         try:
-            value = _resolve(input_, given.get(key), render, store_file)
+            if render_with is not None and not _enabled(input_, values, render_with):
+                continue
+            value = _resolve(input_, given.get(key), here, store_file)
             if isinstance(input_, SecretInput) and seal is not None and isinstance(value, str):
                 value = seal(value)
             values[key] = value
@@ -136,6 +145,35 @@ def resolve_inputs(
     if problems:
         raise InputError(problems)
     return nested
+
+
+def _with(
+    render: Render, render_with: Callable[[str, Mapping[str, Any]], Any], values: Any, value: Any
+) -> Any:
+    return render_with(value, values) if isinstance(value, str) else render(value)
+
+
+def _enabled(
+    input_: Input, values: Mapping[str, Any], condition: Callable[[str, Mapping[str, Any]], Any]
+) -> bool:
+    """Whether an input's ``dependsOn`` holds: its inputs have values, its condition is true."""
+    depends = input_.depends_on
+    if depends is None:
+        return True
+    if not all(_holds(values.get(other)) for other in depends.inputs or []):
+        return False
+    if depends.condition is None:
+        return True
+    try:
+        result = condition(depends.condition, values)
+    except Exception as exc:  # the caller's renderer: any failure is this input's problem
+        reason = f"cannot render its `dependsOn.condition` ({exc})"
+        raise _Refused(_message(input_, reason)) from None
+    return result is True or (isinstance(result, str) and result.strip().lower() == "true")
+
+
+def _holds(value: Any) -> bool:
+    return value is not None and value != "" and value != []
 
 
 def _resolve(input_: Input, raw: Any, render: Render, store_file: StoreFile | None) -> Any:

@@ -100,6 +100,7 @@ def new_execution(
             render=lambda value: render_typed(value, context) if isinstance(value, str) else value,
             store_file=store_file,
             seal=services.seal(),
+            render_with=lambda text, typed: render_typed(text, {**context, "inputs": dict(typed)}),
         )
     except InputError:
         discard_files(services.storage, stored)  # a refused execution leaves no file behind

@@ -174,3 +174,63 @@ export function edgePath(points: { x: number; y: number }[]): string {
   const last = points[points.length - 1];
   return `${d} L${last.x},${last.y}`;
 }
+
+/** Where an expanded subflow's nodes live: under the subflow node's uid, apart from the flow's. */
+export const SUBFLOW_SEPARATOR = "/";
+
+/**
+ * The graph with the subflow task node `uid` drawn as a cluster holding `sub`, the subflow's
+ * own graph (Kestra's "expand"): the sub-graph's uids are prefixed with `uid/`, its triggers
+ * left out, the edges into the task lead to its start and those out of it leave from its end.
+ */
+export function expandSubflow(graph: FlowGraph, uid: string, sub: FlowGraph): FlowGraph {
+  const node = graph.nodes.find((n) => n.uid === uid);
+  if (!node) return graph;
+  const prefix = `${uid}${SUBFLOW_SEPARATOR}`;
+  const clusterUid = `cluster_${uid}`;
+  const triggers = new Set(
+    sub.nodes.filter((n) => nodeKind(n) === "trigger").map((n) => n.uid),
+  );
+  for (const c of sub.clusters) if (/\.Triggers$/.test(c.cluster.uid)) triggers.add(c.cluster.uid);
+  const subNodes = sub.nodes.filter((n) => !triggers.has(n.uid));
+  const kept = new Set(subNodes.map((n) => n.uid));
+  const start = sub.nodes.find((n) => n.uid === "root._root")?.uid ?? subNodes.find((n) => nodeKind(n) === "start")?.uid;
+  const end = sub.nodes.find((n) => n.uid === "root._end")?.uid ?? subNodes.find((n) => nodeKind(n) === "end")?.uid;
+  const holders = graph.clusters.filter((c) => c.nodes.includes(uid)).sort((a, b) => a.parents.length - b.parents.length);
+  const outerParents = holders.length ? [...holders[holders.length - 1].parents, holders[holders.length - 1].cluster.uid] : [];
+  const subClusters = sub.clusters.filter((c) => !triggers.has(c.cluster.uid));
+  const nested = new Set(subClusters.flatMap((c) => c.nodes));
+  const cluster: GraphCluster = {
+    cluster: { uid: clusterUid, type: "io.kestra.core.models.hierarchies.SubflowGraphCluster", taskNode: node, relationType: node.relationType },
+    nodes: [
+      ...subNodes.filter((n) => !nested.has(n.uid)).map((n) => prefix + n.uid),
+      ...subClusters.filter((c) => !c.parents.length).map((c) => prefix + c.cluster.uid),
+    ],
+    parents: outerParents,
+    start: start ? prefix + start : undefined,
+    end: end ? prefix + end : undefined,
+  };
+  const rewire = (target: string, side: "in" | "out"): string =>
+    target === uid ? prefix + ((side === "in" ? start : end) ?? "") : target;
+  return {
+    nodes: [...graph.nodes.filter((n) => n.uid !== uid), ...subNodes.map((n) => ({ ...n, uid: prefix + n.uid }))],
+    edges: [
+      ...graph.edges.map((e) => ({ ...e, source: rewire(e.source, "out"), target: rewire(e.target, "in") })),
+      ...sub.edges
+        .filter((e) => kept.has(e.source) && kept.has(e.target))
+        .map((e) => ({ ...e, source: prefix + e.source, target: prefix + e.target })),
+    ],
+    clusters: [
+      ...graph.clusters.map((c) => (c.nodes.includes(uid) ? { ...c, nodes: c.nodes.map((m) => (m === uid ? clusterUid : m)) } : c)),
+      cluster,
+      ...subClusters.map((c) => ({
+        ...c,
+        cluster: { ...c.cluster, uid: prefix + c.cluster.uid },
+        nodes: c.nodes.filter((m) => !triggers.has(m)).map((m) => prefix + m),
+        parents: [...outerParents, clusterUid, ...c.parents.map((p) => prefix + p)],
+        start: c.start ? prefix + c.start : undefined,
+        end: c.end ? prefix + c.end : undefined,
+      })),
+    ],
+  };
+}

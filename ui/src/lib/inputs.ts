@@ -50,13 +50,18 @@ export function visible(input: FlowInput, values: Record<string, FieldValue>): b
 
 /**
  * The multipart form the server reads (`POST /executions/{ns}/{id}`): a field per input with a
- * value; MULTISELECT as a JSON array, DATETIME as an ISO instant, FILE as the file itself.
+ * value (and shown: `shows`); MULTISELECT as a JSON array, DATETIME as an ISO instant, FILE as
+ * the file itself.
  */
-export function formData(inputs: FlowInput[], values: Record<string, FieldValue>): FormData {
+export function formData(
+  inputs: FlowInput[],
+  values: Record<string, FieldValue>,
+  shows: (input: FlowInput) => boolean = (input) => visible(input, values),
+): FormData {
   const form = new FormData();
   for (const input of inputs) {
     const value = values[input.id] ?? null;
-    if (value === null || !visible(input, values) || isEmpty(value)) continue;
+    if (value === null || !shows(input) || isEmpty(value)) continue;
     const type = inputType(input);
     if (value instanceof File) form.append(input.id, value, value.name);
     else if (Array.isArray(value)) form.append(input.id, JSON.stringify(value));

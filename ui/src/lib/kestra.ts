@@ -25,6 +25,7 @@ export interface FlowInput {
   min?: number | string;
   max?: number | string;
   validator?: string;
+  expression?: string;
   allowCustomValue?: boolean;
   isRadio?: boolean;
   extension?: string;

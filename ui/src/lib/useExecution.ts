@@ -4,6 +4,7 @@
 import { onBeforeUnmount, shallowRef, watch, type Ref } from "vue";
 import { ApiError, follow } from "@/lib/api";
 import { getExecution, type Execution } from "@/lib/executions";
+import { takePrefetched } from "@/lib/prefetch";
 import { isTerminal } from "@/lib/states";
 
 export function useExecution(id: Ref<string>) {
@@ -41,7 +42,8 @@ export function useExecution(id: Ref<string>) {
     const wanted = id.value;
     const seen = execution.value?.state.histories.length ?? 0;
     try {
-      let found = await getExecution(wanted);
+      // The router asked for it while this page's code loaded (lib/prefetch.ts).
+      let found = (!acted && (await takePrefetched<Execution>(`execution:${wanted}`))) || (await getExecution(wanted));
       for (let tries = 0; acted && tries < 20; tries++) {
         if (!isTerminal(found.state.current) || found.state.histories.length > seen) break;
         await new Promise((resolve) => setTimeout(resolve, 250));

@@ -1,1 +1,0 @@
-import{E as e,N as t,O as n,v as r,w as i}from"./index-9ioeN8RC.js";import{t as a}from"./FlowList-BmQb-bdH.js";import{t as o}from"./PageHeader-C7-1wRND.js";var s=n({__name:`FlowsView`,setup(n){return(n,s)=>(t(),i(r,null,[e(o,{title:`Flows`,subtitle:`Every flow deployed on this server`}),e(a)],64))}});export{s as default};

@@ -1,1 +1,0 @@
-import{N as e,O as t,Y as n,Z as r,o as i,w as a}from"./index-9ioeN8RC.js";var o=[`title`],s=i(t({__name:`LabelTag`,props:{text:{},tone:{}},setup(t){return(i,s)=>(e(),a(`span`,{class:n([`tag`,t.tone??`muted`]),title:t.text},r(t.text),11,o))}}),[[`__scopeId`,`data-v-3f9c8511`]]);export{s as t};

@@ -1,1 +1,0 @@
-import{E as e,N as t,O as n,v as r,w as i}from"./index-9ioeN8RC.js";import{t as a}from"./PageHeader-C7-1wRND.js";import{t as o}from"./TriggerTable-MF4zp7f5.js";var s=n({__name:`TriggersView`,setup(n){return(n,s)=>(t(),i(r,null,[e(a,{title:`Triggers`,subtitle:`Every trigger of every flow: switch off and on, unlock, backfill`}),e(o,{searchable:``})],64))}});export{s as default};
