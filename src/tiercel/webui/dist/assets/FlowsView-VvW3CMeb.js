@@ -1,1 +1,0 @@
-import{E as e,S as t,g as n,j as r,w as i}from"./index-Bq5UZ_Ya.js";import{t as a}from"./FlowList-Bi6YO1mV.js";import{t as o}from"./PageHeader-KjQN9X2x.js";var s=e({__name:`FlowsView`,setup(e){return(e,s)=>(r(),t(n,null,[i(o,{title:`Flows`,subtitle:`Every flow deployed on this server`}),i(a)],64))}});export{s as default};

@@ -1,1 +1,0 @@
-import{E as e,S as t,Y as n,i as r,j as i,q as a}from"./index-Bq5UZ_Ya.js";var o=[`title`],s=r(e({__name:`LabelTag`,props:{text:{},tone:{}},setup(e){return(r,s)=>(i(),t(`span`,{class:a([`tag`,e.tone??`muted`]),title:e.text},n(e.text),11,o))}}),[[`__scopeId`,`data-v-3f9c8511`]]);export{s as t};

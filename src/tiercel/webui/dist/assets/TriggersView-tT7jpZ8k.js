@@ -1,1 +1,0 @@
-import{E as e,S as t,g as n,j as r,w as i}from"./index-Bq5UZ_Ya.js";import{t as a}from"./PageHeader-KjQN9X2x.js";import{t as o}from"./TriggerTable-_V9-Iac-.js";var s=e({__name:`TriggersView`,setup(e){return(e,s)=>(r(),t(n,null,[i(a,{title:`Triggers`,subtitle:`Every trigger of every flow: switch off and on, unlock, backfill`}),i(o,{searchable:``})],64))}});export{s as default};
