@@ -139,11 +139,13 @@ def test_hover_docs_panel_and_unsaved_guard(ui_server: UiServer, page: object) -
 
     page = _page(page)
     page.goto(ui_server.ui("flows/edit/ui.tests/hello"))
-    expect(page.get_by_test_id("validation-status")).to_have_text("Valid")
+    # The first page load on a busy machine takes seconds.
+    expect(page.get_by_test_id("validation-status")).to_have_text("Valid", timeout=60_000)
     type_value = page.locator(".cm-line", has_text="type: io.kestra.plugin.core").first
     type_value.locator("text=io.kestra").hover()
     tooltip = page.locator(".cm-hover-doc")
-    expect(tooltip).to_contain_text("io.kestra.plugin.core")
+    # Waits for the flow schema, which a fresh server takes seconds to build on a busy machine.
+    expect(tooltip).to_contain_text("io.kestra.plugin.core", timeout=90_000)
     tooltip.get_by_role("button", name="Open the documentation").click()
     docs = page.get_by_label("Documentation")
     expect(docs.get_by_role("heading", level=4, name="Properties")).to_be_visible()
@@ -170,7 +172,7 @@ def test_template_export_import_and_delete(ui_server: UiServer, page: object) ->
 
     page = _page(page)
     page.goto(ui_server.ui(f"flows/new?namespace={NAMESPACE}"))
-    expect(page.get_by_test_id("validation-status")).to_have_text("Valid")
+    expect(page.get_by_test_id("validation-status")).to_have_text("Valid", timeout=60_000)
     page.get_by_label("Start from a template").select_option("parallel")
     expect(page.locator(".cm-content")).to_contain_text(f"namespace: {NAMESPACE}")
     expect(page.get_by_role("group", name="Flow topology")).to_contain_text("right")

@@ -178,7 +178,8 @@ function completions(hooks: EditorHooks) {
 }
 
 function hover(hooks: EditorHooks) {
-  return hoverTooltip((view, pos): Tooltip | null => {
+  return hoverTooltip(async (view, pos): Promise<Tooltip | null> => {
+    if (!hooks.schema()) await hooks.ready();
     const index = hooks.schema();
     if (!index) return null;
     const line = view.state.doc.lineAt(pos);
