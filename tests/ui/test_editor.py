@@ -97,7 +97,8 @@ def test_write_a_flow_with_completion_validate_save_and_execute(
         f"id: kb_flow\nnamespace: {NAMESPACE}\ninputs:\n  - id: who\n    type: STRING\n"
         "    defaults: world\ntasks:\n  - id: hello\n"
         "    type: io.kestra.plugin.core.output.OutputValues\n    values:\n"
-        '      greeting: "Hi {{ inputs.who }}"\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n'
+        '      greeting: "Hi {{ inputs.who }}"\n'
+        "  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
         '    message: "{{ outputs.hello.values.greeting }}"\n    level: WARN'
     )
     expect(page.get_by_role("group", name="Flow topology")).to_contain_text("hello")

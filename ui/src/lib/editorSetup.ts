@@ -6,11 +6,11 @@ import { indentWithTab } from "@codemirror/commands";
 import { yaml } from "@codemirror/lang-yaml";
 import { HighlightStyle, indentUnit, syntaxHighlighting } from "@codemirror/language";
 import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
-import { EditorState } from "@codemirror/state";
+import { EditorState, type Text } from "@codemirror/state";
 import { EditorView, hoverTooltip, keymap, type Tooltip } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 import { basicSetup } from "codemirror";
-import { contextAt, lineShape, rootEntries, tasksIn, typeAtLine } from "@/lib/editorYaml";
+import { contextAt, contextIn, type Lines, lineShape, rootEntries, tasksIn, typeAtLine } from "@/lib/editorYaml";
 import type { SchemaIndex } from "@/lib/editorSchema";
 import { type ExpressionCatalog, expressionCompletions } from "@/lib/editorExpressions";
 
@@ -85,11 +85,20 @@ function firstParagraph(text: string | undefined): string {
   return (text ?? "").split(/\n\s*\n/)[0].trim();
 }
 
+/** The document's lines, read one by one from the editor's rope: no copy of a large flow on
+ * each keystroke. */
+function docLines(doc: Text): Lines {
+  const target = { length: doc.lines } as Lines;
+  return new Proxy(target, {
+    get: (object, key) => (typeof key === "string" && /^\d+$/.test(key) ? doc.line(Number(key) + 1).text : Reflect.get(object, key)),
+  });
+}
+
 function yamlCompletions(hooks: EditorHooks, context: CompletionContext): CompletionResult | null {
   const index = hooks.schema();
   if (!index) return null;
-  const text = context.state.doc.toString();
-  const where = contextAt(text, context.pos);
+  const line = context.state.doc.lineAt(context.pos);
+  const where = contextIn(docLines(context.state.doc), line.number - 1, line.text.slice(0, context.pos - line.from), context.pos);
   if (where.kind === "other") return null;
   if (!context.explicit && where.kind === "key" && !where.word) {
     // An empty line: open only when asked (Ctrl-Space), not on each Enter.
@@ -162,14 +171,15 @@ function completions(hooks: EditorHooks) {
     const before = line.text.slice(0, context.pos - line.from);
     const open = before.lastIndexOf("{{");
     if (open >= 0 && before.indexOf("}}", open) < 0) {
-      const text = context.state.doc.toString();
+      let copy: string | null = null;
+      const text = (): string => (copy ??= context.state.doc.toString());
       const cursorLine = line.number - 1;
       return expressionCompletions(before.slice(open + 2), context.pos, {
         catalog: hooks.expressions(),
-        inputs: () => rootEntries(text, "inputs"),
-        variables: () => rootEntries(text, "variables"),
-        labels: () => rootEntries(text, "labels"),
-        tasksBefore: () => tasksIn(text).filter((task) => task.line < cursorLine),
+        inputs: () => rootEntries(text(), "inputs"),
+        variables: () => rootEntries(text(), "variables"),
+        labels: () => rootEntries(text(), "labels"),
+        tasksBefore: () => tasksIn(text()).filter((task) => task.line < cursorLine),
         outputsOf: hooks.outputsOf,
       });
     }

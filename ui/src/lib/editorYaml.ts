@@ -70,7 +70,7 @@ function unquote(value: string): string {
 }
 
 /** The mapping starting at `start` (a line index) with keys at `keyIndent`: its keys and type. */
-function mappingAround(lines: string[], line: number, keyIndent: number, skip: number): { keys: Set<string>; type: string | null } {
+function mappingAround(lines: Lines, line: number, keyIndent: number, skip: number): { keys: Set<string>; type: string | null } {
   const keys = new Set<string>();
   let type: string | null = null;
   const visit = (i: number): boolean => {
@@ -107,7 +107,7 @@ function mappingAround(lines: string[], line: number, keyIndent: number, skip: n
 }
 
 /** The path of the mapping whose keys sit at `keyIndent` on line `line` (0-based). */
-export function pathAt(lines: string[], line: number, keyIndent: number, startsItem: boolean, itemIndent: number): { path: Segment[]; starts: number[] } {
+export function pathAt(lines: Lines, line: number, keyIndent: number, startsItem: boolean, itemIndent: number): { path: Segment[]; starts: number[] } {
   const path: Segment[] = [];
   const starts: number[] = [];
   let mode: "map" | "seq" = "map";
@@ -153,12 +153,21 @@ export function pathAt(lines: string[], line: number, keyIndent: number, startsI
   return { path, starts };
 }
 
+/** Lines read one at a time: an array, or the editor's document without copying it. */
+export interface Lines {
+  readonly length: number;
+  readonly [index: number]: string;
+}
+
 /** The context of a cursor at `pos` in `text`. */
 export function contextAt(text: string, pos: number): Context {
   const lineStart = text.lastIndexOf("\n", pos - 1) + 1;
-  const before = text.slice(lineStart, pos);
-  const lines = text.split("\n");
   const line = text.slice(0, lineStart).split("\n").length - 1;
+  return contextIn(text.split("\n"), line, text.slice(lineStart, pos), pos);
+}
+
+/** The context of a cursor at `pos`, on line `line` (0-based) after the text `before`. */
+export function contextIn(lines: Lines, line: number, before: string, pos: number): Context {
   const shape = lineShape(before);
   let kind: Context["kind"] = "other";
   let key: string | null = null;
@@ -176,6 +185,7 @@ export function contextAt(text: string, pos: number): Context {
     word = valueTyped[2];
     from = pos - word.length;
   }
+  if (kind === "other") return { path: [], types: [null], siblings: new Set(), keyIndent: shape.keyIndent, kind, key, word, from };
   // An empty line: its keys go where the cursor is; an item (`- `) starts a new mapping.
   const keyIndent = shape.blank ? before.length : shape.keyIndent;
   const startsItem = shape.dash;
