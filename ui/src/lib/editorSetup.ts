@@ -285,7 +285,7 @@ export function createFlowEditor(parent: HTMLElement, initial: string, hooks: Ed
         syntaxHighlighting(highlight),
         theme,
         lintGutter(),
-        autocompletion({ override: [completions(hooks)], activateOnTyping: true, interactionDelay: 0, maxRenderedOptions: 200, icons: false }),
+        autocompletion({ override: [completions(hooks)], activateOnTyping: true, activateOnTypingDelay: 0, interactionDelay: 0, maxRenderedOptions: 200, icons: false }),
         hover(hooks),
         keymap.of([
           { key: "Mod-s", preventDefault: true, run: () => (hooks.onSave(), true) },

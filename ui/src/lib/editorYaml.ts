@@ -120,7 +120,11 @@ export function pathAt(lines: Lines, line: number, keyIndent: number, startsItem
   }
   for (let i = line - 1; i >= 0; i--) {
     if (mode === "map" && want === 0) break;
-    const shape = lineShape(lines[i]);
+    // Deeper than the column looked at (a space there): skipped without parsing the line, so
+    // walking up past the 999 tasks before the cursor stays cheap.
+    const text = lines[i];
+    if (text.length > want && text.charCodeAt(want) === 32 && text.slice(0, want + 1).trim() === "") continue;
+    const shape = lineShape(text);
     if (shape.blank) continue;
     if (mode === "map") {
       if (shape.keyIndent > want) continue;

@@ -1,1 +1,0 @@
-import{C as e,D as t,J as n,M as r,X as i,a}from"./index-BBw6RWeU.js";var o=[`title`],s=a(t({__name:`LabelTag`,props:{text:{},tone:{}},setup(t){return(a,s)=>(r(),e(`span`,{class:n([`tag`,t.tone??`muted`]),title:t.text},i(t.text),11,o))}}),[[`__scopeId`,`data-v-3f9c8511`]]);export{s as t};

@@ -1,1 +1,0 @@
-import{C as e,D as t,M as n,T as r,_ as i}from"./index-BBw6RWeU.js";import{t as a}from"./PageHeader-CTOUWgld.js";import{t as o}from"./TriggerTable-CwOYm1gB.js";var s=t({__name:`TriggersView`,setup(t){return(t,s)=>(n(),e(i,null,[r(a,{title:`Triggers`,subtitle:`Every trigger of every flow: switch off and on, unlock, backfill`}),r(o,{searchable:``})],64))}});export{s as default};

@@ -1,0 +1,1 @@
+import{C as e,D as t,M as n,T as r,_ as i}from"./index-DCGlGdu9.js";import{t as a}from"./PageHeader-D7m9CYfN.js";import{t as o}from"./TriggerTable-COy49eMS.js";var s=t({__name:`TriggersView`,setup(t){return(t,s)=>(n(),e(i,null,[r(a,{title:`Triggers`,subtitle:`Every trigger of every flow: switch off and on, unlock, backfill`}),r(o,{searchable:``})],64))}});export{s as default};
