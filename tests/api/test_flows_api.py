@@ -87,6 +87,10 @@ def test_validate_reports_each_document(live: LiveServer) -> None:
         "flow": "hello",
         "namespace": "company.team",
         "outdated": False,
+        "warnings": [],
+        "deprecationPaths": [],
+        "problems": [],
+        "notices": [],
     }
     assert "Nope" in results[1]["constraints"]
 

@@ -8,6 +8,13 @@ const routes: RouteRecordRaw[] = [
   { path: "/", redirect: "/dashboard" },
   { path: "/dashboard", name: "dashboard", component: () => import("@/views/DashboardView.vue") },
   { path: "/flows", name: "flows", component: () => import("@/views/FlowsView.vue") },
+  { path: "/flows/new", name: "flow-create", component: () => import("@/views/FlowEditorView.vue") },
+  {
+    path: "/flows/edit/:namespace/:id",
+    name: "flow-edit",
+    component: () => import("@/views/FlowEditorView.vue"),
+    props: true,
+  },
   {
     path: "/flows/:namespace/:id/:tab?",
     name: "flow",

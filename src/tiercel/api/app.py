@@ -23,6 +23,8 @@ from tiercel.api import (
     execution_files,
     execution_inputs,
     executions,
+    expressions,
+    flow_archive,
     flows,
     graph,
     kv,
@@ -79,7 +81,10 @@ def create_app(ctx: ApiContext) -> FastAPI:
         configs,
         # Before ``flows``: its ``POST /flows/{namespace}`` would catch ``POST /flows/graph``.
         graph,
+        # Before ``flows`` too: ``/flows/{namespace}/{id}`` would catch the export routes.
+        flow_archive,
         flows,
+        expressions,
         execution_changes,
         # Before ``executions``: its ``/executions/{id}`` and ``/executions/{ns}/{flowId}``
         # would otherwise catch ``/executions/by-ids`` and ``/executions/kill/by-ids``.

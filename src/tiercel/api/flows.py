@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
+from tiercel.api.flow_checks import checked
 from tiercel.api.paging import searched
 from tiercel.api.received import RawBody
 from tiercel.ops.flows import Deployed, FlowError
@@ -59,19 +60,17 @@ def create_flow(request: Request, raw: RawBody) -> dict[str, Any]:
 
 @router.post("/flows/validate")
 def validate_flows(request: Request, raw: RawBody) -> list[dict[str, Any]]:
-    """Check one or more flows (YAML documents separated by ``---``) without deploying."""
+    """Check one or more flows (YAML documents separated by ``---``) without deploying.
+
+    Each entry is Kestra's ``ValidateConstraintViolation`` (``constraints`` holds the CLI's
+    messages, one a line; ``warnings`` and ``deprecationPaths`` the deprecated types), plus
+    ``problems`` and ``notices``: the same, each with its line, column and field, for editors.
+    """
     ctx = _ctx(request)
     source = yaml_body(request, raw)
-    results = []
-    for index, document in enumerate(_documents(source)):
-        entry: dict[str, Any] = {"index": index}
-        try:
-            flow = ctx.flows.parse(document)
-            entry.update(flow=flow.id, namespace=flow.namespace, outdated=False)
-        except FlowError as exc:
-            entry["constraints"] = "\n".join(str(p) for p in exc.problems)
-        results.append(entry)
-    return results
+    return [
+        checked(document, index, ctx.registry) for index, document in enumerate(_documents(source))
+    ]
 
 
 @router.get("/flows/search")

@@ -13,6 +13,8 @@ export interface JsonSchema {
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
   allOf?: JsonSchema[];
+  if?: JsonSchema;
+  then?: JsonSchema;
   items?: JsonSchema;
   additionalProperties?: boolean | JsonSchema;
   properties?: Record<string, JsonSchema>;

@@ -1,1 +1,0 @@
-import{F as e,G as t,U as n,V as r,X as i,o as a}from"./index-FSoUFAXo.js";import{t as o}from"./FlowList-CILu0rKk.js";var s=t({__name:`FlowsView`,setup(t){return(t,s)=>(i(),r(e,null,[n(a,{title:`Flows`,subtitle:`Every flow deployed on this server`}),n(o)],64))}});export{s as default};
