@@ -82,11 +82,11 @@ class S3InternalStorage:
             ),
         )
         self._transfer = transfer.TransferConfig(
-            multipart_threshold=PART_SIZE, multipart_chunksize=PART_SIZE, max_concurrency=4
+            multipart_threshold=PART_SIZE, multipart_chunksize=PART_SIZE, max_concurrency=8
         )
-        # s3transfer reads each part of a stream into memory, ten ahead by default: two
+        # s3transfer reads each part of a stream into memory, ten ahead by default: four
         # bound a write to a few parts whatever the file's size.
-        self._transfer.max_in_memory_upload_chunks = 2
+        self._transfer.max_in_memory_upload_chunks = 4
         self._bucket = settings.bucket
         self._prefix = settings.prefix.strip("/") + "/" if settings.prefix.strip("/") else ""
         with self._failing(f"cannot reach the bucket '{self._bucket}'"):
