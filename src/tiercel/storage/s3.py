@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from tiercel.storage.errors import InvalidPathError, StorageError, StorageFileNotFoundError
+from tiercel.storage.errors import StorageError, StorageFileNotFoundError
+from tiercel.storage.object_keys import ObjectKeys
 from tiercel.storage.ports import InternalStorage
-from tiercel.storage.uris import segments_to_uri, uri_to_segments
+from tiercel.storage.uris import segments_to_uri
 
 PART_SIZE = 8 * 1024 * 1024
 _READ_BUFFER = 1024 * 1024
@@ -89,7 +90,7 @@ class S3InternalStorage:
         # to moto: as fast as four or eight, 20 MB less at peak).
         self._transfer.max_in_memory_upload_chunks = 2
         self._bucket = settings.bucket
-        self._prefix = settings.prefix.strip("/") + "/" if settings.prefix.strip("/") else ""
+        self._keys_of = ObjectKeys.under(settings.prefix)
         with self._failing(f"cannot reach the bucket '{self._bucket}'"):
             self._client.head_bucket(Bucket=self._bucket)
 
@@ -149,15 +150,13 @@ class S3InternalStorage:
         return sorted(uri for uri, _ in self._keys(prefix))
 
     def _keys(self, prefix: str) -> Iterator[tuple[str, str]]:
-        segments = uri_to_segments(prefix)
-        base = self._prefix + "".join(f"{segment}/" for segment in segments)
+        base = self._keys_of.base(prefix)
         paginator = self._client.get_paginator("list_objects_v2")
         with self._failing(f"cannot list {prefix}"):
             for page in paginator.paginate(Bucket=self._bucket, Prefix=base):
                 for item in page.get("Contents", []):
                     key = str(item["Key"])
-                    relative = key[len(self._prefix) :].split("/")
-                    yield segments_to_uri(relative), key
+                    yield self._keys_of.uri(key), key
 
     def _head(self, uri: str) -> dict[str, Any] | None:
         _, key = self._locate(uri)
@@ -170,10 +169,7 @@ class S3InternalStorage:
         return head
 
     def _locate(self, uri: str) -> tuple[tuple[str, ...], str]:
-        segments = uri_to_segments(uri)
-        if not segments:
-            raise InvalidPathError(f"{uri!r} names the storage root, not a file")
-        return segments, self._prefix + "/".join(segments)
+        return self._keys_of.locate(uri)
 
     def _failing(self, action: str, missing: str | None = None) -> "_Errors":
         return _Errors(action, missing, self._errors)
