@@ -417,3 +417,28 @@ def test_dataset_access_and_table_lifetime(
     # The emulator accepts but keeps neither the access list nor the table's expiry: this
     # checks that they are sent in a form the API takes.
     assert outputs(finished, "table")["table"] == "brief"
+
+
+def test_a_retryable_job_error_starts_the_job_again_as_retry_auto_allows(
+    tmp_path: Path, emulator: BigQueryEmulator
+) -> None:
+    # The emulator fails no job for a transient reason: a syntax error counts as retryable
+    # here because retryMessages names it.
+    finished = run(
+        tmp_path,
+        bq(
+            "flaky",
+            "Query",
+            emulator,
+            """\
+            sql: SELEC 1
+            retryMessages: [syntax error]
+            retryAuto: {type: constant, interval: PT0.1S, maxAttempts: 3}
+            """,
+        ),
+    )
+    (message,) = errors(finished, "flaky")
+    assert message.startswith("Unable to run the query: 400 Syntax error")
+    retries = [line for line in all_logs(finished).splitlines() if "retryable error" in line]
+    assert len(retries) == 2, retries  # three attempts in all
+    assert "attempt 2 (retrying in 0.1 s)" in retries[1]

@@ -4,7 +4,7 @@
 import base64
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -17,6 +17,7 @@ from tiercel.plugins.cloud.env import Env
 from tiercel.plugins.cloud.errors import failure
 from tiercel.plugins.cloud.sdk import load
 from tiercel.plugins.cloud.sources import present
+from tiercel.plugins.gcp.bigquery.retry import AutoRetried
 from tiercel.plugins.gcp.connection import GcpClients, GcpConnection
 from tiercel.sdk import KestraModel, Property, TaskFailure, Text
 from tiercel.sdk.ion import dumps
@@ -107,7 +108,7 @@ class EncryptionConfiguration(KestraModel):
         return module.EncryptionConfiguration(kms_key_name=env.optional(self.kms_key_name, str))
 
 
-class BigQueryConnection(GcpConnection):
+class BigQueryConnection(GcpConnection, AutoRetried):
     """Kestra's ``AbstractBigquery``: the GCP connection and the location jobs run in."""
 
     location: Text | None = Field(
@@ -138,6 +139,17 @@ class BigQuery:
         self.client = client
         self.module = module
         self.api = load("google.api_core.exceptions", "gcp")
+
+    def job(self, env: Env, policy: "AutoRetried", start: Callable[[], Any]) -> Any:
+        """Start a job with ``start`` and wait for it; start it again while it fails for a
+        retryable reason (``retryAuto``)."""
+
+        def started() -> Any:
+            job = start()
+            job.result()
+            return job
+
+        return policy.retried(env, (self.api.GoogleAPICallError,), started)
 
     def errors(self, action: str) -> Any:
         """Turn a Google API error inside the block into a one-line ``TaskFailure``."""

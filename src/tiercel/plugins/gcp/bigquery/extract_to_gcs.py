@@ -62,8 +62,11 @@ class ExtractToGcs(BigQueryConnection, RunnableTask):
             config.labels = env.value(self.labels, dict[str, str])
         config.job_timeout_ms = env.optional(self.job_timeout_ms, int)
         with bq.errors(f"Unable to extract '{source}'"):
-            job = bq.client.extract_table(source, destinations, job_config=config)
-            job.result()
+            job = bq.job(
+                env,
+                self,
+                lambda: bq.client.extract_table(source, destinations, job_config=config),
+            )
         return {
             "jobId": job.job_id,
             # Kestra's output names the table alone, without its project and dataset.

@@ -31,8 +31,10 @@ class Load(LoadProperties, RunnableTask):
             return {"rows": 0}
         with bq.errors(f"Unable to load {source} into '{destination}'"):
             # The SDK sends the stream as a resumable upload: the file is never whole in memory.
-            with env.open(source) as data:
-                job = bq.client.load_table_from_file(data, destination, job_config=config)
-            job.result()
+            def start() -> Any:
+                with env.open(source) as data:
+                    return bq.client.load_table_from_file(data, destination, job_config=config)
+
+            job = bq.job(env, self, start)
         ctx.metric("output.rows", float(job.output_rows or 0))
         return load_outputs(job)

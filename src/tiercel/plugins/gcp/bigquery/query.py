@@ -136,9 +136,9 @@ class Query(QueryProperties, DestinationLayout, RunnableTask):
         sql = env.value(self.sql, str)
         config = self._config(env, bq)
         with bq.errors("Unable to run the query"):
-            job = bq.client.query(sql, job_config=config)
             if config.dry_run:
-                return {"jobId": job.job_id, "size": 0}
+                return {"jobId": bq.client.query(sql, job_config=config).job_id, "size": 0}
+            job = bq.job(env, self, lambda: bq.client.query(sql, job_config=config))
             page_size = env.optional(self.max_results, int)
             result = job.result(page_size=page_size)
             ctx.metric("total.rows", float(result.total_rows or 0))
