@@ -79,6 +79,8 @@ class S3InternalStorage:
             config=config.Config(
                 s3={"addressing_style": "path" if settings.force_path_style else "auto"},
                 retries={"max_attempts": 5, "mode": "standard"},
+                # Completing a large multipart upload may take minutes (see the S3 tasks).
+                read_timeout=300,
                 max_pool_connections=32,
             ),
         )
