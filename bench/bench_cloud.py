@@ -69,6 +69,21 @@ def _run_flow(root: Path, text: str) -> Any:
     return finished
 
 
+def _warm(root: Path, endpoint: str) -> None:
+    """Import what running a flow of the S3 tasks needs and create the local services, as a
+    running server has done long before: the cases time transfers, not a process start."""
+    from tiercel.model import load_flows
+    from tiercel.registry import default_registry
+    from tiercel.runtime import LocalRunner  # noqa: F401 - imported for its import time
+    from tiercel.wiring import local_services
+
+    for kind in ("Upload", "Download", "Downloads"):
+        text = _flow(f"io.kestra.plugin.aws.s3.{kind}", endpoint, {"bucket": "b", "key": "k"})
+        load_flows(text, "warm.yaml", default_registry())  # imports the task's module
+    with local_services(root):
+        pass
+
+
 def _flow(type_name: str, endpoint: str, props: dict[str, Any]) -> str:
     """A one-task flow, as JSON (which YAML reads)."""
     task = {
@@ -94,6 +109,8 @@ def case(name: str, endpoint: str, bucket: str, size: int, small: int, work: Pat
     if name in ("task-small-upload", "sdk-small-upload"):
         for i in range(small):
             (work / f"s{i}.txt").write_bytes(b"x" * 1024)
+    if name.startswith("task-"):
+        _warm(work / "home", endpoint)
     started = time.perf_counter()
     if name == "sdk-upload":
         client.upload_file(str(source), bucket, "sdk/big.bin")
