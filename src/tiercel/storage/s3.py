@@ -11,6 +11,7 @@ only a configuration that asks for S3 needs it (``pip install 'tiercel[aws]'``).
 import builtins
 import importlib
 import io
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -100,8 +101,14 @@ class S3InternalStorage:
         """Store a file; see ``InternalStorage.put``."""
         segments, key = self._locate(uri)
         stream: BinaryIO = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+        path = _file_path(stream)
         with self._failing(f"cannot store {uri}"):
-            self._client.upload_fileobj(stream, self._bucket, key, Config=self._transfer)
+            if path is not None:
+                # A file of local disk, unread: s3transfer reads each part at its offset as it
+                # sends it, instead of copying parts through memory.
+                self._client.upload_file(path, self._bucket, key, Config=self._transfer)
+            else:
+                self._client.upload_fileobj(stream, self._bucket, key, Config=self._transfer)
         return segments_to_uri(segments)
 
     def open(self, uri: str) -> BinaryIO:
@@ -209,6 +216,14 @@ def _status(exc: BaseException) -> int | None:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
+
+
+def _file_path(stream: BinaryIO) -> str | None:
+    """The path of an unread stream over a regular file, None for any other stream."""
+    name = getattr(stream, "name", None)
+    if not isinstance(stream, io.BufferedReader) or not isinstance(name, str):
+        return None
+    return name if os.path.isfile(name) and stream.tell() == 0 else None
 
 
 class _Body(io.RawIOBase):
