@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from tiercel.storage.errors import InvalidPathError, StorageError, StorageFileNotFoundError
+from tiercel.storage.errors import StorageError, StorageFileNotFoundError
+from tiercel.storage.object_keys import ObjectKeys, read_fully
 from tiercel.storage.ports import InternalStorage
 from tiercel.storage.provider_errors import ProviderErrors
-from tiercel.storage.uris import segments_to_uri, uri_to_segments
+from tiercel.storage.uris import segments_to_uri
 
 BLOCK_SIZE = 8 * 1024 * 1024
 _GET_SIZE = 4 * 1024 * 1024
@@ -89,7 +90,7 @@ class AzureBlobInternalStorage:
                     "an Azure Blob internal storage needs a connection string or an endpoint"
                 )
         self._container = service.get_container_client(settings.container)
-        self._prefix = settings.prefix.strip("/") + "/" if settings.prefix.strip("/") else ""
+        self._keys_of = ObjectKeys.under(settings.prefix)
         with self._failing(f"cannot reach the container '{settings.container}'"):
             # One retry: a server start fails fast on a wrong endpoint or key.
             self._container.get_container_properties(retry_total=1)
@@ -108,7 +109,7 @@ class AzureBlobInternalStorage:
         segments, key = self._locate(uri)
         stream: BinaryIO = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
         client = self._container.get_blob_client(key)
-        first = _read_block(stream)
+        first = read_fully(stream, BLOCK_SIZE)
         with self._failing(f"cannot store {uri}"):
             if len(first) < BLOCK_SIZE:
                 client.upload_blob(first, overwrite=True)
@@ -124,7 +125,7 @@ class AzureBlobInternalStorage:
         while block:
             ids.append(f"{nonce}-{len(ids):08d}")
             client.stage_block(ids[-1], block)
-            block = _read_block(stream)
+            block = read_fully(stream, BLOCK_SIZE)
         client.commit_block_list([self._blob.BlobBlock(block_id=i) for i in ids])
 
     def open(self, uri: str) -> BinaryIO:
@@ -174,12 +175,11 @@ class AzureBlobInternalStorage:
         return True
 
     def _keys(self, prefix: str) -> Iterator[tuple[str, str]]:
-        segments = uri_to_segments(prefix)
-        base = self._prefix + "".join(f"{segment}/" for segment in segments)
+        base = self._keys_of.base(prefix)
         with self._failing(f"cannot list {prefix}"):
             for item in self._container.list_blobs(name_starts_with=base):
                 key = str(item.name)
-                yield segments_to_uri(key[len(self._prefix) :].split("/")), key
+                yield self._keys_of.uri(key), key
 
     def _properties(self, uri: str) -> Any:
         _, key = self._locate(uri)
@@ -190,10 +190,7 @@ class AzureBlobInternalStorage:
             return None
 
     def _locate(self, uri: str) -> tuple[tuple[str, ...], str]:
-        segments = uri_to_segments(uri)
-        if not segments:
-            raise InvalidPathError(f"{uri!r} names the storage root, not a file")
-        return segments, self._prefix + "/".join(segments)
+        return self._keys_of.locate(uri)
 
     def _failing(self, action: str, missing: str | None = None) -> ProviderErrors:
         return ProviderErrors(action, missing, self._errors, self._not_found, self._clean)
@@ -205,19 +202,6 @@ class AzureBlobInternalStorage:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
-
-
-def _read_block(stream: BinaryIO) -> bytes:
-    """Up to one block from ``stream``: short only at its end."""
-    parts: builtins.list[bytes] = []
-    wanted = BLOCK_SIZE
-    while wanted:
-        part = stream.read(wanted)
-        if not part:
-            break
-        parts.append(part)
-        wanted -= len(part)
-    return b"".join(parts)
 
 
 class _Chunks(io.RawIOBase):

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from tiercel.storage.errors import InvalidPathError, StorageError, StorageFileNotFoundError
+from tiercel.storage.errors import StorageError, StorageFileNotFoundError
+from tiercel.storage.object_keys import ObjectKeys, read_fully
 from tiercel.storage.ports import InternalStorage
 from tiercel.storage.provider_errors import ProviderErrors
-from tiercel.storage.uris import segments_to_uri, uri_to_segments
+from tiercel.storage.uris import segments_to_uri
 
 CHUNK_SIZE = 8 * 1024 * 1024
 """The size of each resumable-upload chunk and download range (a multiple of 256 KiB)."""
@@ -80,7 +81,7 @@ class GcsInternalStorage:
                 project=project, credentials=credentials, client_options=options
             )
         self._bucket = self._client.bucket(settings.bucket)
-        self._prefix = settings.prefix.strip("/") + "/" if settings.prefix.strip("/") else ""
+        self._keys_of = ObjectKeys.under(settings.prefix)
         # The SDK retries for two minutes by default: a server start fails sooner than that.
         startup = api_retry.DEFAULT_RETRY.with_timeout(_STARTUP_TIMEOUT)
         with self._failing(f"cannot reach the bucket '{settings.bucket}'"):
@@ -172,22 +173,18 @@ class GcsInternalStorage:
         return True
 
     def _keys(self, prefix: str) -> Iterator[tuple[str, str]]:
-        segments = uri_to_segments(prefix)
-        base = self._prefix + "".join(f"{segment}/" for segment in segments)
+        base = self._keys_of.base(prefix)
         with self._failing(f"cannot list {prefix}"):
             for blob in self._client.list_blobs(self._bucket, prefix=base):
                 key = str(blob.name)
-                yield segments_to_uri(key[len(self._prefix) :].split("/")), key
+                yield self._keys_of.uri(key), key
 
     def _blob(self, uri: str, key: str) -> Any:
         with self._failing(f"cannot read {uri}"):
             return self._bucket.get_blob(key)
 
     def _locate(self, uri: str) -> tuple[tuple[str, ...], str]:
-        segments = uri_to_segments(uri)
-        if not segments:
-            raise InvalidPathError(f"{uri!r} names the storage root, not a file")
-        return segments, self._prefix + "/".join(segments)
+        return self._keys_of.locate(uri)
 
     def _failing(self, action: str, missing: str | None = None) -> ProviderErrors:
         return ProviderErrors(action, missing, self._errors, self._not_found, self._clean)
@@ -239,7 +236,7 @@ class _Rewindable(io.RawIOBase):
         wanted = size - len(replay) if size >= 0 else -1
         fresh = b""
         if wanted != 0:
-            fresh = _read_fully(self._source, wanted)
+            fresh = read_fully(self._source, wanted)
         if fresh:
             self._kept, self._kept_at = replay + fresh, self._position
             self._position = end + len(fresh)
@@ -251,20 +248,6 @@ class _Rewindable(io.RawIOBase):
         chunk = self.read(len(buffer))
         memoryview(buffer)[: len(chunk)] = chunk
         return len(chunk)
-
-
-def _read_fully(stream: BinaryIO, size: int) -> bytes:
-    """``size`` bytes (all when negative) from ``stream``: fewer only at its end."""
-    if size < 0:
-        return stream.read()
-    parts = []
-    while size:
-        part = stream.read(size)
-        if not part:
-            break
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)
 
 
 class _Ranges(io.RawIOBase):

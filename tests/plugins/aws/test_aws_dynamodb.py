@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_support import all_logs, client, errors, outputs, run, stored, task, unique
+from aws_support import SECRET_KEY, all_logs, client, errors, outputs, run, stored, task, unique
 
 from tiercel.sdk.ion import loads
 
@@ -109,3 +109,23 @@ def test_a_missing_table_fails_with_the_provider_message(
 def test_put_item_refuses_a_non_object(tmp_path: Path, moto_endpoint: str, table: str) -> Any:
     finished = run(tmp_path, put("p", moto_endpoint, table, "'[1, 2]'"))
     assert errors(finished, "p") == ["'item' must be a map or a JSON object"]
+
+
+def test_wrong_credentials_fail_in_one_line_without_the_secret(
+    tmp_path: Path, moto_auth_endpoint: str
+) -> None:
+    finished = run(
+        tmp_path,
+        task(
+            "get",
+            "io.kestra.plugin.aws.dynamodb.GetItem",
+            moto_auth_endpoint,
+            'tableName: any\nkey: {"id": 1}\n',
+        ),
+    )
+    (message,) = errors(finished, "get")
+    assert message == (
+        "Unable to get an item from 'any': An error occurred (403) when calling the GetItem "
+        "operation: InvalidClientTokenId: The security token included in the request is invalid."
+    )
+    assert SECRET_KEY not in all_logs(finished)

@@ -255,3 +255,56 @@ def test_a_multipart_upload_and_a_download_by_prefix(
     assert list(files) == ["big/one.bin"]
     assert files["big/one.bin"]["contentLength"] == len(content)
     assert stored(tmp_path, files["big/one.bin"]["uri"]) == content
+
+
+def test_many_files_upload_at_once_and_come_down_at_once(
+    tmp_path: Path, moto_endpoint: str, s3, bucket: str
+) -> None:  # type: ignore[no-untyped-def]
+    files = {f"kestra:///company/team/many/f{i:02}.txt": f"file {i}".encode() for i in range(40)}
+    big = bytes(range(256)) * (9 * 4096)  # one multipart file among the small ones
+    files["kestra:///company/team/many/big.bin"] = big
+    listed = "\n".join(f"  - {uri}" for uri in files)
+    finished = run(
+        tmp_path,
+        task(
+            "up",
+            "io.kestra.plugin.aws.s3.Upload",
+            moto_endpoint,
+            f"bucket: {bucket}\nkey: many\nconcurrentUploads: 8\nfrom:\n{listed}\n",
+        ),
+        task(
+            "down",
+            "io.kestra.plugin.aws.s3.Downloads",
+            moto_endpoint,
+            f"bucket: {bucket}\nprefix: many/\nmaxFiles: 100\naction: DELETE\n",
+        ),
+        files=files,
+    )
+    assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
+    uploaded = outputs(finished, "up")["files"]
+    assert len(uploaded) == 41 and uploaded["big.bin"]["contentLength"] == len(big)
+    downloaded = outputs(finished, "down")["outputFiles"]
+    assert sorted(downloaded) == sorted(f"many/{uri.rsplit('/', 1)[1]}" for uri in files)
+    assert stored(tmp_path, downloaded["many/f07.txt"]) == b"file 7"
+    assert stored(tmp_path, downloaded["many/big.bin"]) == big
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix="many/")
+
+
+def test_one_missing_file_among_many_fails_the_upload_in_one_line(
+    tmp_path: Path, moto_endpoint: str, bucket: str
+) -> None:
+    files = {f"kestra:///company/team/some/f{i}.txt": b"x" for i in range(10)}
+    listed = "\n".join(f"  - {uri}" for uri in [*files, "kestra:///company/team/some/gone.txt"])
+    finished = run(
+        tmp_path,
+        task(
+            "up",
+            "io.kestra.plugin.aws.s3.Upload",
+            moto_endpoint,
+            f"bucket: {bucket}\nkey: some\nfrom:\n{listed}\n",
+        ),
+        files=files,
+    )
+    assert state(finished, "up") == "FAILED"
+    (message,) = errors(finished, "up")
+    assert "gone.txt" in message and "\n" not in message

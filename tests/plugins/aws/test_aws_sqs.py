@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from aws_support import (
+    SECRET_KEY,
     TriggerProbe,
     all_logs,
     client,
@@ -107,3 +108,24 @@ def test_publish_to_a_missing_queue_fails_in_one_line(tmp_path: Path, moto_endpo
     assert message.startswith(f"Unable to send messages to '{missing}': ")
     assert "NonExistentQueue" in message or "does not exist" in message
     assert json.dumps(message).count("\\n") == 0
+
+
+def test_wrong_credentials_fail_in_one_line_without_the_secret(
+    tmp_path: Path, moto_auth_endpoint: str
+) -> None:
+    finished = run(
+        tmp_path,
+        task(
+            "send",
+            "io.kestra.plugin.aws.sqs.Publish",
+            moto_auth_endpoint,
+            f"queueUrl: {moto_auth_endpoint}/123456789012/q\nfrom: {{data: hello}}\n",
+        ),
+    )
+    (message,) = errors(finished, "send")
+    # moto answers this JSON API in XML, which botocore cannot parse: the task keeps the
+    # answer's code and message only.
+    assert message.endswith(
+        "InvalidClientTokenId: The security token included in the request is invalid."
+    )
+    assert SECRET_KEY not in all_logs(finished) and "Traceback" not in all_logs(finished)

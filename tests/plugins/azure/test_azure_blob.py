@@ -1,5 +1,7 @@
 """The Blob Storage tasks in real flows against Azurite."""
 
+import base64
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -271,3 +273,61 @@ def test_a_file_larger_than_one_block_goes_up_and_down_whole(
     assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
     assert service.get_blob_client(container, "big.bin").get_blob_properties().size == len(content)
     assert stored(tmp_path, outputs(finished, "down")["blob"]["uri"]) == content
+
+
+def test_download_checksums_against_the_server_or_an_expected_digest(
+    tmp_path: Path, connection_string: str, service: Any, container: str
+) -> None:
+    body = b"checked content"
+    put(service, container, "one.txt", body)  # one Put Blob: Azure stores its Content-MD5
+    sha256 = hashlib.sha256(body).hexdigest()
+    download = f"container: {container}\nname: one.txt\n"
+    finished = run(
+        tmp_path,
+        task(
+            "server", f"{BLOB}.Download", connection_string, download + "validateChecksum: true\n"
+        ),
+        task(
+            "sha",
+            f"{BLOB}.Download",
+            connection_string,
+            download + f"checksumAlgorithm: SHA_256\nexpectedChecksum: {sha256.upper()}\n",
+        ),
+    )
+    assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
+    assert stored(tmp_path, outputs(finished, "sha")["blob"]["uri"]) == body
+
+    wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    finished = run(
+        tmp_path / "2",
+        task(
+            "bad", f"{BLOB}.Download", connection_string, download + f"expectedChecksum: {wrong}\n"
+        ),
+    )
+    (message,) = errors(finished, "bad")
+    assert message.startswith(f"Checksum mismatch for '{container}/one.txt' using MD5 ")
+    assert hashlib.md5(body).hexdigest() in message and "\n" not in message
+
+
+def test_downloads_can_require_a_stored_checksum(
+    tmp_path: Path, connection_string: str, service: Any, container: str
+) -> None:
+    # Blocks staged then committed: the blob has no Content-MD5, as after a streamed upload.
+    blob = service.get_blob_client(container, "in/staged.txt")
+    blob.stage_block("YmxvY2s=", b"staged")
+    blob.commit_block_list(["YmxvY2s="])
+    listing = f"container: {container}\nprefix: in/\naction: NONE\nvalidateChecksum: true\n"
+    finished = run(
+        tmp_path,
+        task("lenient", f"{BLOB}.Downloads", connection_string, listing),
+        task(
+            "strict",
+            f"{BLOB}.Downloads",
+            connection_string,
+            listing + "failOnMissingChecksum: true\n",
+        ),
+    )
+    assert cloud_flows.state(finished, "lenient") == "SUCCESS", all_logs(finished)
+    assert "Skipping checksum validation" in all_logs(finished)
+    (message,) = errors(finished, "strict")
+    assert message.startswith(f"No Content-MD5 stored on server for '{container}/in/staged.txt'")

@@ -4,7 +4,9 @@ What the emulator lacks, and so what these tests leave unchecked: a query's dest
 table is never written (the job succeeds and the table does not exist), a CSV load skips the
 first line even when ``skipLeadingRows`` is unset (the files here start with a header and set
 it to 1), table metadata reports no rows, integers are INT64 in table schemas, ``gs://``
-URIs name a local folder, and an extract into a folder that does not exist hangs the job.
+URIs name a local folder, an extract into a folder that does not exist hangs the job, a job's
+configuration (partitioning, clustering, timeouts...) is not kept, and neither are a dataset's
+access list nor a table's expiry.
 """
 
 import json
@@ -29,7 +31,11 @@ from tests.plugins.cloud_flows import (
     write,
 )
 
+from tiercel.plugins.cloud.env import Env
+from tiercel.plugins.gcp.bigquery.load import Load
+from tiercel.plugins.gcp.bigquery.query import Query
 from tiercel.sdk.ion import loads
+from tiercel.sdk.testing import TestRunContext, make_task
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +201,7 @@ def test_load_a_file_then_delete_the_table(
     assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
     loaded = outputs(finished, "load")
     assert loaded["rows"] == 2
-    assert loaded["destinationTable"] == {"project": "test", "dataset": dataset, "table": "loaded"}
+    assert loaded["destinationTable"] == f"test.{dataset}.loaded"  # a string in Kestra
     rows = client.query(f"SELECT id, name FROM {dataset}.loaded ORDER BY id").result()
     assert [dict(row) for row in rows] == [{"id": 3, "name": "Grace"}, {"id": 4, "name": "Edsger"}]
     finished = run(
@@ -245,7 +251,7 @@ def test_load_from_and_extract_to_gcs(
     assert outputs(finished, "load")["rows"] == 2
     extracted = outputs(finished, "extract")
     assert extracted["destinationUris"] == ["gs://lake/out/people.csv"]
-    assert extracted["sourceTable"] == f"test.{dataset}.people"
+    assert extracted["sourceTable"] == "people"  # Kestra names the table alone
     lines = (emulator.gcs_root / "lake/out/people.csv").read_text().split()
     assert sorted(lines[1:]) == ["7,Hedy", "8,Joan"]
 
@@ -269,3 +275,170 @@ def test_the_trigger_fires_only_when_the_query_returns_rows(
     (emission,) = watch.evaluate(probe)
     assert emission.variables["rows"] == [{"id": 1}, {"id": 2}]
     assert emission.variables["size"] == 2 and emission.variables["jobId"]
+
+
+def test_an_empty_file_fails_a_load_unless_told_otherwise(
+    tmp_path: Path, emulator: BigQueryEmulator, dataset: str
+) -> None:
+    load = f"from: kestra:///company/team/empty.csv\ndestinationTable: {dataset}.never\n"
+    finished = run(
+        tmp_path,
+        bq("strict", "Load", emulator, load + "format: CSV\n"),
+        files={"kestra:///company/team/empty.csv": b""},
+    )
+    (message,) = errors(finished, "strict")
+    assert message == "Can't load kestra:///company/team/empty.csv: the file is empty"
+    finished = run(
+        tmp_path / "2",
+        bq("lenient", "Load", emulator, load + "format: CSV\nfailedOnEmpty: false\n"),
+        files={"kestra:///company/team/empty.csv": b""},
+    )
+    assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
+    assert outputs(finished, "lenient") == {"rows": 0}
+
+
+def test_query_layout_and_limits_run_against_the_emulator(
+    tmp_path: Path, emulator: BigQueryEmulator, dataset: str
+) -> None:
+    # The emulator ignores a job's destination and layout (see the module docstring): this
+    # checks that the job runs with every property set; the next test checks what is sent.
+    finished = run(
+        tmp_path,
+        bq(
+            "query",
+            "Query",
+            emulator,
+            f"""            sql: SELECT 1 AS n UNION ALL SELECT 2 AS n
+            fetchType: FETCH
+            destinationTable: {dataset}.numbers
+            writeDisposition: WRITE_APPEND
+            createDisposition: CREATE_IF_NEEDED
+            schemaUpdateOptions: [ALLOW_FIELD_ADDITION]
+            rangePartitioningField: n
+            rangePartitioningStart: 0
+            rangePartitioningEnd: 10
+            rangePartitioningInterval: 2
+            clusteringFields: [n]
+            jobTimeout: PT1M
+            maxResults: 1
+            flattenResults: true
+            """,
+        ),
+    )
+    assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
+    fetched = outputs(finished, "query")
+    assert sorted(row["n"] for row in fetched["rows"]) == [1, 2], "every page is read"
+
+
+def test_query_and_load_properties_reach_the_job_configuration(
+    emulator: BigQueryEmulator,
+) -> None:
+    # The SDK's own job configurations, built as the tasks build them (no request is sent).
+    ctx = TestRunContext()
+    env = Env.of_task(ctx)
+    connection = {"endpoint": emulator.endpoint, "projectId": "test"}
+    query = make_task(
+        Query,
+        connection,
+        sql="SELECT 1",
+        legacySql=True,
+        timePartitioningField="day",
+        timePartitioningType="MONTH",
+        schemaUpdateOptions=["ALLOW_FIELD_RELAXATION"],
+        rangePartitioningField="n",
+        rangePartitioningStart=0,
+        rangePartitioningEnd=100,
+        rangePartitioningInterval=10,
+        jobTimeout="PT2M",
+        maximumBillingTier=3,
+        flattenResults=False,
+    )
+    config = query._config(env, query.bigquery(env))
+    assert config.use_legacy_sql is True, "useLegacySql unset: legacySql decides"
+    assert (config.time_partitioning.type_, config.time_partitioning.field) == ("MONTH", "day")
+    assert config.schema_update_options == ["ALLOW_FIELD_RELAXATION"]
+    ranges = config.range_partitioning
+    assert (ranges.field, ranges.range_.start, ranges.range_.end, ranges.range_.interval) == (
+        "n",
+        0,
+        100,
+        10,
+    )
+    # The API carries int64 values as strings.
+    assert (int(config.job_timeout_ms), config.maximum_billing_tier) == (120_000, 3)
+    assert config.flatten_results is False
+    explicit = make_task(Query, connection, sql="SELECT 1", legacySql=True, useLegacySql=False)
+    assert explicit._config(env, explicit.bigquery(env)).use_legacy_sql is False
+
+    load = make_task(
+        Load,
+        connection,
+        **{"from": "kestra:///x.avro"},
+        destinationTable="d.t",
+        format="AVRO",
+        avroOptions={"useAvroLogicalTypes": True},
+        timePartitioningField="ts",
+        clusteringFields=["a", "b"],
+    )
+    job = load.job_config(env, load.bigquery(env))
+    assert job.source_format == "AVRO" and job.use_avro_logical_types is True
+    assert (job.time_partitioning.type_, job.time_partitioning.field) == ("DAY", "ts")
+    assert job.clustering_fields == ["a", "b"]
+
+
+def test_dataset_access_and_table_lifetime(
+    tmp_path: Path, emulator: BigQueryEmulator, client: Any
+) -> None:
+    name = unique("ds").replace("-", "_")
+    finished = run(
+        tmp_path,
+        bq(
+            "dataset",
+            "CreateDataset",
+            emulator,
+            f"""\
+            name: {name}
+            defaultPartitionExpirationMs: 86400000
+            acl:
+              - entity: {{type: USER, value: ada@example.com}}
+                role: READER
+            """,
+        ),
+        bq(
+            "table",
+            "CreateTable",
+            emulator,
+            f"dataset: {name}\ntable: brief\nexpirationDuration: P1D\n"
+            f"requirePartitionFilter: false\n{PEOPLE}",
+        ),
+    )
+    assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
+    assert outputs(finished, "dataset")["dataset"] == name
+    # The emulator accepts but keeps neither the access list nor the table's expiry: this
+    # checks that they are sent in a form the API takes.
+    assert outputs(finished, "table")["table"] == "brief"
+
+
+def test_a_retryable_job_error_starts_the_job_again_as_retry_auto_allows(
+    tmp_path: Path, emulator: BigQueryEmulator
+) -> None:
+    # The emulator fails no job for a transient reason: a syntax error counts as retryable
+    # here because retryMessages names it.
+    finished = run(
+        tmp_path,
+        bq(
+            "flaky",
+            "Query",
+            emulator,
+            """\
+            sql: SELEC 1
+            retryMessages: [syntax error]
+            retryAuto: {type: constant, interval: PT0.1S, maxAttempts: 3}
+            """,
+        ),
+    )
+    (message,) = errors(finished, "flaky")
+    assert message.startswith("Unable to run the query: 400 Syntax error")
+    retries = [line for line in all_logs(finished).splitlines() if "retryable error" in line]
+    assert len(retries) == 2, retries  # three attempts in all
+    assert "attempt 2 (retrying in 0.1 s)" in retries[1]

@@ -1,9 +1,11 @@
 """The GCS tasks in real flows against gcp-storage-emulator."""
 
 from pathlib import Path
+from textwrap import dedent
 from typing import Any
 
 import pytest
+import yaml
 from gcp_support import client, task
 from tests.plugins.cloud_flows import (
     TriggerProbe,
@@ -17,6 +19,10 @@ from tests.plugins.cloud_flows import (
     unique,
     write,
 )
+
+from tiercel.plugins.cloud.env import Env
+from tiercel.plugins.gcp.gcs.create_bucket import CreateBucket
+from tiercel.sdk.testing import TestRunContext, make_task
 
 
 @pytest.fixture
@@ -253,3 +259,64 @@ def test_a_file_larger_than_one_chunk_goes_up_and_down_whole(
     assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
     assert gcs.bucket(bucket).get_blob("big.bin").size == len(content)
     assert stored(tmp_path, outputs(finished, "down")["uri"]) == content
+
+
+def test_create_bucket_with_kestra_bucket_settings(
+    tmp_path: Path, gcs_endpoint: str, gcs: Any
+) -> None:
+    name = unique("configured")
+    settings = f"""\
+    name: {name}
+    indexPage: index.html
+    notFoundPage: 404.html
+    defaultEventBasedHold: false
+    retentionPeriod: 3600
+    lifecycleRules:
+      - condition: {{age: 30}}
+        action: {{type: DELETE}}
+      - condition: {{age: 7}}
+        action: {{type: SET_STORAGE_CLASS, value: NEARLINE}}
+    cors:
+      - maxAgeSeconds: 60
+        methods: [GET, HEAD]
+        origins: [{{value: "https://example.com"}}]
+        responseHeaders: [Content-Type]
+    iamConfiguration: {{uniformBucketLevelAccessEnabled: true}}
+    logging: {{logBucket: logs, logObjectPrefix: {name}}}
+    acl:
+      - entity: {{type: USER, value: ada@example.com}}
+        role: OWNER
+    """
+    finished = run(
+        tmp_path,
+        task(
+            "create",
+            "io.kestra.plugin.gcp.gcs.CreateBucket",
+            gcs_endpoint,
+            settings,
+        ),
+    )
+    assert str(finished.execution.state.current) == "SUCCESS", all_logs(finished)
+    # gcp-storage-emulator accepts these settings and keeps none of them: what the task
+    # sends is checked on the SDK's bucket it builds.
+    assert outputs(finished, "create")["created"] is True
+    task_ = make_task(CreateBucket, yaml.safe_load(dedent(settings)))
+    built = task_._configured(Env.of_task(TestRunContext()), gcs.bucket(name))
+    assert built.cors == [
+        {
+            "maxAgeSeconds": 60,
+            "method": ["GET", "HEAD"],
+            "origin": ["https://example.com"],
+            "responseHeader": ["Content-Type"],
+        }
+    ]
+    rules = [(rule["action"]["type"], rule["condition"]["age"]) for rule in built.lifecycle_rules]
+    assert rules == [("Delete", 30), ("SetStorageClass", 7)]
+    assert built.get_logging() == {"logBucket": "logs", "logObjectPrefix": name}
+    assert built.iam_configuration.uniform_bucket_level_access_enabled is True
+    assert (built.retention_period, built.default_event_based_hold) == (3600, False)
+    assert built._properties["website"] == {
+        "mainPageSuffix": "index.html",
+        "notFoundPage": "404.html",
+    }
+    assert built._properties["acl"] == [{"entity": "user-ada@example.com", "role": "OWNER"}]

@@ -165,6 +165,9 @@ class AwsClients:
         config = load("botocore.config", "aws")
         return config.Config(
             connect_timeout=10,
+            # Completing a multipart upload of a large object may take minutes (AWS says so;
+            # S3 keeps the connection alive meanwhile, S3-compatible servers may not).
+            read_timeout=300,
             retries={"max_attempts": 3, "mode": "standard"},
             s3={"addressing_style": "path" if self.path_style else "auto"},
             max_pool_connections=50,

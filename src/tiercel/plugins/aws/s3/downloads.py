@@ -10,7 +10,11 @@ from tiercel.plugins.aws.s3.download import ObjectRequest, fetched
 from tiercel.plugins.aws.s3.list_objects import S3MaxFiles
 from tiercel.plugins.cloud.env import Env
 from tiercel.plugins.cloud.memory import Action
+from tiercel.plugins.cloud.parallel import each
 from tiercel.sdk import Property, RunContext, RunnableTask, plugin
+
+CONCURRENT_DOWNLOADS = 16
+"""How many objects download at once (each one streams to internal storage)."""
 
 
 @plugin("io.kestra.plugin.aws.s3.Downloads")
@@ -32,10 +36,13 @@ class Downloads(S3MaxFiles, ObjectRequest, RunnableTask):
         bucket = env.value(self.bucket, str)
         client = aws.client("s3")
         objects = self.limited(env, self.list_objects(env, aws, client))
-        downloaded = []
-        for item in objects:
+
+        def receive(item: dict[str, Any]) -> dict[str, Any]:
             info = fetched(env, aws, client, self.get_request(env, bucket, item["key"]))
-            downloaded.append({**item, "uri": info["uri"]})
+            return {**item, "uri": info["uri"]}
+
+        # Objects come down several at once: one at a time waits on a round trip each.
+        downloaded = each(objects, receive, CONCURRENT_DOWNLOADS)
         action = env.value(self.action, Action)
         keys = [item["key"] for item in objects]
         apply_action(env, aws, client, bucket, keys, action.value, self.move_to)

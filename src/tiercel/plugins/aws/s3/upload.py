@@ -1,12 +1,16 @@
 """``io.kestra.plugin.aws.s3.Upload``: upload files of internal storage to S3."""
 
-from typing import Any
+import io
+import os
+import threading
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from pydantic import Field
 
 from tiercel.plugins.aws.s3.common import S3Bucket
 from tiercel.plugins.cloud.env import Env
+from tiercel.plugins.cloud.parallel import each
 from tiercel.plugins.cloud.sdk import load
 from tiercel.plugins.cloud.sources import joined, present, sources
 from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask, Text, plugin
@@ -75,7 +79,7 @@ class Upload(S3Bucket, RunnableTask):
     )
     tagging: Property[dict[str, str]] | None = Field(default=None, description="Object tags.")
     concurrent_uploads: Property[int] = Field(
-        default=50, description="Accepted for compatibility: files upload one after the other."
+        default=50, description="How many files upload at once when `from` names several."
     )
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
@@ -93,15 +97,26 @@ class Upload(S3Bucket, RunnableTask):
         extra = self._extra_args(env)
         client = aws.client("s3")
         config = load("boto3.s3.transfer", "aws").TransferConfig(
-            multipart_threshold=PART_SIZE, multipart_chunksize=PART_SIZE, max_concurrency=4
+            multipart_threshold=PART_SIZE, multipart_chunksize=PART_SIZE, max_concurrency=8
         )
-        # s3transfer reads each part of a stream into memory, ten ahead by default: two
+        # s3transfer reads each part of a stream into memory, ten ahead by default: four
         # bound an upload to a few parts whatever the file's size.
-        config.max_in_memory_upload_chunks = 2
+        config.max_in_memory_upload_chunks = 4
         single = len(files) == 1
-        results: dict[str, dict[str, Any]] = {}
-        total = 0
-        for name, uri in files.items():
+
+        one_large = threading.Lock()
+
+        def send_large(data: BinaryIO, target: str) -> None:
+            path = local_path(data)
+            if path is not None:
+                # A file on local disk: s3transfer reads each part at its offset when it
+                # sends it, instead of copying parts through memory.
+                client.upload_file(path, bucket, target, ExtraArgs=extra, Config=config)
+            else:
+                client.upload_fileobj(data, bucket, target, ExtraArgs=extra, Config=config)
+
+        def send(item: tuple[str, str]) -> tuple[str, dict[str, Any]]:
+            name, uri = item
             target = key if single else joined(key, name)
             where = f"s3://{bucket}/{target}"
             size = ctx.files.size(uri)
@@ -111,14 +126,19 @@ class Upload(S3Bucket, RunnableTask):
                     # upload followed by a HEAD, which counts for thousands of small files.
                     head = client.put_object(Bucket=bucket, Key=target, Body=data, **extra)
                 else:
-                    client.upload_fileobj(data, bucket, target, ExtraArgs=extra, Config=config)
+                    # One large file at a time: each already sends its parts in parallel, and
+                    # holds a few of them in memory when it is not a file of local disk.
+                    with one_large:
+                        send_large(data, target)
                     head = client.head_object(Bucket=bucket, Key=target)
-            total += size
-            results[name] = {
-                "eTag": head.get("ETag"),
-                "versionId": head.get("VersionId"),
-                "contentLength": size,
-            }
+            info = {"eTag": head.get("ETag"), "versionId": head.get("VersionId")}
+            return name, {**info, "contentLength": size}
+
+        # Several files go up at once (Kestra's concurrentUploads); the client's connection
+        # pool is as large as the default.
+        workers = env.value(self.concurrent_uploads, int)
+        results = dict(each(list(files.items()), send, workers))
+        total = sum(int(info["contentLength"]) for info in results.values())
         # Counters add up: one of each (and one log line) for the task, not one per file,
         # keeps an upload of thousands of files from writing thousands of rows.
         env.log(LogLevel.DEBUG, f"Uploaded {len(results)} file(s), {total} bytes, to '{key}'")
@@ -148,6 +168,14 @@ class Upload(S3Bucket, RunnableTask):
         if self.bucket_key_enabled is not None:
             extra["BucketKeyEnabled"] = env.value(self.bucket_key_enabled, bool)
         return extra
+
+
+def local_path(stream: BinaryIO) -> str | None:
+    """The path of a stream that reads a regular file of local disk, None for any other."""
+    name = getattr(stream, "name", None)
+    if isinstance(stream, io.BufferedReader) and isinstance(name, str) and os.path.isfile(name):
+        return name
+    return None
 
 
 def _quote(text: str) -> str:

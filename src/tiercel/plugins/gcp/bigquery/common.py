@@ -4,7 +4,7 @@
 import base64
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -17,8 +17,9 @@ from tiercel.plugins.cloud.env import Env
 from tiercel.plugins.cloud.errors import failure
 from tiercel.plugins.cloud.sdk import load
 from tiercel.plugins.cloud.sources import present
+from tiercel.plugins.gcp.bigquery.retry import AutoRetried
 from tiercel.plugins.gcp.connection import GcpClients, GcpConnection
-from tiercel.sdk import TaskFailure, Text
+from tiercel.sdk import KestraModel, Property, TaskFailure, Text
 from tiercel.sdk.ion import dumps
 
 
@@ -46,7 +47,68 @@ class CreateDisposition(StrEnum):
     CREATE_NEVER = "CREATE_NEVER"
 
 
-class BigQueryConnection(GcpConnection):
+class TimePartitioningType(StrEnum):
+    """The granularity of a table partitioned on a time column."""
+
+    DAY = "DAY"
+    HOUR = "HOUR"
+    MONTH = "MONTH"
+    YEAR = "YEAR"
+
+
+class SchemaUpdateOption(StrEnum):
+    """How a job that appends or truncates may change its destination's schema."""
+
+    ALLOW_FIELD_ADDITION = "ALLOW_FIELD_ADDITION"
+    ALLOW_FIELD_RELAXATION = "ALLOW_FIELD_RELAXATION"
+
+
+class DestinationLayout(KestraModel):
+    """What a job writing a table says about that table's layout (Kestra's ``clusteringFields``,
+    ``schemaUpdateOptions`` and ``timePartitioning*``, shared by ``Query`` and the loads)."""
+
+    clustering_fields: Property[list[str]] | None = Field(
+        default=None, description="The clustering of the destination table."
+    )
+    schema_update_options: Property[list[SchemaUpdateOption]] | None = Field(
+        default=None,
+        description="ALLOW_FIELD_ADDITION and/or ALLOW_FIELD_RELAXATION, for jobs that append "
+        "or truncate.",
+    )
+    time_partitioning_field: Text | None = Field(
+        default=None, description="The column the destination table is partitioned on."
+    )
+    time_partitioning_type: Property[TimePartitioningType] = Field(
+        default=TimePartitioningType.DAY,
+        description="DAY, HOUR, MONTH or YEAR partitions (with `timePartitioningField`).",
+    )
+
+    def apply_layout(self, env: Env, module: Any, config: Any) -> None:
+        """Set the layout on a query or load job's configuration."""
+        if self.clustering_fields is not None:
+            config.clustering_fields = env.value(self.clustering_fields, list[str])
+        if self.schema_update_options is not None:
+            options = env.value(self.schema_update_options, list[SchemaUpdateOption])
+            config.schema_update_options = [option.value for option in options]
+        partition = env.optional(self.time_partitioning_field, str)
+        if partition is not None:
+            kind = env.value(self.time_partitioning_type, TimePartitioningType)
+            config.time_partitioning = module.TimePartitioning(type_=kind.value, field=partition)
+
+
+class EncryptionConfiguration(KestraModel):
+    """A customer-managed key (Cloud KMS) for the data at rest."""
+
+    kms_key_name: Text | None = Field(
+        default=None, description="The Cloud KMS key (`projects/.../cryptoKeys/...`)."
+    )
+
+    def to_sdk(self, env: Env, module: Any) -> Any:
+        """The SDK's ``EncryptionConfiguration``."""
+        return module.EncryptionConfiguration(kms_key_name=env.optional(self.kms_key_name, str))
+
+
+class BigQueryConnection(GcpConnection, AutoRetried):
     """Kestra's ``AbstractBigquery``: the GCP connection and the location jobs run in."""
 
     location: Text | None = Field(
@@ -77,6 +139,17 @@ class BigQuery:
         self.client = client
         self.module = module
         self.api = load("google.api_core.exceptions", "gcp")
+
+    def job(self, env: Env, policy: "AutoRetried", start: Callable[[], Any]) -> Any:
+        """Start a job with ``start`` and wait for it; start it again while it fails for a
+        retryable reason (``retryAuto``)."""
+
+        def started() -> Any:
+            job = start()
+            job.result()
+            return job
+
+        return policy.retried(env, (self.api.GoogleAPICallError,), started)
 
     def errors(self, action: str) -> Any:
         """Turn a Google API error inside the block into a one-line ``TaskFailure``."""

@@ -37,9 +37,13 @@ class ExtractToGcs(BigQueryConnection, RunnableTask):
     )
     use_avro_logical_types: Property[bool] | None = None
     labels: Property[dict[str, str]] | None = Field(default=None, description="The job's labels.")
+    job_timeout_ms: Property[int] | None = Field(
+        default=None, description="BigQuery cancels the job once it runs longer than this."
+    )
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
-        """``jobId``, ``sourceTable``, ``destinationUris`` and ``fileCounts``."""
+        """``jobId``, ``sourceTable`` (the table's name), ``destinationUris`` and
+        ``fileCounts``."""
         env = Env.of_task(ctx)
         bq = self.bigquery(env)
         source = bq.table_id(env.value(self.source_table, str))
@@ -56,12 +60,17 @@ class ExtractToGcs(BigQueryConnection, RunnableTask):
         config.use_avro_logical_types = env.optional(self.use_avro_logical_types, bool)
         if self.labels is not None:
             config.labels = env.value(self.labels, dict[str, str])
+        config.job_timeout_ms = env.optional(self.job_timeout_ms, int)
         with bq.errors(f"Unable to extract '{source}'"):
-            job = bq.client.extract_table(source, destinations, job_config=config)
-            job.result()
+            job = bq.job(
+                env,
+                self,
+                lambda: bq.client.extract_table(source, destinations, job_config=config),
+            )
         return {
             "jobId": job.job_id,
-            "sourceTable": source,
+            # Kestra's output names the table alone, without its project and dataset.
+            "sourceTable": source.rsplit(".", 1)[-1],
             "destinationUris": destinations,
             "fileCounts": list(job.destination_uri_file_counts or []),
         }

@@ -23,7 +23,10 @@ class LoadFromGcs(LoadProperties, RunnableTask):
         destination = bq.table_id(env.value(self.destination_table, str))
         config = self.job_config(env, bq)
         with bq.errors(f"Unable to load {', '.join(sources)} into '{destination}'"):
-            job = bq.client.load_table_from_uri(sources, destination, job_config=config)
-            job.result()
+            job = bq.job(
+                env,
+                self,
+                lambda: bq.client.load_table_from_uri(sources, destination, job_config=config),
+            )
         ctx.metric("output.rows", float(job.output_rows or 0))
         return load_outputs(job)

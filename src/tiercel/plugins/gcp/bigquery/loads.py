@@ -11,9 +11,9 @@ from tiercel.plugins.gcp.bigquery.common import (
     BigQuery,
     BigQueryConnection,
     CreateDisposition,
+    DestinationLayout,
     WriteDisposition,
     schema_fields,
-    table_reference,
 )
 from tiercel.sdk import KestraModel, Property, Text
 
@@ -39,10 +39,20 @@ class CsvOptions(KestraModel):
     encoding: Text | None = None
 
 
+class AvroOptions(KestraModel):
+    """How Avro sources are read."""
+
+    use_avro_logical_types: Property[bool] | None = Field(
+        default=None,
+        description="Read Avro logical types as the matching BigQuery types (TIMESTAMP...) "
+        "instead of their raw types (INTEGER...).",
+    )
+
+
 _SOURCE_FORMATS = {Format.JSON: "NEWLINE_DELIMITED_JSON"}
 
 
-class LoadProperties(BigQueryConnection):
+class LoadProperties(BigQueryConnection, DestinationLayout):
     """Kestra's ``AbstractLoad``."""
 
     destination_table: Text = Field(description="The table to load into (`project.dataset.table`).")
@@ -50,6 +60,7 @@ class LoadProperties(BigQueryConnection):
         default=None, description="CSV, JSON (newline-delimited), AVRO, PARQUET or ORC."
     )
     csv_options: CsvOptions | None = Field(default=None, description="How CSV is read.")
+    avro_options: AvroOptions | None = Field(default=None, description="How Avro is read.")
     schema_: Property[dict[str, Any]] | None = Field(
         default=None, alias="schema", description="The table schema: `fields`, as in CreateTable."
     )
@@ -75,6 +86,11 @@ class LoadProperties(BigQueryConnection):
             config.allow_jagged_rows = env.optional(options.allow_jagged_rows, bool)
             config.allow_quoted_newlines = env.optional(options.allow_quoted_new_lines, bool)
             config.encoding = env.optional(options.encoding, str)
+        if self.avro_options is not None:
+            config.use_avro_logical_types = env.optional(
+                self.avro_options.use_avro_logical_types, bool
+            )
+        self.apply_layout(env, bq.module, config)
         schema = env.optional(self.schema_, dict[str, Any])
         if schema is not None:
             config.schema = schema_fields(bq.module, list(schema.get("fields") or []))
@@ -89,9 +105,11 @@ class LoadProperties(BigQueryConnection):
 
 
 def load_outputs(job: Any) -> dict[str, Any]:
-    """``jobId``, ``destinationTable`` and ``rows`` (the rows the job wrote)."""
+    """``jobId``, ``destinationTable`` (``project.dataset.table``, as Kestra writes it) and
+    ``rows`` (the rows the job wrote)."""
+    table = job.destination
     return {
         "jobId": job.job_id,
-        "destinationTable": table_reference(job.destination),
+        "destinationTable": f"{table.project}.{table.dataset_id}.{table.table_id}",
         "rows": int(job.output_rows or 0),
     }

@@ -1,6 +1,7 @@
 """``io.kestra.plugin.gcp.bigquery.Query``: run a SQL job, optionally into a destination
 table, and fetch, fetch one or store its rows."""
 
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -11,12 +12,13 @@ from tiercel.plugins.gcp.bigquery.common import (
     BigQuery,
     BigQueryConnection,
     CreateDisposition,
+    DestinationLayout,
     FetchType,
     WriteDisposition,
     fetched,
     table_reference,
 )
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import Duration, Property, RunContext, RunnableTask, TaskFailure, Text, plugin
 
 
 class Priority(StrEnum):
@@ -64,7 +66,7 @@ class QueryProperties(BigQueryConnection):
 
 
 @plugin("io.kestra.plugin.gcp.bigquery.Query")
-class Query(QueryProperties, RunnableTask):
+class Query(QueryProperties, DestinationLayout, RunnableTask):
     """Run a BigQuery SQL job."""
 
     destination_table: Text | None = Field(
@@ -82,11 +84,17 @@ class Query(QueryProperties, RunnableTask):
         default=None, description="The dataset of the SQL's unqualified table names."
     )
     labels: Property[dict[str, str]] | None = Field(default=None, description="The job's labels.")
-    clustering_fields: Property[list[str]] | None = Field(
-        default=None, description="The clustering of the destination table."
+    range_partitioning_field: Text | None = Field(
+        default=None, description="The integer column the destination table is partitioned on."
     )
-    time_partitioning_field: Text | None = Field(
-        default=None, description="The column the destination table is partitioned by day on."
+    range_partitioning_start: Property[int] | None = Field(
+        default=None, description="The start of range partitioning, inclusive."
+    )
+    range_partitioning_end: Property[int] | None = Field(
+        default=None, description="The end of range partitioning, exclusive."
+    )
+    range_partitioning_interval: Property[int] | None = Field(
+        default=None, description="The width of each range partition."
     )
     priority: Property[Priority] = Field(
         default=Priority.INTERACTIVE, description="INTERACTIVE or BATCH."
@@ -103,6 +111,22 @@ class Query(QueryProperties, RunnableTask):
     maximum_bytes_billed: Property[int] | None = Field(
         default=None, description="Fail the query rather than bill more bytes than this."
     )
+    maximum_billing_tier: Property[int] | None = Field(
+        default=None, description="Legacy: the billing tier the query may reach."
+    )
+    flatten_results: Property[bool] = Field(
+        default=True, description="Legacy SQL only: flatten nested and repeated fields."
+    )
+    use_legacy_sql: Property[bool] = Field(
+        default=False,
+        description="Kestra's older name of `legacySql`; it wins only when set explicitly.",
+    )
+    job_timeout: Property[Duration] | None = Field(
+        default=None, description="BigQuery cancels the job once it runs longer than this."
+    )
+    max_results: Property[int] | None = Field(
+        default=None, description="The most rows each page of results brings back."
+    )
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``jobId``, ``destinationTable``, and ``rows``, ``row`` or ``uri`` with ``size``."""
@@ -112,10 +136,11 @@ class Query(QueryProperties, RunnableTask):
         sql = env.value(self.sql, str)
         config = self._config(env, bq)
         with bq.errors("Unable to run the query"):
-            job = bq.client.query(sql, job_config=config)
             if config.dry_run:
-                return {"jobId": job.job_id, "size": 0}
-            result = job.result()
+                return {"jobId": bq.client.query(sql, job_config=config).job_id, "size": 0}
+            job = bq.job(env, self, lambda: bq.client.query(sql, job_config=config))
+            page_size = env.optional(self.max_results, int)
+            result = job.result(page_size=page_size)
             ctx.metric("total.rows", float(result.total_rows or 0))
             outputs = fetched(env, kind, result, "query.ion")
         if kind is not FetchType.NONE:
@@ -128,7 +153,13 @@ class Query(QueryProperties, RunnableTask):
 
     def _config(self, env: Env, bq: BigQuery) -> Any:
         module = bq.module
-        config = module.QueryJobConfig(use_legacy_sql=env.value(self.legacy_sql, bool))
+        # Kestra always sets useLegacySql after legacySql, so its default false would undo
+        # `legacySql: true`; here the older name counts only when the flow sets it.
+        legacy = (
+            self.use_legacy_sql if "use_legacy_sql" in self.model_fields_set else self.legacy_sql
+        )
+        config = module.QueryJobConfig(use_legacy_sql=env.value(legacy, bool))
+        self.apply_layout(env, module, config)
         destination = env.optional(self.destination_table, str)
         if destination is not None:
             config.destination = bq.table_id(destination)
@@ -141,11 +172,16 @@ class Query(QueryProperties, RunnableTask):
             config.default_dataset = bq.dataset_id(dataset)
         if self.labels is not None:
             config.labels = env.value(self.labels, dict[str, str])
-        if self.clustering_fields is not None:
-            config.clustering_fields = env.value(self.clustering_fields, list[str])
-        partition = env.optional(self.time_partitioning_field, str)
-        if partition is not None:
-            config.time_partitioning = module.TimePartitioning(field=partition)
+        ranged = env.optional(self.range_partitioning_field, str)
+        if ranged is not None:
+            config.range_partitioning = module.RangePartitioning(
+                field=ranged,
+                range_=module.PartitionRange(
+                    start=env.optional(self.range_partitioning_start, int),
+                    end=env.optional(self.range_partitioning_end, int),
+                    interval=env.optional(self.range_partitioning_interval, int),
+                ),
+            )
         config.priority = env.value(self.priority, Priority).value
         if self.use_query_cache is not None:
             config.use_query_cache = env.value(self.use_query_cache, bool)
@@ -154,4 +190,10 @@ class Query(QueryProperties, RunnableTask):
         config.dry_run = env.value(self.dry_run, bool)
         if self.maximum_bytes_billed is not None:
             config.maximum_bytes_billed = env.value(self.maximum_bytes_billed, int)
+        if self.maximum_billing_tier is not None:
+            config.maximum_billing_tier = env.value(self.maximum_billing_tier, int)
+        config.flatten_results = env.value(self.flatten_results, bool)
+        timeout = env.optional(self.job_timeout, timedelta)
+        if timeout is not None:
+            config.job_timeout_ms = int(timeout.total_seconds() * 1000)
         return config

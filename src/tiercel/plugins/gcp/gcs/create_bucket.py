@@ -8,6 +8,7 @@ from pydantic import Field
 from tiercel.plugins.cloud.env import Env
 from tiercel.plugins.cloud.sources import present
 from tiercel.plugins.gcp.connection import GcpConnection
+from tiercel.plugins.gcp.gcs.bucket_settings import BucketSettings
 from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask, TaskFailure, Text, plugin
 
 
@@ -20,7 +21,7 @@ class IfExists(StrEnum):
 
 
 @plugin("io.kestra.plugin.gcp.gcs.CreateBucket")
-class CreateBucket(GcpConnection, RunnableTask):
+class CreateBucket(GcpConnection, BucketSettings, RunnableTask):
     """Create a Cloud Storage bucket."""
 
     name: Text = Field(description="The bucket name.")
@@ -80,4 +81,11 @@ class CreateBucket(GcpConnection, RunnableTask):
             bucket.versioning_enabled = env.value(self.versioning_enabled, bool)
         if self.labels is not None:
             bucket.labels = env.value(self.labels, dict[str, str])
+        self.apply_settings(env, bucket)
+        # The SDK's ACL helpers save through requests of their own: the access lists go in
+        # the bucket's resource instead, sent with the create or the patch.
+        for field, default in (("acl", False), ("defaultObjectAcl", True)):
+            entries = self.acl_entries(env, default)
+            if entries is not None:
+                bucket._patch_property(field, entries)
         return bucket

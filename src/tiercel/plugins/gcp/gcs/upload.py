@@ -47,7 +47,9 @@ class Upload(GcpConnection, RunnableTask):
         default=None, description="The base64 MD5 the file must have."
     )
     expected_crc32c: Text | None = Field(
-        default=None, description="The base64 CRC32C the stored object must have."
+        default=None,
+        alias="expectedCrc32c",
+        description="The base64 CRC32C the stored object must have.",
     )
 
     def run(self, ctx: RunContext) -> dict[str, Any]:

@@ -4,11 +4,12 @@ downloads, copies, and the MOVE and DELETE actions (not a plugin)."""
 import re
 import time
 from enum import StrEnum
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from pydantic import Field
 
 from tiercel.plugins.azure.connection import AzureClients, AzureStorageConnection
+from tiercel.plugins.azure.storage.blob.checksum import Checksum
 from tiercel.plugins.cloud.env import Env
 from tiercel.plugins.cloud.sources import file_name, instant, joined, present
 from tiercel.sdk import KestraModel, LogLevel, Property, TaskFailure, Text
@@ -114,15 +115,39 @@ class BlobMaxFiles(BlobListing):
         return found
 
 
+class _Digesting:
+    """A stream that feeds what it reads to a digest."""
+
+    def __init__(self, stream: Any, digest: Any) -> None:
+        self._stream = stream
+        self._digest = digest
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self._stream.read(size)
+        self._digest.update(chunk)
+        return chunk
+
+
 def download(
-    env: Env, azure: AzureClients, service: Any, container: str, name: str
+    env: Env,
+    azure: AzureClients,
+    service: Any,
+    container: str,
+    name: str,
+    checksum: Checksum | None = None,
 ) -> dict[str, Any]:
-    """Stream one blob into internal storage: its ``Blob`` model with the ``uri``."""
+    """Stream one blob into internal storage: its ``Blob`` model with the ``uri``; its
+    checksum checked on the way when ``checksum`` asks for it."""
+    digest = checksum.digest() if checksum is not None and checksum.enabled else None
     with azure.errors(f"Unable to download '{container}/{name}'"):
         stream = service.get_blob_client(container, name).download_blob(max_concurrency=2)
-        uri = env.put(file_name(name) or "blob", stream)
+        source = stream if digest is None else _Digesting(stream, digest)
+        uri = env.put(file_name(name) or "blob", cast(BinaryIO, source))
         properties = stream.properties
     env.metric("file.size", float(properties.size or 0))
+    if checksum is not None and digest is not None:
+        server_md5 = properties.content_settings.content_md5
+        checksum.verify(env, f"{container}/{name}", digest, server_md5)
     return {**blob_model(container, name, properties), "uri": uri}
 
 

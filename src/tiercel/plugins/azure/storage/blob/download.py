@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from tiercel.plugins.azure.storage.blob.checksum import SingleChecksumChecked
 from tiercel.plugins.azure.storage.blob.common import BlobObject, download
 from tiercel.plugins.cloud.env import Env
 from tiercel.sdk import RunContext, RunnableTask, plugin
 
 
 @plugin("io.kestra.plugin.azure.storage.blob.Download")
-class Download(BlobObject, RunnableTask):
+class Download(BlobObject, SingleChecksumChecked, RunnableTask):
     """Download an Azure Storage blob into internal storage."""
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
@@ -17,4 +18,5 @@ class Download(BlobObject, RunnableTask):
         azure = self.azure(env)
         container = env.value(self.container, str)
         name = env.value(self.name, str)
-        return {"blob": download(env, azure, azure.blob_service(), container, name)}
+        service = azure.blob_service()
+        return {"blob": download(env, azure, service, container, name, self.checksum(env))}

@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import Field
 
+from tiercel.plugins.azure.storage.blob.checksum import ChecksumChecked
 from tiercel.plugins.azure.storage.blob.common import (
     BlobMaxFiles,
     CopyObject,
@@ -17,7 +18,7 @@ from tiercel.sdk import Property, RunContext, RunnableTask, plugin
 
 
 @plugin("io.kestra.plugin.azure.storage.blob.Downloads")
-class Downloads(BlobMaxFiles, RunnableTask):
+class Downloads(BlobMaxFiles, ChecksumChecked, RunnableTask):
     """Download the blobs of a container matching a listing, then MOVE, DELETE or keep them."""
 
     action: Property[Action] = Field(
@@ -33,6 +34,7 @@ class Downloads(BlobMaxFiles, RunnableTask):
         azure = self.azure(env)
         service = azure.blob_service()
         listed = self.limited(env, azure, service)
-        blobs = [download(env, azure, service, b["container"], b["name"]) for b in listed]
+        checksum = self.checksum(env)
+        blobs = [download(env, azure, service, b["container"], b["name"], checksum) for b in listed]
         apply_action(env, azure, service, listed, env.value(self.action, Action), self.move_to)
         return {"blobs": blobs, "outputFiles": {b["name"]: b["uri"] for b in blobs}}
