@@ -40,7 +40,9 @@ def main() -> None:
                 if key != api_key:
                     # Like OpenAI, the message names the key: the task must mask it.
                     message = f"Incorrect API key provided: {key}."
-                    self.reply(401, {"error": {"message": message, "type": "invalid_request_error"}})
+                    self.reply(
+                        401, {"error": {"message": message, "type": "invalid_request_error"}}
+                    )
                     return
             elif self.path != "/api/embed":
                 self.reply(404, {"error": f"no route {self.path}"})
@@ -55,7 +57,9 @@ def main() -> None:
                 self.reply(200, {"model": model_name, "embeddings": vectors,
                                  "prompt_eval_count": tokens})  # fmt: skip
                 return
-            data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
+            data = [
+                {"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)
+            ]
             self.reply(200, {"object": "list", "data": data, "model": model_name,
                              "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})  # fmt: skip
 

@@ -111,6 +111,8 @@ class StandIn:
     handle: Callable[[str, dict[str, str], dict[str, Any]], tuple[int, Any, dict[str, str]]]
     requests: list[tuple[str, dict[str, str], dict[str, Any]]] = field(default_factory=list)
     url: str = ""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Documents served to GET requests, by path."""
 
 
 @contextmanager
@@ -138,6 +140,15 @@ def stand_in(
             self.end_headers()
             self.wfile.write(data)
 
+        def do_GET(self) -> None:
+            page = state.pages.get(self.path)
+            data = (page or "not found").encode()
+            self.send_response(200 if page is not None else 404)
+            self.send_header("Content-Type", "text/markdown; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -154,7 +165,9 @@ def gemini_over_local_models(embeddings_url: str, chat_url: str) -> Callable[...
     the embedding model, ``:generateContent`` with SmolLM2. It checks the key and the model
     names as Gemini does, so the seed flow runs unchanged but for ``baseUrl``."""
 
-    def handle(path: str, headers: dict[str, str], body: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+    def handle(
+        path: str, headers: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, Any, dict[str, str]]:
         if headers.get("x-goog-api-key") != GEMINI_KEY:
             error = {"code": 400, "message": "API key not valid. Please pass a valid API key.",
                      "status": "INVALID_ARGUMENT"}  # fmt: skip

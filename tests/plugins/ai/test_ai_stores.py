@@ -78,7 +78,9 @@ def _fill(store: EmbeddingStore) -> None:
     )
 
 
-def test_nearest_first_with_langchain4j_relevance(open_store: Callable[..., EmbeddingStore]) -> None:
+def test_nearest_first_with_langchain4j_relevance(
+    open_store: Callable[..., EmbeddingStore],
+) -> None:
     store = open_store(drop=True)
     _fill(store)
     matches = store.search(NORTH_EAST, 3, 0.0)

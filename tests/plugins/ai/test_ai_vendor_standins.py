@@ -192,3 +192,34 @@ def test_vendor_errors_are_one_line_without_the_key(status: int) -> None:
         "(INVALID_ARGUMENT)"
     )
     assert all(KEY not in line.message for line in result.logs)
+
+
+def test_plugin_defaults_reach_the_provider_inside_a_task(run_flow: Any) -> None:
+    def handle(path: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
+        return 200, {"candidates": [{"content": {"parts": [{"text": "Paris"}]},
+                                     "finishReason": "STOP"}]}, {}  # fmt: skip
+
+    with stand_in(handle) as gemini:
+        finished = run_flow(f"""
+            id: chat_defaults
+            namespace: company.ai
+            tasks:
+              - id: chat
+                type: io.kestra.plugin.ai.completion.ChatCompletion
+                provider:
+                  type: io.kestra.plugin.ai.provider.GoogleGemini
+                messages:
+                  - type: USER
+                    content: Capital of France?
+            pluginDefaults:
+              - type: io.kestra.plugin.ai.provider.GoogleGemini
+                values:
+                  apiKey: {KEY}
+                  modelName: gemini-2.5-flash
+                  baseUrl: {gemini.url}
+            """)
+    (run,) = finished.task_runs
+    assert run.state.current.value == "SUCCESS"
+    assert run.outputs["textOutput"] == "Paris"
+    path, headers, _ = gemini.requests[0]
+    assert path == "/models/gemini-2.5-flash:generateContent" and headers["x-goog-api-key"] == KEY
