@@ -60,8 +60,8 @@ def main() -> None:
             data = [
                 {"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)
             ]
-            self.reply(200, {"object": "list", "data": data, "model": model_name,
-                             "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})  # fmt: skip
+            usage = {"prompt_tokens": tokens, "total_tokens": tokens}
+            self.reply(200, {"object": "list", "data": data, "model": model_name, "usage": usage})
 
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     print("ready", flush=True)

@@ -16,6 +16,7 @@ from tiercel.sdk import State
 from tiercel.sdk.testing import RunResult, make_task, run_task
 
 WRONG_KEY = "sk-wrong-Key-000111"
+KV_STORE = {"type": "io.kestra.plugin.ai.embeddings.KestraKVStore"}
 
 
 def openai(url: str, model: str = CHAT_MODEL, key: str = OPENAI_KEY) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def test_chat_completion_on_smollm2(chat_url: str) -> None:
     task = make_task(ChatCompletion, provider=openai(chat_url),
                      configuration={"temperature": 0, "maxToken": 20, "seed": 1},
                      messages=[{"type": "SYSTEM", "content": "You answer in one word."},
-                               {"type": "USER", "content": "What is the capital of France?"}])  # fmt: skip
+                               {"type": "USER", "content": "Capital of France?"}])  # fmt: skip
     result = run_task(task)
     assert result.state is State.SUCCESS, result.error
     values = result.values
@@ -55,7 +56,7 @@ def test_json_response_format_gives_json_output(chat_url: str) -> None:
     task = make_task(ChatCompletion, provider=openai(chat_url),
                      configuration={"temperature": 0, "maxToken": 40,
                                     "responseFormat": {"type": "JSON", "jsonSchema": schema}},
-                     messages=[{"type": "USER", "content": "Give the capital of France as JSON."}])  # fmt: skip
+                     messages=[{"type": "USER", "content": "Capital of France, JSON"}])  # fmt: skip
     result = run_task(task)
     assert result.state is State.SUCCESS, result.error
     assert isinstance(result.values["jsonOutput"]["city"], str)
@@ -88,7 +89,7 @@ def test_classification(chat_url: str) -> None:
 def test_wrong_key_is_masked(embeddings_url: str) -> None:
     task = make_task(IngestDocument, fromDocuments=[{"content": "x"}],
                      provider=openai(f"{embeddings_url}/v1", EMBEDDING_MODEL, WRONG_KEY),
-                     embeddings={"type": "io.kestra.plugin.ai.embeddings.KestraKVStore"})  # fmt: skip
+                     embeddings=KV_STORE)  # fmt: skip
     error = one_line_failure(run_task(task), WRONG_KEY)
     assert (
         error
@@ -99,7 +100,7 @@ def test_wrong_key_is_masked(embeddings_url: str) -> None:
 def test_unknown_model(embeddings_url: str) -> None:
     task = make_task(IngestDocument, fromDocuments=[{"content": "x"}],
                      provider=openai(f"{embeddings_url}/v1", "no-such-model"),
-                     embeddings={"type": "io.kestra.plugin.ai.embeddings.KestraKVStore"})  # fmt: skip
+                     embeddings=KV_STORE)  # fmt: skip
     error = one_line_failure(run_task(task), OPENAI_KEY)
     assert error == (
         "OpenAI answered HTTP 404: The model `no-such-model` does not exist (invalid_request_error)"

@@ -30,7 +30,8 @@ id: 11_chat_with_rag
 namespace: zoomcamp
 
 description: |
-  This flow demonstrates RAG (Retrieval Augmented Generation) by ingesting Kestra release documentation and using it to answer questions accurately.
+  This flow demonstrates RAG (Retrieval Augmented Generation) by ingesting Kestra release \
+documentation and using it to answer questions accurately.
 
   Compare this with 10_chat_without_rag.yaml to see the difference RAG makes.
 
