@@ -7,6 +7,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -46,7 +47,7 @@ def smollm2_path() -> Path:
 @contextmanager
 def process(args: list[str], ready: Callable[[], bool], what: str) -> Iterator[None]:
     """Run a server process until the block ends; wait (up to 10 minutes) until it is ready."""
-    log = ROOT / ".pytest-ai-server.log"
+    log = Path(tempfile.gettempdir()) / "tiercel-ai-test-servers.log"
     with log.open("ab") as sink:
         proc = subprocess.Popen(args, cwd=ROOT, stdout=sink, stderr=sink)
     try:
