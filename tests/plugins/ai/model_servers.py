@@ -91,12 +91,27 @@ def embedding_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
 
 
-def chat_server() -> Iterator[str]:
-    """SmolLM2 behind llama.cpp's OpenAI-compatible server; its ``/v1`` URL."""
+def require_constrained_json() -> None:
+    """Skip (loudly) a test that needs JSON-constrained decoding, which llama.cpp's server
+    does (``response_format`` with a schema) and the transformers fallback does not."""
     if importlib.util.find_spec("llama_cpp") is None:
-        unavailable("llama-cpp-python[server]")
+        unavailable("llama-cpp-python[server] for JSON-constrained decoding")
+
+
+def chat_server() -> Iterator[str]:
+    """SmolLM2 behind llama.cpp's OpenAI-compatible server; its ``/v1`` URL. Where
+    llama-cpp-python is not built (CI builds it), the same GGUF file through transformers
+    behind ``tests.plugins.ai.chat_server``; under CI the fallback is not taken."""
     model = smollm2_path()
     port = free_port()
+    if importlib.util.find_spec("llama_cpp") is None:
+        if in_ci() or importlib.util.find_spec("gguf") is None:
+            unavailable("llama-cpp-python[server] (or, locally, transformers with gguf)")
+        args = [sys.executable, "-m", "tests.plugins.ai.chat_server", str(port), CHAT_MODEL,
+                str(model)]  # fmt: skip
+        with process(args, answers(f"http://127.0.0.1:{port}/v1/models"), "the chat server"):
+            yield f"http://127.0.0.1:{port}/v1"
+        return
     args = [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
             "--model_alias", CHAT_MODEL, "--host", "127.0.0.1", "--port", str(port),
             "--n_ctx", "2048", "--n_threads", "2", "--seed", "0"]  # fmt: skip

@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 from tests.conftest import free_port
-from tests.plugins.ai.model_servers import CHAT_MODEL, EMBEDDING_MODEL, OPENAI_KEY
+from tests.plugins.ai.model_servers import (
+    CHAT_MODEL,
+    EMBEDDING_MODEL,
+    OPENAI_KEY,
+    require_constrained_json,
+)
 
 from tiercel.plugins.ai.completion.chat_completion import ChatCompletion
 from tiercel.plugins.ai.completion.classification import Classification
@@ -52,6 +57,7 @@ def test_chat_completion_on_smollm2(chat_url: str) -> None:
 
 
 def test_json_response_format_gives_json_output(chat_url: str) -> None:
+    require_constrained_json()
     schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
     task = make_task(ChatCompletion, provider=openai(chat_url),
                      configuration={"temperature": 0, "maxToken": 40,
@@ -64,6 +70,7 @@ def test_json_response_format_gives_json_output(chat_url: str) -> None:
 
 
 def test_json_structured_extraction(chat_url: str) -> None:
+    require_constrained_json()
     task = make_task(JSONStructuredExtraction, provider=openai(chat_url), schemaName="Person",
                      jsonFields=["name", "city"], configuration={"temperature": 0, "maxToken": 60},
                      prompt="Hello, my name is John. I live in Paris.")  # fmt: skip
