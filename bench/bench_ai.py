@@ -134,7 +134,7 @@ def main() -> None:
     provider = {"type": "io.kestra.plugin.ai.provider.OpenAI", "baseUrl": url, "apiKey": KEY,
                 "modelName": MODEL}  # fmt: skip
     adapter: TypeAdapter[Any] = TypeAdapter(AnyEmbeddingStore)
-    dimension = model.get_sentence_embedding_dimension()
+    dimension = getattr(model, "get_embedding_dimension", model.get_sentence_embedding_dimension)()
     rng = random.Random(11)
 
     def unit() -> list[float]:

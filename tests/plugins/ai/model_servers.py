@@ -105,8 +105,14 @@ def chat_server() -> Iterator[str]:
     model = smollm2_path()
     port = free_port()
     if importlib.util.find_spec("llama_cpp") is None:
-        if in_ci() or importlib.util.find_spec("gguf") is None:
-            unavailable("llama-cpp-python[server] (or, locally, transformers with gguf)")
+        if (
+            in_ci()
+            or importlib.util.find_spec("gguf") is None
+            or importlib.util.find_spec("accelerate") is None
+        ):
+            unavailable(
+                "llama-cpp-python[server] (or, locally, transformers with gguf and accelerate)"
+            )
         args = [sys.executable, "-m", "tests.plugins.ai.chat_server", str(port), CHAT_MODEL,
                 str(model)]  # fmt: skip
         with process(args, answers(f"http://127.0.0.1:{port}/v1/models"), "the chat server"):
