@@ -25,6 +25,7 @@ PACKAGES = [
     "aws",
     "gcp",
     "azure",
+    "ai",
 ]
 
 

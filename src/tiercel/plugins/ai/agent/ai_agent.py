@@ -49,7 +49,7 @@ class AIAgentOutput(AIOutput):
 
 @plugin(
     "io.kestra.plugin.ai.agent.AIAgent",
-    examples=[Example("An agent that reads an embedding store first", _EXAMPLE)],
+    examples=[Example("An agent that reads an embedding store first", _EXAMPLE, needs=("gemini",))],
 )
 class AIAgent(RunnableTask[AIAgentOutput]):
     """Run an AI agent: a prompt, a system message, and content retrievers."""

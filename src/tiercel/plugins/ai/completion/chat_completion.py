@@ -74,7 +74,7 @@ def rendered_messages(ctx: RunContext, messages: Any) -> list[Message]:
         "io.kestra.plugin.langchain4j.ChatCompletion",
         "io.kestra.plugin.langchain4j.completion.ChatCompletion",
     ],
-    examples=[Example("Chat completion with Google Gemini", _EXAMPLE)],
+    examples=[Example("Chat completion with Google Gemini", _EXAMPLE, needs=("gemini",))],
 )
 class ChatCompletion(RunnableTask[ChatCompletionOutput]):
     """Run a chat completion: the model's answer to a list of messages."""

@@ -57,7 +57,7 @@ class ClassificationOutput(Output):
         "io.kestra.plugin.langchain4j.Classification",
         "io.kestra.plugin.langchain4j.completion.Classification",
     ],
-    examples=[Example("Classify the sentiment of a text", _EXAMPLE)],
+    examples=[Example("Classify the sentiment of a text", _EXAMPLE, needs=("gemini",))],
 )
 class Classification(RunnableTask[ClassificationOutput]):
     """Classify a text into one of the given classes."""

@@ -56,7 +56,7 @@ class JSONStructuredExtractionOutput(Output):
         "io.kestra.plugin.langchain4j.JSONStructuredExtraction",
         "io.kestra.plugin.langchain4j.completion.JSONStructuredExtraction",
     ],
-    examples=[Example("Extract a person's name and city", _EXAMPLE)],
+    examples=[Example("Extract a person's name and city", _EXAMPLE, needs=("gemini",))],
 )
 class JSONStructuredExtraction(RunnableTask[JSONStructuredExtractionOutput]):
     """Extract named fields from a text as a JSON object."""

@@ -64,7 +64,7 @@ class RagChatCompletionOutput(AIOutput):
 @plugin(
     "io.kestra.plugin.ai.rag.ChatCompletion",
     aliases=["io.kestra.plugin.langchain4j.rag.ChatCompletion"],
-    examples=[Example("Chat with your documents (RAG)", _EXAMPLE)],
+    examples=[Example("Chat with your documents (RAG)", _EXAMPLE, needs=("gemini",))],
 )
 class ChatCompletion(RunnableTask[RagChatCompletionOutput]):
     """Answer a prompt from an embedding store's segments (retrieval-augmented generation)."""

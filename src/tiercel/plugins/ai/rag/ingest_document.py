@@ -71,7 +71,9 @@ class IngestDocumentOutput(Output):
 @plugin(
     "io.kestra.plugin.ai.rag.IngestDocument",
     aliases=["io.kestra.plugin.langchain4j.rag.IngestDocument"],
-    examples=[Example("Ingest a document into the KV embedding store", _EXAMPLE)],
+    examples=[
+        Example("Ingest a document into the KV embedding store", _EXAMPLE, needs=("gemini",))
+    ],
 )
 class IngestDocument(RunnableTask[IngestDocumentOutput]):
     """Ingest documents into an embedding store."""
