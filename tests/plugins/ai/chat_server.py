@@ -49,8 +49,8 @@ def main() -> None:
                 self.reply(404, {"error": {"message": message, "type": "invalid_request_error"}})
                 return
             ids = tokenizer.apply_chat_template(
-                body["messages"], add_generation_prompt=True, return_tensors="pt"
-            )
+                body["messages"], add_generation_prompt=True, return_tensors="pt", return_dict=True
+            )["input_ids"]
             limit = int(body.get("max_tokens") or 64)
             if ids.shape[1] + limit > CONTEXT:
                 message = (f"Requested tokens ({ids.shape[1] + limit}) exceed context window "
