@@ -91,10 +91,14 @@ def embedding_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
 
 
+FALLBACK_USED: list[bool] = []
+"""Set when the session's chat server is the transformers fallback."""
+
+
 def require_constrained_json() -> None:
     """Skip (loudly) a test that needs JSON-constrained decoding, which llama.cpp's server
     does (``response_format`` with a schema) and the transformers fallback does not."""
-    if importlib.util.find_spec("llama_cpp") is None:
+    if FALLBACK_USED:
         unavailable("llama-cpp-python[server] for JSON-constrained decoding")
 
 
@@ -113,6 +117,7 @@ def chat_server() -> Iterator[str]:
             unavailable(
                 "llama-cpp-python[server] (or, locally, transformers with gguf and accelerate)"
             )
+        FALLBACK_USED.append(True)
         args = [sys.executable, "-m", "tests.plugins.ai.chat_server", str(port), CHAT_MODEL,
                 str(model)]  # fmt: skip
         with process(args, answers(f"http://127.0.0.1:{port}/v1/models"), "the chat server"):
