@@ -26,6 +26,7 @@ PACKAGES = [
     "gcp",
     "azure",
     "dbt",
+    "ai",
 ]
 
 

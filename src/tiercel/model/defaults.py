@@ -10,6 +10,7 @@ from typing import Any
 
 from tiercel.model.catalog import TypeCatalog
 
+_NESTED_PLUGINS = ("io.kestra.plugin.", "io.tiercel.plugin.")
 _NOT_PLUGINS = frozenset({"variables", "inputs", "outputs", "labels", "pluginDefaults",
                           "taskDefaults", "values"})  # fmt: skip
 
@@ -43,7 +44,11 @@ def _apply(value: Any, defaults: list[dict[str, Any]], catalog: TypeCatalog) -> 
         for key, item in value.items()
     }
     type_name = value.get("type")
-    if isinstance(type_name, str) and catalog.kind_of(type_name) is not None:
+    # Kestra also defaults the plugins a task holds (an AI task's ``provider``), which are not
+    # flow-level kinds: any qualified type name inside a plugin counts.
+    if isinstance(type_name, str) and (
+        catalog.kind_of(type_name) is not None or type_name.startswith(_NESTED_PLUGINS)
+    ):
         for default in defaults:
             if _matches(default["type"], type_name):
                 if default.get("forced") is True:

@@ -1,0 +1,93 @@
+"""Chat messages as flows write them (``messages`` of ``completion.ChatCompletion``), and the
+plain ``Message`` every provider maps to its vendor's shape."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import Field, model_validator
+
+from tiercel.sdk import KestraModel, TaskFailure
+
+
+class ChatMessageType(StrEnum):
+    """Who speaks."""
+
+    SYSTEM = "SYSTEM"
+    AI = "AI"
+    USER = "USER"
+
+
+class ContentBlockType(StrEnum):
+    """What a content block holds."""
+
+    TEXT = "TEXT"
+    IMAGE = "IMAGE"
+    PDF = "PDF"
+
+
+class ContentBlock(KestraModel):
+    """One part of a multimodal message."""
+
+    type: ContentBlockType = Field(default=ContentBlockType.TEXT, description="TEXT by default.")
+    text: str | None = Field(default=None, description="The text of a TEXT block.")
+    uri: str | None = Field(default=None, description="The file of an IMAGE or PDF block.")
+
+
+class ChatMessage(KestraModel):
+    """A message: `content` text, or `contentBlocks`."""
+
+    type: ChatMessageType = Field(description="SYSTEM, AI or USER.")
+    content: str | None = Field(default=None, description="Plain text content.")
+    content_blocks: list[ContentBlock] | None = Field(
+        default=None, description="Content blocks; only TEXT blocks are supported here."
+    )
+
+    @model_validator(mode="after")
+    def _one_content(self) -> "ChatMessage":
+        has_text = bool(self.content and self.content.strip())
+        if has_text == bool(self.content_blocks):
+            raise ValueError("Exactly one of `content` or `contentBlocks` must be provided.")
+        return self
+
+    def text(self) -> str:
+        """The message as text.
+
+        Raises:
+            TaskFailure: a block is an image or a PDF, which Tiercel does not send yet.
+        """
+        if self.content_blocks is None:
+            return self.content or ""
+        parts = []
+        for block in self.content_blocks:
+            if block.type is not ContentBlockType.TEXT:
+                raise TaskFailure(
+                    f"{block.type.value} content blocks are not supported in Tiercel yet: "
+                    "use TEXT blocks or `content`"
+                )
+            if not block.text or not block.text.strip():
+                raise TaskFailure("TEXT content blocks require a non-empty `text` field.")
+            parts.append(block.text)
+        return "\n".join(parts)
+
+
+class Role(StrEnum):
+    """The roles providers map."""
+
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message as providers receive it."""
+
+    role: Role
+    text: str
+
+
+ROLES = {
+    ChatMessageType.SYSTEM: Role.SYSTEM,
+    ChatMessageType.USER: Role.USER,
+    ChatMessageType.AI: Role.ASSISTANT,
+}
