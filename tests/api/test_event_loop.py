@@ -38,6 +38,7 @@ ASYNC_ROUTES = {
     "change_task_run_state": "polls until the executor has applied the change",
     "set_labels": "polls until the executor has applied the labels",
     "set_labels_by_ids": "polls until the executor has applied the labels",
+    "set_labels_by_query": "polls until the executor has applied the labels",
 }
 
 

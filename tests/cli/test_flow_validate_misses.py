@@ -94,7 +94,7 @@ def test_a_duplicate_task_id_is_reported_beside_another_error(tmp_path: Path) ->
 
 
 def test_a_kestra_plugin_that_is_not_installed_is_not_called_a_typo(tmp_path: Path) -> None:
-    for name in ("io.kestra.plugin.kafka.Produce", "io.kestra.plugin.scripts.julia.Script"):
+    for name in ("io.kestra.plugin.kafka.Produce", "io.kestra.plugin.scripts.groovy.Eval"):
         # Written when neither was installed: a test of the message, not of what is missing.
         assert default_registry().kind_of(name) is None, f"{name} is installed now: pick another"
     code, problems = validate(
@@ -106,9 +106,9 @@ def test_a_kestra_plugin_that_is_not_installed_is_not_called_a_typo(tmp_path: Pa
           - id: query
             type: io.kestra.plugin.kafka.Produce
             topic: events
-          - id: julia
-            type: io.kestra.plugin.scripts.julia.Script
-            script: println(1)
+          - id: groovy
+            type: io.kestra.plugin.scripts.groovy.Eval
+            script: println 1
           - id: typo
             type: io.kestra.plugin.scripts.pyhton.Script
             script: print(1)
@@ -119,7 +119,7 @@ def test_a_kestra_plugin_that_is_not_installed_is_not_called_a_typo(tmp_path: Pa
         "5:5: tasks[0].type: Invalid type: 'io.kestra.plugin.kafka.Produce' is a "
         "Kestra plugin type (io.kestra.plugin.kafka) that is not installed in this Tiercel"
     )
-    assert "'io.kestra.plugin.scripts.julia.Script' is a Kestra plugin type" in problems[1]
+    assert "'io.kestra.plugin.scripts.groovy.Eval' is a Kestra plugin type" in problems[1]
     assert "did you mean" not in problems[1]
     assert "did you mean 'io.kestra.plugin.scripts.python.Script'?" in problems[2]
 

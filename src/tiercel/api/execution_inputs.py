@@ -7,7 +7,6 @@ its choices (a SELECT's ``expression`` rendered by the server), its typed value 
 Nothing is created or stored: uploaded files are only counted as given.
 """
 
-import asyncio
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -73,33 +72,30 @@ def _shown(state: InputState) -> dict[str, Any]:
     response_model=ValidateInputsResponse,
     summary="Check a new execution's inputs without creating it",
 )
-async def validate_inputs(
+def validate_inputs(
     request: Request, namespace: str, flow_id: str, received: ReceivedBody
 ) -> dict[str, Any]:
     """Each input's state for the values given so far: enabled, choices, value, errors."""
     ctx: ApiContext = request.app.state.ctx
+    try:
+        flow = ctx.flows.get(namespace, flow_id, None).flow
+    except FlowNotFoundError:
+        raise ApiError(404, f"Flow '{namespace}.{flow_id}' not found") from None
+    declared = flow.inputs or []
+    base = {"flow": {"id": flow.id, "namespace": flow.namespace, "revision": flow.revision}}
 
-    def check() -> dict[str, Any]:
-        try:
-            flow = ctx.flows.get(namespace, flow_id, None).flow
-        except FlowNotFoundError:
-            raise ApiError(404, f"Flow '{namespace}.{flow_id}' not found") from None
-        declared = flow.inputs or []
-        base = {"flow": {"id": flow.id, "namespace": flow.namespace, "revision": flow.revision}}
+    def render(value: Any, values: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return render_typed(value, {**base, "inputs": dict(values)})
 
-        def render(value: Any, values: Any) -> Any:
-            if not isinstance(value, str):
-                return value
-            return render_typed(value, {**base, "inputs": dict(values)})
+    with tempfile.TemporaryDirectory(prefix="tiercel-validate-") as folder:
+        given = form_values(received, Path(folder), declared)
+        states = check_inputs(declared, given, render=render)
+    return {
+        "id": flow.id,
+        "namespace": flow.namespace,
+        "inputs": [_shown(state) for state in states],
+        "checks": [],
+    }
 
-        with tempfile.TemporaryDirectory(prefix="tiercel-validate-") as folder:
-            given = form_values(received, Path(folder), declared)
-            states = check_inputs(declared, given, render=render)
-        return {
-            "id": flow.id,
-            "namespace": flow.namespace,
-            "inputs": [_shown(state) for state in states],
-            "checks": [],
-        }
-
-    return await asyncio.to_thread(check)
