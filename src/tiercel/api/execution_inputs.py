@@ -98,4 +98,3 @@ def validate_inputs(
         "inputs": [_shown(state) for state in states],
         "checks": [],
     }
-
