@@ -2,9 +2,15 @@
 documentation and schema (by name or alias), the flow/task schemas for editors; unknown types
 and schema kinds answer 404 JSON."""
 
+import json
+
 import jsonschema
+import pytest
 
 from conftest import LiveServer
+from tiercel.api import plugins as plugins_api
+from tiercel.registry.schema import SCHEMA_DIALECT
+from tiercel.registry.schema_cache import PREFIX, schema_key
 
 PLUGINS = "/api/v1/plugins"
 
@@ -97,3 +103,19 @@ def test_a_typed_task_documents_its_outputs_and_examples(live: LiveServer) -> No
         live.client.get(f"{PLUGINS}/io.kestra.plugin.core.log.Log").json()["schema"]["outputs"]
         is None
     )
+
+
+def test_the_flow_schema_is_read_from_the_servers_cache_folder(
+    live: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a previous start of this server kept: served without generating anything.
+    monkeypatch.setattr(plugins_api, "_SCHEMAS", {})
+    registry = live.server.app.state.ctx.registry
+    folder = live.server.app.state.ctx.cache_dir
+    assert folder is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    kept = {"$schema": SCHEMA_DIALECT, "title": "kept", "definitions": {}}
+    (folder / f"{PREFIX}{schema_key(registry)}.json").write_text(json.dumps(kept))
+    response = live.client.get(f"{PLUGINS}/schemas/flow")
+    assert response.status_code == 200
+    assert response.json() == kept

@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from tiercel.model.secrets import Masker
@@ -45,6 +46,8 @@ class ApiContext:
             the API renders itself (a webhook's key).
         seal: Encrypts a SECRET input given on resume; None stores it as given.
         masker: The server's secret values, masked in the executions the API shows.
+        cache_dir: Where work worth keeping between runs is kept (the flow schema); None
+            keeps nothing.
     """
 
     flows: Flows
@@ -66,3 +69,4 @@ class ApiContext:
     functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     seal: Callable[[str], Any] | None = None
     masker: Masker = field(default_factory=Masker)
+    cache_dir: Path | None = None

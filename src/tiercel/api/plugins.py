@@ -1,12 +1,14 @@
 """``/plugins``: the installed plugin types grouped as Kestra lists them, one type's
 documentation and JSON Schema, and the JSON Schema of flows, tasks and triggers for editors.
 
-Every schema is cut from the one ``tiercel plugins schema`` generates, computed once per
-registry: generating it imports every plugin class and takes a good part of a second.
+Every schema is cut from the one ``tiercel plugins schema`` generates. Generating it imports
+every plugin class and takes seconds, so it is kept in memory, and on disk in the server's cache
+folder for the next start (``tiercel.registry.schema_cache``).
 """
 
 import functools
 import importlib.metadata
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +21,8 @@ from tiercel.model import PluginKind
 from tiercel.model.base import PLUGIN_REFS, PluginObject
 from tiercel.registry import Registry
 from tiercel.registry.docs import output_schema, plugin_markdown
-from tiercel.registry.schema import SCHEMA_DIALECT, flow_schema
+from tiercel.registry.schema import SCHEMA_DIALECT
+from tiercel.registry.schema_cache import cached_flow_schema
 
 router = APIRouter(tags=["plugins"])
 
@@ -44,9 +47,22 @@ def _ctx(request: Request) -> ApiContext:
     return context
 
 
-@functools.lru_cache(maxsize=4)
-def _schema(registry: Registry) -> dict[str, Any]:
-    return flow_schema(registry)
+_SCHEMAS: dict[Registry, dict[str, Any]] = {}
+"""The schema of each registry served in this process (one, but for tests)."""
+
+
+_BUILDING = threading.Lock()
+"""Held while a schema is read or built: concurrent first requests wait for one build."""
+
+
+def _schema(ctx: ApiContext) -> dict[str, Any]:
+    found = _SCHEMAS.get(ctx.registry)
+    if found is None:
+        with _BUILDING:
+            found = _SCHEMAS.get(ctx.registry)
+            if found is None:
+                found = _SCHEMAS[ctx.registry] = cached_flow_schema(ctx.registry, ctx.cache_dir)
+    return found
 
 
 def group_of(type_name: str) -> str:
@@ -77,7 +93,7 @@ def type_schema(
     request: Request, schema_type: str, array_of: bool = Query(False, alias="arrayOf")
 ) -> JSONResponse:
     """The JSON Schema (draft 7) of a flow, or of any task, trigger or condition."""
-    schema = _schema(_ctx(request).registry)
+    schema = _schema(_ctx(request))
     kind = schema_type.lower()
     if kind == "flow":
         body = schema
@@ -112,7 +128,7 @@ def plugin_documentation(request: Request, cls: str) -> JSONResponse:
         hint = _suggestion(registry, cls)
         raise ApiError(404, f"Unknown plugin type '{cls}'{hint}")
     info = registry.info(found)
-    definitions: dict[str, Any] = _schema(registry)["definitions"]
+    definitions: dict[str, Any] = _schema(_ctx(request))["definitions"]
     matches = [key for key, value in definitions.items() if value.get("title") == info.type]
     if not matches:
         raise ApiError(404, f"Plugin type '{cls}' has no schema")

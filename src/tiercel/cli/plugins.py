@@ -7,7 +7,7 @@ import click
 from tiercel.model import PluginKind
 from tiercel.registry import default_registry
 from tiercel.registry.docs import plugin_markdown
-from tiercel.registry.schema import flow_schema
+from tiercel.registry.schema_cache import cached_flow_schema
 
 
 @click.group()
@@ -31,7 +31,10 @@ def list_plugins(aliases: bool) -> None:
 @click.option("--indent", type=int, default=2, show_default=True)
 def schema(indent: int) -> None:
     """Print the JSON Schema of a flow, for editors such as VS Code's YAML extension."""
-    click.echo(json.dumps(flow_schema(default_registry()), indent=indent or None))
+    from tiercel.wiring import data_dir  # the server's settings are only needed here
+
+    schema = cached_flow_schema(default_registry(), data_dir() / "cache")
+    click.echo(json.dumps(schema, indent=indent or None))
 
 
 @plugins.command()

@@ -194,6 +194,12 @@ class Registry(TypeCatalog):
         self.load_all()
         return sorted(((info, cls) for cls, info in self._info.items()), key=lambda p: p[0].type)
 
+    def targets(self) -> dict[str, str]:
+        """Every type name and alias with the ``module:Class`` it names, imported or not."""
+        found = {name: entry.target for name, entry in self._indexed.items()}
+        found.update((name, _target(cls)) for name, cls in self._by_name.items())
+        return found
+
     def context(self) -> dict[str, Any]:
         """The pydantic validation context that lets flow models resolve ``type``."""
         return {CATALOG_CONTEXT_KEY: self}

@@ -178,6 +178,7 @@ def build_webserver(part: Part, stack: ExitStack) -> None:
             functions=services.functions,
             seal=services.seal(),
             masker=services.masker,
+            cache_dir=part.config.data_dir / "cache",
         )
     )
 
