@@ -179,3 +179,39 @@ def test_legacy_python_task_without_main_py_fails_with_kestras_message(tmp_path:
     )
     assert state_of(finished, "py") == "FAILED"
     assert any("at least a main.py" in line for line in messages(finished, "py"))
+
+
+def test_without_the_dependency_cache_a_run_builds_its_own_environment_and_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TIERCEL_CACHE_DIR", str(tmp_path / "cache"))
+    finished = run_flow(
+        tmp_path,
+        f"""
+        id: f
+        namespace: t
+        tasks:
+          - id: py
+            type: {PYTHON}.Commands
+            dependencyCacheEnabled: false
+            packageManager: PIP
+            uvAutoInstallEnabled: false
+            outputFiles: ["**/*.py"]
+            commands:
+              - echo "$VIRTUAL_ENV"
+              - echo 'print(1)' > mine.py
+          - id: bad
+            type: {PYTHON}.Commands
+            packageManager: "{{{{ 'CON' ~ 'DA' }}}}"
+            commands: [echo never]
+        """,
+    )
+    assert state_of(finished, "py") == "SUCCESS", messages(finished, "py")
+    env = Path(messages(finished, "py")[-1])
+    assert env.name == "env" and env.parent.name.startswith("tiercel-pyenv-")
+    assert not env.parent.exists(), "the run's own environment is removed after it"
+    assert not (tmp_path / "cache" / "python-envs").exists(), "the cache is not used"
+    # The environment lay outside the working directory: the glob saw only the script's file.
+    assert list(finished.outputs["py"]["outputFiles"]) == ["mine.py"]
+    assert state_of(finished, "bad") == "FAILED"
+    assert any("CONDA" in line for line in messages(finished, "bad"))

@@ -188,6 +188,7 @@ def ensure_env(
     *,
     python_version: str | None = None,
     log: Callable[[str], None] | None = None,
+    at: Path | None = None,
 ) -> PythonEnv:
     """The cached environment for these requirements, made (once) with uv.
 
@@ -197,6 +198,7 @@ def ensure_env(
         python_version: ``"3.12"`` to ask for an interpreter installed on this machine;
             by default, the interpreter Tiercel runs on.
         log: Receives short progress lines.
+        at: Build a new environment there, for one run, instead of the cached one.
 
     Returns:
         The finished environment.
@@ -210,9 +212,14 @@ def ensure_env(
     key = hashlib.sha256(
         json.dumps([_FORMAT, normalized, str(interpreter), version]).encode()
     ).hexdigest()[:20]
+    what = ", ".join(normalized) if normalized else "no packages"
+    if at is not None:
+        say(f"creating a Python environment for {what} (Python {version}), for this run only")
+        at.parent.mkdir(parents=True, exist_ok=True)
+        _build(at, key, normalized, interpreter, version, say)
+        return PythonEnv.at(at)
     envs = cache_root() / "python-envs"
     final = envs / key
-    what = ", ".join(normalized) if normalized else "no packages"
     if _is_complete(final):
         say(f"reusing the Python environment for {what} ({final})")
         return PythonEnv.at(final)

@@ -22,7 +22,7 @@ class Downloads(S3MaxFiles, ObjectRequest, RunnableTask):
     """Download the objects of a bucket matching a listing, then MOVE, DELETE or keep them."""
 
     action: Property[Action] = Field(
-        description="MOVE or DELETE the objects once downloaded, or NONE."
+        default=Action.NONE, description="MOVE or DELETE the objects once downloaded, or NONE."
     )
     move_to: CopyObject | None = Field(
         default=None, description="The bucket and key prefix the MOVE action moves to."

@@ -20,8 +20,9 @@ class Trigger(S3MaxFiles, ObjectRequest, StatefulProperties, PollingTrigger):
 
     interval: Duration = Field(default=timedelta(seconds=60), description="Time between polls.")
     action: Property[Action] = Field(
+        default=Action.NONE,
         description="MOVE or DELETE the objects once downloaded, or NONE (then the trigger "
-        "remembers what it has seen, so an object fires once per version)."
+        "remembers what it has seen, so an object fires once per version).",
     )
     move_to: CopyObject | None = Field(
         default=None, description="The bucket and key prefix the MOVE action moves to."

@@ -18,5 +18,5 @@ class Commands(PythonTask):
     def run(self, ctx: RunContext) -> Mapping[str, Any] | Outcome:
         """Set up the environment, then run the before commands and the commands."""
         ws = self.workspace(ctx)
-        before, env = self.environment(ctx, ws)
-        return self.execute(ctx, ws, before, ws.render_list(ctx, self.commands), env=env)
+        with self.environment(ctx, ws) as (before, env):
+            return self.execute(ctx, ws, before, ws.render_list(ctx, self.commands), env=env)

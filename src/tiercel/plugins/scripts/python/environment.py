@@ -1,8 +1,14 @@
 """What the Python tasks share: the isolated environment their commands run in, and the
 advice given when a shell command was written as a Python script."""
 
+import contextlib
+import enum
 import os
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 from pydantic import Field
 
@@ -17,6 +23,13 @@ _SHELL_LINE = re.compile(
 )
 
 
+class PackageManager(enum.StrEnum):
+    """Kestra's installers of ``dependencies``."""
+
+    UV = "UV"
+    PIP = "PIP"
+
+
 class PythonTask(ExecScript):
     """The properties of the Python tasks: the packages and interpreter of their environment."""
 
@@ -26,21 +39,59 @@ class PythonTask(ExecScript):
     python_version: Text | None = Field(
         default=None, description="The Python version of the environment (e.g. `3.12`)."
     )
+    dependency_cache_enabled: Property[bool] = Field(
+        default=True,
+        description="Reuse the environment built for the same packages and interpreter; "
+        "false builds a new one for this run and removes it afterwards.",
+    )
+    package_manager: Property[PackageManager] = Field(
+        default=PackageManager.UV,
+        description="UV or PIP. Tiercel installs with uv's pip-compatible installer either "
+        "way: the same requirement syntax and indexes (pip's configuration is honoured).",
+    )
+    uv_auto_install_enabled: Property[bool] = Field(
+        default=True,
+        description="Accepted for Kestra's flows: uv ships with Tiercel, nothing is downloaded.",
+    )
+    uv_installer_version: Text | None = Field(
+        default=None,
+        description="Accepted for Kestra's flows: the uv that ships with Tiercel is used.",
+    )
+    uv_installer_sha256: Text | None = Field(
+        default=None,
+        description="Accepted for Kestra's flows: the uv that ships with Tiercel is used.",
+    )
 
-    def environment(self, ctx: RunContext, ws: Workspace) -> tuple[list[str], dict[str, str]]:
+    @contextlib.contextmanager
+    def environment(
+        self, ctx: RunContext, ws: Workspace
+    ) -> Iterator[tuple[list[str], dict[str, str]]]:
         """Build (or reuse) the environment: ``dependencies`` and the ``pip install`` lines of
-        ``beforeCommands``. Returns the other before commands and the variables that make
-        ``python`` and ``pip`` the environment's own."""
+        ``beforeCommands``. Gives the other before commands and the variables that make
+        ``python`` and ``pip`` the environment's own; an environment built for this run only
+        is removed on leaving."""
         dependencies = [str(d) for d in ctx.render(self.dependencies or [])]
         requirements, remaining = requirements_from_commands(
             ws.render_list(ctx, self.before_commands)
         )
         version = str(ctx.render(self.python_version)) if self.python_version else None
-        env = ensure_env(
-            [*dependencies, *requirements], python_version=version, log=ctx.logger.info
-        )
-        path = os.pathsep.join([str(env.bin_dir), ctx.process_env().get("PATH", os.defpath)])
-        return remaining, {"PATH": path, "VIRTUAL_ENV": str(env.root)}
+        ctx.render_as(self.package_manager, PackageManager)  # a wrong value fails here
+        own: Path | None = None
+        if not ctx.render_as(self.dependency_cache_enabled, bool):
+            # Beside the working directory, not in it: `outputFiles` globs must not see it.
+            own = Path(tempfile.mkdtemp(prefix="tiercel-pyenv-", dir=ws.root.parent))
+        try:
+            env = ensure_env(
+                [*dependencies, *requirements],
+                python_version=version,
+                log=ctx.logger.info,
+                at=own / "env" if own is not None else None,
+            )
+            path = os.pathsep.join([str(env.bin_dir), ctx.process_env().get("PATH", os.defpath)])
+            yield remaining, {"PATH": path, "VIRTUAL_ENV": str(env.root)}
+        finally:
+            if own is not None:
+                shutil.rmtree(own, ignore_errors=True)
 
 
 def shell_in_script_hint(script: str) -> FailureHint:

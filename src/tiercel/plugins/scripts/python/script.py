@@ -20,7 +20,8 @@ class Script(PythonTask):
         """Set up the environment, run the before commands, then `python` on the script."""
         ws = self.workspace(ctx)
         source = ws.render(ctx, self.script)
-        before, env = self.environment(ctx, ws)
         path = ws.write_script("script.py", source)
         command = f"python {shlex.quote(str(path))}"
-        return self.execute(ctx, ws, before, [command], env=env, hint=shell_in_script_hint(source))
+        with self.environment(ctx, ws) as (before, env):
+            hint = shell_in_script_hint(source)
+            return self.execute(ctx, ws, before, [command], env=env, hint=hint)

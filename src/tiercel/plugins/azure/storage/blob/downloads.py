@@ -22,7 +22,7 @@ class Downloads(BlobMaxFiles, ChecksumChecked, RunnableTask):
     """Download the blobs of a container matching a listing, then MOVE, DELETE or keep them."""
 
     action: Property[Action] = Field(
-        description="MOVE or DELETE the blobs once downloaded, or NONE."
+        default=Action.NONE, description="MOVE or DELETE the blobs once downloaded, or NONE."
     )
     move_to: CopyObject | None = Field(
         default=None, description="The container and name prefix MOVE moves to."

@@ -31,7 +31,7 @@ class Trigger(BlobMaxFiles, StatefulProperties, PollingTrigger):
 
     interval: Duration = Field(default=timedelta(seconds=60), description="Time between polls.")
     action: Property[Action] = Field(
-        description="MOVE or DELETE the blobs once downloaded, or NONE."
+        default=Action.NONE, description="MOVE or DELETE the blobs once downloaded, or NONE."
     )
     move_to: CopyObject | None = Field(
         default=None, description="The container and name prefix MOVE moves to."
