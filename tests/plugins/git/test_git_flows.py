@@ -135,3 +135,33 @@ def test_push_replaces_the_branch_with_inputs_flows_and_namespace_files(
     assert git("log", "-1", "--format=%H %an %s", "main", cwd=remote).strip() == (
         f"{finished.outputs['push']['commitId']} Bot Replace notify"
     )
+
+
+def test_push_without_a_url_pushes_the_clone_of_an_earlier_task(
+    remote: Path, run_flow: RunFlow
+) -> None:
+    # Kestra's documented pattern: Clone, change files, then Push with no url in one
+    # WorkingDirectory; the clone's content is kept (nothing is replaced).
+    before = set(git("ls-tree", "-r", "--name-only", "main", cwd=remote).split())
+    finished = run_flow(
+        flow_of({"id": "wd", "type": "io.kestra.plugin.core.flow.WorkingDirectory", "tasks": [
+            {"id": "clone", "type": G + "Clone", "url": f"file://{remote}", "branch": "main"},
+            {"id": "write", "type": "io.kestra.plugin.scripts.shell.Commands",
+             "taskRunner": {"type": "io.kestra.plugin.core.runner.Process"},
+             "commands": ["mkdir -p data && echo 'id,total' > data/orders.csv"]},
+            {"id": "push", "type": G + "Push", "branch": "feature", "commitMessage": "Orders",
+             "flows": {"enabled": False}},
+        ]})
+    )  # fmt: skip
+    assert finished.execution.state.current.value == "SUCCESS", finished.logs
+    listed = set(git("ls-tree", "-r", "--name-only", "feature", cwd=remote).split())
+    assert listed == before | {"data/orders.csv"}
+    assert git("show", "feature:data/orders.csv", cwd=remote) == "id,total\n"
+
+
+def test_push_without_a_url_or_a_clone_says_what_is_missing(run_flow: RunFlow) -> None:
+    finished = run_flow(
+        flow_of({"id": "push", "type": G + "Push", "branch": "main", "commitMessage": "x"})
+    )
+    assert finished.execution.state.current.value == "FAILED"
+    assert any("url: required, unless" in line for line in messages(finished, "push"))

@@ -3,13 +3,14 @@ the task's files, flows and namespace files, and push it."""
 
 import json
 import shutil
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
 from tiercel.plugins.git.cloning import clone_branch
 from tiercel.plugins.git.push_flows import REVISION
-from tiercel.plugins.git.repository import GitProperties, apply_config, open_git
+from tiercel.plugins.git.repository import Git, GitProperties, apply_config, open_git
 from tiercel.sdk import KestraModel, Property, RunContext, RunnableTask, TaskFailure, Text, plugin
 
 
@@ -44,6 +45,11 @@ class Push(GitProperties, RunnableTask):
     `<namespace>.<id>.yml`) and namespace files, commit and push; use `PushFlows` and
     `PushNamespaceFiles` instead."""
 
+    url: Text | None = Field(  # type: ignore[assignment]  # optional here only
+        default=None,
+        description="The repository to clone and push to; when absent, the clone already in "
+        "`directory` (an earlier Clone task of a WorkingDirectory) is pushed to its origin.",
+    )
     directory: Text | None = Field(default=None, description="Where to clone, in the workdir.")
     branch: Text = Field(description="The branch to push to (created if new).")
     commit_message: Text = Field(description="The commit message.")
@@ -69,15 +75,20 @@ class Push(GitProperties, RunnableTask):
         if repo != root and root not in repo.parents:
             raise TaskFailure("directory: must stay inside the working directory")
         with open_git(ctx, self) as git:
-            scratch = root / ".push-clone"
-            clone_branch(git, branch, scratch, create=True)
-            # The clone goes where the task's files are, over what is already there.
-            repo.mkdir(parents=True, exist_ok=True)
-            (scratch / ".git").rename(repo / ".git")
-            shutil.rmtree(scratch)
-            apply_config(git, self, repo)
-            # Kestra's Push replaces the branch's content: everything tracked goes first.
-            git.run(["rm", "-r", "-q", "--cached", "--ignore-unmatch", "."], repo, action="git rm")
+            if self.url is None:
+                self._use_clone(git, repo, branch)
+            else:
+                scratch = root / ".push-clone"
+                clone_branch(git, branch, scratch, create=True)
+                # The clone goes where the task's files are, over what is already there.
+                repo.mkdir(parents=True, exist_ok=True)
+                (scratch / ".git").rename(repo / ".git")
+                shutil.rmtree(scratch)
+                apply_config(git, self, repo)
+                # Kestra's Push replaces the branch's content: everything tracked goes first.
+                git.run(
+                    ["rm", "-r", "-q", "--cached", "--ignore-unmatch", "."], repo, action="git rm"
+                )
             write_files(repo, self._inputs(ctx))
             if self.namespace_files is not None and ctx.render_as(
                 self.namespace_files.enabled, bool
@@ -101,6 +112,21 @@ class Push(GitProperties, RunnableTask):
             return {
                 "commitId": git.run(["rev-parse", "HEAD"], repo, action="git rev-parse").strip()
             }
+
+    @staticmethod
+    def _use_clone(git: Git, repo: Path, branch: str) -> None:
+        """Push the clone at ``repo`` as it is, on ``branch`` (created from its HEAD if new)."""
+        if not (repo / ".git").exists():
+            raise TaskFailure(
+                "url: required, unless `directory` (or the working directory) holds a clone "
+                "made by an earlier task"
+            )
+        git.url = git.run(
+            ["config", "--default", "", "--get", "remote.origin.url"], repo, action="git config"
+        ).strip()
+        current = git.run(["branch", "--show-current"], repo, action="git branch").strip()
+        if current != branch:
+            git.run(["checkout", "-q", "-B", branch], repo, action=f"git checkout of '{branch}'")
 
     def _inputs(self, ctx: RunContext) -> dict[str, bytes]:
         if self.input_files is None:

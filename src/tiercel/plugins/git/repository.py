@@ -117,7 +117,8 @@ def open_git(ctx: RunContext, props: GitProperties) -> Iterator[Git]:
 
 
 def _git(ctx: RunContext, props: GitProperties, home: Path) -> Git:
-    url = str(ctx.render(props.url))
+    # Only Push may go without a URL (it then pushes the clone it finds to its origin).
+    url = str(ctx.render(props.url)) if props.url is not None else ""
     secrets: list[str] = []
     env = {
         key: value
