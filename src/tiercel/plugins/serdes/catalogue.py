@@ -12,6 +12,10 @@ from tiercel.plugins.serdes.parquet.ion_to_parquet import IonToParquet
 from tiercel.plugins.serdes.parquet.parquet_to_ion import ParquetToIon
 from tiercel.plugins.serdes.xml.ion_to_xml import IonToXml
 from tiercel.plugins.serdes.xml.xml_to_ion import XmlToIon
+from tiercel.plugins.serdes.yaml.ion_to_yaml import IonToYaml
+from tiercel.plugins.serdes.yaml.json_to_yaml import JsonToYaml
+from tiercel.plugins.serdes.yaml.yaml_to_ion import YamlToIon
+from tiercel.plugins.serdes.yaml.yaml_to_json import YamlToJson
 from tiercel.sdk import PluginObject
 
 PLUGINS: list[type[PluginObject]] = [
@@ -27,4 +31,8 @@ PLUGINS: list[type[PluginObject]] = [
     ExcelToIon,
     IonToXml,
     XmlToIon,
+    YamlToJson,
+    JsonToYaml,
+    YamlToIon,
+    IonToYaml,
 ]

@@ -16,4 +16,8 @@ INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
     ('tiercel.plugins.serdes.parquet.parquet_to_ion:ParquetToIon', 'task', 'io.kestra.plugin.serdes.parquet.ParquetToIon', ('io.kestra.plugin.serdes.parquet.ParquetReader',), 'Convert a Parquet file into an Ion file, one row per line.', False),
     ('tiercel.plugins.serdes.xml.ion_to_xml:IonToXml', 'task', 'io.kestra.plugin.serdes.xml.IonToXml', ('io.kestra.plugin.serdes.xml.XmlWriter',), 'Convert an Ion file into XML: each record an `<item>` under the root element.', False),
     ('tiercel.plugins.serdes.xml.xml_to_ion:XmlToIon', 'task', 'io.kestra.plugin.serdes.xml.XmlToIon', ('io.kestra.plugin.serdes.xml.XmlReader',), 'Convert an XML file into Ion: the document as one struct, or the items it queries.', False),
+    ('tiercel.plugins.serdes.yaml.ion_to_yaml:IonToYaml', 'task', 'io.kestra.plugin.serdes.yaml.IonToYaml', (), 'Convert an Ion file to YAML: one record as a plain document, several as a stream of', False),
+    ('tiercel.plugins.serdes.yaml.json_to_yaml:JsonToYaml', 'task', 'io.kestra.plugin.serdes.yaml.JsonToYaml', (), 'Convert a JSON file to YAML: an object becomes one document; an array, or a JSON Lines', False),
+    ('tiercel.plugins.serdes.yaml.yaml_to_ion:YamlToIon', 'task', 'io.kestra.plugin.serdes.yaml.YamlToIon', (), 'Convert a YAML file to Ion: each `---` document becomes one record.', False),
+    ('tiercel.plugins.serdes.yaml.yaml_to_json:YamlToJson', 'task', 'io.kestra.plugin.serdes.yaml.YamlToJson', (), 'Convert a YAML file to JSON: one JSON line per document (`jsonl`), or one JSON value —', False),
 ]

@@ -1,0 +1,1 @@
+"""Kestra's YAML converters: YAML to and from JSON and Ion."""
