@@ -178,3 +178,43 @@ def test_hostile_yaml_fails_with_one_line(tmp_path: Path) -> None:
     assert any("nested too deeply" in line for line in messages(finished, "deep"))
     for name in cases:
         assert not any("Traceback" in line for line in messages(finished, name))
+
+
+def test_json_to_jsonl_streams_an_array_or_concatenated_objects(tmp_path: Path) -> None:
+    # Values longer than the reader's chunk cross its boundaries.
+    items = [{"i": i, "text": 'é\n"' + "x" * (i * 3001)} for i in range(40)]
+    cases = {
+        "array": (json.dumps(items, indent=1), 40),
+        "lines": ("\n".join(json.dumps(item) for item in items[:3]), 3),
+        "empty": ("", 0),
+        "scalar": ("42", None),
+        "cut": (json.dumps(items)[:-5], None),
+    }
+    tasks = "\n".join(
+        f"""  - id: w_{name}
+    type: io.kestra.plugin.core.storage.Write
+    extension: .json
+    content: {json.dumps(text)}
+  - id: {name}
+    type: {S}json.JsonToJsonl
+    allowFailure: true
+    from: "{{{{ outputs.w_{name}.uri }}}}\""""
+        for name, (text, _) in cases.items()
+    )
+    seen: dict[str, list[Any]] = {}
+
+    def keep(services: Services, finished: Finished) -> None:
+        for name, (_, size) in cases.items():
+            if size is not None:
+                assert state_of(finished, name) == "SUCCESS", (name, messages(finished, name))
+                text = read(services, outputs(finished, name)["uri"])
+                seen[name] = [json.loads(line) for line in text.splitlines()]
+
+    finished = run_flow(tmp_path, flow("x", tasks), keep)
+    assert seen["array"] == items
+    assert seen["lines"] == items[:3]
+    assert seen["empty"] == []
+    assert outputs(finished, "array")["size"] == 40
+    assert state_of(finished, "scalar") == state_of(finished, "cut") == "FAILED"
+    assert any("expected a JSON array or object" in m for m in messages(finished, "scalar"))
+    assert any("Invalid JSON format" in m for m in messages(finished, "cut"))

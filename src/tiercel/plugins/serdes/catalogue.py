@@ -8,6 +8,7 @@ from tiercel.plugins.serdes.excel.excel_to_ion import ExcelToIon
 from tiercel.plugins.serdes.excel.ion_to_excel import IonToExcel
 from tiercel.plugins.serdes.json.ion_to_json import IonToJson
 from tiercel.plugins.serdes.json.json_to_ion import JsonToIon
+from tiercel.plugins.serdes.json.json_to_jsonl import JsonToJsonl
 from tiercel.plugins.serdes.parquet.ion_to_parquet import IonToParquet
 from tiercel.plugins.serdes.parquet.parquet_to_ion import ParquetToIon
 from tiercel.plugins.serdes.xml.ion_to_xml import IonToXml
@@ -23,6 +24,7 @@ PLUGINS: list[type[PluginObject]] = [
     IonToCsv,
     JsonToIon,
     IonToJson,
+    JsonToJsonl,
     IonToAvro,
     AvroToIon,
     IonToParquet,
