@@ -9,6 +9,8 @@ from tiercel.plugins.serdes.excel.ion_to_excel import IonToExcel
 from tiercel.plugins.serdes.json.ion_to_json import IonToJson
 from tiercel.plugins.serdes.json.json_to_ion import JsonToIon
 from tiercel.plugins.serdes.json.json_to_jsonl import JsonToJsonl
+from tiercel.plugins.serdes.markdown.markdown_to_html import MarkdownToHtml
+from tiercel.plugins.serdes.markdown.markdown_to_text import MarkdownToText
 from tiercel.plugins.serdes.parquet.ion_to_parquet import IonToParquet
 from tiercel.plugins.serdes.parquet.parquet_to_ion import ParquetToIon
 from tiercel.plugins.serdes.xml.ion_to_xml import IonToXml
@@ -37,4 +39,6 @@ PLUGINS: list[type[PluginObject]] = [
     JsonToYaml,
     YamlToIon,
     IonToYaml,
+    MarkdownToHtml,
+    MarkdownToText,
 ]

@@ -1,6 +1,7 @@
-"""serdes YAML converters through real flows: YAML documents to JSON, JSON Lines and Ion and
-back, Kestra's shapes (one document plain, several as a `---` stream; dates kept as text), and
-hostile YAML failing the task with one line."""
+"""serdes YAML, JSON Lines and Markdown converters through real flows: YAML documents to JSON,
+JSON Lines and Ion and back in Kestra's shapes (one document plain, several as a `---` stream;
+dates kept as text), hostile YAML failing the task with one line, JSON arrays streamed to JSON
+Lines, and Markdown to HTML and to text."""
 
 import json
 from pathlib import Path
@@ -218,3 +219,44 @@ def test_json_to_jsonl_streams_an_array_or_concatenated_objects(tmp_path: Path) 
     assert state_of(finished, "scalar") == state_of(finished, "cut") == "FAILED"
     assert any("expected a JSON array or object" in m for m in messages(finished, "scalar"))
     assert any("Invalid JSON format" in m for m in messages(finished, "cut"))
+
+
+MARKDOWN = """\
+# Orders
+
+Read the [report](https://example.org/r) for **June**,
+then `run it` <b>now</b>.\\
+Done.
+
+- one
+- two ![chart](c.png)
+
+```
+code is left out of the text
+```
+"""
+
+
+def test_markdown_to_html_and_to_text(tmp_path: Path) -> None:
+    finished, files = converted(
+        tmp_path,
+        flow(
+            MARKDOWN,
+            f"""  - id: html
+    type: {S}markdown.MarkdownToHtml
+    from: "{{{{ outputs.write.uri }}}}"
+  - id: text
+    type: {S}markdown.MarkdownToText
+    from: "{{{{ outputs.write.uri }}}}\"""",
+            extension=".md",
+        ),
+    )
+    assert finished.execution.state.current.value == "SUCCESS", messages(finished)
+    html = files["html"]
+    assert html.startswith('<h1>Orders</h1>\n<p>Read the <a href="https://example.org/r">')
+    assert "<strong>June</strong>" in html and "<code>run it</code>" in html
+    assert "<b>now</b>" in html, "HTML in the Markdown is kept, as Kestra keeps it"
+    assert "<li>one</li>" in html and '<img src="c.png" alt="chart" />' in html
+    assert files["text"] == (
+        "Orders\nRead the report for June, then  now.\nDone.\n- one\n\n- two chart"
+    )

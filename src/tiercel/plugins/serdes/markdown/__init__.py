@@ -1,0 +1,1 @@
+"""Kestra's Markdown converters, on markdown-it-py (CommonMark, as Kestra's commonmark-java)."""
