@@ -133,6 +133,7 @@ def test_processes_share_files_through_s3_only(
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
     keys = [o["Key"] for o in s3(moto).list_objects_v2(Bucket=BUCKET)["Contents"]]  # type: ignore[attr-defined]
     assert all(key.startswith("internal/shared/relay/") for key in keys), keys
     assert len(keys) >= 8, "each execution stored its input and its written file on S3"

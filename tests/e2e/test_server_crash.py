@@ -78,6 +78,7 @@ def _start(
         except httpx.TransportError:
             time.sleep(0.05)
     process.kill()
+    process.wait()  # reaped here: a later test must not meet it as a still-running Popen
     raise AssertionError("the server did not start")
 
 
