@@ -7,6 +7,7 @@ import socket
 import subprocess
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -115,9 +116,13 @@ def _certificate(folder: Path) -> Path:
 
 
 def _serve_ftp(home: Path, tls: Path | None) -> Iterator[Ftp]:
-    from pyftpdlib.authorizers import DummyAuthorizer
-    from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
-    from pyftpdlib.servers import ThreadedFTPServer
+    # pyftpdlib runs on asynchat/asyncore, which Python 3.11 warns about on import (3.12 has
+    # its own copy bundled by pyftpdlib): the warning is about the server, not Tiercel.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from pyftpdlib.authorizers import DummyAuthorizer
+        from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
+        from pyftpdlib.servers import ThreadedFTPServer
 
     authorizer = DummyAuthorizer()
     authorizer.add_user(FTP_USER, FTP_PASSWORD, str(home), perm="elradfmwMT")

@@ -12,10 +12,43 @@ from tiercel.plugins.fs.local.download import stored
 from tiercel.plugins.fs.local.files import file_object
 from tiercel.plugins.fs.local.list_files import local_files
 from tiercel.plugins.fs.remote.operations import DEFAULT_MAX_FILES, Action, limited
-from tiercel.sdk import LogLevel, Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import (
+    Example,
+    LogLevel,
+    Property,
+    RunContext,
+    RunnableTask,
+    TaskFailure,
+    Text,
+    plugin,
+)
+
+_EXAMPLE = """
+id: local_downloads
+namespace: company.team
+tasks:
+  - id: downloads
+    type: io.kestra.plugin.fs.local.Downloads
+    from: /data/incoming
+    regExp: ".*\\\\.csv"
+    action: MOVE
+    moveDirectory: /data/processed
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.downloads.outputFiles }}"
+"""
 
 
-@plugin("io.kestra.plugin.fs.local.Downloads")
+@plugin(
+    "io.kestra.plugin.fs.local.Downloads",
+    examples=[
+        Example(
+            "Store the CSV files of a folder (listed in TIERCEL_ALLOWED_PATHS), then move them",
+            _EXAMPLE,
+            needs=("allowed-paths",),
+        )
+    ],
+)
 class LocalDownloads(RunnableTask):
     """Copy the files of a local directory into internal storage, then MOVE, DELETE or keep
     them."""

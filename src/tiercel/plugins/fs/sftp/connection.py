@@ -119,7 +119,10 @@ class SftpConnection(RemoteConnection):
             raise
         except Exception as exc:  # socket, DNS and SSH negotiation errors alike
             client.close()
-            raise failure(f"Unable to connect to {label}", exc, secrets) from None
+            # paramiko gathers the socket error of each address tried: the first one says it.
+            tried = getattr(exc, "errors", None)
+            cause = next(iter(tried.values())) if isinstance(tried, dict) and tried else exc
+            raise failure(f"Unable to connect to {label}", cause, secrets) from None
         try:
             try:
                 sftp = client.open_sftp()
