@@ -50,13 +50,3 @@ def checksum(
             f"{expected.strip().lower()}, computed {value}"
         )
     return value
-
-
-def expected_checksum(env: Env, validate: object, expected: object) -> str | None:
-    """The checksum to compare with, when ``validateChecksum`` is on."""
-    if not env.value(validate, bool):
-        return None
-    value = env.optional(expected, str)
-    if value is None:
-        raise TaskFailure("'checksumExpected' is required when 'validateChecksum' is true")
-    return value

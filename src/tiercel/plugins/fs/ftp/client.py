@@ -9,7 +9,7 @@ import ftplib
 from datetime import UTC, datetime
 from typing import BinaryIO
 
-from tiercel.plugins.fs.remote.client import Entry, flow_path, parent_of
+from tiercel.plugins.fs.remote.client import Entry, flow_path, missing_directories, parent_of
 
 _FACTS = ["type", "size", "modify", "unix.mode", "unix.uid", "unix.gid"]
 
@@ -129,13 +129,8 @@ class FtpFiles:
 
     def make_directories(self, path: str) -> None:
         """Create a directory and its missing parents."""
-        current = ""
-        for part in flow_path(path).strip("/").split("/"):
-            if not part:
-                continue
-            current += "/" + part
-            if self.stat(current) is None:
-                self._ftp.mkd(self._real(current))
+        for directory in missing_directories(path, self.stat):
+            self._ftp.mkd(self._real(directory))
 
 
 def _mlsd_time(value: str | None) -> float | None:

@@ -6,9 +6,10 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.cloud.env import Env
-from tiercel.plugins.fs.checksum import Algorithm, checksum, expected_checksum
+from tiercel.plugins.fs.checksum import Algorithm, checksum
 from tiercel.plugins.fs.local.access import local_path
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.plugins.fs.properties import ChecksumProperties
+from tiercel.sdk import RunContext, RunnableTask, TaskFailure, Text, plugin
 
 
 def stored(
@@ -28,26 +29,15 @@ def stored(
 
 
 @plugin("io.kestra.plugin.fs.local.Download")
-class LocalDownload(RunnableTask):
+class LocalDownload(ChecksumProperties, RunnableTask):
     """Copy a local file under the allowed paths into internal storage."""
 
     from_: Text = Field(alias="from", description="The local file to copy.")
-    validate_checksum: Property[bool] = Field(
-        default=False,
-        description="Fail, storing nothing, when the checksum is not `checksumExpected`.",
-    )
-    checksum_expected: Text | None = Field(
-        default=None, description="The expected checksum (hex, any case)."
-    )
-    checksum_algorithm: Property[Algorithm] = Field(
-        default=Algorithm.SHA_256, description="The algorithm of `checksum`."
-    )
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``uri`` (kestra://), ``size`` and ``checksum``."""
         env = Env.of_task(ctx)
         path = local_path(env.value(self.from_, str), "from", ctx.working_dir())
-        expected = expected_checksum(env, self.validate_checksum, self.checksum_expected)
-        algorithm = env.value(self.checksum_algorithm, Algorithm)
+        algorithm, expected = self.checksum_check(env)
         uri, digest = stored(env, path, algorithm, expected)
         return {"uri": uri, "size": path.stat().st_size, "checksum": digest}

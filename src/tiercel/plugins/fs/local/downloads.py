@@ -4,22 +4,18 @@ storage, then MOVE, DELETE or keep them."""
 import shutil
 from typing import Any
 
-from pydantic import Field
-
 from tiercel.plugins.cloud.env import Env
 from tiercel.plugins.fs.local.access import local_path
 from tiercel.plugins.fs.local.download import stored
 from tiercel.plugins.fs.local.files import file_object
 from tiercel.plugins.fs.local.list_files import local_files
-from tiercel.plugins.fs.remote.operations import DEFAULT_MAX_FILES, Action, limited
+from tiercel.plugins.fs.properties import Action, ActionProperties, ListingProperties, limited
 from tiercel.sdk import (
     Example,
     LogLevel,
-    Property,
     RunContext,
     RunnableTask,
     TaskFailure,
-    Text,
     plugin,
 )
 
@@ -49,37 +45,19 @@ tasks:
         )
     ],
 )
-class LocalDownloads(RunnableTask):
+class LocalDownloads(ListingProperties, ActionProperties, RunnableTask):
     """Copy the files of a local directory into internal storage, then MOVE, DELETE or keep
     them."""
-
-    from_: Text = Field(alias="from", description="The directory to list.")
-    action: Property[Action] = Field(
-        default=Action.NONE, description="MOVE or DELETE the files once stored."
-    )
-    move_directory: Text | None = Field(
-        default=None, description="Where `action: MOVE` puts the files."
-    )
-    reg_exp: Text | None = Field(
-        default=None, description="Only files whose whole path matches this regular expression."
-    )
-    recursive: Property[bool] = Field(default=False, description="Include subdirectories.")
-    max_files: Property[int] = Field(
-        default=DEFAULT_MAX_FILES, description="Copy at most this many files."
-    )
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``files`` (Kestra's local File objects, ``uri`` the kestra:// copy) and
         ``outputFiles`` (local path to kestra:// URI)."""
         env = Env.of_task(ctx)
         directory = local_path(env.value(self.from_, str), "from", ctx.working_dir())
-        action = env.value(self.action, Action)
+        action, raw_target = self.chosen_action(env)
         target = None
-        if action is Action.MOVE:
-            raw = env.optional(self.move_directory, str)
-            if raw is None:
-                raise TaskFailure("moveDirectory must be specified when action is MOVE")
-            target = local_path(raw, "moveDirectory", ctx.working_dir())
+        if action is Action.MOVE and raw_target is not None:
+            target = local_path(raw_target, "moveDirectory", ctx.working_dir())
         paths = local_files(env, directory, self.reg_exp, env.value(self.recursive, bool))
         paths = limited(env, paths, env.value(self.max_files, int))
         files = []

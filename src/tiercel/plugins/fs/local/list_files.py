@@ -4,13 +4,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
-
 from tiercel.plugins.cloud.env import Env
 from tiercel.plugins.fs.local.access import local_path
 from tiercel.plugins.fs.local.files import file_object
-from tiercel.plugins.fs.remote.operations import DEFAULT_MAX_FILES, Sort, compiled, limited
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.plugins.fs.properties import Sort, SortedListingProperties, compiled, limited
+from tiercel.sdk import RunContext, RunnableTask, TaskFailure, plugin
 
 
 def local_files(env: Env, directory: Path, reg_exp: Any, recursive: bool) -> list[Path]:
@@ -44,20 +42,8 @@ def _ordered(paths: list[Path], sort: Sort) -> list[Path]:
 
 
 @plugin("io.kestra.plugin.fs.local.List")
-class LocalList(RunnableTask):
+class LocalList(SortedListingProperties, RunnableTask):
     """List the files of a local directory under the allowed paths."""
-
-    from_: Text = Field(alias="from", description="The directory to list.")
-    reg_exp: Text | None = Field(
-        default=None, description="Only files whose whole path matches this regular expression."
-    )
-    recursive: Property[bool] = Field(default=False, description="Include subdirectories.")
-    max_files: Property[int] = Field(
-        default=DEFAULT_MAX_FILES, description="List at most this many files."
-    )
-    sort: Property[Sort] = Field(
-        default=Sort.NONE, description="The order before `maxFiles` applies (NONE: by path)."
-    )
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``files`` (Kestra's local File objects) and ``count``."""

@@ -5,6 +5,7 @@ the client resolves them under the user's home, as Kestra's ``userDirIsRoot`` do
 entries it returns carry flow paths again.
 """
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -77,3 +78,15 @@ def parent_of(path: str) -> str:
     """The directory holding ``path`` (``/`` at the top)."""
     head = path.rstrip("/").rsplit("/", 1)[0]
     return head or "/"
+
+
+def missing_directories(path: str, stat: Callable[[str], Entry | None]) -> Iterator[str]:
+    """The directories from the top down to ``path`` that do not exist yet, in the order to
+    create them."""
+    current = ""
+    for part in flow_path(path).strip("/").split("/"):
+        if not part:
+            continue
+        current += "/" + part
+        if stat(current) is None:
+            yield current

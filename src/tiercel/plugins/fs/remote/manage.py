@@ -5,15 +5,12 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.cloud.env import Env
+from tiercel.plugins.fs.properties import Sort, SortedListingProperties, compiled, limited
 from tiercel.plugins.fs.remote.client import flow_path
 from tiercel.plugins.fs.remote.connection import RemoteConnection
 from tiercel.plugins.fs.remote.operations import (
-    DEFAULT_MAX_FILES,
-    Sort,
-    compiled,
     delete_tree,
     file_object,
-    limited,
     listing,
     move,
     sorted_entries,
@@ -76,20 +73,8 @@ class RemoteDelete(RemoteConnection, RunnableTask):
         return {"uri": session.uri(path), "deleted": True, "uris": []}
 
 
-class RemoteList(RemoteConnection, RunnableTask):
+class RemoteList(RemoteConnection, SortedListingProperties, RunnableTask):
     """List the files of a remote directory."""
-
-    from_: Text = Field(alias="from", description="The remote directory to list.")
-    reg_exp: Text | None = Field(
-        default=None, description="Only files whose whole path matches this regular expression."
-    )
-    recursive: Property[bool] = Field(default=False, description="Include subdirectories.")
-    max_files: Property[int] = Field(
-        default=DEFAULT_MAX_FILES, description="List at most this many files."
-    )
-    sort: Property[Sort] = Field(
-        default=Sort.NONE, description="The order before `maxFiles` applies (NONE: the server's)."
-    )
 
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``files``: Kestra's File objects."""

@@ -4,46 +4,17 @@ does them (not a plugin)."""
 import re
 import tempfile
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, BinaryIO, cast
 
 from tiercel.plugins.cloud.env import Env
 from tiercel.plugins.cloud.sources import instant, present
 from tiercel.plugins.fs.checksum import Algorithm, checksum
+from tiercel.plugins.fs.properties import Action, Sort
 from tiercel.plugins.fs.remote.client import Entry, flow_path, parent_of
 from tiercel.plugins.fs.remote.connection import Session
 from tiercel.sdk import LogLevel, TaskFailure
 
-DEFAULT_MAX_FILES = 25
 _SPOOL = 8 * 1024 * 1024  # bytes kept in memory before a transfer spills to a temporary file
-
-
-class Action(StrEnum):
-    """What ``Downloads`` and ``Trigger`` do with the files once they are stored."""
-
-    MOVE = "MOVE"
-    DELETE = "DELETE"
-    NONE = "NONE"
-
-
-class Sort(StrEnum):
-    """The order of a listing before ``maxFiles`` cuts it."""
-
-    NONE = "NONE"
-    LAST_MODIFIED_ASC = "LAST_MODIFIED_ASC"
-    LAST_MODIFIED_DESC = "LAST_MODIFIED_DESC"
-    NAME_ASC = "NAME_ASC"
-    NAME_DESC = "NAME_DESC"
-
-
-def compiled(pattern: str | None, prop: str = "regExp") -> re.Pattern[str] | None:
-    """A regular expression property, compiled, or a clear failure."""
-    if pattern is None:
-        return None
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise TaskFailure(f"Invalid regex pattern in '{prop}': {pattern} - {exc}") from None
 
 
 def listing(
@@ -79,14 +50,6 @@ def sorted_entries(entries: list[Entry], sort: Sort) -> list[Entry]:
     undated = [e for e in entries if e.modified is None]
     dated.sort(key=lambda e: e.modified or 0.0, reverse=sort is Sort.LAST_MODIFIED_DESC)
     return dated + undated
-
-
-def limited(env: Env, items: list[Any], limit: int) -> list[Any]:
-    """At most ``limit`` items, with Kestra's warning when some are left out."""
-    if len(items) > limit:
-        env.log(LogLevel.WARN, f"Too many files to process ({len(items)}), limiting to {limit}")
-        return items[:limit]
-    return items
 
 
 def _instant(seconds: float | None) -> str | None:

@@ -12,16 +12,19 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.cloud.env import Env
+from tiercel.plugins.fs.properties import (
+    Action,
+    ActionProperties,
+    Sort,
+    SortedListingProperties,
+    compiled,
+    limited,
+)
 from tiercel.plugins.fs.remote.client import Entry
 from tiercel.plugins.fs.remote.connection import RemoteConnection
 from tiercel.plugins.fs.remote.operations import (
-    DEFAULT_MAX_FILES,
-    Action,
-    Sort,
-    compiled,
     download,
     file_object,
-    limited,
     listing,
     perform_action,
     sorted_entries,
@@ -32,7 +35,6 @@ from tiercel.sdk import (
     LogLevel,
     PollingTrigger,
     Property,
-    TaskFailure,
     Text,
     TriggerContext,
 )
@@ -46,21 +48,10 @@ class On(StrEnum):
     CREATE_OR_UPDATE = "CREATE_OR_UPDATE"
 
 
-class RemoteTrigger(RemoteConnection, PollingTrigger):
+class RemoteTrigger(RemoteConnection, SortedListingProperties, ActionProperties, PollingTrigger):
     """Poll a remote directory; fire for new or changed files, then MOVE or DELETE them."""
 
     interval: Duration = Field(default=timedelta(seconds=60), description="Time between polls.")
-    from_: Text = Field(alias="from", description="The remote directory to watch.")
-    action: Property[Action] = Field(
-        default=Action.NONE, description="MOVE or DELETE the files once they are stored."
-    )
-    move_directory: Text | None = Field(
-        default=None, description="Where `action: MOVE` puts the files."
-    )
-    reg_exp: Text | None = Field(
-        default=None, description="Only files whose whole path matches this regular expression."
-    )
-    recursive: Property[bool] = Field(default=False, description="Include subdirectories.")
     on: Property[On] = Field(
         default=On.CREATE_OR_UPDATE,
         description="With `action: NONE`: fire for new files, changed files, or both.",
@@ -70,12 +61,6 @@ class RemoteTrigger(RemoteConnection, PollingTrigger):
     )
     state_ttl: Property[Duration] | None = Field(
         default=None, description="Forget a file seen and unchanged for this long."
-    )
-    max_files: Property[int] = Field(
-        default=DEFAULT_MAX_FILES, description="At most this many files per execution."
-    )
-    sort: Property[Sort] = Field(
-        default=Sort.NONE, description="The order of the files before `maxFiles` applies."
     )
 
     def evaluate(self, ctx: TriggerContext) -> list[Emission]:
@@ -87,10 +72,7 @@ class RemoteTrigger(RemoteConnection, PollingTrigger):
         """
         env = Env.of_trigger(ctx)
         directory = env.value(self.from_, str)
-        action = env.value(self.action, Action)
-        target = env.optional(self.move_directory, str)
-        if action is Action.MOVE and target is None:
-            raise TaskFailure("moveDirectory must be specified when action is MOVE")
+        action, target = self.chosen_action(env)
         pattern = compiled(env.optional(self.reg_exp, str))
         recursive = env.value(self.recursive, bool)
         on = env.value(self.on, On)

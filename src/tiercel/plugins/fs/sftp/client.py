@@ -3,7 +3,7 @@
 import stat
 from typing import Any, BinaryIO
 
-from tiercel.plugins.fs.remote.client import Entry, flow_path
+from tiercel.plugins.fs.remote.client import Entry, flow_path, missing_directories
 
 
 class SftpFiles:
@@ -75,10 +75,5 @@ class SftpFiles:
 
     def make_directories(self, path: str) -> None:
         """Create a directory and its missing parents."""
-        current = ""
-        for part in flow_path(path).strip("/").split("/"):
-            if not part:
-                continue
-            current += "/" + part
-            if self.stat(current) is None:
-                self._sftp.mkdir(self._real(current))
+        for directory in missing_directories(path, self.stat):
+            self._sftp.mkdir(self._real(directory))
