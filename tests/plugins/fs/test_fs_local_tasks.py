@@ -107,6 +107,9 @@ def test_paths_outside_the_allowed_folders_are_refused(
             "put", "Upload", to=str(tmp_path / "new.txt"), **{"from": "{{ outputs.write.uri }}"}
         ),
     }
+    attempts["escape"] = local(
+        "escape", "Uploads", to=str(allowed), **{"from": {"../new.txt": "{{ outputs.write.uri }}"}}
+    )
     for task_id, task in attempts.items():
         message = _error(run_flow(flow_of(WRITE, task)), task_id)
         assert "is denied" in message and str(allowed) in message

@@ -23,6 +23,15 @@ class Action(StrEnum):
     NONE = "NONE"
 
 
+class On(StrEnum):
+    """Which changes fire a trigger that keeps its files (Kestra's
+    ``StatefulTriggerInterface.On``)."""
+
+    CREATE = "CREATE"
+    UPDATE = "UPDATE"
+    CREATE_OR_UPDATE = "CREATE_OR_UPDATE"
+
+
 class Sort(StrEnum):
     """The order of a listing before ``maxFiles`` cuts it."""
 

@@ -6,7 +6,6 @@ stateful triggers do; MOVE and DELETE take the files away, so every file listed 
 """
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
@@ -15,6 +14,7 @@ from tiercel.plugins.cloud.env import Env
 from tiercel.plugins.fs.properties import (
     Action,
     ActionProperties,
+    On,
     Sort,
     SortedListingProperties,
     compiled,
@@ -38,14 +38,6 @@ from tiercel.sdk import (
     Text,
     TriggerContext,
 )
-
-
-class On(StrEnum):
-    """Which changes fire."""
-
-    CREATE = "CREATE"
-    UPDATE = "UPDATE"
-    CREATE_OR_UPDATE = "CREATE_OR_UPDATE"
 
 
 class RemoteTrigger(RemoteConnection, SortedListingProperties, ActionProperties, PollingTrigger):
