@@ -115,7 +115,7 @@ def _certificate(folder: Path) -> Path:
     return pem
 
 
-def _serve_ftp(home: Path, tls: Path | None) -> Iterator[Ftp]:
+def _serve_ftp(home: Path, tls: Path | None, implicit: bool = False) -> Iterator[Ftp]:
     # pyftpdlib runs on asynchat/asyncore, which Python 3.11 warns about on import (3.12 has
     # its own copy bundled by pyftpdlib): the warning is about the server, not Tiercel.
     with warnings.catch_warnings():
@@ -129,8 +129,23 @@ def _serve_ftp(home: Path, tls: Path | None) -> Iterator[Ftp]:
     handler: type[FTPHandler]
     if tls is None:
         handler = type("Handler", (FTPHandler,), {})
-    else:
+    elif not implicit:
         handler = type("Handler", (TLS_FTPHandler,), {"certfile": str(tls)})
+    else:
+
+        class Implicit(TLS_FTPHandler):  # type: ignore[misc]
+            """TLS from the first byte: the handshake, then the welcome (pyftpdlib itself
+            only speaks explicit FTPS)."""
+
+            certfile = str(tls)
+
+            def handle(self) -> None:
+                self.secure_connection(self.ssl_context)
+
+            def handle_ssl_established(self) -> None:
+                TLS_FTPHandler.handle(self)
+
+        handler = Implicit
     handler.authorizer = authorizer
     handler.log_prefix = ""
     port = free_port()
@@ -159,3 +174,11 @@ def ftps_server(tmp_path: Path) -> Iterator[Ftp]:
     home = tmp_path / "ftps-home"
     home.mkdir()
     yield from _serve_ftp(home, _certificate(tmp_path))
+
+
+@pytest.fixture
+def implicit_ftps_server(tmp_path: Path) -> Iterator[Ftp]:
+    """pyftpdlib on a free loopback port, speaking TLS from the first byte (implicit FTPS)."""
+    home = tmp_path / "implicit-home"
+    home.mkdir()
+    yield from _serve_ftp(home, _certificate(tmp_path), implicit=True)

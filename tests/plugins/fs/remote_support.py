@@ -47,8 +47,12 @@ def remote_of(protocol: str, request: pytest.FixtureRequest) -> Remote:
         }
         disk = sftp.home / folder
         return Remote("sftp", props, str(disk), disk, "sftp://127.0.0.1")
+    implicit = protocol == "implicit_ftps"
     ftp: Ftp = request.getfixturevalue(f"{protocol}_server")
+    protocol = "ftps" if implicit else protocol
     props = {"host": "127.0.0.1", "port": ftp.port, "username": FTP_USER, "password": FTP_PASSWORD}
     if protocol == "ftps":
-        props.update(mode="EXPLICIT", insecureTrustAllCertificates=True)
+        props.update(
+            mode="IMPLICIT" if implicit else "EXPLICIT", insecureTrustAllCertificates=True
+        )
     return Remote(protocol, props, f"/{folder}", ftp.home / folder, f"{protocol}://127.0.0.1")

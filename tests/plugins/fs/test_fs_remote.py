@@ -9,7 +9,7 @@ from tests.plugins.flow_support import RunFlow, flow_of, states
 from tests.plugins.fs.remote_support import Remote, remote_of
 
 CONTENT = b"hello fs\n"
-PROTOCOLS = ["sftp", "ftp", "ftps"]
+PROTOCOLS = ["sftp", "ftp", "ftps", "implicit_ftps"]
 
 
 @pytest.fixture(params=PROTOCOLS)
