@@ -52,7 +52,5 @@ def remote_of(protocol: str, request: pytest.FixtureRequest) -> Remote:
     protocol = "ftps" if implicit else protocol
     props = {"host": "127.0.0.1", "port": ftp.port, "username": FTP_USER, "password": FTP_PASSWORD}
     if protocol == "ftps":
-        props.update(
-            mode="IMPLICIT" if implicit else "EXPLICIT", insecureTrustAllCertificates=True
-        )
+        props.update(mode="IMPLICIT" if implicit else "EXPLICIT", insecureTrustAllCertificates=True)
     return Remote(protocol, props, f"/{folder}", ftp.home / folder, f"{protocol}://127.0.0.1")
