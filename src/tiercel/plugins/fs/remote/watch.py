@@ -5,6 +5,7 @@ modification time, size and path) in its state and fires for new and changed one
 stateful triggers do; MOVE and DELETE take the files away, so every file listed fires.
 """
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from tiercel.plugins.fs.properties import (
     limited,
 )
 from tiercel.plugins.fs.remote.client import Entry
-from tiercel.plugins.fs.remote.connection import RemoteConnection
+from tiercel.plugins.fs.remote.connection import RemoteConnection, Session
 from tiercel.plugins.fs.remote.operations import (
     download,
     file_object,
@@ -74,14 +75,11 @@ class RemoteTrigger(RemoteConnection, SortedListingProperties, ActionProperties,
         key = env.optional(self.state_key, str) or f"{ctx.namespace}_{ctx.flow_id}_{self.id}"
         now = ctx.now()
         with self.open(env) as session:
-            try:
-                entries = listing(session, directory, pattern, recursive)
-            except FileNotFoundError:
+            with session.guard(f"Unable to list '{session.uri(directory)}'"):
+                entries = _listing_if_any(session, directory, pattern, recursive)
+            if entries is None:
                 env.log(LogLevel.DEBUG, f"From path doesn't exist '{session.uri(directory)}'")
                 return []
-            except Exception as exc:  # the same one-line failure a task gives
-                with session.guard(f"Unable to list '{session.uri(directory)}'"):
-                    raise exc from None
             seen = self._memory(env, ctx, key, now) if stateful else {}
             pending: list[tuple[Entry, str, str]] = []
             for entry in entries:
@@ -135,6 +133,17 @@ class RemoteTrigger(RemoteConnection, SortedListingProperties, ActionProperties,
             if last > now - ttl:
                 kept[path] = note
         return kept
+
+
+def _listing_if_any(
+    session: Session, directory: str, pattern: re.Pattern[str] | None, recursive: bool
+) -> list[Entry] | None:
+    """The listing, or None when the directory is not there (yet): Kestra's triggers wait
+    for it rather than fail."""
+    try:
+        return listing(session, directory, pattern, recursive)
+    except FileNotFoundError:
+        return None
 
 
 def _fires(previous: dict[str, Any] | None, version: str, on: On) -> bool:
