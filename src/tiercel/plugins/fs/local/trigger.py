@@ -6,13 +6,13 @@ import re
 import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
 from tiercel.plugins.fs.local.files import compiled, confined, file_object, rendered
+from tiercel.plugins.fs.properties import Action, On
 from tiercel.sdk import (
     Duration,
     Emission,
@@ -26,22 +26,6 @@ from tiercel.sdk import (
 )
 
 DEFAULT_MAX_FILES = 25
-
-
-class Action(StrEnum):
-    """What the trigger does with the files it fired for."""
-
-    MOVE = "MOVE"
-    DELETE = "DELETE"
-    NONE = "NONE"
-
-
-class On(StrEnum):
-    """Which changes fire (Kestra's ``StatefulTriggerInterface.On``)."""
-
-    CREATE = "CREATE"
-    UPDATE = "UPDATE"
-    CREATE_OR_UPDATE = "CREATE_OR_UPDATE"
 
 
 @plugin("io.kestra.plugin.fs.local.Trigger")
