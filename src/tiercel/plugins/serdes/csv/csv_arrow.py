@@ -14,7 +14,7 @@ from tiercel.sdk import RunContext, TaskFailure, ion
 
 _NULL = "\\N"
 _NULL_MARK = "\x00"  # never in an escaped value (a NUL is written \u0000)
-_BLOCK = 4 << 20
+_BLOCK = 1 << 20
 
 
 def convert(

@@ -16,7 +16,7 @@ from typing import IO, Any
 from tiercel.plugins.serdes import columns
 from tiercel.sdk import ion
 
-_BLOCK = 4 << 20
+_BLOCK = 2 << 20
 _OTHER_ESCAPE = re.compile(rb'\\[^"\\]')
 
 
