@@ -182,7 +182,7 @@ class IonRows:
             pieces.append(repeat(prefix))
             pieces.append(self._column(column))
         pieces.append(repeat("}\n"))
-        return "".join(chain.from_iterable(zip(*pieces)))
+        return "".join(chain.from_iterable(zip(*pieces, strict=False)))  # repeat() is endless
 
     def _column(self, column: tuple[Any, ...]) -> list[str]:
         """One column's values as Ion text."""

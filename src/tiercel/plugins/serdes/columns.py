@@ -34,8 +34,8 @@ def modules() -> tuple[ModuleType, ModuleType]:
 def text_bytes(column: Any) -> bytes:
     """The characters of a string column's values, all together (for cheap checks)."""
     import numpy
-    import pyarrow
 
+    pyarrow, _ = modules()
     buffers = column.buffers()
     if buffers[2] is None or len(column) == 0:
         return b""
@@ -44,7 +44,8 @@ def text_bytes(column: Any) -> bytes:
         buffers[1], dtype=numpy.int64 if width == 8 else numpy.int32,
         count=len(column) + 1, offset=column.offset * width,
     )  # fmt: skip
-    return buffers[2][int(offsets[0]) : int(offsets[-1])].to_pybytes()
+    data: bytes = buffers[2][int(offsets[0]) : int(offsets[-1])].to_pybytes()
+    return data
 
 
 def escape_for_ion(column: Any) -> Any:
@@ -79,8 +80,8 @@ def join_rows(pieces: list[str], columns: list[Any]) -> Any:
     is the text wanted.
     """
     import numpy
-    import pyarrow
 
+    pyarrow, _ = modules()
     assert len(pieces) == len(columns) + 1
     rows = len(columns[0]) if columns else 0
     if rows == 0:
@@ -103,8 +104,8 @@ def join_rows(pieces: list[str], columns: list[Any]) -> Any:
 
 def _data(column: Any) -> Any:
     import numpy
-    import pyarrow
 
+    pyarrow, _ = modules()
     buffers = column.buffers()
     large = pyarrow.types.is_large_string(column.type)
     offsets = numpy.frombuffer(

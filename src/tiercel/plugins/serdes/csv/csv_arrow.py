@@ -6,6 +6,7 @@ It writes the same bytes as the Python path: every value an Ion string escaped a
 ``ion.dumps`` escapes it, ``\\N`` a null, the header's names as the fields.
 """
 
+import importlib
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -41,7 +42,7 @@ def convert(
     if encoding.startswith(("utf-16", "utf-32", "utf_16", "utf_32")):
         return None
     pa, pc = columns.modules()
-    import pyarrow.csv as pcsv
+    pcsv = importlib.import_module("pyarrow.csv")
 
     read = pcsv.ReadOptions(block_size=_BLOCK, encoding=encoding)
     parse = pcsv.ParseOptions(

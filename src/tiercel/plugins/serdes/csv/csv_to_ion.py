@@ -84,15 +84,15 @@ class CsvToIon(RunnableTask):
         path = new_file(ctx, ".ion")
         if header and columns.available():
             with path.open("wb") as binary:
-                fast = csv_arrow.convert(
+                converted = csv_arrow.convert(
                     ctx, uri, binary, encoding=_arrow_encoding(str(ctx.render(self.charset))),
                     separator=separator, quote=quote, skip_empty=skip_empty, skip=skip,
                     on_bad=on_bad.value, max_field=max(ctx.render_as(self.max_field_size, int), 1),
                     header_names=lambda names: _header(ctx, names, on_empty),
                 )  # fmt: skip
-            if fast is not None:
-                ctx.metric("records", fast)
-                return {"uri": upload(ctx, path), "size": fast}
+            if converted is not None:
+                ctx.metric("records", converted)
+                return {"uri": upload(ctx, path), "size": converted}
         count = 0
         with (
             reading(ctx, uri, str(ctx.render(self.charset))) as text,

@@ -9,6 +9,7 @@ type, another shape, an Ion escape other than ``\\"`` and ``\\\\``...) goes thro
 path, line by line, so the output is the same bytes either way.
 """
 
+import importlib
 import re
 from collections.abc import Iterator
 from typing import IO, Any
@@ -46,13 +47,12 @@ class Converter:
 
     def __init__(self, names: list[str], separator: str, quote: str, line: str, always: bool):
         self.width = len(names)
-        prefixes = [
-            ("{" if index == 0 else ",") + ion.field_name(name) + ":"
+        # The name fields as the CSV reader gives them back: a quoted name loses its quotes
+        # (the first keeps them, after the brace); a name with escapes goes the Python way.
+        self.names = [
+            ("{" if index == 0 else "") + (ion.field_name(name) if index == 0 else name)
             for index, name in enumerate(names)
         ]
-        self.prefixes = [prefix.encode() for prefix in prefixes]
-        # What follows a null: the next field, or the end of the struct.
-        self.null_ends = [b"null," for _ in names[:-1]] + [b"null}"]
         self.quote = quote
         self.always = always
         self.special = sorted({separator, quote, *line})
@@ -64,31 +64,37 @@ class Converter:
         """The block's records as CSV lines, or None when the block needs the Python path."""
         if self.width < 2 or b"\r" in block or b"\n\n" in block or block.startswith(b"\n"):
             return None  # one-column rows, CR line ends, blank lines: the Python path
-        lines = block.count(b"\n")
-        for prefix, null_end in zip(self.prefixes, self.null_ends, strict=True):
-            if block.count(prefix + b'"') + block.count(prefix + null_end) != lines:
-                return None
         if b"\\" in block and _OTHER_ESCAPE.search(block.replace(b"\\\\", b"")) is not None:
             return None
-        # The counts above leave no room for these sequences inside a value: in a string, a
-        # double quote is escaped unless it closes it, and a null is no string.
-        text = block
-        for index, (prefix, null_end) in enumerate(zip(self.prefixes, self.null_ends, strict=True)):
-            comma = b"," if index else b""
-            text = text.replace(prefix + b'"', comma + b'"').replace(
-                prefix + null_end, comma + null_end
-            )
+        # Each name and its value become two CSV fields: {id:"1",name:null} is read as
+        # {id,"1",name,null. Inside a string, a double quote is escaped unless it closes the
+        # string, so ':"' there means a value ending with a colon: counted below.
+        starts = block.count(b':"')
+        text = block.replace(b':"', b',"')
+        nulls = 0
+        if b":null" in block:
+            nulls = block.count(b":null,") + block.count(b":null}")
+            text = text.replace(b":null,", b",null,").replace(b":null}", b",null}")
         text = text.replace(b"}\n", b"\n")
         table = self._parse(text)
-        if table is None or table.num_rows != lines:
+        if table is None or table.num_rows != block.count(b"\n"):
             return None
-        return self._write(table).to_pybytes()
+        pc = columns.modules()[1]
+        values = table.columns[1::2]
+        for column, name in zip(table.columns[0::2], self.names, strict=True):
+            if column.null_count or not pc.all(pc.equal(column, name)).as_py():
+                return None  # another shape (the Python path writes its values in order)
+        found_nulls = sum(column.null_count for column in values)
+        if found_nulls != nulls or starts != len(values) * table.num_rows - found_nulls:
+            return None  # a value holding ':"' or ':null,'
+        written: bytes = self._write(values).to_pybytes()
+        return written
 
     def _parse(self, text: bytes) -> Any:
         pa, _ = columns.modules()
-        import pyarrow.csv as pcsv
+        pcsv = importlib.import_module("pyarrow.csv")
 
-        names = [f"c{index}" for index in range(self.width)]
+        names = [f"c{index}" for index in range(2 * self.width)]
         try:
             return pcsv.read_csv(
                 pa.py_buffer(text),
@@ -105,11 +111,11 @@ class Converter:
         except pa.ArrowInvalid:
             return None
 
-    def _write(self, table: Any) -> Any:
+    def _write(self, values: list[Any]) -> Any:
         _, pc = columns.modules()
         quote = self.quote
         cells = []
-        for column in table.columns:
+        for column in values:
             column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
             data = columns.text_bytes(column)
             if self.always:

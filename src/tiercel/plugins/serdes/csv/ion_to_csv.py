@@ -169,7 +169,7 @@ class _Fast:
         except (OSError, ValueError, KeyError) as exc:
             raise TaskFailure(f"Unable to read '{uri}': {exc}") from None
         number = 0
-        utf8 = encoding(out.encoding) == "utf-8"
+        utf8 = encoding(getattr(out, "encoding", "")) == "utf-8"
         with raw:
             for block in ion_arrow.blocks(raw):
                 if self.converter is None and rows.count == 0:
