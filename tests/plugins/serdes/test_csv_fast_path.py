@@ -163,3 +163,50 @@ def test_fast_path_bad_lines_fail_as_the_python_path_does(
         assert "Bad line encountered (field count mismatch): Expected 2, got 3 fields." in messages(
             finished, "strict"
         )
+
+
+def test_ion_to_csv_fast_path_leaves_other_shapes_to_the_python_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Blocks the fast path must refuse or read right: values ending with a colon or holding
+    # ':null,' and '{id:', a typed value, fields in another order, a quoted name, an escape.
+    plain = '{id:"1",name:"a",note:null}\n' * 3
+    tricky = [
+        '{id:"ends with:",name:"x:null,y",note:"{id:\\"z\\""}',
+        '{id:"2",name:null,note:"tab\\there"}',
+        '{id:3,name:"typed id",note:null}',
+        '{name:"swapped",id:"4",note:null}',
+        '{id:"5","name":"quoted name",note:"\\u00e9"}',
+        '{id:"6",name:"back\\\\slash",note:"say \\"hi\\""}',
+    ]
+    content = plain + "\n".join(tricky) + "\n" + plain
+    flow = f"""
+        id: fast_path_ion
+        namespace: company.team
+        tasks:
+          - id: write
+            type: io.kestra.plugin.core.storage.Write
+            content: {json.dumps(content)}
+            extension: .ion
+          - id: to_csv
+            type: io.kestra.plugin.serdes.csv.IonToCsv
+            from: "{{{{ outputs.write.uri }}}}"
+          - id: all_quoted
+            type: io.kestra.plugin.serdes.csv.IonToCsv
+            from: "{{{{ outputs.write.uri }}}}"
+            quoteMode: ALL
+        """
+    fast, slow = _run_both(tmp_path, flow, ["to_csv", "all_quoted"], monkeypatch)
+    assert fast == slow
+    lines = fast["to_csv"].decode().splitlines()
+    assert lines[0] == "id,name,note"
+    assert lines[4] == 'ends with:,"x:null,y","{id:""z"""'
+    assert lines[6:10] == [
+        "3,typed id,",
+        "swapped,4,",
+        "5,quoted name,é",
+        '6,back\\slash,"say ""hi"""',
+    ]
+    for block in (plain.encode(), "\n".join(tricky).encode() + b"\n"):
+        converter = ion_arrow.Converter(["id", "name", "note"], ",", '"', "\n", False)
+        assert (converter.convert(block) is None) == (block != plain.encode())

@@ -1,12 +1,14 @@
 """``IonToCsv``'s fast path, for blocks of records that are all structs of strings and nulls
 with the first record's fields in order (what ``CsvToIon`` and most text sources write).
 
-Such a block is Ion text that pyarrow's C++ CSV reader can read once the field names are
-taken out: ``{id:"1",name:"a \\"b\\""}`` becomes ``"1","a \\"b\\""`` (``\\`` the escape
-character, ``null`` unquoted a null). The CSV text is then built a column at a time
-(``columns.join_rows``). Every block is checked first; one that is anything else (another
-type, another shape, an Ion escape other than ``\\"`` and ``\\\\``...) goes through the Python
-path, line by line, so the output is the same bytes either way.
+Such a block is Ion text that pyarrow's C++ CSV reader can read once each ``:`` after a field
+name becomes a separator: ``{id:"1",name:"a \\"b\\""}`` is read as the four fields ``{id``,
+``1``, ``name``, ``a "b"`` (``\\`` the escape character, ``null`` unquoted a null). The
+name fields must be the first record's names, and the counts of what was rewritten must
+match the values read; the CSV text is then built a column at a time
+(``columns.join_rows``). A block that is anything else (another type, another shape, an Ion
+escape other than ``\\"`` and ``\\\\``...) goes through the Python path, line by line, so
+the output is the same bytes either way.
 """
 
 import importlib
