@@ -210,3 +210,18 @@ def test_ion_to_csv_fast_path_leaves_other_shapes_to_the_python_path(
     for block in (plain.encode(), "\n".join(tricky).encode() + b"\n"):
         converter = ion_arrow.Converter(["id", "name", "note"], ",", '"', "\n", False)
         assert (converter.convert(block) is None) == (block != plain.encode())
+
+
+def test_skipped_rows_do_not_count_empty_lines_on_either_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tasks = """
+          - id: blank_skipped
+            type: io.kestra.plugin.serdes.csv.CsvToIon
+            from: "{{ outputs.write.uri }}"
+            skipEmptyRows: true
+            skipRows: 1
+    """
+    flow = _flow("a,b\n\n1,2\n3,4\n", tasks)
+    fast, slow = _run_both(tmp_path, flow, ["blank_skipped"], monkeypatch)
+    assert fast == slow == {"blank_skipped": b'{a:"3",b:"4"}\n'}

@@ -94,11 +94,12 @@ def convert(
     count = 0
     try:
         with ctx.files.open(uri) as raw:
-            # pyarrow reads an empty line as a row of empty fields; Kestra's reader (and the
-            # Python path) as a row of one field, a bad line unless skipEmptyRows.
+            # pyarrow reads an empty line as a row of empty fields, and counts a skipped one
+            # in skipRows; Kestra's reader (and the Python path) as a row of one field, a bad
+            # line unless skipEmptyRows, and not counted then.
             watch = _BlankLines(raw)
             reader = pcsv.open_csv(
-                raw if skip_empty else watch,
+                raw if skip_empty and not skip else watch,
                 read_options=read,
                 parse_options=parse,
                 convert_options=convert_options,
