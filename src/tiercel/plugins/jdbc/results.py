@@ -72,7 +72,7 @@ def store(
     """
     path = new_ion_file(host)
     writer = IonRows(names, mapper)
-    line = writer.line
+    lines = writer.lines
     size = 0
     with path.open("w", encoding="utf-8", newline="\n", buffering=_BUFFER) as out:
         write = out.write
@@ -81,6 +81,6 @@ def store(
             batch = cursor.fetchmany(step)
             if not batch:
                 break
-            write("".join([line(row) for row in batch]))
+            write(lines(batch))
             size += len(batch)
     return path, size

@@ -8,7 +8,9 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.serdes.files import BUFFER, new_file, reading, single_char, upload
+from tiercel.plugins.serdes import columns
+from tiercel.plugins.serdes.csv import csv_arrow
+from tiercel.plugins.serdes.files import BUFFER, encoding, new_file, reading, single_char, upload
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, ion, plugin
 
 _NULL = "\\N"
@@ -80,6 +82,17 @@ class CsvToIon(RunnableTask):
         skip = ctx.render_as(self.skip_rows, int)
         csv.field_size_limit(max(ctx.render_as(self.max_field_size, int), 1))
         path = new_file(ctx, ".ion")
+        if header and columns.available():
+            with path.open("wb") as binary:
+                converted = csv_arrow.convert(
+                    ctx, uri, binary, encoding=_arrow_encoding(str(ctx.render(self.charset))),
+                    separator=separator, quote=quote, skip_empty=skip_empty, skip=skip,
+                    on_bad=on_bad.value, max_field=max(ctx.render_as(self.max_field_size, int), 1),
+                    header_names=lambda names: _header(ctx, names, on_empty),
+                )  # fmt: skip
+            if converted is not None:
+                ctx.metric("records", converted)
+                return {"uri": upload(ctx, path), "size": converted}
         count = 0
         with (
             reading(ctx, uri, str(ctx.render(self.charset))) as text,
@@ -192,3 +205,10 @@ class _Writer:
         for name, value in zip(self.names, row, strict=False):
             fields[name] = None if value == _NULL else value
         return ion.dumps(fields) + "\n"
+
+
+def _arrow_encoding(charset: str) -> str:
+    """pyarrow's name for a charset: its own ``utf8`` (decoded in C++, a byte-order mark
+    skipped), any other a Python codec it decodes through."""
+    name = encoding(charset)
+    return "utf8" if name == "utf-8" else name

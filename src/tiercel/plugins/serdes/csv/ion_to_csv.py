@@ -1,16 +1,19 @@
 """``io.kestra.plugin.serdes.csv.IonToCsv`` (formerly ``CsvWriter``): an Ion file to CSV."""
 
 import csv
+from collections.abc import Callable
 from datetime import UTC, tzinfo
 from enum import StrEnum
-from typing import Any, Literal
+from typing import IO, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field
 
+from tiercel.plugins.serdes import columns
+from tiercel.plugins.serdes.csv import ion_arrow
 from tiercel.plugins.serdes.files import BUFFER, encoding, ion_values, new_file, single_char, upload
 from tiercel.plugins.serdes.values import CellFormat
-from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, ion, plugin
 
 
 class QuoteMode(StrEnum):
@@ -79,7 +82,6 @@ class IonToCsv(RunnableTask):
         )
         cell = formats.cell
         path = new_file(ctx, ".csv")
-        count = 0
         with path.open(
             "w", encoding=encoding(str(ctx.render(self.charset))), newline="", buffering=BUFFER
         ) as out:
@@ -90,20 +92,19 @@ class IonToCsv(RunnableTask):
                 lineterminator=str(ctx.render(self.line_delimiter)),
                 quoting=quoting,
             )
-            first = True
-            for value in ion_values(ctx, uri):
-                if isinstance(value, dict):
-                    if first and header:
-                        writer.writerow(list(value))
-                    writer.writerow([cell(v) for v in value.values()])
-                elif isinstance(value, list):
-                    if header:
-                        raise TaskFailure("Invalid data of type List with header")
-                    writer.writerow([cell(v) for v in value])
-                else:
-                    continue
-                first = False
-                count += 1
+            rows = _Rows(writer, cell, header)
+            if mode is not QuoteMode.NON_NUMERIC and columns.available():
+                fast = _Fast(
+                    single_char(str(ctx.render(self.field_separator)), "fieldSeparator"),
+                    single_char(str(ctx.render(self.text_delimiter)), "textDelimiter"),
+                    str(ctx.render(self.line_delimiter)),
+                    mode is QuoteMode.ALL,
+                )
+                fast.run(ctx, uri, out, rows)
+            else:
+                for value in ion_values(ctx, uri):
+                    rows.add(value)
+            count = rows.count
         ctx.metric("records", count)
         return {"uri": upload(ctx, path), "size": count}
 
@@ -115,3 +116,104 @@ def _zone(name: Any) -> tzinfo:
         return ZoneInfo(str(name).strip())
     except (ZoneInfoNotFoundError, ValueError):
         raise TaskFailure(f"Invalid timeZoneId '{name}'") from None
+
+
+class _Rows:
+    """Records written one at a time by the csv module (the Python path)."""
+
+    def __init__(self, writer: Any, cell: Callable[[Any], str | None], header: bool) -> None:
+        self.writer = writer
+        self.cell = cell
+        self.header = header
+        self.count = 0
+        self.names: list[str] | None = None
+        """The first record's field names, once a struct was written first."""
+
+    def add(self, value: object) -> None:
+        """Write one record (a struct or a list; other values are skipped).
+
+        Raises:
+            TaskFailure: A list record with a header.
+        """
+        cell = self.cell
+        if isinstance(value, dict):
+            if self.count == 0 and self.names is None:
+                self.names = list(value)
+                if self.header:
+                    self.writer.writerow(self.names)
+            self.writer.writerow([cell(v) for v in value.values()])
+        elif isinstance(value, list):
+            if self.header:
+                raise TaskFailure("Invalid data of type List with header")
+            self.writer.writerow([cell(v) for v in value])
+        else:
+            return
+        self.count += 1
+
+
+class _Fast:
+    """Blocks of string-and-null structs converted by ``ion_arrow``; the others line by line."""
+
+    def __init__(self, separator: str, quote: str, line: str, always: bool) -> None:
+        self.options = (separator, quote, line, always)
+        self.converter: ion_arrow.Converter | None = None
+
+    def run(self, ctx: RunContext, uri: str, out: IO[str], rows: _Rows) -> None:
+        """Convert the Ion file ``uri`` onto ``out``.
+
+        Raises:
+            TaskFailure: The file cannot be read; a line is not Ion.
+        """
+        try:
+            raw = ctx.files.open(uri)
+        except (OSError, ValueError, KeyError) as exc:
+            raise TaskFailure(f"Unable to read '{uri}': {exc}") from None
+        number = 0
+        utf8 = encoding(getattr(out, "encoding", "")) == "utf-8"
+        with raw:
+            for block in ion_arrow.blocks(raw):
+                if self.converter is None and rows.count == 0:
+                    self._start(block, rows)
+                text = self.converter.convert(block) if self.converter else None
+                lines = block.count(b"\n")
+                if text is None:
+                    self._slowly(block, number, uri, rows)
+                elif utf8:
+                    out.flush()
+                    out.buffer.write(text)  # type: ignore[attr-defined]
+                    rows.count += lines
+                else:
+                    out.write(text.decode("utf-8"))
+                    rows.count += lines
+                number += lines
+
+    def _start(self, block: bytes, rows: _Rows) -> None:
+        """The converter, when the file's first record is a struct: the header is written."""
+        line = next((line for line in block.split(b"\n") if line.strip()), None)
+        if line is None:
+            return
+        try:
+            first = ion.loads(line.decode("utf-8"))
+        except (ion.IonError, UnicodeDecodeError):
+            return  # the Python path reports it
+        if isinstance(first, dict) and first:
+            rows.names = list(first)
+            if rows.header:
+                rows.writer.writerow(rows.names)
+            self.converter = ion_arrow.Converter(rows.names, *self.options)
+
+    def _slowly(self, block: bytes, number: int, uri: str, rows: _Rows) -> None:
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise TaskFailure(f"Unable to read '{uri}': {exc}") from None
+        for offset, line in enumerate(text.split("\n")[:-1], start=number + 1):
+            if not line.strip():
+                continue
+            try:
+                value = ion.loads(line)
+            except ion.IonError as exc:
+                raise TaskFailure(f"Line {offset} of {uri} is not valid Ion: {exc}") from None
+            rows.add(value)
+        if self.converter is None and rows.names:
+            self.converter = ion_arrow.Converter(rows.names, *self.options)

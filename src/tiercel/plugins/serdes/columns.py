@@ -1,0 +1,117 @@
+"""Text built a whole column at a time, with pyarrow's compute kernels (C++), for the CSV
+converters' fast paths: Ion string escaping, and rows assembled from constant pieces and
+columns of text without a Python step per value.
+
+pyarrow and numpy come with ``tiercel[serdes]``; without them ``available()`` is False and
+the converters keep their Python paths, which write the same bytes.
+"""
+
+import importlib
+import importlib.util
+import json.encoder
+from types import ModuleType
+from typing import Any
+
+_encode_json_string = json.encoder.encode_basestring
+# Every byte but the C0 controls: ``bytes.translate(None, _NOT_CONTROL)`` keeps only controls.
+_NOT_CONTROL = bytes(range(32, 256))
+# The controls JSON (and so this codec) writes with a short escape; the others as \u00XX.
+_SHORT_ESCAPES = (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"), ("\b", "\\b"), ("\f", "\\f"))
+_SHORT_CONTROLS = frozenset(b"\n\r\t\b\f")
+
+
+def available() -> bool:
+    """Whether pyarrow and numpy are installed (without importing them: validating a flow
+    must not load them)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("pyarrow", "numpy"))
+
+
+def modules() -> tuple[ModuleType, ModuleType]:
+    """``(pyarrow, pyarrow.compute)``, imported on first use (only when ``available()``)."""
+    return importlib.import_module("pyarrow"), importlib.import_module("pyarrow.compute")
+
+
+def text_bytes(column: Any) -> bytes:
+    """The characters of a string column's values, all together (for cheap checks)."""
+    import numpy
+
+    pyarrow, _ = modules()
+    buffers = column.buffers()
+    if buffers[2] is None or len(column) == 0:
+        return b""
+    width = 8 if pyarrow.types.is_large_string(column.type) else 4
+    offsets = numpy.frombuffer(
+        buffers[1], dtype=numpy.int64 if width == 8 else numpy.int32,
+        count=len(column) + 1, offset=column.offset * width,
+    )  # fmt: skip
+    data: bytes = buffers[2][int(offsets[0]) : int(offsets[-1])].to_pybytes()
+    return data
+
+
+def escape_for_ion(column: Any) -> Any:
+    """A string column with each value escaped as inside an Ion (and JSON) string, exactly as
+    ``ion.dumps`` escapes it: backslash, double quote and the C0 controls; nulls stay null."""
+    pyarrow, pc = modules()
+    data = text_bytes(column)
+    controls = set(data.translate(None, _NOT_CONTROL))
+    if not controls <= _SHORT_CONTROLS:
+        # Rare controls (\x01...) take JSON's \u00XX form: one value at a time.
+        return pyarrow.array(
+            [None if value is None else _encode_json_string(value)[1:-1]
+             for value in column.to_pylist()],
+            type=pyarrow.string(),
+        )  # fmt: skip
+    if b"\\" in data:  # first: the escapes added below must not be doubled
+        column = pc.replace_substring(column, "\\", "\\\\")
+    if b'"' in data:
+        column = pc.replace_substring(column, '"', '\\"')
+    for raw, escaped in _SHORT_ESCAPES:
+        if ord(raw) in controls:
+            column = pc.replace_substring(column, raw, escaped)
+    return column
+
+
+def join_rows(pieces: list[str], columns: list[Any]) -> Any:
+    """Rows of text: ``pieces[0] + columns[0][i] + pieces[1] + ... + pieces[k]`` for each row
+    ``i``, all the rows one after the other, as a pyarrow buffer (no separator is added).
+
+    The columns are string arrays of one length without nulls. The rows are gathered by one
+    ``take`` over the pieces and the columns laid end to end: the data buffer of its result
+    is the text wanted.
+    """
+    import numpy
+
+    pyarrow, _ = modules()
+    assert len(pieces) == len(columns) + 1
+    rows = len(columns[0]) if columns else 0
+    if rows == 0:
+        return pyarrow.py_buffer(b"")
+    pa = pyarrow
+    width = len(pieces) + len(columns)
+    everything = pa.concat_arrays(
+        [pa.array(pieces, type=pa.string())] + [c.cast(pa.string()) for c in columns]
+    )
+    index = numpy.empty((rows, width), dtype=numpy.int64)
+    index[:, 0::2] = numpy.arange(len(pieces), dtype=numpy.int64)
+    index[:, 1::2] = (
+        len(pieces)
+        + numpy.arange(len(columns), dtype=numpy.int64) * rows
+        + numpy.arange(rows, dtype=numpy.int64)[:, None]
+    )
+    taken = everything.take(pa.array(index.ravel()))
+    return _data(taken)
+
+
+def _data(column: Any) -> Any:
+    import numpy
+
+    pyarrow, _ = modules()
+    buffers = column.buffers()
+    large = pyarrow.types.is_large_string(column.type)
+    offsets = numpy.frombuffer(
+        buffers[1], dtype=numpy.int64 if large else numpy.int32,
+        count=len(column) + 1, offset=column.offset * (8 if large else 4),
+    )  # fmt: skip
+    if buffers[2] is None:
+        return pyarrow.py_buffer(b"")
+    return buffers[2][int(offsets[0]) : int(offsets[-1])]
