@@ -12,6 +12,9 @@ from tiercel.runtime.task_worker import FlowFinder
 _PREPARED = 512
 """The most flows whose index ``Held`` keeps at once."""
 
+_SHARED: dict[int, tuple[Flow, FlowIndex]] = {}
+"""The indexes of flows that include no template, for every ``Held`` of the process."""
+
 
 class Held:
     """Executions in memory by id, each an ``ExecutionView`` over its flow, with the server's
@@ -73,13 +76,16 @@ class Held:
         narrow = narrowed(flow, execution)  # a playground run runs its one task only
         if narrow is not flow:
             return FlowIndex(self._with_templates(narrow))
-        kept = self._prepared.get(id(flow))
+        kept = self._prepared.get(id(flow)) or _SHARED.get(id(flow))
         if kept is not None and kept[0] is flow:
             return kept[1]
-        if len(self._prepared) >= _PREPARED:
-            self._prepared.clear()  # flows superseded by new revisions go; the rest come back
-        index = FlowIndex(self._with_templates(flow))
-        self._prepared[id(flow)] = (flow, index)
+        prepared = self._with_templates(flow)
+        index = FlowIndex(prepared)
+        # Without templates, the index depends on the flow alone: every runner may share it.
+        kept_in = _SHARED if prepared is flow else self._prepared
+        if len(kept_in) >= _PREPARED:
+            kept_in.clear()  # flows superseded by new revisions go; the rest come back
+        kept_in[id(flow)] = (flow, index)
         return index
 
     def _with_templates(self, flow: Flow) -> Flow:
