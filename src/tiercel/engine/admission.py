@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from tiercel.model.execution import Execution
+from tiercel.model.execution import Execution, evolve
 from tiercel.model.flow import Concurrency, ConcurrencyBehavior
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
@@ -62,7 +62,7 @@ def admit(
     if concurrency is None or running < concurrency.limit:
         return Admission(Verdict.RUN, execution)
     verdict, state = _ENDS[concurrency.behavior]
-    changed = execution.model_copy(update={"state": execution.state.to(state, now)})
+    changed = evolve(execution, state=execution.state.to(state, now))
     if verdict is Verdict.QUEUE:
         message = f"Execution is queued due to concurrency limit exceeded, {running} running(s)"
         return Admission(verdict, changed, LogLevel.INFO, message)

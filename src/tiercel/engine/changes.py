@@ -2,7 +2,7 @@
 
 from tiercel.engine.core import EngineCore, with_state
 from tiercel.engine.events import ChangeTaskRunState, SetLabels
-from tiercel.model.execution import TaskRun
+from tiercel.model.execution import TaskRun, evolve
 from tiercel.model.labels import SYSTEM_PREFIX
 from tiercel.model.state import State
 
@@ -33,7 +33,7 @@ class Changes(EngineCore):
             # Resolved again from its children; a working directory is finished anew.
             memo = {k: v for k, v in (ancestor.memo or {}).items() if k != "finishing"}
             running = with_state(ancestor, State.RUNNING, self.now)
-            self._save(running.model_copy(update={"memo": memo, "outputs": None}))
+            self._save(evolve(running, memo=memo, outputs=None))
             self.pending.append(ancestor.id)
         still_paused = any(run.state.current is State.PAUSED for run in self.view.runs.values())
         if execution.state.current is State.PAUSED and still_paused:
@@ -60,5 +60,5 @@ class Changes(EngineCore):
             for label in execution.labels
             if label.key.startswith(SYSTEM_PREFIX) and label.key not in named
         ]
-        self.view.execution = execution.model_copy(update={"labels": (*event.labels, *kept)})
+        self.view.execution = evolve(execution, labels=(*event.labels, *kept))
         self.step.execution_changed = True

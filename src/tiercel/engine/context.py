@@ -9,7 +9,21 @@ from tiercel.model.task import Task
 
 
 def base_variables(view: ExecutionView) -> dict[str, Any]:
-    """What every expression of the execution sees, before any task's own variables."""
+    """What every expression of the execution sees, before any task's own variables.
+
+    A fresh top-level map each call (callers add ``task``, ``taskrun``...); what is below it
+    is built once per version of the execution record and shared until the record changes
+    (``outputs`` and ``tasks`` are the view's own live maps in any case).
+    """
+    cached = view.base_variables
+    if cached is not None and cached[0] is view.execution:
+        return dict(cached[1])
+    variables = _base_variables(view)
+    view.base_variables = (view.execution, variables)
+    return dict(variables)
+
+
+def _base_variables(view: ExecutionView) -> dict[str, Any]:
     flow = view.flow
     execution = view.execution
     labels: dict[str, Any] = {}

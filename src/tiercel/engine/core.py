@@ -27,13 +27,13 @@ from tiercel.engine.retry import RetryPolicy, delay_after
 from tiercel.engine.scope import RootScope, RunScope, ScopeError
 from tiercel.engine.view import ExecutionView
 from tiercel.expr import ExpressionError, evaluate, is_truthy, render_value
-from tiercel.model.execution import Attempt, RunState, TaskRun
+from tiercel.model.execution import RunState, TaskRun, attempt_in, build, evolve
 from tiercel.model.flow import Listener
 from tiercel.model.property import Duration
 from tiercel.model.secrets import masked_encrypted
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel, RetryBehavior, Task
-from tiercel.sdk.flowable import Branches, NextRun, Plan, run_branches
+from tiercel.sdk.flowable import NextRun, Plan, run_branches
 from tiercel.sdk.run_context import TaskFailure
 from tiercel.sdk.task import (
     ExecutionTask,
@@ -138,11 +138,7 @@ class EngineCore:
                 self._resolve_flowable(self.view.runs[scope_id])
 
     def _resolve_root(self) -> None:
-        flow = self.view.flow
-        branches = Branches(
-            enabled(flow.tasks), enabled(flow.errors or []), enabled(flow.finally_ or [])
-        )
-        plan = run_branches(RootScope(self.view, self.now), branches)
+        plan = run_branches(RootScope(self.view, self.now), self.view.index.root)
         self._apply(None, plan)
         if plan.state is not None:
             state = plan.state
@@ -151,7 +147,7 @@ class EngineCore:
                 self._log(None, LogLevel.ERROR, problem)
                 state = State.FAILED
             if outputs is not None:
-                self.view.execution = self.view.execution.model_copy(update={"outputs": outputs})
+                self.view.execution = evolve(self.view.execution, outputs=outputs)
             retry_at = self._new_execution_at() if state is State.FAILED else None
             self._set_execution_state(State.RETRIED if retry_at else state)
             self.step.commands.append(ExecutionEnded(self.view.execution))
@@ -213,9 +209,9 @@ class EngineCore:
             self._finish(self.view.runs[run.id], State.FAILED, None)
             return
         if notes is not None:
-            run = self._save(run.model_copy(update={"memo": notes}))
+            run = self._save(evolve(run, memo=notes))
         if plan.outputs is not None and plan.outputs != run.outputs:
-            run = self._save(run.model_copy(update={"outputs": plan.outputs}))
+            run = self._save(evolve(run, outputs=plan.outputs))
         if plan.wake_after is not None:
             self.step.commands.append(SetTimer(self.now + plan.wake_after, Wake(run.id)))
         if plan.pause:
@@ -230,7 +226,7 @@ class EngineCore:
                     return
                 current = self.view.runs[run.id]
                 current = self._save(
-                    current.model_copy(update={"memo": {**(current.memo or {}), "finishing": True}})
+                    evolve(current, memo={**(current.memo or {}), "finishing": True})
                 )
                 variables = task_variables(self.view, current, task)
                 directory = self._directory(current)
@@ -253,19 +249,23 @@ class EngineCore:
 
     def _create(self, parent_id: str | None, next_run: NextRun) -> None:
         task = next_run.task
-        run = TaskRun.model_construct(
-            id=self.new_id(),
-            execution_id=self.view.execution.id,
-            namespace=self.view.execution.namespace,
-            flow_id=self.view.execution.flow_id,
-            task_id=task.id,
-            parent_task_run_id=parent_id,
-            value=next_run.value,
-            iteration=next_run.iteration,
-            attempts=(),
-            outputs=None,
-            state=RunState.start(State.CREATED, self.now),
-            memo=None,
+        execution = self.view.execution
+        run = build(
+            TaskRun,
+            {
+                "id": self.new_id(),
+                "execution_id": execution.id,
+                "namespace": execution.namespace,
+                "flow_id": execution.flow_id,
+                "task_id": task.id,
+                "parent_task_run_id": parent_id,
+                "value": next_run.value,
+                "iteration": next_run.iteration,
+                "attempts": (),
+                "outputs": None,
+                "state": RunState.start(State.CREATED, self.now),
+                "memo": None,
+            },
         )
         self._save(run)
         self._set_timeout(run, task)
@@ -284,8 +284,8 @@ class EngineCore:
             self._change_execution(with_state(run, State.RUNNING, self.now), task)
         else:
             running = with_state(run, State.RUNNING, self.now)
-            attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
-            self._dispatch(running.model_copy(update={"attempts": (attempt,)}), task)
+            attempt = attempt_in(RunState.start(State.RUNNING, self.now))
+            self._dispatch(evolve(running, attempts=(attempt,)), task)
 
     def _change_execution(self, running: TaskRun, task: ExecutionTask) -> None:
         self._save(running)
@@ -307,7 +307,7 @@ class EngineCore:
         if change.variables is not None:
             update["variables"] = change.variables
         if update:
-            self.view.execution = execution.model_copy(update=update)
+            self.view.execution = evolve(execution, **update)
             self.step.execution_changed = True
         if change.resume is not None:
             self.step.commands.append(ResumeExecution(change.resume, change.resume_inputs))
@@ -331,10 +331,8 @@ class EngineCore:
     def _run_again(self) -> None:
         """The execution goes on after a restart: one attempt more, RESTARTED then RUNNING."""
         execution = self.view.execution
-        metadata = execution.metadata.model_copy(
-            update={"attempt_number": execution.metadata.attempt_number + 1}
-        )
-        self.view.execution = execution.model_copy(update={"metadata": metadata})
+        metadata = evolve(execution.metadata, attempt_number=execution.metadata.attempt_number + 1)
+        self.view.execution = evolve(execution, metadata=metadata)
         self._set_execution_state(State.RESTARTED)
         self._set_execution_state(State.RUNNING)
 
@@ -380,10 +378,10 @@ class EngineCore:
         ended = with_state(run, state, self.now)
         if ended.attempts:
             last = ended.attempts[-1]
-            attempt = Attempt.model_construct(state=last.state.to(state, self.now))
-            ended = ended.model_copy(update={"attempts": (*ended.attempts[:-1], attempt)})
+            attempt = attempt_in(last.state.to(state, self.now))
+            ended = evolve(ended, attempts=(*ended.attempts[:-1], attempt))
         if outputs is not None:
-            ended = ended.model_copy(update={"outputs": outputs})
+            ended = evolve(ended, outputs=outputs)
         self._save(ended)
         self.pending.append(run.parent_task_run_id)
 
@@ -394,9 +392,7 @@ class EngineCore:
 
     def _set_execution_state(self, state: State) -> None:
         execution = self.view.execution
-        self.view.execution = execution.model_copy(
-            update={"state": execution.state.to(state, self.now)}
-        )
+        self.view.execution = evolve(execution, state=execution.state.to(state, self.now))
         self.step.execution_changed = True
 
     def _start_subflow(self, running: TaskRun, task: SubflowTask) -> None:
@@ -443,4 +439,4 @@ class _ExecutionConditions:
 
 def with_state(run: TaskRun, state: State, now: datetime) -> TaskRun:
     """``run`` having entered ``state`` at ``now``."""
-    return run.model_copy(update={"state": run.state.to(state, now)})
+    return evolve(run, state=run.state.to(state, now))

@@ -15,7 +15,7 @@ from tiercel.engine.events import (
     Wake,
 )
 from tiercel.engine.retry import next_delay
-from tiercel.model.execution import Attempt, RunState, TaskRun
+from tiercel.model.execution import RunState, TaskRun, attempt_in, evolve
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel, RetryBehavior, Task
 from tiercel.sdk.task import (
@@ -66,9 +66,9 @@ class Lifecycle(EngineCore):
             return
         if run.state.current is not State.RETRYING:
             return
-        attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
+        attempt = attempt_in(RunState.start(State.RUNNING, self.now))
         running = with_state(run, State.RUNNING, self.now)
-        running = running.model_copy(update={"attempts": (*run.attempts, attempt)})
+        running = evolve(running, attempts=(*run.attempts, attempt))
         self._dispatch(running, self.view.index.task(run.task_id))
 
     def recover(self, event: Recover) -> None:
@@ -100,9 +100,9 @@ class Lifecycle(EngineCore):
     def _new_attempt(self, run: TaskRun, task: Task) -> None:
         """The attempt was lost with its worker: it ends KILLED and a new one starts."""
         last = run.attempts[-1]
-        lost = Attempt.model_construct(state=last.state.to(State.KILLED, self.now))
-        fresh = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
-        again = run.model_copy(update={"attempts": (*run.attempts[:-1], lost, fresh)})
+        lost = attempt_in(last.state.to(State.KILLED, self.now))
+        fresh = attempt_in(RunState.start(State.RUNNING, self.now))
+        again = evolve(run, attempts=(*run.attempts[:-1], lost, fresh))
         self._dispatch(again, task)
 
     def restart(self, event: Restart) -> None:
@@ -137,15 +137,13 @@ class Lifecycle(EngineCore):
             restarted = with_state(run, State.RESTARTED, self.now)
             task = self.view.index.task(run.task_id)
             if isinstance(task, RunnableTask):
-                attempt = Attempt.model_construct(state=RunState.start(State.RUNNING, self.now))
+                attempt = attempt_in(RunState.start(State.RUNNING, self.now))
                 running = with_state(restarted, State.RUNNING, self.now)
-                self._dispatch(
-                    running.model_copy(update={"attempts": (*run.attempts, attempt)}), task
-                )
+                self._dispatch(evolve(running, attempts=(*run.attempts, attempt)), task)
             else:
                 memo = {k: v for k, v in (run.memo or {}).items() if k != "resumed"}
-                self._save(with_state(restarted, State.RUNNING, self.now).model_copy(
-                    update={"memo": memo, "outputs": None}))  # fmt: skip
+                running = with_state(restarted, State.RUNNING, self.now)
+                self._save(evolve(running, memo=memo, outputs=None))
                 self.pending.append(run.id)
         self.pending.append(None)
 
@@ -156,7 +154,7 @@ class Lifecycle(EngineCore):
 
     def _unpause(self, run: TaskRun, notes: dict[str, Any]) -> None:
         memo = {**(run.memo or {}), **notes}
-        self._save(with_state(run, State.RUNNING, self.now).model_copy(update={"memo": memo}))
+        self._save(evolve(with_state(run, State.RUNNING, self.now), memo=memo))
         self.pending.append(run.id)
         still_paused = any(r.state.current is State.PAUSED for r in self.view.runs.values())
         if self.view.execution.state.current is State.PAUSED and not still_paused:
@@ -193,7 +191,7 @@ class Lifecycle(EngineCore):
 
     def _retry_later(self, run: TaskRun, delay: timedelta) -> None:
         last = run.attempts[-1]
-        failed = Attempt.model_construct(state=last.state.to(State.FAILED, self.now))
+        failed = attempt_in(last.state.to(State.FAILED, self.now))
         retrying = with_state(run, State.RETRYING, self.now)
-        self._save(retrying.model_copy(update={"attempts": (*run.attempts[:-1], failed)}))
+        self._save(evolve(retrying, attempts=(*run.attempts[:-1], failed)))
         self.step.commands.append(SetTimer(self.now + delay, Wake(run.id)))

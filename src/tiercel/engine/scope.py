@@ -17,6 +17,15 @@ class ScopeError(Exception):
     """A flowable asked for something its scope cannot give."""
 
 
+def _literal(value: Any) -> bool:
+    """Whether rendering ``value`` would give it back unchanged, whatever the variables: a
+    number, a boolean, None, or text without ``{``. Such a property (``concurrent: 0``) then
+    costs no variables, which a flowable would otherwise build on every event."""
+    if isinstance(value, str):
+        return "{" not in value
+    return not isinstance(value, Mapping | list | tuple)
+
+
 class RunScope:
     """The scope of one flowable task run."""
 
@@ -49,6 +58,8 @@ class RunScope:
         return self._variables
 
     def render(self, value: Any) -> Any:
+        if _literal(value):
+            return value
         return render_value(value, self.variables())
 
     def evaluate(self, expression: str) -> Any:
@@ -85,6 +96,8 @@ class RootScope:
         return self._view.effective_states(None, task_ids)
 
     def render(self, value: Any) -> Any:
+        if _literal(value):
+            return value
         return render_value(value, self._view.revealed(base_variables(self._view)))
 
     def evaluate(self, expression: str) -> Any:

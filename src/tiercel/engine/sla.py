@@ -19,6 +19,7 @@ from tiercel.engine.context import base_variables
 from tiercel.engine.core import EngineCore
 from tiercel.engine.events import Event, ExecutionEnded, Recover, SetTimer, SlaExpired
 from tiercel.expr import ExpressionError, is_truthy, render
+from tiercel.model.execution import evolve
 from tiercel.model.flow import Sla, SlaBehavior, SlaType
 from tiercel.model.property import format_duration
 from tiercel.model.state import State
@@ -106,9 +107,7 @@ class Slas(EngineCore):
         present = {(label.key, label.value) for label in execution.labels}
         missing = [x for x in sla.labels or [] if (x.key, x.value) not in present]
         if missing:
-            self.view.execution = execution.model_copy(
-                update={"labels": (*execution.labels, *missing)}
-            )
+            self.view.execution = evolve(execution, labels=(*execution.labels, *missing))
             self.step.execution_changed = True
         if end is None:
             return

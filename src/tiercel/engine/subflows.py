@@ -10,7 +10,7 @@ from tiercel.engine.events import (
     SubflowEnded,
 )
 from tiercel.expr import ExpressionError, render_value
-from tiercel.model.execution import TaskRun
+from tiercel.model.execution import TaskRun, evolve
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel
 from tiercel.sdk.task import (
@@ -49,7 +49,7 @@ class Subflows(EngineCore):
         }
         if batches is not None:
             memo.update(batches=len(calls), wait=calls[0].wait, ended={}, childOutputs=[])
-        self._save(running.model_copy(update={"memo": memo}))
+        self._save(evolve(running, memo=memo))
         for call in calls:
             self.step.commands.append(StartSubflow(running, call, self.view.execution))
 
@@ -90,7 +90,7 @@ class Subflows(EngineCore):
         memo["ended"] = ended
         if event.outputs:
             memo["childOutputs"] = [*memo["childOutputs"], event.outputs]
-        run = self._save(run.model_copy(update={"memo": memo}))
+        run = self._save(evolve(run, memo=memo))
         if sum(ended.values()) < memo["batches"]:
             return
         failed = any(ended.get(s.value) for s in (State.FAILED, State.KILLED, State.CANCELLED))

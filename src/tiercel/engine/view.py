@@ -12,7 +12,8 @@ from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.flow import Flow
 from tiercel.model.state import State
 from tiercel.model.task import Task
-from tiercel.sdk.task import FlowableTask
+from tiercel.sdk.flowable import Branches
+from tiercel.sdk.task import FlowableTask, enabled
 
 Key = tuple[str | None, str]  # (parent task run id, task id)
 
@@ -26,6 +27,10 @@ class FlowIndex:
         self.parent_of: dict[str, str | None] = {}
         self.handlers: set[str] = set()
         """Ids of the tasks of every ``errors`` and ``finally`` branch."""
+        self.root = Branches(
+            enabled(flow.tasks), enabled(flow.errors or []), enabled(flow.finally_ or [])
+        )
+        """The flow's own branches, as the root of the execution is resolved on every event."""
         top = [*flow.tasks, *(flow.errors or []), *(flow.finally_ or [])]
         top += flow.after_execution or []
         top += [task for listener in flow.listeners or [] for task in listener.tasks]
@@ -58,6 +63,7 @@ class ExecutionView:
         *,
         environment: Mapping[str, Any] | None = None,
         reveal: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        index: FlowIndex | None = None,
     ) -> None:
         """Index ``runs`` of ``execution``.
 
@@ -69,11 +75,13 @@ class ExecutionView:
             reveal: Decrypts the SECRET values of variables that the executor itself
                 evaluates (a flowable's properties, ``runIf``); the variables sent with a task
                 to a worker stay encrypted, and the worker decrypts them.
+            index: ``FlowIndex(flow)`` when the caller keeps one per flow (a flow is
+                immutable, so one index serves all its executions).
         """
         self.flow = flow
         self.environment = dict(environment or {})
         self._reveal = reveal
-        self.index = FlowIndex(flow)
+        self.index = index if index is not None and index.flow is flow else FlowIndex(flow)
         self.execution = execution
         self.runs: dict[str, TaskRun] = {}
         self.order: list[str] = []
@@ -82,6 +90,9 @@ class ExecutionView:
         self._live: Counter[Key] = Counter()
         self._ended: dict[Key, Counter[State]] = {}
         self.outputs: dict[str, Any] = {}
+        self.base_variables: tuple[Execution, dict[str, Any]] | None = None
+        """``context.base_variables``' last answer, with the execution record it was built
+        from: built again only once the record has changed."""
         self.states: dict[str, Any] = {}
         """``tasks.<id>.state``, nested by loop values like the outputs."""
         for run in runs:

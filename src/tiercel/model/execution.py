@@ -9,15 +9,43 @@ run) so that recording one transition costs the same however large the execution
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from tiercel.model.base import KestraModel
 from tiercel.model.labels import Label
 from tiercel.model.property import format_duration
 from tiercel.model.secrets import masked_encrypted
 from tiercel.model.state import State
+
+_Record = TypeVar("_Record", bound=BaseModel)
+_set = object.__setattr__
+
+
+def build(cls: type[_Record], fields: dict[str, Any]) -> _Record:
+    """A record of ``cls`` holding ``fields`` (Python names, every field given), unvalidated.
+
+    What ``model_construct`` does, without its per-call look-ups of defaults, aliases and
+    extras: the engine makes several of these per task run, on its hottest path.
+    """
+    record = cls.__new__(cls)
+    _set(record, "__dict__", fields)
+    _set(record, "__pydantic_fields_set__", set(fields))
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record
+
+
+def evolve(record: _Record, **changes: Any) -> _Record:
+    """``record`` with ``changes`` (Python field names), unvalidated: ``model_copy(update=)``
+    without its generic copying."""
+    copy = type(record).__new__(type(record))
+    _set(copy, "__dict__", {**record.__dict__, **changes})
+    _set(copy, "__pydantic_fields_set__", record.__pydantic_fields_set__ | changes.keys())
+    _set(copy, "__pydantic_extra__", None)
+    _set(copy, "__pydantic_private__", None)
+    return copy
 
 
 class StateHistory(KestraModel):
@@ -36,13 +64,13 @@ class RunState(KestraModel):
     @classmethod
     def start(cls, state: State, now: datetime) -> "RunState":
         """A new history beginning with ``state``."""
-        entry = StateHistory.model_construct(state=state, date=now)
-        return cls.model_construct(current=state, histories=(entry,))
+        entry = build(StateHistory, {"state": state, "date": now})
+        return build(cls, {"current": state, "histories": (entry,)})
 
     def to(self, state: State, now: datetime) -> "RunState":
         """This history with ``state`` entered at ``now``."""
-        entry = StateHistory.model_construct(state=state, date=now)
-        return RunState.model_construct(current=state, histories=(*self.histories, entry))
+        entry = build(StateHistory, {"state": state, "date": now})
+        return build(RunState, {"current": state, "histories": (*self.histories, entry)})
 
     @property
     def start_date(self) -> datetime:
@@ -68,6 +96,11 @@ class Attempt(KestraModel):
     """One try at running a task."""
 
     state: RunState
+
+
+def attempt_in(state: RunState) -> Attempt:
+    """An attempt in ``state``."""
+    return build(Attempt, {"state": state})
 
 
 class TaskRun(KestraModel):

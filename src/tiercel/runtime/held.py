@@ -2,12 +2,18 @@
 
 from collections.abc import Callable, Iterator, Mapping
 
-from tiercel.engine import ExecutionView, include_templates
+from tiercel.engine import ExecutionView, FlowIndex, include_templates
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.flow import Flow
 from tiercel.ops.playground import narrowed
 from tiercel.runtime.services import Services, executor_reveal
 from tiercel.runtime.task_worker import FlowFinder
+
+_PREPARED = 512
+"""The most flows whose index ``Held`` keeps at once."""
+
+_SHARED: dict[int, tuple[Flow, FlowIndex]] = {}
+"""The indexes of flows that include no template, for every ``Held`` of the process."""
 
 
 class Held:
@@ -30,6 +36,10 @@ class Held:
         self.find_flow = find_flow
         self._templates = dict(templates or {})
         self._views: dict[str, ExecutionView] = {}
+        self._prepared: dict[int, tuple[Flow, FlowIndex]] = {}
+        """By ``id`` of a flow as found: the flow with its templates included, and its index;
+        a flow is immutable, so executions of it share both instead of walking its tasks each.
+        """
 
     def __len__(self) -> int:
         return len(self._views)
@@ -48,17 +58,38 @@ class Held:
     def hold(self, flow: Flow, execution: Execution, runs: list[TaskRun]) -> ExecutionView:
         """Hold ``execution`` of ``flow`` with its task runs."""
         services = self.services
-        flow = narrowed(flow, execution)  # a playground run runs its one task only
-        flow = include_templates(flow, lambda namespace, id_: self._templates.get((namespace, id_)))
+        index = self._index(flow, execution)
         view = ExecutionView(
-            flow,
+            index.flow,
             execution,
             runs,
             environment={"envs": services.envs, "globals": services.globals},
             reveal=executor_reveal(services.cipher),
+            index=index,
         )
         self._views[execution.id] = view
         return view
+
+    def _index(self, flow: Flow, execution: Execution) -> FlowIndex:
+        """The index of the flow ``execution`` runs: ``flow`` with its templates included,
+        narrowed to one task for a playground run."""
+        narrow = narrowed(flow, execution)  # a playground run runs its one task only
+        if narrow is not flow:
+            return FlowIndex(self._with_templates(narrow))
+        kept = self._prepared.get(id(flow)) or _SHARED.get(id(flow))
+        if kept is not None and kept[0] is flow:
+            return kept[1]
+        prepared = self._with_templates(flow)
+        index = FlowIndex(prepared)
+        # Without templates, the index depends on the flow alone: every runner may share it.
+        kept_in = _SHARED if prepared is flow else self._prepared
+        if len(kept_in) >= _PREPARED:
+            kept_in.clear()  # flows superseded by new revisions go; the rest come back
+        kept_in[id(flow)] = (flow, index)
+        return index
+
+    def _with_templates(self, flow: Flow) -> Flow:
+        return include_templates(flow, lambda namespace, id_: self._templates.get((namespace, id_)))
 
     def load(
         self, execution_id: str, on_missing_flow: Callable[[str], None]

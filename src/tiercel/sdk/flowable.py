@@ -11,7 +11,7 @@ orderings Kestra's flowables share, with their ``errors`` and ``finally`` branch
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -84,9 +84,19 @@ class Branches:
     tasks: Sequence[Task]
     errors: Sequence[Task] = ()
     finally_: Sequence[Task] = ()
+    _ids: dict[int, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """The ids of each branch once asked for: a kept ``Branches`` (the flow's own) is asked
+    on every event."""
 
     def ids(self, which: Sequence[Task]) -> frozenset[str]:
         """The ids of one branch."""
+        if which is self.tasks or which is self.errors or which is self.finally_:
+            known = self._ids.get(id(which))
+            if known is None:
+                known = self._ids[id(which)] = frozenset(task.id for task in which)
+            return known
         return frozenset(task.id for task in which)
 
 
