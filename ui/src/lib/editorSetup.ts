@@ -309,7 +309,11 @@ function markerRange(view: EditorView, marker: Marker): { from: number; to: numb
   return { from: line.from + lineShape(line.text).keyIndent, to: Math.max(line.to, line.from + 1) };
 }
 
+/** How long typing pauses before the text is handed to `onChange`, in milliseconds. */
+export const CHANGE_DELAY = 100;
+
 export function createFlowEditor(parent: HTMLElement, initial: string, hooks: EditorHooks): FlowEditor {
+  let changed: ReturnType<typeof setTimeout> | undefined;
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -332,7 +336,13 @@ export function createFlowEditor(parent: HTMLElement, initial: string, hooks: Ed
           indentWithTab,
         ]),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) hooks.onChange(update.state.doc.toString());
+          if (update.docChanged) {
+            // The whole text is handed on once typing pauses, not on each key: copying a
+            // large flow out of the editor's tree and re-rendering the page around it per
+            // key is what typing would wait for.
+            clearTimeout(changed);
+            changed = setTimeout(() => hooks.onChange(update.view.state.doc.toString()), CHANGE_DELAY);
+          }
           if (update.selectionSet || update.docChanged) hooks.onCursor(update.state.doc.lineAt(update.state.selection.main.head).number - 1);
         }),
         EditorView.contentAttributes.of({ "aria-label": "Flow source", "data-testid": "flow-editor" }),
@@ -352,6 +362,9 @@ export function createFlowEditor(parent: HTMLElement, initial: string, hooks: Ed
       }));
       view.dispatch(setDiagnostics(view.state, diagnostics));
     },
-    destroy: () => view.destroy(),
+    destroy: () => {
+      clearTimeout(changed);
+      view.destroy();
+    },
   };
 }
