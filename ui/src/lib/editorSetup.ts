@@ -53,6 +53,38 @@ const highlight = HighlightStyle.define([
   { tag: [tags.keyword, tags.typeName], color: "var(--state-running)" },
 ]);
 
+const INFO_GAP = 4;
+const INFO_WIDTH = 448;
+
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/**
+ * Where a completion's documentation goes: beside the list when it fits there, else under the
+ * whole list (over it when there is no room under), never on top of the options. CodeMirror's
+ * own placement puts it over the options below the selected one when neither side has room.
+ */
+function positionInfo(_view: EditorView, list: Box, option: Box, info: Box, space: Box): { style?: string; class?: string } {
+  const width = Math.min(info.right - info.left, INFO_WIDTH);
+  const height = info.bottom - info.top;
+  const right = space.right - list.right - INFO_GAP;
+  const left = list.left - space.left - INFO_GAP;
+  const side = right >= width ? "right" : left >= width ? "left" : null;
+  if (side) {
+    const top = Math.max(space.top, Math.min(option.top, space.bottom - height)) - list.top;
+    return { style: `top: ${top}px; max-width: ${Math.min(INFO_WIDTH, side === "right" ? right : left)}px`, class: `cm-completionInfo-${side}` };
+  }
+  const under = space.bottom - list.bottom;
+  const below = under >= height + INFO_GAP || under >= list.top - space.top;
+  const offset = list.bottom - list.top + INFO_GAP;
+  const maxWidth = Math.min(INFO_WIDTH, space.right - list.left);
+  return { style: `${below ? "top" : "bottom"}: ${offset}px; max-width: ${maxWidth}px`, class: "cm-completionInfo-below" };
+}
+
 const theme = EditorView.theme({
   "&": { height: "100%", backgroundColor: "var(--surface)", color: "var(--text)", fontSize: "13px" },
   ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace", lineHeight: "1.5" },
@@ -65,7 +97,14 @@ const theme = EditorView.theme({
   ".cm-tooltip": { backgroundColor: "var(--surface)", color: "var(--text)", border: "1px solid var(--border)", borderRadius: "6px", boxShadow: "var(--shadow)" },
   ".cm-tooltip-autocomplete > ul > li[aria-selected]": { backgroundColor: "var(--accent)", color: "#fff" },
   ".cm-completionDetail": { color: "var(--muted)", fontStyle: "normal", marginLeft: "0.6em" },
-  ".cm-tooltip.cm-completionInfo": { maxWidth: "28rem", padding: "0.5rem 0.7rem", whiteSpace: "pre-wrap" },
+  ".cm-tooltip-autocomplete > ul > li[aria-selected] .cm-completionDetail": { color: "rgb(255 255 255 / 0.8)" },
+  // The list stays narrow enough for its documentation to fit beside it on most screens.
+  ".cm-tooltip.cm-tooltip-autocomplete > ul": { maxWidth: "min(34rem, 70vw)" },
+  ".cm-tooltip-autocomplete > ul > li": { overflow: "hidden", textOverflow: "ellipsis" },
+  ".cm-tooltip.cm-completionInfo": { padding: "0.5rem 0.7rem", whiteSpace: "pre-wrap" },
+  ".cm-tooltip.cm-completionInfo.cm-completionInfo-right": { marginLeft: `${INFO_GAP}px` },
+  ".cm-tooltip.cm-completionInfo.cm-completionInfo-left": { marginRight: `${INFO_GAP}px` },
+  ".cm-tooltip.cm-completionInfo.cm-completionInfo-below": { left: "0" },
   ".cm-panels": { backgroundColor: "var(--code-bg)", color: "var(--text)" },
   ".cm-hover-doc": { maxWidth: "30rem", padding: "0.5rem 0.7rem", fontFamily: "system-ui, sans-serif", fontSize: "13px" },
   ".cm-hover-doc strong": { display: "block", marginBottom: "0.25rem" },
@@ -270,7 +309,11 @@ function markerRange(view: EditorView, marker: Marker): { from: number; to: numb
   return { from: line.from + lineShape(line.text).keyIndent, to: Math.max(line.to, line.from + 1) };
 }
 
+/** How long typing pauses before the text is handed to `onChange`, in milliseconds. */
+export const CHANGE_DELAY = 100;
+
 export function createFlowEditor(parent: HTMLElement, initial: string, hooks: EditorHooks): FlowEditor {
+  let changed: ReturnType<typeof setTimeout> | undefined;
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -285,7 +328,7 @@ export function createFlowEditor(parent: HTMLElement, initial: string, hooks: Ed
         syntaxHighlighting(highlight),
         theme,
         lintGutter(),
-        autocompletion({ override: [completions(hooks)], activateOnTyping: true, activateOnTypingDelay: 0, interactionDelay: 0, maxRenderedOptions: 200, icons: false }),
+        autocompletion({ override: [completions(hooks)], activateOnTyping: true, activateOnTypingDelay: 0, interactionDelay: 0, maxRenderedOptions: 200, icons: false, positionInfo }),
         hover(hooks),
         keymap.of([
           { key: "Mod-s", preventDefault: true, run: () => (hooks.onSave(), true) },
@@ -293,7 +336,13 @@ export function createFlowEditor(parent: HTMLElement, initial: string, hooks: Ed
           indentWithTab,
         ]),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) hooks.onChange(update.state.doc.toString());
+          if (update.docChanged) {
+            // The whole text is handed on once typing pauses, not on each key: copying a
+            // large flow out of the editor's tree and re-rendering the page around it per
+            // key is what typing would wait for.
+            clearTimeout(changed);
+            changed = setTimeout(() => hooks.onChange(update.view.state.doc.toString()), CHANGE_DELAY);
+          }
           if (update.selectionSet || update.docChanged) hooks.onCursor(update.state.doc.lineAt(update.state.selection.main.head).number - 1);
         }),
         EditorView.contentAttributes.of({ "aria-label": "Flow source", "data-testid": "flow-editor" }),
@@ -313,6 +362,9 @@ export function createFlowEditor(parent: HTMLElement, initial: string, hooks: Ed
       }));
       view.dispatch(setDiagnostics(view.state, diagnostics));
     },
-    destroy: () => view.destroy(),
+    destroy: () => {
+      clearTimeout(changed);
+      view.destroy();
+    },
   };
 }

@@ -77,89 +77,46 @@ export interface Layout {
   height: number;
 }
 
-export const NODE_WIDTH = 184;
-export const NODE_HEIGHT = 52;
-const MARKER = 14;
+export { NODE_HEIGHT, NODE_WIDTH, nodeKind } from "@/lib/graphPlace";
+import { nodeKind } from "@/lib/graphPlace";
 
-export function nodeKind(node: GraphNode): NodeKind {
-  const type = node.type ?? "";
-  if (type.endsWith("GraphClusterRoot")) return "start";
-  if (/GraphCluster(End|Finally|AfterExecution)$/.test(type)) return "end";
-  if (type.endsWith("GraphTrigger") || node.triggerDeclaration) return "trigger";
-  return "task";
-}
+let worker: Worker | null | undefined;
+let asked = 0;
+const waiting = new Map<number, { resolve: (layout: Layout) => void; reject: (error: Error) => void }>();
 
-/** The cluster each node and cluster sits in directly: the deepest one listing it. */
-function parentsOf(graph: FlowGraph): Map<string, string> {
-  const depth = new Map(graph.clusters.map((c) => [c.cluster.uid, c.parents.length]));
-  const parent = new Map<string, string>();
-  for (const c of graph.clusters) {
-    const uid = c.cluster.uid;
-    for (const member of c.nodes) {
-      const before = parent.get(member);
-      if (before === undefined || (depth.get(before) ?? 0) < c.parents.length) parent.set(member, uid);
-    }
-    let closest: string | undefined;
-    for (const p of c.parents) {
-      if (depth.has(p) && (closest === undefined || depth.get(p)! > depth.get(closest)!)) closest = p;
-    }
-    if (closest !== undefined && closest !== uid) parent.set(uid, closest);
-  }
-  return parent;
-}
-
-/** Lays the graph out left to right; dagre is imported here only, so it loads with the first graph. */
-export async function layoutGraph(graph: FlowGraph, direction: "LR" | "TB" = "LR"): Promise<Layout> {
-  const dagre = (await import("@dagrejs/dagre")).default;
-  const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
-  g.setGraph({ rankdir: direction, nodesep: 22, ranksep: 46, edgesep: 12, marginx: 24, marginy: 24 });
-  g.setDefaultEdgeLabel(() => ({}));
-  const clusterIds = new Set(graph.clusters.map((c) => c.cluster.uid));
-  for (const node of graph.nodes) {
-    if (clusterIds.has(node.uid)) continue;
-    const kind = nodeKind(node);
-    const small = kind === "start" || kind === "end";
-    g.setNode(node.uid, { width: small ? MARKER : NODE_WIDTH, height: small ? MARKER : NODE_HEIGHT });
-  }
-  for (const c of graph.clusters) {
-    g.setNode(c.cluster.uid, { paddingTop: 30, paddingLeft: 14, paddingRight: 14, paddingBottom: 14 });
-  }
-  for (const [child, parent] of parentsOf(graph)) {
-    if (g.hasNode(child) && g.hasNode(parent)) g.setParent(child, parent);
-  }
-  graph.edges.forEach((edge, index) => {
-    if (!g.hasNode(edge.source) || !g.hasNode(edge.target)) return;
-    if (clusterIds.has(edge.source) || clusterIds.has(edge.target)) return;
-    const value = edge.relation?.value ?? "";
-    g.setEdge(edge.source, edge.target, value ? { width: value.length * 7 + 10, height: 16, labelpos: "c" } : {}, String(index));
-  });
-  dagre.layout(g);
-
-  const depthOf = new Map(graph.clusters.map((c) => [c.cluster.uid, c.parents.length]));
-  const nodes: PlacedNode[] = [];
-  for (const node of graph.nodes) {
-    if (clusterIds.has(node.uid) || !g.hasNode(node.uid)) continue;
-    const placed = g.node(node.uid);
-    nodes.push({ uid: node.uid, kind: nodeKind(node), x: placed.x, y: placed.y, width: placed.width, height: placed.height, node });
-  }
-  const clusters: PlacedCluster[] = graph.clusters
-    .filter((c) => g.hasNode(c.cluster.uid) && g.node(c.cluster.uid).width)
-    .map((c) => {
-      const placed = g.node(c.cluster.uid);
-      return { uid: c.cluster.uid, x: placed.x, y: placed.y, width: placed.width, height: placed.height, depth: depthOf.get(c.cluster.uid) ?? 0, cluster: c };
-    })
-    .sort((a, b) => a.depth - b.depth);
-  const edges: PlacedEdge[] = g.edges().map((e) => {
-    const edge = graph.edges[Number(e.name)];
-    return {
-      key: `${e.v}->${e.w}#${e.name}`,
-      points: (g.edge(e).points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y })),
-      relation: edge?.relation?.relationType ?? "SEQUENTIAL",
-      label: edge?.relation?.value ?? "",
+/** The layout worker, started on first use; null where workers cannot run. */
+function layoutWorker(): Worker | null {
+  if (worker !== undefined) return worker;
+  try {
+    worker = new Worker(new URL("./graphLayout.worker.ts", import.meta.url), { type: "module" });
+    worker.onmessage = (event: MessageEvent<{ id: number; layout?: Layout; error?: string }>) => {
+      const { id, layout, error } = event.data;
+      const wait = waiting.get(id);
+      waiting.delete(id);
+      if (layout) wait?.resolve(layout);
+      else wait?.reject(new Error(error ?? "layout failed"));
     };
-  });
-  const size = g.graph();
-  return { nodes, clusters, edges, width: size.width ?? 0, height: size.height ?? 0 };
+  } catch {
+    worker = null;
+  }
+  return worker;
+}
+
+/**
+ * Lays the graph out left to right (or top to bottom). dagre runs in a worker: a flow of a
+ * thousand tasks takes it a second or more, and the editor must keep up with typing meanwhile.
+ */
+export async function layoutGraph(graph: FlowGraph, direction: "LR" | "TB" = "LR"): Promise<Layout> {
+  const background = layoutWorker();
+  if (background) {
+    const id = ++asked;
+    return new Promise<Layout>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      background.postMessage({ id, graph, direction });
+    });
+  }
+  const [{ default: dagre }, { placeGraph }] = await Promise.all([import("@dagrejs/dagre"), import("@/lib/graphPlace")]);
+  return placeGraph(dagre, graph, direction);
 }
 
 /** An SVG path through dagre's points, with rounded bends. */

@@ -10,6 +10,10 @@ const PAGE = 250;
 /** The server counts at most this many rows past a page (storage/paging.py COUNT_AHEAD): a
  * total that reaches past it is a lower bound, and grows as later pages are read. */
 const COUNT_AHEAD = 1000;
+/** Pages read at the same time while scrolling. */
+const MAX_READS = 2;
+/** How long the range on screen stays put before its pages are read, after a jump. */
+const SETTLE_MS = 60;
 
 export interface LogFilters {
   minLevel: string;
@@ -71,6 +75,8 @@ export function usePagedLogs(executionId: Ref<string>, filters: Ref<LogFilters>,
 
   async function reset(): Promise<void> {
     generation++;
+    wanted = null;
+    clearTimeout(settle);
     pages = new Map();
     inflight = new Set();
     whole.value = null;
@@ -121,14 +127,38 @@ export function usePagedLogs(executionId: Ref<string>, filters: Ref<LogFilters>,
     }
   }
 
+  // The range on screen, read once it has stayed put for a moment: scrolling through 100,000
+  // lines passes over hundreds of pages, and reading each would fill the frames with requests,
+  // JSON and re-renders of rows already gone (they show placeholders meanwhile). At most
+  // MAX_READS pages are read at once, always those on screen now.
+  let wanted: [number, number] | null = null;
+  let settle: ReturnType<typeof setTimeout> | undefined;
+
+  function pump(): void {
+    if (!wanted || whole.value || !enabled.value) return;
+    const [start, end] = wanted;
+    const missing: number[] = [];
+    for (let p = Math.floor(start / PAGE); p <= Math.floor(end / PAGE); p++) {
+      if (!pages.has(p) && !inflight.has(p)) missing.push(p);
+    }
+    // Near the end of a lower-bound total: read on, the total grows.
+    const next = Math.floor(count.value / PAGE);
+    if (!exact.value && end >= count.value - PAGE && !pages.has(next) && !inflight.has(next)) missing.push(next);
+    for (const p of missing) {
+      if (inflight.size >= MAX_READS) break;
+      fetchPage(p).then(pump);
+    }
+  }
+
   /** The lines `start` to `end` are on screen: read the pages they are on. */
   function want(start: number, end: number): void {
     if (whole.value || !enabled.value) return;
-    for (let p = Math.floor(start / PAGE); p <= Math.floor(end / PAGE); p++) {
-      fetchPage(p);
-    }
-    // Near the end of a lower-bound total: read on, the total grows.
-    if (!exact.value && end >= count.value - PAGE) fetchPage(Math.floor(count.value / PAGE));
+    const jumped = wanted !== null && Math.abs(wanted[0] - start) > PAGE;
+    wanted = [start, end];
+    clearTimeout(settle);
+    // A small move (a wheel step, the first rows) reads at once; a long jump waits to settle.
+    if (!jumped) pump();
+    else settle = setTimeout(pump, SETTLE_MS);
   }
 
   function line(index: number): LogLine | undefined {
