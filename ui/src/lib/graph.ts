@@ -78,7 +78,7 @@ export interface Layout {
 }
 
 export { NODE_HEIGHT, NODE_WIDTH, nodeKind } from "@/lib/graphPlace";
-import { nodeKind } from "@/lib/graphPlace";
+import { nodeKind, placeGraph } from "@/lib/graphPlace";
 
 let worker: Worker | null | undefined;
 let asked = 0;
@@ -115,7 +115,7 @@ export async function layoutGraph(graph: FlowGraph, direction: "LR" | "TB" = "LR
       background.postMessage({ id, graph, direction });
     });
   }
-  const [{ default: dagre }, { placeGraph }] = await Promise.all([import("@dagrejs/dagre"), import("@/lib/graphPlace")]);
+  const { default: dagre } = await import("@dagrejs/dagre");
   return placeGraph(dagre, graph, direction);
 }
 
