@@ -43,6 +43,9 @@ def scripted(*answers: dict[str, Any]) -> Handler:
     def handle(path: str, headers: dict[str, str], body: dict[str, Any]) -> Any:
         if headers.get("authorization") != f"Bearer {KEY}":
             return 401, {"error": {"message": "Incorrect API key provided"}}, {}
+        if path.endswith("/embeddings"):  # the same unit vector for every text
+            data = [{"index": n, "embedding": [1.0, 0.0]} for n, _ in enumerate(body["input"])]
+            return 200, {"data": data}, {}
         return 200, queue.pop(0) if len(queue) > 1 else queue[0], {}
 
     return handle
@@ -350,3 +353,79 @@ tasks:
     logs = live.client.get(f"/api/v1/main/logs/{created['id']}").json()
     errors = [line["message"] for line in logs if line["level"] == "ERROR"]
     assert any("Flow company.team.bare does not have a description" in e for e in errors), errors
+
+
+def test_kv_memory_carries_the_conversation_to_the_next_task(
+    run_flow: RunFlow, model: Callable[..., StandIn]
+) -> None:
+    stand = model(answer("Hello John from Paris."), answer("You are John, from Paris."))
+    memory = "{type: io.kestra.plugin.ai.memory.KestraKVStore, memoryId: chat-42, messages: 3}"
+    finished = run_flow(f"""
+        id: chat_with_memory
+        namespace: company.ai
+        tasks:
+          - id: first
+            type: io.kestra.plugin.ai.agent.AIAgent
+            {provider(stand.url)}
+            systemMessage: Answer concisely.
+            prompt: My name is John and I live in Paris.
+            memory: {memory}
+          - id: second
+            type: io.kestra.plugin.ai.agent.AIAgent
+            {provider(stand.url)}
+            systemMessage: Answer concisely.
+            prompt: What is my name?
+            memory: {memory}
+          - id: stored
+            type: io.kestra.plugin.core.debug.Return
+            format: "{{{{ kv('chat-42') }}}}"
+        """)
+    assert finished.execution.state.current.value == "SUCCESS", finished.logs
+    first, second = (body["messages"] for _, _, body in stand.requests)
+    assert [m["role"] for m in first] == ["system", "user"]
+    # A window of 3: the system message stays, the oldest others go first.
+    assert second == [
+        {"role": "system", "content": "Answer concisely."},
+        {"role": "assistant", "content": "Hello John from Paris."},
+        {"role": "user", "content": "What is my name?"},
+    ]
+    # langchain4j's chat-message JSON, as Kestra keeps it in the KV pair.
+    assert json.loads(finished.outputs["stored"]["value"]) == [
+        {"text": "Answer concisely.", "type": "SYSTEM"},
+        {"contents": [{"text": "What is my name?", "type": "TEXT"}], "type": "USER"},
+        {"text": "You are John, from Paris.", "type": "AI"},
+    ]
+
+
+def test_kv_memory_dropped_after_the_task_run_is_gone(
+    run_flow: RunFlow, model: Callable[..., StandIn]
+) -> None:
+    stand = model(answer("Noted."), answer("I do not know."))
+    keep = "{type: io.kestra.plugin.ai.memory.KestraKVMemory, memoryId: chat-7}"
+    drop = ("{type: io.kestra.plugin.ai.memory.KestraKVStore, memoryId: chat-7, "
+            "drop: AFTER_TASKRUN}")  # fmt: skip
+    finished = run_flow(f"""
+        id: chat_dropped
+        namespace: company.ai
+        tasks:
+          - id: first
+            type: io.kestra.plugin.ai.rag.ChatCompletion
+            chatProvider: {{type: io.kestra.plugin.ai.provider.OpenAI, baseUrl: '{stand.url}',
+                            apiKey: {KEY}, modelName: gpt-4o-mini}}
+            embeddings: {{type: io.kestra.plugin.ai.embeddings.KestraKVStore, kvName: empty}}
+            prompt: Remember the number 7.
+            memory: {keep}
+          - id: second
+            type: io.kestra.plugin.ai.agent.AIAgent
+            {provider(stand.url)}
+            prompt: Which number?
+            memory: {drop}
+          - id: left
+            type: io.kestra.plugin.core.debug.Return
+            format: "{{{{ kv('chat-7', errorOnMissing=false) ?? 'gone' }}}}"
+        """)
+    assert finished.execution.state.current.value == "SUCCESS", finished.logs
+    chats = [body for path, _, body in stand.requests if path.endswith("/chat/completions")]
+    second = chats[1]["messages"]
+    assert [m["content"] for m in second] == ["Remember the number 7.", "Noted.", "Which number?"]
+    assert finished.outputs["left"]["value"] == "gone"
