@@ -4,6 +4,7 @@
 the model (the RAG tests use the real one)."""
 
 import importlib.util
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,41 @@ def test_pgvector_errors_are_one_line_without_the_password(postgres_url: str) ->
     message = str(failed.value)
     assert message.startswith("Unable to connect to PostgreSQL at")
     assert "\n" not in message and PG_PASSWORD not in message
+
+
+KESTRA_WRITTEN = (
+    '{"entries":[{"id":"fcb486f5-9cf0-43b9-a7dc-f0607ab2b52d","embedding":{"vector":[1.0,0.0]},'
+    '"embedded":{"text":"hello","metadata":{"metadata":{"source":"kestra"}}}}]}'
+)
+
+
+def _kv_store(ctx: TestRunContext, drop: bool = False) -> EmbeddingStore:
+    spec = {"type": "io.kestra.plugin.ai.embeddings.KestraKVStore", "kvName": "shared"}
+    store: EmbeddingStore = _STORE.validate_python(spec).open(ctx, 2, drop)
+    return store
+
+
+def test_kv_store_written_by_kestra_is_appended_to_as_it_was() -> None:
+    ctx = TestRunContext(kv={"company.team": {"shared": KESTRA_WRITTEN}})
+    store = _kv_store(ctx)
+    (match,) = store.search([1.0, 0.0], 1, 0.0)
+    assert match.segment == Segment("hello", {"source": "kestra"})
+    store.add([[0.0, 1.0]], [Segment("world", {"n": 1})])
+    store.close()
+    written = ctx.kv().get("shared")
+    # The entry Kestra wrote is kept byte for byte; the new one follows in the same format.
+    assert written.startswith(KESTRA_WRITTEN[:-2] + ",")
+    entries = json.loads(written)["entries"]
+    assert entries[1]["embedded"] == {"text": "world", "metadata": {"metadata": {"n": 1}}}
+    assert entries[1]["embedding"] == {"vector": [0.0, 1.0]}
+    ctx.close()
+
+
+def test_kv_store_sees_a_pair_changed_behind_it() -> None:
+    ctx = TestRunContext(kv={"company.team": {"shared": KESTRA_WRITTEN}})
+    _kv_store(ctx).close()  # read once: parsed and remembered
+    changed = KESTRA_WRITTEN.replace('"hello"', '"changed"')
+    ctx.kv().set("shared", changed)
+    (match,) = _kv_store(ctx).search([1.0, 0.0], 1, 0.0)
+    assert match.segment.text == "changed"
+    ctx.close()

@@ -4,7 +4,9 @@ Kestra; the JSON is langchain4j's ``InMemoryEmbeddingStore`` format, so a store 
 Kestra reads here and back."""
 
 import json
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -13,6 +15,13 @@ from pydantic import Field
 from tiercel.plugins.ai.domain.segments import Match, Segment
 from tiercel.plugins.ai.embeddings.base import EmbeddingStoreProvider, driver
 from tiercel.sdk import KeyValues, RunContext, TaskFailure, Text
+
+_PARSED: "OrderedDict[tuple[str, str], tuple[tuple[int, int], list[Segment], Any]]" = OrderedDict()
+"""The last stores read in this process, by (namespace, key): the fingerprint of the JSON
+read (its length and hash), the segments and the unit vectors. Parsing the JSON is what a
+retrieval costs (seconds at 10,000 segments); an unchanged pair is not parsed again."""
+_PARSED_LIMIT = 4
+_PARSED_LOCK = threading.Lock()
 
 
 class KestraKVStore(EmbeddingStoreProvider):
@@ -30,7 +39,9 @@ class KestraKVStore(EmbeddingStoreProvider):
         """Load the KV pair (unless ``drop``) into memory."""
         key = str(ctx.render(self.kv_name))
         kv = ctx.kv()
-        store = KVEmbeddingStore(kv, key, dropped=drop)
+        flow = ctx.variables.get("flow")
+        namespace = str(flow.get("namespace", "")) if isinstance(flow, dict) else ""
+        store = KVEmbeddingStore(kv, key, dropped=drop, namespace=namespace)
         if not drop:
             raw = kv.get(key)
             if raw is not None:
@@ -41,16 +52,22 @@ class KestraKVStore(EmbeddingStoreProvider):
 class KVEmbeddingStore:
     """Segments in memory, written back to the KV pair on ``close``.
 
-    The entries keep the JSON they were read from (so a store written by Kestra is written
-    back as it was, plus the new entries); searches use one float32 matrix of unit vectors,
-    built once when first searched and extended by later additions, so that a search is one
-    matrix-vector product rather than a conversion of every stored vector.
+    The JSON read is kept as text and written back as it was, with the new entries appended
+    (a store written by Kestra stays Kestra's, and nothing is serialized again); searches use
+    one float32 matrix of unit vectors, so that a search is one matrix-vector product rather
+    than a conversion of every stored vector.
     """
 
-    def __init__(self, kv: KeyValues, key: str, *, dropped: bool = False) -> None:
+    def __init__(
+        self, kv: KeyValues, key: str, *, dropped: bool = False, namespace: str = ""
+    ) -> None:
         self._kv = kv
         self._key = key
+        self._scope = (namespace, key)
+        self._read: str | None = None
+        """The JSON read, when it was a string ending in its entries list."""
         self._entries: list[dict[str, Any]] = []
+        """Entries to write: the new ones, or all of them when the JSON read is not kept."""
         self._segments: list[Segment] = []
         self._units: Any = None
         """The unit vectors of the first ``len(self._units)`` entries (numpy), or None."""
@@ -61,8 +78,19 @@ class KVEmbeddingStore:
     def load(self, raw: Any, key: str) -> None:
         """Read langchain4j's JSON (a string, or already parsed)."""
         np = driver("numpy", "numpy")
+        text = raw.decode() if isinstance(raw, bytes) else raw
+        fingerprint = (len(text), hash(text)) if isinstance(text, str) else None
+        if fingerprint is not None:
+            with _PARSED_LOCK:
+                cached = _PARSED.get(self._scope)
+            if cached is not None and cached[0] == fingerprint:
+                _, segments, units = cached
+                self._segments = list(segments)
+                self._units = units
+                self._keep(text)
+                return
         try:
-            data = json.loads(raw) if isinstance(raw, str | bytes) else raw
+            data = json.loads(text) if isinstance(text, str) else text
             entries = list(data.get("entries") or [])
             segments = []
             for entry in entries:
@@ -78,9 +106,22 @@ class KVEmbeddingStore:
             raise TaskFailure(f"KV pair '{key}' is not an embedding store: {exc}") from None
         if matrix is not None and matrix.ndim != 2:
             raise TaskFailure(f"KV pair '{key}' is not an embedding store: uneven vectors")
-        self._entries = entries
         self._segments = segments
         self._units = _unit_rows(np, matrix) if matrix is not None else None
+        # Appending to the text is safe when the entries list is its only and last key.
+        if isinstance(text, str) and isinstance(data, dict) and set(data) == {"entries"}:
+            self._keep(text)
+        if self._read is None:
+            self._entries = entries
+        elif fingerprint is not None:
+            _remember(self._scope, fingerprint, segments, self._units)
+
+    def _keep(self, text: str) -> bool:
+        """Keep the JSON read to append to it, when it ends with its entries list."""
+        if text.rstrip().endswith("]}") and self._segments:
+            self._read = text.rstrip()
+            return True
+        return False
 
     def add(self, vectors: Sequence[Sequence[float]], segments: Sequence[Segment]) -> None:
         """Keep the segments in memory until ``close``."""
@@ -134,8 +175,30 @@ class KVEmbeddingStore:
     def close(self) -> dict[str, Any]:
         """Write the store back when it changed (or was dropped); ``kvName`` is the output."""
         if self._dirty:
-            self._kv.set(self._key, json.dumps({"entries": self._entries}), kv_type="STRING")
+            if self._read is not None and self._entries:
+                added = ",".join(json.dumps(entry) for entry in self._entries)
+                text = f"{self._read[:-2]},{added}]}}"
+            elif self._read is not None:
+                text = self._read
+            else:
+                text = json.dumps({"entries": self._entries})
+            self._kv.set(self._key, text, kv_type="STRING")
+            if self._segments and text.startswith('{"entries":'):
+                # What was written is what the next retrieval reads: no need to parse it.
+                units = self._unit_matrix(driver("numpy", "numpy"))
+                _remember(self._scope, (len(text), hash(text)), self._segments, units)
         return {"kvName": self._key}
+
+
+def _remember(
+    scope: tuple[str, str], fingerprint: tuple[int, int], segments: list[Segment], units: Any
+) -> None:
+    """Keep a parsed store for the next read of the same JSON (the last few only)."""
+    with _PARSED_LOCK:
+        _PARSED[scope] = (fingerprint, list(segments), units)
+        _PARSED.move_to_end(scope)
+        while len(_PARSED) > _PARSED_LIMIT:
+            _PARSED.popitem(last=False)
 
 
 def _unit_rows(np: Any, matrix: Any) -> Any:
