@@ -4,13 +4,16 @@ The model is a stand-in OpenAI server that answers a scripted conversation: Smol
 does not call tools reliably, and the loop is what is under test here. The tasks, the flows,
 the KV store and the Tiercel server the KestraFlow tool calls are all real."""
 
+import importlib.util
 import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.api.conftest import LiveServer, start_live
+from tests.conftest import in_ci
 from tests.plugins.ai.model_servers import StandIn, stand_in
 from tests.plugins.flow_support import RunFlow
 
@@ -429,3 +432,65 @@ def test_kv_memory_dropped_after_the_task_run_is_gone(
     second = chats[1]["messages"]
     assert [m["content"] for m in second] == ["Remember the number 7.", "Noted.", "Which number?"]
     assert finished.outputs["left"]["value"] == "gone"
+
+
+def test_stdio_mcp_client_tools_run_in_a_real_mcp_server(
+    run_flow: RunFlow, model: Callable[..., StandIn]
+) -> None:
+    if importlib.util.find_spec("mcp") is None:
+        message = "the MCP test server needs the mcp SDK: pip install -e '.[dev]'"
+        pytest.fail(message, pytrace=False) if in_ci() else pytest.skip(message)
+    stand = model(
+        answer(calls=[("add", {"a": 2, "b": 40}), ("greeting", {})]),
+        answer("2 + 40 = 42, and hello."),
+    )
+    root = Path(__file__).resolve().parents[3]
+    finished = run_flow(f"""
+        id: agent_mcp
+        namespace: company.ai
+        tasks:
+          - id: agent
+            type: io.kestra.plugin.ai.agent.AIAgent
+            {provider(stand.url)}
+            prompt: Add 2 and 40, then greet.
+            tools:
+              - type: io.kestra.plugin.ai.tool.StdioMcpClient
+                command: ["{sys.executable}", "-c",
+                          "import sys; sys.path.insert(0, '{root}'); import runpy;
+                           runpy.run_module('tests.plugins.ai.mcp_server', run_name='__main__')"]
+                env:
+                  GREETING: bonjour
+        """)
+    assert finished.execution.state.current.value == "SUCCESS", finished.logs
+    tools = {tool["function"]["name"]: tool["function"] for tool in stand.requests[0][2]["tools"]}
+    assert tools["add"]["description"] == "Add two integers."
+    assert tools["add"]["parameters"]["required"] == ["a", "b"]
+    results = [m for m in stand.requests[1][2]["messages"] if m["role"] == "tool"]
+    assert [(m["tool_call_id"], m["content"]) for m in results] == [
+        ("call_0", "42"),
+        ("call_1", "bonjour"),
+    ]
+    executions = finished.outputs["agent"]["toolExecutions"]
+    assert [e["result"] for e in executions] == ["42", "bonjour"]
+
+
+def test_stdio_mcp_client_that_does_not_start_fails_clearly(
+    run_flow: RunFlow, model: Callable[..., StandIn]
+) -> None:
+    stand = model(answer("unused"))
+    error = _agent_failure(
+        run_flow,
+        f"""
+        id: agent_mcp_missing
+        namespace: company.ai
+        tasks:
+          - id: agent
+            type: io.kestra.plugin.ai.agent.AIAgent
+            {provider(stand.url)}
+            prompt: Go.
+            tools:
+              - type: io.kestra.plugin.ai.tool.StdioMcpClient
+                command: ["/nonexistent/mcp-server"]
+        """,
+    )
+    assert error.startswith("Unable to start the MCP server '/nonexistent/mcp-server'")
