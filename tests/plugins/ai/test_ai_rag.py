@@ -147,6 +147,7 @@ def _rag_flow(embeddings_url: str, chat_url: str, store: dict[str, Any], questio
             fromDocuments: {json.dumps(documents)}
           - id: ask
             type: io.kestra.plugin.ai.rag.ChatCompletion
+            timeout: PT10M
             chatProvider: {json.dumps(_openai(chat_url, CHAT_MODEL))}
             embeddingProvider: {json.dumps(embedder)}
             embeddings: {json.dumps(store)}
@@ -158,6 +159,7 @@ def _rag_flow(embeddings_url: str, chat_url: str, store: dict[str, Any], questio
             prompt: {json.dumps(question)}
           - id: agent
             type: io.kestra.plugin.ai.agent.AIAgent
+            timeout: PT10M
             provider: {json.dumps(_openai(chat_url, CHAT_MODEL))}
             configuration:
               maxToken: 30
@@ -203,6 +205,7 @@ def test_rag_with_the_kv_store_and_ollama_embeddings(
                         json.dumps(ollama))  # fmt: skip
     finished = run_flow(flow)
 
-    assert states(finished)["ask"] == "SUCCESS"
+    errors = [line.message for line in finished.logs if line.level.value == "ERROR"]
+    assert states(finished)["ask"] == "SUCCESS", errors
     assert _outputs(finished, "ask")["sources"][0]["metadata"] == {"name": "kestra"}
     assert [s["metadata"]["name"] for s in _outputs(finished, "agent")["sources"]] == ["pasta"]

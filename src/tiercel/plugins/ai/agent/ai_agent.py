@@ -1,17 +1,20 @@
 """``io.kestra.plugin.ai.agent.AIAgent``: a prompt answered by a model, with content
-retrievers always consulted first."""
+retrievers always consulted first, tools it may call, and a memory of the conversation."""
 
 from pydantic import Field
 
-from tiercel.plugins.ai.domain.chatting import call_of, chat_outputs, converse
+from tiercel.plugins.ai.conversation import converse_in_session
+from tiercel.plugins.ai.domain.chatting import call_of, chat_outputs
 from tiercel.plugins.ai.domain.configuration import ChatConfiguration
 from tiercel.plugins.ai.domain.messages import Message, Role
 from tiercel.plugins.ai.domain.outputs import AIOutput
 from tiercel.plugins.ai.domain.retrieval import augmented
 from tiercel.plugins.ai.domain.segments import Match
+from tiercel.plugins.ai.memory import AnyMemory
 from tiercel.plugins.ai.provider import AnyModelProvider
 from tiercel.plugins.ai.retriever import AnyContentRetriever
-from tiercel.sdk import Example, Property, RunContext, RunnableTask, TaskFailure, Text, plugin
+from tiercel.plugins.ai.tool import AnyTool
+from tiercel.sdk import Example, Property, RunContext, RunnableTask, Text, plugin
 
 _EXAMPLE = """\
 id: agent_with_rag
@@ -52,7 +55,7 @@ class AIAgentOutput(AIOutput):
     examples=[Example("An agent that reads an embedding store first", _EXAMPLE, needs=("gemini",))],
 )
 class AIAgent(RunnableTask[AIAgentOutput]):
-    """Run an AI agent: a prompt, a system message, and content retrievers."""
+    """Run an AI agent: a prompt, a system message, content retrievers, tools and memory."""
 
     system_message: Text | None = Field(default=None, description="The system message.")
     prompt: Text = Field(description="The prompt.")
@@ -64,16 +67,17 @@ class AIAgent(RunnableTask[AIAgentOutput]):
         default=None, description="Retrievers always queried with the prompt."
     )
     max_sequential_tools_invocations: Property[int] | None = Field(
-        default=None, description="Accepted; Tiercel has no AI tools yet."
+        default=None, description="The most rounds of tool calls in a row (unbounded)."
     )
-    tools: list[dict[str, object]] | None = Field(
-        default=None, description="Not supported by Tiercel yet: a flow with tools fails."
+    tools: list[AnyTool] | None = Field(
+        default=None, description="Tools the model may call (flows, tasks, MCP servers)."
+    )
+    memory: AnyMemory | None = Field(
+        default=None, description="A memory: the conversation kept across tasks."
     )
 
     def run(self, ctx: RunContext) -> AIAgentOutput:
-        """``textOutput`` (or ``jsonOutput``), ``sources``, token usage..."""
-        if self.tools:
-            raise TaskFailure("AIAgent tools are not supported by Tiercel yet")
+        """``textOutput`` (or ``jsonOutput``), ``sources``, token usage, tool executions..."""
         call = call_of(ctx, self.timeout)
         prompt = str(ctx.render(self.prompt))
         matches: list[Match] = []
@@ -83,5 +87,14 @@ class AIAgent(RunnableTask[AIAgentOutput]):
         if self.system_message is not None:
             messages.append(Message(Role.SYSTEM, str(ctx.render(self.system_message))))
         messages.append(Message(Role.USER, augmented(prompt, matches)))
-        answer, sampling = converse(call, self.provider, messages, self.configuration)
-        return AIAgentOutput(output_files={}, **chat_outputs(answer, sampling, matches))
+        limit = self.max_sequential_tools_invocations
+        exchange, sampling = converse_in_session(
+            call,
+            self.provider,
+            self.configuration,
+            messages,
+            self.tools or (),
+            self.memory,
+            ctx.render_as(limit, int) if limit is not None else None,
+        )
+        return AIAgentOutput(output_files={}, **chat_outputs(exchange, sampling, matches))

@@ -4,11 +4,13 @@ from typing import Any
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from tiercel.plugins.ai.domain.chatting import call_of, chat_outputs, converse
+from tiercel.plugins.ai.conversation import converse_in_session
+from tiercel.plugins.ai.domain.chatting import call_of, chat_outputs
 from tiercel.plugins.ai.domain.configuration import ChatConfiguration
 from tiercel.plugins.ai.domain.messages import ROLES, ChatMessage, ChatMessageType, Message
 from tiercel.plugins.ai.domain.outputs import AIOutput
 from tiercel.plugins.ai.provider import AnyModelProvider
+from tiercel.plugins.ai.tool import AnyTool
 from tiercel.sdk import Example, Property, RunContext, RunnableTask, TaskFailure, plugin
 
 _EXAMPLE = """\
@@ -86,11 +88,16 @@ class ChatCompletion(RunnableTask[ChatCompletionOutput]):
     configuration: ChatConfiguration = Field(
         default_factory=ChatConfiguration, description="Chat configuration."
     )
+    tools: list[AnyTool] | None = Field(
+        default=None, description="Tools the model may call (flows, tasks, MCP servers)."
+    )
 
     def run(self, ctx: RunContext) -> ChatCompletionOutput:
         """``textOutput`` (or ``jsonOutput``), ``tokenUsage``, ``finishReason``..."""
         messages = rendered_messages(ctx, self.messages)
         call = call_of(ctx, self.timeout)
-        answer, sampling = converse(call, self.provider, messages, self.configuration)
-        outputs = chat_outputs(answer, sampling)
+        exchange, sampling = converse_in_session(
+            call, self.provider, self.configuration, messages, self.tools or ()
+        )
+        outputs = chat_outputs(exchange, sampling)
         return ChatCompletionOutput(ai_response=outputs["text_output"], **outputs)

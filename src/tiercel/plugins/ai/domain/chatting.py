@@ -10,6 +10,7 @@ from tiercel.plugins.ai.domain.configuration import ChatConfiguration, Sampling
 from tiercel.plugins.ai.domain.messages import Message
 from tiercel.plugins.ai.domain.outputs import ContentSource, TokenUsage
 from tiercel.plugins.ai.domain.segments import Match
+from tiercel.plugins.ai.domain.tooling import AgentTool, Exchange, tool_turns
 from tiercel.plugins.ai.provider.base import DEFAULT_TIMEOUT, Call, ChatAnswer, ModelProvider
 from tiercel.sdk import Property, RunContext, TaskFailure
 
@@ -36,12 +37,27 @@ def converse(
     sampling: Sampling | None = None,
 ) -> tuple[ChatAnswer, Sampling]:
     """Ask the model; record the token metrics."""
+    exchange, sampling = converse_with_tools(call, provider, messages, configuration, sampling)
+    return exchange.answer, sampling
+
+
+def converse_with_tools(
+    call: Call,
+    provider: ModelProvider,
+    messages: Sequence[Message],
+    configuration: ChatConfiguration,
+    sampling: Sampling | None = None,
+    tools: Sequence[AgentTool] = (),
+    max_invocations: int | None = None,
+) -> tuple[Exchange, Sampling]:
+    """Ask the model, running the tools it calls; record the token metrics (summed over the
+    calls of the turn)."""
     sampling = sampling or configuration.sampling(call.env)
     provider_used(call.ctx, provider)
-    answer = provider.chat(call, messages, sampling)
-    call.ctx.logger.debug(f"Generated completion: {answer.text}")
-    token_metrics(call.ctx, answer.usage)
-    return answer, sampling
+    exchange = tool_turns(call, provider, messages, sampling, tools, max_invocations)
+    call.ctx.logger.debug(f"Generated completion: {exchange.answer.text}")
+    token_metrics(call.ctx, exchange.usage)
+    return exchange, sampling
 
 
 def token_metrics(ctx: RunContext, usage: TokenUsage | None) -> None:
@@ -54,14 +70,19 @@ def token_metrics(ctx: RunContext, usage: TokenUsage | None) -> None:
 
 
 def chat_outputs(
-    answer: ChatAnswer, sampling: Sampling, matches: Sequence[Match] = ()
+    answer: ChatAnswer | Exchange, sampling: Sampling, matches: Sequence[Match] = ()
 ) -> dict[str, Any]:
     """The fields of Kestra's ``AIOutput``: ``textOutput`` or ``jsonOutput`` by the response
-    format, token usage, finish reason, duration, thinking and the retrieved sources."""
+    format, token usage, finish reason, duration, thinking, the retrieved sources, and with
+    tools their executions and the answers that asked for them."""
+    exchange = answer if isinstance(answer, Exchange) else Exchange(answer, usage=answer.usage)
+    answer = exchange.answer
     return {
         "text_output": None if sampling.json else answer.text,
         "json_output": parsed_json(answer.text) if sampling.json else None,
-        "token_usage": answer.usage,
+        "token_usage": exchange.usage,
+        "tool_executions": exchange.tool_executions,
+        "intermediate_responses": exchange.intermediate_responses,
         "finish_reason": answer.finish_reason,
         "request_duration": answer.duration_ms,
         "thinking": answer.thinking,

@@ -3,6 +3,7 @@ plain ``Message`` every provider maps to its vendor's shape."""
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from pydantic import Field, model_validator
 
@@ -76,14 +77,37 @@ class Role(StrEnum):
     SYSTEM = "system"
     USER = "user"
     ASSISTANT = "assistant"
+    TOOL = "tool"
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A tool the model asks to run: the call's id, the tool's name, its JSON arguments."""
+
+    id: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSpec:
+    """A tool as the model sees it: a name, what it does, a JSON schema of its arguments."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """A message as providers receive it."""
+    """A message as providers receive it: an assistant message may ask for tool calls, and a
+    TOOL message answers the call ``tool_call_id`` of tool ``tool_name``."""
 
     role: Role
     text: str
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    tool_name: str | None = None
 
 
 ROLES = {

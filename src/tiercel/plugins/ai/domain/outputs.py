@@ -47,7 +47,7 @@ class AIOutput(Output):
     token_usage: TokenUsage | None = Field(default=None, description="Token usage.")
     finish_reason: FinishReason | None = Field(default=None, description="Why the model stopped.")
     tool_executions: list[dict[str, Any]] = Field(
-        default_factory=list, description="Tool executions (none: Tiercel has no AI tools yet)."
+        default_factory=list, description="The tools run: request id, name, arguments and result."
     )
     intermediate_responses: list[dict[str, Any]] = Field(
         default_factory=list, description="Answers before the last one (with tools)."

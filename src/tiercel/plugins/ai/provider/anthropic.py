@@ -7,7 +7,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import joined
-from tiercel.plugins.ai.domain.messages import Message
+from tiercel.plugins.ai.domain.messages import Message, ToolSpec
 from tiercel.plugins.ai.domain.outputs import FinishReason
 from tiercel.plugins.ai.provider.base import (
     Call,
@@ -47,7 +47,13 @@ class Anthropic(ModelProvider):
         default=None, description="The most tokens the model may generate."
     )
 
-    def chat(self, call: Call, messages: Sequence[Message], sampling: Sampling) -> ChatAnswer:
+    def chat(
+        self,
+        call: Call,
+        messages: Sequence[Message],
+        sampling: Sampling,
+        tools: Sequence[ToolSpec] = (),
+    ) -> ChatAnswer:
         """``POST {baseUrl}/messages``."""
         if sampling.seed is not None:
             raise TaskFailure("Anthropic models do not support setting the seed.")

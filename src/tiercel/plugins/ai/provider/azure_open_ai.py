@@ -7,7 +7,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import ApiClient
-from tiercel.plugins.ai.domain.messages import Message
+from tiercel.plugins.ai.domain.messages import Message, ToolSpec
 from tiercel.plugins.ai.provider import openai_wire
 from tiercel.plugins.ai.provider.base import Call, ChatAnswer, Embedded, ModelProvider, refuse
 from tiercel.sdk import TaskFailure, Text
@@ -20,6 +20,7 @@ class AzureOpenAI(ModelProvider):
     """Azure-hosted OpenAI models: `modelName` is the deployment name."""
 
     vendor = "Azure OpenAI"
+    tool_calling = True
 
     type: Literal[
         "io.kestra.plugin.ai.provider.AzureOpenAI",
@@ -63,10 +64,16 @@ class AzureOpenAI(ModelProvider):
             tls=self._tls(call),
         )
 
-    def chat(self, call: Call, messages: Sequence[Message], sampling: Sampling) -> ChatAnswer:
+    def chat(
+        self,
+        call: Call,
+        messages: Sequence[Message],
+        sampling: Sampling,
+        tools: Sequence[ToolSpec] = (),
+    ) -> ChatAnswer:
         """``POST {endpoint}/openai/deployments/{modelName}/chat/completions``."""
         refuse("Azure OpenAI", {"topK": sampling.top_k})
-        body = openai_wire.chat_body(None, messages, sampling)
+        body = openai_wire.chat_body(None, messages, sampling, tools)
         body["max_completion_tokens"] = sampling.max_tokens
         body["seed"] = sampling.seed
         body["response_format"] = openai_wire.response_format(sampling, json_schema=True)

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import ApiClient
-from tiercel.plugins.ai.domain.messages import Message, Role
+from tiercel.plugins.ai.domain.messages import Message, Role, ToolCall, ToolSpec
 from tiercel.plugins.ai.domain.outputs import FinishReason, TokenUsage
 from tiercel.plugins.cloud.env import Env
 from tiercel.sdk import KestraModel, RunContext, TaskFailure, Text
@@ -32,6 +32,7 @@ class ChatAnswer:
     response_id: str | None = None
     thinking: str | None = None
     duration_ms: int | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ class ModelProvider(KestraModel):
     """A model provider: its model name, endpoint and TLS material."""
 
     vendor: ClassVar[str] = "the provider"
+    tool_calling: ClassVar[bool] = False
+    """Whether Tiercel maps tool calls for this vendor (OpenAI's function calling)."""
 
     type: str
     model_name: Text = Field(description="The model (or Azure deployment) to use.")
@@ -74,7 +77,13 @@ class ModelProvider(KestraModel):
         default=None, description="PEM CA certificates that sign the endpoint's certificate."
     )
 
-    def chat(self, call: Call, messages: Sequence[Message], sampling: Sampling) -> ChatAnswer:
+    def chat(
+        self,
+        call: Call,
+        messages: Sequence[Message],
+        sampling: Sampling,
+        tools: Sequence[ToolSpec] = (),
+    ) -> ChatAnswer:
         """Ask the chat model for the next message.
 
         Raises:

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import ApiClient, joined
-from tiercel.plugins.ai.domain.messages import Message, Role
+from tiercel.plugins.ai.domain.messages import Message, Role, ToolSpec
 from tiercel.plugins.ai.domain.outputs import FinishReason
 from tiercel.plugins.ai.provider.base import (
     Call,
@@ -86,7 +86,13 @@ class GoogleGemini(ModelProvider):
             client = ApiClient(**{**_fields(client), "timeout": timeout})
         return client
 
-    def chat(self, call: Call, messages: Sequence[Message], sampling: Sampling) -> ChatAnswer:
+    def chat(
+        self,
+        call: Call,
+        messages: Sequence[Message],
+        sampling: Sampling,
+        tools: Sequence[ToolSpec] = (),
+    ) -> ChatAnswer:
         """``POST {baseUrl}/models/{modelName}:generateContent``."""
         model = self.model(call)
         system, turns = split_system(messages)

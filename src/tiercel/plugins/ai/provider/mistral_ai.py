@@ -7,7 +7,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import ApiClient
-from tiercel.plugins.ai.domain.messages import Message
+from tiercel.plugins.ai.domain.messages import Message, ToolSpec
 from tiercel.plugins.ai.provider import openai_wire
 from tiercel.plugins.ai.provider.base import Call, ChatAnswer, Embedded, ModelProvider, refuse
 from tiercel.sdk import TaskFailure, Text
@@ -19,6 +19,7 @@ class MistralAI(ModelProvider):
     """Mistral models: chat and embeddings."""
 
     vendor = "Mistral AI"
+    tool_calling = True
 
     type: Literal[
         "io.kestra.plugin.ai.provider.MistralAI", "io.kestra.plugin.langchain4j.provider.MistralAI"
@@ -31,10 +32,16 @@ class MistralAI(ModelProvider):
             raise TaskFailure("MistralAI: `apiKey` is required")
         return self.client(call, MISTRAL_URL, {"Authorization": f"Bearer {key}"}, [key])
 
-    def chat(self, call: Call, messages: Sequence[Message], sampling: Sampling) -> ChatAnswer:
+    def chat(
+        self,
+        call: Call,
+        messages: Sequence[Message],
+        sampling: Sampling,
+        tools: Sequence[ToolSpec] = (),
+    ) -> ChatAnswer:
         """``POST {baseUrl}/chat/completions`` (Mistral names the seed ``random_seed``)."""
         refuse("Mistral", {"topK": sampling.top_k})
-        body = openai_wire.chat_body(self.model(call), messages, sampling)
+        body = openai_wire.chat_body(self.model(call), messages, sampling, tools)
         body["max_tokens"] = sampling.max_tokens
         body["random_seed"] = sampling.seed
         body["response_format"] = openai_wire.response_format(

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import ApiClient
-from tiercel.plugins.ai.domain.messages import Message
+from tiercel.plugins.ai.domain.messages import Message, ToolSpec
 from tiercel.plugins.ai.domain.outputs import FinishReason
 from tiercel.plugins.ai.provider.base import (
     Call,
@@ -36,7 +36,13 @@ class Ollama(ModelProvider):
         endpoint = call.env.value(self.endpoint, str)
         return self.client(call, endpoint, {}, [])
 
-    def chat(self, call: Call, messages: Sequence[Message], sampling: Sampling) -> ChatAnswer:
+    def chat(
+        self,
+        call: Call,
+        messages: Sequence[Message],
+        sampling: Sampling,
+        tools: Sequence[ToolSpec] = (),
+    ) -> ChatAnswer:
         """``POST {endpoint}/api/chat`` without streaming."""
         body: dict[str, Any] = {
             "model": self.model(call),

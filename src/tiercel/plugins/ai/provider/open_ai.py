@@ -7,7 +7,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import ApiClient
-from tiercel.plugins.ai.domain.messages import Message
+from tiercel.plugins.ai.domain.messages import Message, ToolSpec
 from tiercel.plugins.ai.provider import openai_wire
 from tiercel.plugins.ai.provider.base import Call, ChatAnswer, Embedded, ModelProvider, refuse
 from tiercel.sdk import TaskFailure, Text
@@ -17,6 +17,8 @@ OPENAI_URL = "https://api.openai.com/v1"
 
 class OpenAICompliant(ModelProvider):
     """A provider speaking OpenAI's API with a bearer key."""
+
+    tool_calling = True
 
     api_key: Text = Field(description="The API key.", json_schema_extra={"secret": True})
 
@@ -33,11 +35,16 @@ class OpenAICompliant(ModelProvider):
         return client, official
 
     def _chat(
-        self, call: Call, messages: Sequence[Message], sampling: Sampling, default_url: str
+        self,
+        call: Call,
+        messages: Sequence[Message],
+        sampling: Sampling,
+        default_url: str,
+        tools: Sequence[ToolSpec] = (),
     ) -> ChatAnswer:
         refuse(self.vendor, {"topK": sampling.top_k})
         client, official = self._api(call, default_url)
-        body = openai_wire.chat_body(self.model(call), messages, sampling)
+        body = openai_wire.chat_body(self.model(call), messages, sampling, tools)
         # OpenAI's own API renamed the limit; compatible servers still read max_tokens.
         body[
             "max_completion_tokens" if official and self.type.endswith(".OpenAI") else "max_tokens"
@@ -68,9 +75,15 @@ class OpenAI(OpenAICompliant):
     ]
     base_url: Text | None = Field(default=OPENAI_URL, description="The API base URL.")
 
-    def chat(self, call: Call, messages: Sequence[Message], sampling: Sampling) -> ChatAnswer:
+    def chat(
+        self,
+        call: Call,
+        messages: Sequence[Message],
+        sampling: Sampling,
+        tools: Sequence[ToolSpec] = (),
+    ) -> ChatAnswer:
         """Chat completions (``POST {baseUrl}/chat/completions``)."""
-        return self._chat(call, messages, sampling, OPENAI_URL)
+        return self._chat(call, messages, sampling, OPENAI_URL, tools)
 
     def embed(self, call: Call, texts: Sequence[str]) -> Embedded:
         """Embeddings (``POST {baseUrl}/embeddings``)."""

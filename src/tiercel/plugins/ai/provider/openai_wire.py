@@ -1,12 +1,13 @@
 """The OpenAI chat-completions and embeddings wire format, which OpenAI, DeepSeek, Azure
 OpenAI, Mistral and most local servers (llama.cpp, vLLM, LocalAI) speak."""
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import ApiClient
-from tiercel.plugins.ai.domain.messages import Message
+from tiercel.plugins.ai.domain.messages import Message, Role, ToolCall, ToolSpec
 from tiercel.plugins.ai.domain.outputs import FinishReason
 from tiercel.plugins.ai.provider.base import ChatAnswer, Embedded, timed, usage
 
@@ -38,17 +39,62 @@ def response_format(sampling: Sampling, *, json_schema: bool) -> dict[str, Any] 
     return form
 
 
-def chat_body(model: str | None, messages: Sequence[Message], sampling: Sampling) -> dict[str, Any]:
+def chat_body(
+    model: str | None,
+    messages: Sequence[Message],
+    sampling: Sampling,
+    tools: Sequence[ToolSpec] = (),
+) -> dict[str, Any]:
     """The body's common part; callers add the token limit, seed and format as their vendor
     names them."""
     body: dict[str, Any] = {
-        "messages": [{"role": message.role.value, "content": message.text} for message in messages],
+        "messages": [wire_message(message) for message in messages],
         "temperature": sampling.temperature,
         "top_p": sampling.top_p,
+        "tools": [wire_tool(tool) for tool in tools] or None,
     }
     if model is not None:
         body["model"] = model
     return {key: value for key, value in body.items() if value is not None}
+
+
+def wire_message(message: Message) -> dict[str, Any]:
+    """A message in OpenAI's shape: tool calls on assistant messages, tool results by id."""
+    if message.role is Role.TOOL:
+        return {"role": "tool", "tool_call_id": message.tool_call_id, "content": message.text}
+    wired: dict[str, Any] = {"role": message.role.value, "content": message.text}
+    if message.tool_calls:
+        wired["content"] = message.text or None
+        wired["tool_calls"] = [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments},
+            }
+            for call in message.tool_calls
+        ]
+    return wired
+
+
+def wire_tool(tool: ToolSpec) -> dict[str, Any]:
+    """A tool as a ``function`` the model may call."""
+    function = {"name": tool.name, "description": tool.description, "parameters": tool.parameters}
+    return {"type": "function", "function": function}
+
+
+def tool_calls(message: Mapping[str, Any]) -> tuple[ToolCall, ...]:
+    """The tool calls of an answer's message; arguments stay the JSON text the model wrote."""
+    calls = []
+    for number, raw in enumerate(message.get("tool_calls") or []):
+        function = raw.get("function") if isinstance(raw, dict) else None
+        if not isinstance(function, dict) or not function.get("name"):
+            continue
+        arguments = function.get("arguments")
+        if not isinstance(arguments, str):
+            arguments = json.dumps(arguments if arguments is not None else {})
+        call_id = raw.get("id") or f"call_{number}"
+        calls.append(ToolCall(str(call_id), str(function["name"]), arguments))
+    return tuple(calls)
 
 
 def chat(
@@ -75,6 +121,7 @@ def chat(
             response_id=answer.get("id"),
             thinking=thinking if isinstance(thinking, str) else None,
             duration_ms=duration,
+            tool_calls=tool_calls(message),
         ),
         answer,
     )

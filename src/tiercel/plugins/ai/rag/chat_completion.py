@@ -3,15 +3,18 @@ embedding store (and of other content retrievers) put in front of the model."""
 
 from pydantic import Field
 
-from tiercel.plugins.ai.domain.chatting import call_of, chat_outputs, converse
+from tiercel.plugins.ai.conversation import converse_in_session
+from tiercel.plugins.ai.domain.chatting import call_of, chat_outputs
 from tiercel.plugins.ai.domain.configuration import ChatConfiguration
 from tiercel.plugins.ai.domain.messages import Message, Role
 from tiercel.plugins.ai.domain.outputs import AIOutput
 from tiercel.plugins.ai.domain.retrieval import augmented, retrieve
 from tiercel.plugins.ai.domain.segments import Match
 from tiercel.plugins.ai.embeddings import AnyEmbeddingStore
+from tiercel.plugins.ai.memory import AnyMemory
 from tiercel.plugins.ai.provider import AnyModelProvider
 from tiercel.plugins.ai.retriever import AnyContentRetriever
+from tiercel.plugins.ai.tool import AnyTool
 from tiercel.sdk import Example, KestraModel, RunContext, RunnableTask, TaskFailure, Text, plugin
 
 _EXAMPLE = """\
@@ -88,6 +91,12 @@ class ChatCompletion(RunnableTask[RagChatCompletionOutput]):
     content_retrievers: list[AnyContentRetriever] | None = Field(
         default=None, description="More content retrievers, always queried."
     )
+    tools: list[AnyTool] | None = Field(
+        default=None, description="Tools the model may call (flows, tasks, MCP servers)."
+    )
+    memory: AnyMemory | None = Field(
+        default=None, description="A memory: the conversation kept across tasks."
+    )
 
     def run(self, ctx: RunContext) -> RagChatCompletionOutput:
         """``textOutput``, ``sources`` (the segments given to the model), token usage..."""
@@ -112,6 +121,13 @@ class ChatCompletion(RunnableTask[RagChatCompletionOutput]):
         if self.system_message is not None:
             messages.append(Message(Role.SYSTEM, str(ctx.render(self.system_message))))
         messages.append(Message(Role.USER, augmented(prompt, matches)))
-        answer, sampling = converse(call, self.chat_provider, messages, self.chat_configuration)
+        answer, sampling = converse_in_session(
+            call,
+            self.chat_provider,
+            self.chat_configuration,
+            messages,
+            self.tools or (),
+            self.memory,
+        )
         outputs = chat_outputs(answer, sampling, matches)
         return RagChatCompletionOutput(completion=outputs["text_output"], **outputs)

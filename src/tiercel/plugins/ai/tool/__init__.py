@@ -1,0 +1,15 @@
+"""Tools a chat task gives the model (``io.kestra.plugin.ai.tool.*``), chosen by ``type``."""
+
+from typing import Annotated
+
+from pydantic import Field
+
+from tiercel.plugins.ai.tool.base import OpenTools, ToolProvider
+from tiercel.plugins.ai.tool.kestra_flow import KestraFlow
+from tiercel.plugins.ai.tool.kestra_task import KestraTask
+from tiercel.plugins.ai.tool.stdio_mcp_client import StdioMcpClient
+
+AnyTool = Annotated[KestraFlow | KestraTask | StdioMcpClient, Field(discriminator="type")]
+"""A tool provider, validated as the class its ``type`` names."""
+
+__all__ = ["AnyTool", "OpenTools", "ToolProvider"]
