@@ -4,7 +4,7 @@ Each row: (module:Class, kind, type, aliases, title, deprecated). Do not edit by
 """
 
 INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
-    ('tiercel.plugins.ai.agent.ai_agent:AIAgent', 'task', 'io.kestra.plugin.ai.agent.AIAgent', (), 'Run an AI agent: a prompt, a system message, and content retrievers.', False),
+    ('tiercel.plugins.ai.agent.ai_agent:AIAgent', 'task', 'io.kestra.plugin.ai.agent.AIAgent', (), 'Run an AI agent: a prompt, a system message, content retrievers, tools and memory.', False),
     ('tiercel.plugins.ai.completion.chat_completion:ChatCompletion', 'task', 'io.kestra.plugin.ai.completion.ChatCompletion', ('io.kestra.plugin.langchain4j.ChatCompletion', 'io.kestra.plugin.langchain4j.completion.ChatCompletion'), "Run a chat completion: the model's answer to a list of messages.", False),
     ('tiercel.plugins.ai.completion.classification:Classification', 'task', 'io.kestra.plugin.ai.completion.Classification', ('io.kestra.plugin.langchain4j.Classification', 'io.kestra.plugin.langchain4j.completion.Classification'), 'Classify a text into one of the given classes.', False),
     ('tiercel.plugins.ai.completion.json_structured_extraction:JSONStructuredExtraction', 'task', 'io.kestra.plugin.ai.completion.JSONStructuredExtraction', ('io.kestra.plugin.langchain4j.JSONStructuredExtraction', 'io.kestra.plugin.langchain4j.completion.JSONStructuredExtraction'), 'Extract named fields from a text as a JSON object.', False),
