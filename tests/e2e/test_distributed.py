@@ -89,7 +89,7 @@ def cluster(tmp_path: Path, postgres_url: str) -> Iterator[tuple[Cluster, str]]:
         cluster.stop()
 
 
-def _wait_ready(url: str) -> None:
+def _wait_ready(url: str, logs: Path) -> None:
     deadline = time.monotonic() + 90  # a busy CI machine starts four processes slowly
     while time.monotonic() < deadline:
         try:
@@ -97,7 +97,11 @@ def _wait_ready(url: str) -> None:
                 return
         except httpx.TransportError:
             time.sleep(0.1)
-    raise AssertionError("the API server did not start")
+    consoles = "\n".join(
+        f"--- {log.name}:\n{log.read_text(errors='replace')[-1500:]}"
+        for log in sorted(logs.glob("*.log"))
+    )
+    raise AssertionError(f"the API server did not start; the consoles:\n{consoles}")
 
 
 def _ledger_lines(path: Path) -> list[str]:
@@ -112,7 +116,7 @@ def test_workers_killed_or_stopped_lose_no_work(
     processes.start("webserver")
     killed = processes.start("worker", "--threads", "6")
     stopped = processes.start("worker", "--threads", "6")
-    _wait_ready(url)
+    _wait_ready(url, processes.logs)
     ledger = tmp_path / "ledger.txt"
     api = f"{url}/api/v1/main"
     with httpx.Client(base_url=api, timeout=30) as client:
@@ -193,7 +197,7 @@ def test_a_scheduler_process_starts_executions_the_others_run(
     processes, url = cluster
     for role in ("executor", "webserver", "scheduler", "worker"):
         processes.start(role)
-    _wait_ready(url)
+    _wait_ready(url, processes.logs)
     with httpx.Client(base_url=f"{url}/api/v1/main", timeout=30) as client:
         deployed = client.post(
             "/flows", content=TICKING, headers={"Content-Type": "application/x-yaml"}

@@ -63,13 +63,15 @@ TERMINAL = {"SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED"}
 def _start(
     data: Path, flows: Path, port: int, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tiercel", "server", "local", "--port", str(port),
-         "--data-dir", str(data), "--flows", str(flows), "--threads", "64"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )  # fmt: skip
+    console = data.parent / f"server-{port}.log"
+    with console.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tiercel", "server", "local", "--port", str(port),
+             "--data-dir", str(data), "--flows", str(flows), "--threads", "64"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )  # fmt: skip
     deadline = time.monotonic() + 90  # a busy CI machine starts it slowly
     while time.monotonic() < deadline:
         try:
@@ -79,7 +81,8 @@ def _start(
             time.sleep(0.05)
     process.kill()
     process.wait()  # reaped here: a later test must not meet it as a still-running Popen
-    raise AssertionError("the server did not start")
+    tail = console.read_text(errors="replace")[-3000:]
+    raise AssertionError(f"the server did not start; its console:\n{tail}")
 
 
 @pytest.fixture
