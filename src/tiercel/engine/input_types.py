@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from tiercel.expr.javatypes import java_double_str
+from tiercel.expr.yaml_text import TextDatesLoader, without_resolvers
 from tiercel.model.input import InputType
 
 INT_MIN = -(2**31)
@@ -302,14 +303,11 @@ def format_duration(nanos: int) -> str:
 # --- documents and lists ---------------------------------------------------------------------
 
 
-class _YamlLoader(yaml.SafeLoader):
+class _YamlLoader(TextDatesLoader):
     """Safe YAML typed as Jackson types it: dates stay text, only true/false are booleans."""
 
 
-_YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(("timestamp", "bool"))]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_YamlLoader.yaml_implicit_resolvers = without_resolvers(TextDatesLoader, ":bool")
 _YamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )

@@ -20,6 +20,7 @@ from tiercel.expr.javatypes import is_number
 from tiercel.expr.kestra_filters import parse_json
 from tiercel.expr.runtime import Runtime
 from tiercel.expr.values import compare, java_equals, optional_str, type_name
+from tiercel.expr.yaml_text import TextDatesLoader
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
 TESTS: dict[str, Callable[..., bool]] = {}
@@ -122,16 +123,6 @@ def from_json(rt: Runtime, json: Any = None) -> Any:
     return parse_json(json, "fromJson")
 
 
-class _YamlLoader(yaml.SafeLoader):
-    """Safe YAML without the timestamp resolver: Jackson reads dates as strings."""
-
-
-_YamlLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 @function("yaml")
 def from_yaml(rt: Runtime, yaml: Any = None) -> Any:
     if not isinstance(yaml, str):
@@ -143,7 +134,7 @@ def from_yaml(rt: Runtime, yaml: Any = None) -> Any:
 
 
 def _load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_YamlLoader)
+    return yaml.load(text, Loader=TextDatesLoader)
 
 
 @function("fromIon", "ionDecode")

@@ -9,20 +9,11 @@ from typing import IO, Any
 import yaml
 
 from tiercel.sdk import TaskFailure
+from tiercel.sdk.yaml_text import TextDatesLoader
 
 MAX_VALUES = 10_000_000
 """The most values one document may expand to, a value shared by aliases counted each time
 it appears (a "billion laughs" file names a few values and expands to billions)."""
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without the timestamp resolver: Jackson reads dates as strings."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 class _Dumper(yaml.SafeDumper):
@@ -37,7 +28,7 @@ def read_documents(text: IO[str], uri: str) -> Iterator[Any]:
             than ``MAX_VALUES`` values, nesting too deep, or containing itself.
     """
     try:
-        for document in yaml.load_all(text, Loader=_Loader):  # a safe loader
+        for document in yaml.load_all(text, Loader=TextDatesLoader):  # a safe loader
             _check_size(document, uri)
             yield document
     except yaml.MarkedYAMLError as exc:
