@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from tiercel.expr import Environment, render_value
 from tiercel.model.secrets import Masker
 from tiercel.model.task import LogLevel
+from tiercel.runtime.allowed_paths import path_allowed
 from tiercel.runtime.environment import default_task_env
 from tiercel.sdk import (
     ExecutionQueries,
@@ -94,6 +95,8 @@ class WorkerRunContext:
     """The secret values known so far (the server's, this run's SECRET inputs), masked in
     this run's logs and outputs; each value ``secret()`` reads is added."""
     task_env: Callable[[], dict[str, str]] = default_task_env
+    allowed_paths: Sequence[str] = ()
+    """The local folders tasks may use (the server's ``allowed-paths``)."""
     _work_dir: Path | None = None
 
     def __post_init__(self) -> None:
@@ -123,6 +126,9 @@ class WorkerRunContext:
 
     def process_env(self) -> dict[str, str]:
         return self.task_env()
+
+    def allowed_path(self, path: str) -> bool:
+        return path_allowed(path, self.allowed_paths)
 
     @property
     def logger(self) -> Logger:

@@ -87,6 +87,9 @@ class Services:
     """The server's known secret values (``secret()``'s), masked in every log line and output."""
     task_env: Callable[[], dict[str, str]] = field(default_factory=lambda: default_task_env)
     """The environment a task's process starts from."""
+    allowed_paths: tuple[str, ...] = ()
+    """The local folders file tasks may use beyond their working directory (Kestra's
+    ``allowed-paths``)."""
 
     def seal(self) -> Callable[[str], Any] | None:
         """How a SECRET input's value is stored: encrypted with ``cipher``."""

@@ -231,6 +231,7 @@ class TaskWorker:
             variables=variables,
             masker=services.masker.with_secrets(revealed),
             task_env=services.task_env,
+            allowed_paths=services.allowed_paths,
             sink=sink,
             files=TaskFiles(services.storage, run),
             kv_store=lambda namespace: NamespaceKeyValues(services.kv, namespace, services.clock),

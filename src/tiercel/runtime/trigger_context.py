@@ -14,6 +14,7 @@ from tiercel.expr import Environment, render_value
 from tiercel.model.flow import Flow
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel, Trigger
+from tiercel.runtime.allowed_paths import path_allowed
 from tiercel.runtime.services import Services, kv_function, read_function
 from tiercel.storage.records import LogEntry
 from tiercel.storage.uris import flow_uri, segments_to_uri, slugify, uri_to_segments
@@ -93,20 +94,6 @@ class ScheduleConditionContext:
     def render(self, value: Any) -> Any:
         """Render a property with ``variables``."""
         return render_value(value, self.variables, env=self.env)
-
-
-def path_allowed(path: str, allowed_paths: Sequence[str]) -> bool:
-    """Whether ``path``, once symbolic links and ``..`` are resolved, lies under one of the
-    ``allowed_paths`` (resolved the same way). Nothing is allowed when none are configured."""
-    target = os.path.realpath(path)
-    for prefix in allowed_paths:
-        root = os.path.realpath(prefix)
-        try:
-            if os.path.commonpath([root, target]) == root:
-                return True
-        except ValueError:  # different drives on Windows
-            continue
-    return False
 
 
 @dataclass

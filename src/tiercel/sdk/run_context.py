@@ -282,6 +282,12 @@ class RunContext(Protocol):
         adds its own variables to it."""
         ...
 
+    def allowed_path(self, path: str) -> bool:
+        """Whether the worker's configuration lets tasks use this local path (Kestra's
+        ``allowed-paths``), once symbolic links and ``..`` are resolved. A task that reads or
+        writes local paths outside its working directory must refuse a path that is not."""
+        ...
+
     def now(self) -> datetime:
         """The current time."""
         ...

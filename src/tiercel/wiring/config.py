@@ -154,7 +154,7 @@ class Settings(BaseSettings):
     flows_dir: Path | None = None
     """A folder of flows to deploy at start and keep in sync."""
     allowed_paths: list[str] = Field(default_factory=list)
-    """Local folders the file-system triggers may read."""
+    """Local folders the file tasks and triggers may use (Kestra's ``allowed-paths``)."""
     max_upload_bytes: int = Field(100 * 1024 * 1024, gt=0)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     lease_seconds: float = Field(30.0, gt=0)

@@ -107,6 +107,7 @@ def open_backend(
     pool_size: int = 8,
     secret_key: str | None = None,
     allowed_env: Sequence[str] = (),
+    allowed_paths: Sequence[str] = (),
     storage: InternalStorage | None = None,
 ) -> Iterator[Backend]:
     """The backend at ``database_url`` (SQLite or PostgreSQL), files under ``storage_path``
@@ -115,7 +116,8 @@ def open_backend(
     ``envs`` come from variables prefixed ``$TIERCEL_ENV_PREFIX`` (``ENV_`` by default).
     SECRET inputs are encrypted with ``secret_key`` (kept in clear without one). Task
     processes see the base environment and the ``allowed_env`` names, never Tiercel's settings,
-    the ``envs`` variables, secrets or the database URL.
+    the ``envs`` variables, secrets or the database URL. File tasks may use local paths under
+    ``allowed_paths`` besides their working directory.
 
     Raises:
         StorageError: the database cannot be opened or migrated.
@@ -152,6 +154,7 @@ def open_backend(
             cipher=cipher,
             masker=Masker(secrets),
             task_env=task_env,
+            allowed_paths=tuple(allowed_paths),
             release_memory=database.release_memory,
         )
         yield Backend(services, SqlWorkQueue(database))
@@ -170,14 +173,17 @@ def local_services(
     *,
     globals_: Mapping[str, Any] | None = None,
     allowed_env: Sequence[str] = (),
+    allowed_paths: Sequence[str] | None = None,
 ) -> Iterator[Services]:
     """The embedded backend under ``root``: SQLite for state, local disk for files, SECRET
-    inputs encrypted with ``$TIERCEL_SECRET_KEY`` or the key kept in ``root``."""
+    inputs encrypted with ``$TIERCEL_SECRET_KEY`` or the key kept in ``root``; file tasks may
+    use the local folders of ``allowed_paths`` (``$TIERCEL_ALLOWED_PATHS`` when None)."""
     root.mkdir(parents=True, exist_ok=True)
     key = os.environ.get("TIERCEL_SECRET_KEY") or key_in(root)
+    paths = allowed_paths_variable() if allowed_paths is None else allowed_paths
     with open_backend(
         sqlite_url(root), root / "storage", globals_=globals_, secret_key=key,
-        allowed_env=allowed_env,
+        allowed_env=allowed_env, allowed_paths=paths,
     ) as backend:  # fmt: skip
         yield backend.services
 
@@ -185,13 +191,26 @@ def local_services(
 def allowed_env_variable(environ: Mapping[str, str] | None = None) -> list[str]:
     """``$TIERCEL_ALLOWED_ENV``: a JSON list as the server's settings take it, or names
     separated by commas or spaces."""
-    raw = (os.environ if environ is None else environ).get("TIERCEL_ALLOWED_ENV", "").strip()
+    raw = _list_variable("TIERCEL_ALLOWED_ENV", environ)
+    return raw if isinstance(raw, list) else raw.replace(",", " ").split()
+
+
+def allowed_paths_variable(environ: Mapping[str, str] | None = None) -> list[str]:
+    """``$TIERCEL_ALLOWED_PATHS``: a JSON list as the server's settings take it, or folders
+    separated by the system's path separator (``:``)."""
+    raw = _list_variable("TIERCEL_ALLOWED_PATHS", environ)
+    return raw if isinstance(raw, list) else [path for path in raw.split(os.pathsep) if path]
+
+
+def _list_variable(name: str, environ: Mapping[str, str] | None) -> list[str] | str:
+    """The variable's JSON list, or its raw text when it holds no JSON list."""
+    raw = (os.environ if environ is None else environ).get(name, "").strip()
     if raw.startswith("["):
         with suppress(ValueError):
             parsed = json.loads(raw)
             if isinstance(parsed, list):
-                return [str(item) for item in parsed]
-    return [name for name in raw.replace(",", " ").split() if name]
+                return [str(item) for item in parsed if str(item)]
+    return raw
 
 
 def task_parser(registry: Registry) -> Callable[[str], Any]:

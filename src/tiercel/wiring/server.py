@@ -107,6 +107,7 @@ def running_part(config: ServerConfig, roles: Iterable[Role | str]) -> Iterator[
                 pool_size=max(8, config.threads + 4),
                 secret_key=config.secret_key or key_in(config.data_dir),
                 allowed_env=config.allowed_env,
+                allowed_paths=config.allowed_paths,
                 storage=internal_storage(config.storage, default_storage),
             )
         )

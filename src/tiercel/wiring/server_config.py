@@ -21,7 +21,7 @@ class ServerConfig:
         users: Basic-auth users; none means no authentication.
         tokens: API tokens.
         max_upload_bytes: The largest request body the API accepts.
-        allowed_paths: Local folders file triggers may read (Kestra's ``allowed-paths``).
+        allowed_paths: Local folders file tasks and triggers may use (Kestra's ``allowed-paths``).
         database_url: The shared backend's database; SQLite in ``data_dir`` when None.
         storage_path: Internal storage's folder; ``data_dir/storage`` when None.
         storage: Internal storage's backend (local, S3, GCS, Azure); ``storage_path`` when None.

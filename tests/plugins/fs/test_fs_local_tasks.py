@@ -1,5 +1,6 @@
 """The io.kestra.plugin.fs.local tasks end to end in real flows, and the allowed-paths rule:
-nothing outside the folders of TIERCEL_ALLOWED_PATHS is read or written."""
+nothing outside the task's working directory and the allowed folders (the server's
+``allowed-paths``, or TIERCEL_ALLOWED_PATHS) is read or written."""
 
 import hashlib
 import json
@@ -112,7 +113,7 @@ def test_paths_outside_the_allowed_folders_are_refused(
     )
     for task_id, task in attempts.items():
         message = _error(run_flow(flow_of(WRITE, task)), task_id)
-        assert "is denied" in message and str(allowed) in message
+        assert "is denied" in message and "allowed-paths" in message
     assert outside.read_text() == "keep out"
     assert not (tmp_path / "new.txt").exists()
 
@@ -135,3 +136,44 @@ def test_overwrite_false_keeps_the_target(allowed: Path, run_flow: RunFlow) -> N
         task = local("t", kind, to=f"{allowed}/b.txt", **{"from": f"{allowed}/a.txt"})
         assert "already exists" in _error(run_flow(flow_of(task)), "t")
     assert (allowed / "b.txt").read_text() == "b" and (allowed / "a.txt").exists()
+
+
+def test_the_working_directory_needs_no_allowed_path(
+    run_flow: RunFlow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(ALLOWED_PATHS_ENV, raising=False)
+    shared = {
+        "id": "work",
+        "type": "io.kestra.plugin.core.flow.WorkingDirectory",
+        "tasks": [
+            local("put", "Upload", to="out/a.txt", **{"from": "{{ outputs.write.uri }}"}),
+            local("get", "Download", **{"from": "out/a.txt"}),
+        ],
+    }
+    finished = run_flow(flow_of(WRITE, shared))
+    assert states(finished)["get"] == "SUCCESS"
+    assert finished.outputs["get"]["uri"].startswith("kestra://")
+
+
+def test_allowed_paths_from_the_server_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's ``allowed-paths`` setting reaches the tasks, with no variable set."""
+    from tiercel.model import load_flows
+    from tiercel.registry import default_registry
+    from tiercel.runtime import LocalRunner
+    from tiercel.wiring import local_services
+
+    monkeypatch.delenv(ALLOWED_PATHS_ENV, raising=False)
+    root = tmp_path / "configured"
+    root.mkdir()
+    (root / "in.txt").write_text("configured")
+    text = flow_of(local("get", "Download", **{"from": str(root / "in.txt")}))
+    (flow,) = load_flows(text.encode(), "flow.yaml", default_registry()).valid_flows()
+    with local_services(tmp_path / "data", allowed_paths=[str(root)]) as services:
+        finished = LocalRunner(services).execute(flow)
+        assert states(finished)["get"] == "SUCCESS"
+        uri = finished.outputs["get"]["uri"]
+        assert services.storage.read_bytes(uri) == b"configured"
+    with local_services(tmp_path / "data", allowed_paths=[]) as services:
+        assert "is denied" in _error(LocalRunner(services).execute(flow), "get")

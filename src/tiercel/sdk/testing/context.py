@@ -65,6 +65,7 @@ class TestRunContext:
         executions, triggers, flows, kv_stores: The stores the few tasks that administer
             Tiercel use; calling one that was not given fails the task.
         task_parser: What ``parse_task`` uses: the registry's, given by a test that needs it.
+        allowed_paths: The local folders ``allowed_path`` lets the task use.
     """
 
     __test__ = False  # not a pytest test class, despite its name
@@ -88,6 +89,7 @@ class TestRunContext:
         flows: FlowSources | None = None,
         kv_stores: KeyValueStores | None = None,
         task_parser: Callable[[str], Any] | None = None,
+        allowed_paths: Sequence[str] = (),
     ) -> None:
         self.namespace = namespace
         self.clock = now
@@ -122,6 +124,7 @@ class TestRunContext:
         self._executions, self._triggers = executions, triggers
         self._flows, self._kv_stores = flows, kv_stores
         self._task_parser = task_parser
+        self.allowed_paths = tuple(allowed_paths)
         self._environment = Environment(
             functions={"secret": self._secret, "kv": self._kv, "read": self._read},
             clock=lambda: self.clock,
@@ -200,6 +203,12 @@ class TestRunContext:
         """``PATH``, ``HOME`` and the locale of the test process, nothing else."""
         keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ")
         return {name: os.environ[name] for name in keep if name in os.environ}
+
+    def allowed_path(self, path: str) -> bool:
+        """Whether ``path`` lies under one of ``allowed_paths`` (none by default)."""
+        real = Path(os.path.realpath(path))
+        roots = [Path(os.path.realpath(root)) for root in self.allowed_paths]
+        return any(real == root or root in real.parents for root in roots)
 
     def now(self) -> datetime:
         """The run's clock: still, except for ``sleep``."""

@@ -216,6 +216,9 @@ class _RequestContext:
     def process_env(self) -> dict[str, str]:
         raise _unavailable("processes")
 
+    def allowed_path(self, path: str) -> bool:
+        return self.ctx.allowed_path(path)
+
     def now(self) -> datetime:
         return self.ctx.now()
 

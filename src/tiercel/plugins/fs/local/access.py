@@ -1,64 +1,38 @@
 """The allowed-paths rule of the local file tasks (Kestra's ``allowed-paths``), shared by the
 ``io.kestra.plugin.fs.local`` tasks (not a plugin).
 
-A task may touch a local path only when, with symbolic links and ``..`` resolved, it lies under
-one of the folders listed in the ``TIERCEL_ALLOWED_PATHS`` environment variable of the worker
-(a JSON list, the server's ``allowed_paths`` setting when given through the environment). With
-none listed, every local path is refused: nothing is touched by default.
+A task may touch a local path only when, with symbolic links and ``..`` resolved, it lies in
+the task's working directory or under one of the folders the worker allows: the server's
+``allowed-paths`` setting (``TIERCEL_ALLOWED_PATHS``, also read by ``tiercel flow test``).
+With none configured, nothing outside the working directory is touched.
 """
 
-import json
 import os
 import shutil
 from pathlib import Path
 
 from tiercel.plugins.cloud.env import Env
-from tiercel.sdk import LogLevel, TaskFailure
+from tiercel.sdk import LogLevel, RunContext, TaskFailure
 
 ALLOWED_PATHS_ENV = "TIERCEL_ALLOWED_PATHS"
 
 
-def allowed_roots() -> list[Path]:
-    """The folders local tasks may use, resolved.
+def local_path(raw: str, prop: str, ctx: RunContext) -> Path:
+    """The absolute, normalised path of a property (relative to the task's working directory),
+    once checked against the allowed paths.
 
     Raises:
-        TaskFailure: None is configured, or the variable is not a JSON list of paths.
+        TaskFailure: The path is neither in the working directory nor in an allowed folder.
     """
-    text = os.environ.get(ALLOWED_PATHS_ENV, "").strip()
-    roots: list[str] = []
-    if text:
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError:
-            parsed = None
-        if not isinstance(parsed, list) or not all(isinstance(r, str) and r for r in parsed):
-            raise TaskFailure(
-                f"{ALLOWED_PATHS_ENV} must be a JSON list of folders, such as '[\"/data/files\"]'"
-            )
-        roots = parsed
-    if not roots:
-        raise TaskFailure(
-            "Local file tasks need allowed paths: list the folders they may use in the "
-            f"worker's {ALLOWED_PATHS_ENV} (a JSON list, such as '[\"/data/files\"]')"
-        )
-    return [Path(os.path.realpath(root)) for root in roots]
-
-
-def local_path(raw: str, prop: str, base: Path) -> Path:
-    """The absolute, normalised path of a property (relative to ``base``, the task's working
-    directory), once checked against the allowed paths.
-
-    Raises:
-        TaskFailure: The path is outside every allowed folder.
-    """
+    base = ctx.working_dir()
     path = Path(os.path.normpath(base / raw))
     real = Path(os.path.realpath(path))
-    roots = allowed_roots()
-    if not any(real == root or root in real.parents for root in roots):
-        listed = ", ".join(f"'{root}'" for root in roots)
+    work = Path(os.path.realpath(base))
+    if real != work and work not in real.parents and not ctx.allowed_path(str(real)):
         raise TaskFailure(
-            f"Access to path '{real}' ({prop}) is denied: it must be within one of the "
-            f"allowed paths: {listed}"
+            f"Access to path '{real}' ({prop}) is denied: only the task's working directory "
+            "and the folders of the server's allowed-paths setting "
+            f"(or {ALLOWED_PATHS_ENV}) may be used"
         )
     return path
 

@@ -23,8 +23,8 @@ class LocalCopy(RunnableTask[None]):
     def run(self, ctx: RunContext) -> None:
         """Copy; no outputs."""
         env = Env.of_task(ctx)
-        source = local_path(env.value(self.from_, str), "from", ctx.working_dir())
-        target = local_path(env.value(self.to, str), "to", ctx.working_dir())
+        source = local_path(env.value(self.from_, str), "from", ctx)
+        target = local_path(env.value(self.to, str), "to", ctx)
         overwrite = env.value(self.overwrite, bool)
         if not source.exists():
             raise TaskFailure(f"Source path does not exist: {source}")

@@ -32,7 +32,7 @@ class LocalDelete(RunnableTask):
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``uri`` (``file://``), ``deleted`` and ``uris`` (the files a pattern deleted)."""
         env = Env.of_task(ctx)
-        path = local_path(env.value(self.from_, str), "from", ctx.working_dir())
+        path = local_path(env.value(self.from_, str), "from", ctx)
         recursive = env.value(self.recursive, bool)
         if not path.exists() and not path.is_symlink():
             if env.value(self.error_on_missing, bool):

@@ -37,7 +37,7 @@ class LocalDownload(ChecksumProperties, RunnableTask):
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``uri`` (kestra://), ``size`` and ``checksum``."""
         env = Env.of_task(ctx)
-        path = local_path(env.value(self.from_, str), "from", ctx.working_dir())
+        path = local_path(env.value(self.from_, str), "from", ctx)
         algorithm, expected = self.checksum_check(env)
         uri, digest = stored(env, path, algorithm, expected)
         return {"uri": uri, "size": path.stat().st_size, "checksum": digest}

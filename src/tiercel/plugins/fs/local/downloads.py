@@ -39,7 +39,7 @@ tasks:
     "io.kestra.plugin.fs.local.Downloads",
     examples=[
         Example(
-            "Store the CSV files of a folder (listed in TIERCEL_ALLOWED_PATHS), then move them",
+            "Store the CSV files of a folder (in the allowed paths), then move them",
             _EXAMPLE,
             needs=("allowed-paths",),
         )
@@ -53,11 +53,11 @@ class LocalDownloads(ListingProperties, ActionProperties, RunnableTask):
         """``files`` (Kestra's local File objects, ``uri`` the kestra:// copy) and
         ``outputFiles`` (local path to kestra:// URI)."""
         env = Env.of_task(ctx)
-        directory = local_path(env.value(self.from_, str), "from", ctx.working_dir())
+        directory = local_path(env.value(self.from_, str), "from", ctx)
         action, raw_target = self.chosen_action(env)
         target = None
         if action is Action.MOVE and raw_target is not None:
-            target = local_path(raw_target, "moveDirectory", ctx.working_dir())
+            target = local_path(raw_target, "moveDirectory", ctx)
         paths = local_files(env, directory, self.reg_exp, env.value(self.recursive, bool))
         paths = limited(env, paths, env.value(self.max_files, int))
         files = []

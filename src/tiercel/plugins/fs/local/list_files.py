@@ -48,7 +48,7 @@ class LocalList(SortedListingProperties, RunnableTask):
     def run(self, ctx: RunContext) -> dict[str, Any]:
         """``files`` (Kestra's local File objects) and ``count``."""
         env = Env.of_task(ctx)
-        directory = local_path(env.value(self.from_, str), "from", ctx.working_dir())
+        directory = local_path(env.value(self.from_, str), "from", ctx)
         paths = local_files(env, directory, self.reg_exp, env.value(self.recursive, bool))
         paths = limited(
             env, _ordered(paths, env.value(self.sort, Sort)), env.value(self.max_files, int)

@@ -26,8 +26,8 @@ class LocalMove(RunnableTask[None]):
         """Move; no outputs."""
         env = Env.of_task(ctx)
         raw_target = env.value(self.to, str)
-        source = local_path(env.value(self.from_, str), "from", ctx.working_dir())
-        target = local_path(raw_target, "to", ctx.working_dir())
+        source = local_path(env.value(self.from_, str), "from", ctx)
+        target = local_path(raw_target, "to", ctx)
         overwrite = env.value(self.overwrite, bool)
         if not source.exists():
             raise TaskFailure(f"Source path does not exist: {source}")

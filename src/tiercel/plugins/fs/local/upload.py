@@ -29,8 +29,8 @@ class LocalUpload(RunnableTask):
         env = Env.of_task(ctx)
         source = env.value(self.from_, str)
         name = file_name(source)
-        target = local_path(env.optional(self.to, str) or name, "to", ctx.working_dir())
+        target = local_path(env.optional(self.to, str) or name, "to", ctx)
         if target.is_dir():
-            target = local_path(str(target / name), "to", ctx.working_dir())
+            target = local_path(str(target / name), "to", ctx)
         write_local(env, source, target, env.value(self.overwrite, bool))
         return {"uri": target.as_uri(), "size": target.stat().st_size}

@@ -17,12 +17,12 @@ class LocalUploads(UploadsProperties, RunnableTask):
         """``files``: the local ``file://`` URIs written."""
         env = Env.of_task(ctx)
         targets = self.targets(env)
-        directory = local_path(env.value(self.to, str), "to", ctx.working_dir())
+        directory = local_path(env.value(self.to, str), "to", ctx)
         overwrite = env.value(self.overwrite, bool)
         files = []
         for name, uri in targets:
             # Checked again: a map's file name could climb out with "../".
-            target = local_path(str(directory / name), "to", ctx.working_dir())
+            target = local_path(str(directory / name), "to", ctx)
             write_local(env, uri, target, overwrite)
             files.append(target.as_uri())
         return {"files": files}
