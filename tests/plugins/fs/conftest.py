@@ -1,10 +1,7 @@
 """Real servers on loopback for the remote file-system tests: Debian's OpenSSH sshd with its
 SFTP subsystem, and pyftpdlib serving FTP and FTPS (a self-signed certificate made here)."""
 
-import os
-import shutil
 import socket
-import subprocess
 import threading
 import time
 import warnings
@@ -15,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import free_port
+from tests.plugins.sshd import keygen, running_sshd
 
 FTP_USER, FTP_PASSWORD = "kestra", "s3cr3t-ftp-pass"
 
@@ -49,38 +47,13 @@ def _wait_for(port: int, alive: Callable[[], bool]) -> None:
 @pytest.fixture(scope="session")
 def sftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sftp]:
     """Debian's sshd in the foreground on a free port, with the SFTP subsystem on."""
-    sshd = Path("/usr/sbin/sshd")
-    if not sshd.exists() or shutil.which("ssh-keygen") is None:
-        pytest.fail("the SFTP tests need openssh-server: apt-get install openssh-server")
-    if os.geteuid() != 0:
-        pytest.fail("the SFTP tests log in as root and so must run as root")
-    Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
     home = tmp_path_factory.mktemp("sftpd")
-    for name in ("host", "key"):
-        subprocess.run(
-            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(home / name)], check=True
-        )
-    port = free_port()
-    config = home / "sshd_config"
-    config.write_text(
-        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {home / 'host'}\n"
-        f"AuthorizedKeysFile {home / 'key.pub'}\nPidFile {home / 'sshd.pid'}\n"
-        "PermitRootLogin prohibit-password\nPasswordAuthentication yes\nStrictModes no\n"
-        "UsePAM no\nSubsystem sftp internal-sftp\n"
-    )
-    process = subprocess.Popen(
-        [str(sshd), "-D", "-e", "-f", str(config)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(port, lambda: process.poll() is None)
+    keygen(home / "key")
+    extra = "PasswordAuthentication yes\nSubsystem sftp internal-sftp\n"
+    with running_sshd(home, home / "key.pub", extra=extra) as port:
         files = home / "files"
         files.mkdir()
         yield Sftp(port, (home / "key").read_text(), files)
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def _certificate(folder: Path) -> Path:

@@ -3,11 +3,8 @@ namespace files of the flows a test runs."""
 
 import base64
 import os
-import shutil
-import socket
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +12,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
-from tests.conftest import free_port
+from tests.plugins.sshd import keygen, running_sshd
 
 from tiercel.ops.flows import Flows
 from tiercel.registry import default_registry
@@ -93,46 +90,13 @@ PASSPHRASE = "open sesame"
 @pytest.fixture(scope="session")
 def ssh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SshServer]:
     """Debian's sshd as a foreground process on a free loopback port, for this session."""
-    sshd = Path("/usr/sbin/sshd")
-    if not sshd.exists() or shutil.which("ssh-keygen") is None:
-        pytest.fail("the git SSH tests need openssh-server: apt-get install openssh-server")
-    if os.geteuid() != 0:
-        pytest.fail("the git SSH tests log in as root and so must run as root")
-    # sshd refuses to start without its privilege separation directory (made by its service).
-    Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
     home = tmp_path_factory.mktemp("sshd")
-    for name, passphrase in (("host", ""), ("key", ""), ("locked", PASSPHRASE)):
-        subprocess.run(
-            ["ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-f", str(home / name)],
-            check=True,
-        )
+    keygen(home / "key")
+    keygen(home / "locked", PASSPHRASE)
     authorized = home / "authorized_keys"
     authorized.write_text((home / "key.pub").read_text() + (home / "locked.pub").read_text())
-    port = free_port()
-    config = home / "sshd_config"
-    config.write_text(
-        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {home / 'host'}\n"
-        f"AuthorizedKeysFile {authorized}\nPidFile {home / 'sshd.pid'}\n"
-        "PermitRootLogin prohibit-password\nPasswordAuthentication no\nStrictModes no\n"
-        "UsePAM no\n"
-    )
-    process = subprocess.Popen(
-        [str(sshd), "-D", "-e", "-f", str(config)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert process.poll() is None and time.monotonic() < deadline, "sshd did not start"
-            time.sleep(0.05)
+    with running_sshd(home, authorized, extra="PasswordAuthentication no\n") as port:
         yield SshServer(port, (home / "key").read_text(), (home / "locked").read_text())
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 @pytest.fixture
