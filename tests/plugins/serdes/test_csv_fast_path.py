@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from tests.plugins.jdbc.jdbc_support import messages, outputs, run_flow, state_of
 
-from tiercel.plugins.serdes import columns
 from tiercel.plugins.serdes.csv import csv_arrow, ion_arrow
 from tiercel.runtime.services import Finished, Services
 from tiercel.sdk import ion
+from tiercel.sdk import ion_columns as columns
 
 # Quotes, backslashes, separators and line breaks inside values, unicode, a tab, a rare
 # control character, \N nulls (quoted or not), empty fields, an empty trailing header column.

@@ -7,6 +7,11 @@ own functions (JSON string escaping is valid Ion, ISO timestamps are Ion timesta
 streams it with ``COPY ... TO STDOUT`` straight into the file. The lines are the ones the
 Python path writes; the Python path remains for what this one does not cover (statements
 that are not queries, duplicate column names).
+
+``copy_store`` is the faster path where pyarrow is installed: the server only sends the
+values (with this module's expressions for the few types it must write) and the client
+writes the lines; this one remains for where pyarrow is not installed and as the reference
+its tests compare with.
 """
 
 from pathlib import Path
@@ -22,7 +27,7 @@ _JSON = {114, 3802}
 _COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
 
 
-def _expression(t: str, c: str, oid: int, category: str) -> tuple[str, bool]:
+def expression(t: str, c: str, oid: int, category: str) -> tuple[str, bool]:
     """The SQL that writes one value as Ion text (null stays null), from the value's text
     ``t`` (computed once in an inner query) or, when the second item is False, from the value
     ``c`` itself."""
@@ -95,7 +100,7 @@ def store(connection: Any, sql: str, values: Any, zone_id: str, path: Path) -> i
             if values is not None:
                 prefix = prefix.replace("%", "%%")  # the statement is bound client-side
             column = "q." + _quoted(name)
-            value, from_text = _expression(f"v{index}", f"v{index}", oid, categories.get(oid, ""))
+            value, from_text = expression(f"v{index}", f"v{index}", oid, categories.get(oid, ""))
             inner.append(f"{column}::text AS v{index}" if from_text else f"{column} AS v{index}")
             parts.append(_literal(prefix))
             parts.append(f"coalesce({value}, 'null')")

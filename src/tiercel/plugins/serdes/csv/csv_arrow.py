@@ -10,8 +10,8 @@ import importlib
 from collections.abc import Callable
 from typing import IO, Any
 
-from tiercel.plugins.serdes import columns
 from tiercel.sdk import RunContext, TaskFailure, ion
+from tiercel.sdk import ion_columns as columns
 
 _NULL = "\\N"
 _NULL_MARK = "\x00"  # never in an escaped value (a NUL is written \u0000)

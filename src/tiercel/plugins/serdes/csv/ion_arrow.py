@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-from tiercel.plugins.serdes import columns
 from tiercel.sdk import ion
+from tiercel.sdk import ion_columns as columns
 
 _BLOCK = 2 << 20
 _OTHER_ESCAPE = re.compile(rb'\\[^"\\]')

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field
 
-from tiercel.plugins.serdes import columns
 from tiercel.plugins.serdes.csv import ion_arrow
 from tiercel.plugins.serdes.files import BUFFER, encoding, ion_values, new_file, single_char, upload
 from tiercel.plugins.serdes.values import CellFormat
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, ion, plugin
+from tiercel.sdk import ion_columns as columns
 
 
 class QuoteMode(StrEnum):

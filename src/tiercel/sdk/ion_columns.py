@@ -1,9 +1,10 @@
-"""Text built a whole column at a time, with pyarrow's compute kernels (C++), for the CSV
-converters' fast paths: Ion string escaping, and rows assembled from constant pieces and
-columns of text without a Python step per value.
+"""Ion text built a whole column at a time, with pyarrow's compute kernels (C++), for the
+fast paths of the CSV converters and of PostgreSQL's ``STORE``: Ion string escaping, and
+rows assembled from constant pieces and columns of text without a Python step per value.
 
-pyarrow and numpy come with ``tiercel[serdes]``; without them ``available()`` is False and
-the converters keep their Python paths, which write the same bytes.
+pyarrow and numpy come with ``tiercel[serdes]`` (and ``tiercel[jdbc-postgresql]``); without
+them ``available()`` is False and the callers keep their other paths, which write the same
+bytes.
 """
 
 import importlib

@@ -1,0 +1,207 @@
+"""``STORE`` at ``COPY`` speed: the query's rows read through ``COPY (query) TO STDOUT`` in
+CSV, and written as Ion lines a block of rows and a column at a time on the client.
+
+The server sends the rows as ``COPY`` of the plain query does (the physical limit here); the
+client turns them into Ion with pyarrow (``copy_columns``) in a second thread, so reading and
+converting overlap. Each ``COPY`` data message is one row, so blocks end on row boundaries.
+What pyarrow is not installed for, or a result this path does not cover (no column, repeated
+names), goes to ``ion_copy``, where the server writes each line.
+"""
+
+import importlib
+import queue
+import select
+import threading
+from pathlib import Path
+from typing import IO, Any
+
+from tiercel.plugins.jdbc.postgresql import copy_columns, ion_copy
+from tiercel.plugins.jdbc.postgresql.copy_columns import Kind
+from tiercel.sdk import ion, ion_columns
+
+BLOCK = 4 << 20
+"""Bytes of CSV rows converted at a time (about 35,000 rows of ten columns)."""
+
+_NULL_MARK = "\x00"  # a null text value; never in an escaped value (a NUL is written \u0000)
+_DESCRIBE = """
+SELECT t.oid::int, t.typcategory::text, EXISTS (
+    SELECT 1 FROM pg_cast c
+    WHERE c.castsource = t.oid AND c.casttarget = 'text'::regtype AND c.castmethod = 'f')
+FROM pg_type t WHERE t.oid = ANY(%s)
+"""
+
+
+def store(connection: Any, sql: str, values: Any, zone_id: str, path: Path) -> int | None:
+    """Run the query and write its rows as Ion lines into ``path``; the row count, or None
+    when the statement is not a query this way covers (the caller then runs it itself)."""
+    if not ion_columns.available():
+        return ion_copy.store(connection, sql, values, zone_id, path)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({sql}) AS q LIMIT 0", values)
+        columns = [(column.name, column.type_code) for column in cursor.description]
+        cursor.fetchall()
+        names = [name for name, _ in columns]
+        if not names or len(set(names)) != len(names):
+            return ion_copy.store(connection, sql, values, zone_id, path)
+        cursor.execute(_DESCRIBE, [sorted({oid for _, oid in columns})])
+        types = {int(oid): (str(category), bool(cast)) for oid, category, cast in cursor.fetchall()}
+        kinds: list[Kind | None] = []
+        selected = []
+        for index, (name, oid) in enumerate(columns):
+            category, cast = types.get(oid, ("", False))
+            kind = copy_columns.kind_of(oid, category, cast)
+            kinds.append(kind)
+            column = "q." + _quoted(name)
+            if kind is None:  # the server writes the Ion value (null stays null)
+                value, _ = ion_copy.expression(f"{column}::text", column, oid, category)
+                selected.append(f"{value} AS v{index}")
+            else:
+                selected.append(f"{column} AS v{index}")
+        listed = ", ".join(selected)
+        if values is not None:
+            listed = listed.replace("%", "%%")  # the statement is bound client-side
+        copy_sql = f"COPY (SELECT {listed} FROM ({sql}) AS q) TO STDOUT WITH (FORMAT csv)"
+        writer = _Writer(names, kinds)
+        cursor.execute(f"SET LOCAL TIME ZONE {_literal(zone_id)}")
+        cursor.execute("SET LOCAL IntervalStyle = 'iso_8601'")
+        cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
+        cursor.execute("SET LOCAL client_encoding = 'UTF8'")
+        with path.open("wb") as out:
+            rows = _copy(cursor, copy_sql, values, writer, out)
+        # Back to the session's settings, which psycopg's loaders expect, for what the
+        # transaction runs next (afterSQL).
+        for setting in ("TIME ZONE DEFAULT", "IntervalStyle TO DEFAULT", "DateStyle TO DEFAULT",
+                        "client_encoding TO DEFAULT"):  # fmt: skip
+            cursor.execute(f"SET LOCAL {setting}")
+        return rows
+
+
+def _copy(cursor: Any, copy_sql: str, values: Any, writer: "_Writer", out: IO[bytes]) -> int:
+    """Read the ``COPY`` rows in blocks, converted and written by a second thread; the row
+    count the server gives."""
+    blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+    failed: list[BaseException] = []
+
+    def convert() -> None:
+        try:
+            while (block := blocks.get()) is not None:
+                if not failed:
+                    out.write(writer.lines(block))
+        except BaseException as exc:
+            failed.append(exc)
+            while blocks.get() is not None:  # let the reader finish
+                pass
+
+    worker = threading.Thread(target=convert, name="tiercel-pg-store", daemon=True)
+    worker.start()
+    try:
+        with cursor.copy(copy_sql, values):
+            rows = _read(cursor.connection, blocks, failed)
+    finally:
+        blocks.put(None)
+        worker.join()
+    if failed:
+        raise failed[0]
+    return rows
+
+
+def _read(connection: Any, blocks: "queue.Queue[bytes | None]", failed: list[BaseException]
+          ) -> int:  # fmt: skip
+    """The ``COPY`` data messages (one row each), gathered into blocks of ``BLOCK`` bytes.
+
+    psycopg reads one row per call through its generators; here libpq is asked directly
+    (without waiting), and the socket waited on when it has nothing yet, which costs a third
+    of the time per row.
+    """
+    pgconn = connection.pgconn
+    get = pgconn.get_copy_data
+    block = bytearray()
+    while True:
+        size, data = get(1)
+        if size > 0:
+            block += data
+            if len(block) >= BLOCK:
+                if failed:
+                    raise failed[0]
+                blocks.put(bytes(block))
+                block.clear()
+        elif size == 0:
+            select.select([pgconn.socket], [], [])
+            pgconn.consume_input()
+        else:
+            break
+    if block:
+        blocks.put(bytes(block))
+    errors = importlib.import_module("psycopg.errors")
+    rows = 0
+    while (result := pgconn.get_result()) is not None:
+        if result.error_message:
+            raise errors.error_from_result(result, encoding=connection.info.encoding)
+        rows = result.command_tuples or 0
+    return rows
+
+
+class _Writer:
+    """Blocks of COPY's CSV rows as Ion lines, for one result's columns."""
+
+    def __init__(self, names: list[str], kinds: list[Kind | None]) -> None:
+        self.names = [f"v{index}" for index in range(len(names))]
+        self.kinds = [Kind.RAW if kind is None else kind for kind in kinds]
+        self.pieces: list[str] = []
+        before = "{"
+        for name, kind in zip(names, self.kinds, strict=True):
+            quote = '"' if copy_columns.quoted(kind) else ""
+            self.pieces.append(before + ion.field_name(name) + ":" + quote)
+            before = quote + ","
+        self.pieces.append(before[:-1] + "}\n")
+
+    def lines(self, block: bytes) -> Any:
+        """The Ion lines of a block of whole CSV rows, as one buffer."""
+        pa, pc = ion_columns.modules()
+        table = self._parse(pa, block)
+        texts = []
+        marked = False
+        for column, kind in zip(table.columns, self.kinds, strict=True):
+            text = copy_columns.convert(kind, column.combine_chunks())
+            if text.null_count:
+                if copy_columns.quoted(kind):
+                    marked = True
+                    text = pc.fill_null(text, _NULL_MARK)
+                else:
+                    text = pc.fill_null(text, "null")
+            texts.append(text)
+        lines = ion_columns.join_rows(self.pieces, texts)
+        if marked:
+            return lines.to_pybytes().replace(b'"' + _NULL_MARK.encode() + b'"', b"null")
+        return lines
+
+    def _parse(self, pa: Any, block: bytes) -> Any:
+        pcsv = importlib.import_module("pyarrow.csv")
+        # Without a quote in the block no value is quoted: no empty string (COPY quotes it),
+        # no line break inside a value, and the simpler parser applies.
+        plain = b'"' not in block
+        types = {
+            name: pa.bool_() if kind is Kind.BOOL else pa.string()
+            for name, kind in zip(self.names, self.kinds, strict=True)
+        }
+        return pcsv.read_csv(
+            pa.py_buffer(block),
+            read_options=pcsv.ReadOptions(
+                column_names=self.names, use_threads=False, block_size=len(block) + 1
+            ),
+            parse_options=pcsv.ParseOptions(
+                quote_char=False if plain else '"', newlines_in_values=not plain
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types=types, null_values=[""], true_values=["t"], false_values=["f"],
+                strings_can_be_null=True, quoted_strings_can_be_null=False, check_utf8=False,
+            ),
+        )  # fmt: skip
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
