@@ -125,8 +125,8 @@ def _temporal(kind: Kind, column: Any) -> Any:
     # ISO text (DateStyle ISO) such as "2024-01-01 10:00:00.5+01"; BC dates, infinities and
     # years past 9999 do not have this shape and are written as strings.
     _, pc = ion_columns.modules()
-    shaped = pc.and_not(_at(pc, column, 4 if kind is Kind.DATE else 10, "-" if kind is Kind.DATE else " "),
-                        pc.ends_with(column, "BC"))  # fmt: skip
+    dash = _at(pc, column, 4, "-") if kind is Kind.DATE else _at(pc, column, 10, " ")
+    shaped = pc.and_not(dash, pc.ends_with(column, "BC"))
     if kind is Kind.DATE:
         value = column
     else:

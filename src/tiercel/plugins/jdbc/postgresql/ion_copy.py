@@ -106,7 +106,10 @@ def store(connection: Any, sql: str, values: Any, zone_id: str, path: Path) -> i
             parts.append(f"coalesce({value}, 'null')")
         # One variadic concat, not a chain of ||: each || copies the growing line again.
         line = f"concat({', '.join(parts)}, '}}')" if parts else "'{}'"
-        source = f"(SELECT {', '.join(inner) or '1'} FROM ({sql}) AS q) AS r"
+        listed = ", ".join(inner) or "1"
+        if values is not None:
+            listed = listed.replace("%", "%%")  # a column named with a %
+        source = f"(SELECT {listed} FROM ({sql}) AS q) AS r"
         copy_sql = f"COPY (SELECT {line} FROM {source}) TO STDOUT WITH ({_COPY_OPTIONS})"
         cursor.execute(f"SET LOCAL TIME ZONE {_literal(zone_id)}")
         cursor.execute("SET LOCAL IntervalStyle = 'iso_8601'")
