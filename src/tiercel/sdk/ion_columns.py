@@ -10,6 +10,7 @@ bytes.
 import importlib
 import importlib.util
 import json.encoder
+import os
 from types import ModuleType
 from typing import Any
 
@@ -19,6 +20,7 @@ _NOT_CONTROL = bytes(range(32, 256))
 # The controls JSON (and so this codec) writes with a short escape; the others as \u00XX.
 _SHORT_ESCAPES = (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"), ("\b", "\\b"), ("\f", "\\f"))
 _SHORT_CONTROLS = frozenset(b"\n\r\t\b\f")
+_POOL_SET = False
 
 
 def available() -> bool:
@@ -28,8 +30,20 @@ def available() -> bool:
 
 
 def modules() -> tuple[ModuleType, ModuleType]:
-    """``(pyarrow, pyarrow.compute)``, imported on first use (only when ``available()``)."""
-    return importlib.import_module("pyarrow"), importlib.import_module("pyarrow.compute")
+    """``(pyarrow, pyarrow.compute)``, imported on first use (only when ``available()``).
+
+    pyarrow's default allocator is made the system's unless ``ARROW_DEFAULT_MEMORY_POOL``
+    names one: mimalloc keeps what these block-by-block conversions free (measured: a
+    PostgreSQL ``STORE`` of a million rows peaked 20 to 30 MB higher with it), and their
+    memory is to stay flat and small.
+    """
+    global _POOL_SET
+    pyarrow = importlib.import_module("pyarrow")
+    if not _POOL_SET:
+        _POOL_SET = True
+        if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+            pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    return pyarrow, importlib.import_module("pyarrow.compute")
 
 
 def text_bytes(column: Any) -> bytes:

@@ -19,8 +19,10 @@ from tiercel.plugins.jdbc.postgresql import copy_columns, ion_copy
 from tiercel.plugins.jdbc.postgresql.copy_columns import Kind
 from tiercel.sdk import ion, ion_columns
 
-BLOCK = 4 << 20
-"""Bytes of CSV rows converted at a time (about 35,000 rows of ten columns)."""
+BLOCK = 512 << 10
+"""Bytes of CSV rows converted at a time (about 4,000 rows of ten columns): larger blocks
+cost a little less time and much more memory (measured on a million rows: 4 MB blocks
+peaked 80 MB higher)."""
 
 _NULL_MARK = "\x00"  # a null text value; never in an escaped value (a NUL is written \u0000)
 _DESCRIBE = """
