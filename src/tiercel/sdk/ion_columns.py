@@ -11,8 +11,11 @@ import importlib
 import importlib.util
 import json.encoder
 import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 _encode_json_string = json.encoder.encode_basestring
 # Every byte but the C0 controls: ``bytes.translate(None, _NOT_CONTROL)`` keeps only controls.
@@ -21,6 +24,8 @@ _NOT_CONTROL = bytes(range(32, 256))
 _SHORT_ESCAPES = (("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"), ("\b", "\\b"), ("\f", "\\f"))
 _SHORT_CONTROLS = frozenset(b"\n\r\t\b\f")
 _POOL_SET = False
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 
 def available() -> bool:
@@ -130,3 +135,25 @@ def _data(column: Any) -> Any:
     if buffers[2] is None:
         return pyarrow.py_buffer(b"")
     return buffers[2][int(offsets[0]) : int(offsets[-1])]
+
+
+def in_order(
+    convert: Callable[[_Item], _Result], items: Iterable[_Item], workers: int = 2
+) -> Iterator[tuple[_Item, _Result]]:
+    """Each item with ``convert(item)``, in the items' order, converted by ``workers``
+    threads at a time: pyarrow's kernels release the GIL, so blocks converted side by side
+    use the machine's cores. At most ``workers + 1`` items are held at once."""
+    pending: deque[tuple[_Item, Future[_Result]]] = deque()
+    with ThreadPoolExecutor(workers, thread_name_prefix="tiercel-ion") as pool:
+        try:
+            for item in items:
+                pending.append((item, pool.submit(convert, item)))
+                if len(pending) > workers:
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+        finally:
+            for _, future in pending:
+                future.cancel()

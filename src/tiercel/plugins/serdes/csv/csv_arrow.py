@@ -104,11 +104,8 @@ def convert(
                 parse_options=parse,
                 convert_options=convert_options,
             )
-            for batch in reader:
-                if watch.seen:
-                    return None
-                if batch.num_rows == 0:
-                    continue
+
+            def lines(batch: Any) -> Any:
                 values = []
                 nulls = False
                 for column in batch.columns[: len(fields)]:
@@ -119,10 +116,13 @@ def convert(
                         column = pc.fill_null(column, _NULL_MARK)
                     values.append(column)
                 text = columns.join_rows(pieces, values)
-                if nulls:
-                    out.write(text.to_pybytes().replace(b'"\x00"', b"null"))
-                else:
-                    out.write(text)
+                return text.to_pybytes().replace(b'"\x00"', b"null") if nulls else text
+
+            # Batches converted side by side (pyarrow's kernels release the GIL), in order.
+            for batch, text in columns.in_order(lines, reader):
+                if watch.seen:
+                    return None
+                out.write(text)
                 count += batch.num_rows
             if watch.seen:
                 return None
