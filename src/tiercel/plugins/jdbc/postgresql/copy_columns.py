@@ -106,9 +106,10 @@ def _float(column: Any) -> Any:
     # CASE WHEN strpos(t, 'e') > 0 THEN t WHEN t = 'NaN' THEN 'nan' WHEN t = 'Infinity'
     # THEN '+inf' WHEN t = '-Infinity' THEN '-inf' ELSE t || 'e0' END
     pa, pc = ion_columns.modules()
-    has_exponent = pc.match_substring(column, "e")
-    result = pc.if_else(has_exponent, column, pc.binary_join_element_wise(column, "e0", ""))
     data = ion_columns.text_bytes(column)
+    result = pc.binary_join_element_wise(column, "e0", "")
+    if b"e" in data:
+        result = pc.if_else(pc.match_substring(column, "e"), column, result)
     if b"N" in data or b"I" in data:
         for text, ion_text in (("NaN", "nan"), ("Infinity", "+inf"), ("-Infinity", "-inf")):
             result = pc.if_else(pc.equal(column, text), pa.scalar(ion_text), result)

@@ -23,7 +23,6 @@ BLOCK = 256 << 10
 cost a little less time and much more memory (measured on a million rows with two
 converting threads: 256 KB blocks peaked at 140 MB, 512 KB at 155 MB, 4 MB at over 220)."""
 
-_NULL_MARK = "\x00"  # a null text value; never in an escaped value (a NUL is written \u0000)
 _DESCRIBE = """
 SELECT t.oid::int, t.typcategory::text, EXISTS (
     SELECT 1 FROM pg_cast c
@@ -87,7 +86,7 @@ def _copy(cursor: Any, copy_sql: str, values: Any, writer: "_Writer", out: IO[by
     return counted[0]
 
 
-def _blocks(connection: Any, counted: list[int]) -> Iterator[bytes]:
+def _blocks(connection: Any, counted: list[int]) -> Iterator[bytearray]:
     """The ``COPY`` data messages (one row each), gathered into blocks of ``BLOCK`` bytes;
     the server's row count is appended to ``counted`` at the end.
 
@@ -103,15 +102,15 @@ def _blocks(connection: Any, counted: list[int]) -> Iterator[bytes]:
         if size > 0:
             block += data
             if len(block) >= BLOCK:
-                yield bytes(block)
-                block.clear()
+                yield block
+                block = bytearray()
         elif size == 0:
             select.select([pgconn.socket], [], [])
             pgconn.consume_input()
         else:
             break
     if block:
-        yield bytes(block)
+        yield block
     errors = importlib.import_module("psycopg.errors")
     rows = 0
     while (result := pgconn.get_result()) is not None:
@@ -127,56 +126,58 @@ class _Writer:
     def __init__(self, names: list[str], kinds: list[Kind | None]) -> None:
         self.names = [f"v{index}" for index in range(len(names))]
         self.kinds = [Kind.RAW if kind is None else kind for kind in kinds]
-        self.pieces: list[str] = []
-        before = "{"
-        for name, kind in zip(names, self.kinds, strict=True):
-            quote = '"' if copy_columns.quoted(kind) else ""
-            self.pieces.append(before + ion.field_name(name) + ":" + quote)
-            before = quote + ","
-        self.pieces.append(before[:-1] + "}\n")
+        self.fields = [ion.field_name(name) for name in names]
+        self.options: dict[bool, tuple[Any, Any, Any]] = {}
 
-    def lines(self, block: bytes) -> Any:
+    def lines(self, block: bytes | bytearray) -> Any:
         """The Ion lines of a block of whole CSV rows, as one buffer."""
         pa, pc = ion_columns.modules()
         table = self._parse(pa, block)
         texts = []
-        marked = False
-        for column, kind in zip(table.columns, self.kinds, strict=True):
+        pieces = []
+        before = "{"
+        for column, kind, field in zip(table.columns, self.kinds, self.fields, strict=True):
             text = copy_columns.convert(kind, column.combine_chunks())
+            # A string column's quotes go in the constant pieces around it, unless it has
+            # nulls in this block: then around each of its values.
+            quote = '"' if copy_columns.quoted(kind) else ""
             if text.null_count:
-                if copy_columns.quoted(kind):
-                    marked = True
-                    text = pc.fill_null(text, _NULL_MARK)
-                else:
-                    text = pc.fill_null(text, "null")
+                if quote:
+                    text = pc.binary_join_element_wise(quote, text, quote, "")
+                    quote = ""
+                text = pc.fill_null(text, "null")
             texts.append(text)
-        lines = ion_columns.join_rows(self.pieces, texts)
-        if marked:
-            return lines.to_pybytes().replace(b'"' + _NULL_MARK.encode() + b'"', b"null")
-        return lines
+            pieces.append(before + field + ":" + quote)
+            before = quote + ","
+        pieces.append(before[:-1] + "}\n")
+        return ion_columns.join_rows(pieces, texts)
 
-    def _parse(self, pa: Any, block: bytes) -> Any:
+    def _parse(self, pa: Any, block: bytes | bytearray) -> Any:
         pcsv = importlib.import_module("pyarrow.csv")
         # Without a quote in the block no value is quoted: no empty string (COPY quotes it),
         # no line break inside a value, and the simpler parser applies.
         plain = b'"' not in block
-        types = {
-            name: pa.bool_() if kind is Kind.BOOL else pa.string()
-            for name, kind in zip(self.names, self.kinds, strict=True)
-        }
-        return pcsv.read_csv(
-            pa.py_buffer(block),
-            read_options=pcsv.ReadOptions(
+        if plain not in self.options:
+            types = {
+                name: pa.bool_() if kind is Kind.BOOL else pa.string()
+                for name, kind in zip(self.names, self.kinds, strict=True)
+            }
+            self.options[plain] = (
+                pcsv.ReadOptions(column_names=self.names, use_threads=False),
+                pcsv.ParseOptions(quote_char=False if plain else '"', newlines_in_values=not plain),
+                pcsv.ConvertOptions(
+                    column_types=types, null_values=[""], true_values=["t"], false_values=["f"],
+                    strings_can_be_null=True, quoted_strings_can_be_null=False, check_utf8=False,
+                ),
+            )  # fmt: skip
+        read, parse, convert = self.options[plain]
+        if read.block_size <= len(block):  # one block of the reader: rows may be long
+            read = pcsv.ReadOptions(
                 column_names=self.names, use_threads=False, block_size=len(block) + 1
-            ),
-            parse_options=pcsv.ParseOptions(
-                quote_char=False if plain else '"', newlines_in_values=not plain
-            ),
-            convert_options=pcsv.ConvertOptions(
-                column_types=types, null_values=[""], true_values=["t"], false_values=["f"],
-                strings_can_be_null=True, quoted_strings_can_be_null=False, check_utf8=False,
-            ),
-        )  # fmt: skip
+            )
+        return pcsv.read_csv(
+            pa.py_buffer(block), read_options=read, parse_options=parse, convert_options=convert
+        )
 
 
 def _quoted(name: str) -> str:
