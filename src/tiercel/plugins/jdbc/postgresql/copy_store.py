@@ -51,7 +51,7 @@ def store(connection: Any, sql: str, values: Any, zone_id: str, path: Path) -> i
             category, cast = types.get(oid, ("", False))
             kind = copy_columns.kind_of(oid, category, cast)
             kinds.append(kind)
-            column = "q." + _quoted(name)
+            column = "q." + ion_copy.quoted_name(name)
             if kind is None:  # the server writes the Ion value (null stays null)
                 value, _ = ion_copy.expression(f"{column}::text", column, oid, category)
                 selected.append(f"{value} AS v{index}")
@@ -62,7 +62,7 @@ def store(connection: Any, sql: str, values: Any, zone_id: str, path: Path) -> i
             listed = listed.replace("%", "%%")  # the statement is bound client-side
         copy_sql = f"COPY (SELECT {listed} FROM ({sql}) AS q) TO STDOUT WITH (FORMAT csv)"
         writer = _Writer(names, kinds)
-        cursor.execute(f"SET LOCAL TIME ZONE {_literal(zone_id)}")
+        cursor.execute(f"SET LOCAL TIME ZONE {ion_copy.literal(zone_id)}")
         cursor.execute("SET LOCAL IntervalStyle = 'iso_8601'")
         cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
         cursor.execute("SET LOCAL client_encoding = 'UTF8'")
@@ -178,11 +178,3 @@ class _Writer:
         return pcsv.read_csv(
             pa.py_buffer(block), read_options=read, parse_options=parse, convert_options=convert
         )
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -72,11 +72,13 @@ def expression(t: str, c: str, oid: int, category: str) -> tuple[str, bool]:
     return f"to_json({t})::text", True  # time, uuid, interval (ISO), enums...: their text
 
 
-def _quoted(name: str) -> str:
+def quoted_name(name: str) -> str:
+    """An SQL identifier, quoted."""
     return '"' + name.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
+    """An SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -99,10 +101,10 @@ def store(connection: Any, sql: str, values: Any, zone_id: str, path: Path) -> i
             prefix = ("{" if index == 0 else ",") + ion.field_name(name) + ":"
             if values is not None:
                 prefix = prefix.replace("%", "%%")  # the statement is bound client-side
-            column = "q." + _quoted(name)
+            column = "q." + quoted_name(name)
             value, from_text = expression(f"v{index}", f"v{index}", oid, categories.get(oid, ""))
             inner.append(f"{column}::text AS v{index}" if from_text else f"{column} AS v{index}")
-            parts.append(_literal(prefix))
+            parts.append(literal(prefix))
             parts.append(f"coalesce({value}, 'null')")
         # One variadic concat, not a chain of ||: each || copies the growing line again.
         line = f"concat({', '.join(parts)}, '}}')" if parts else "'{}'"
@@ -111,7 +113,7 @@ def store(connection: Any, sql: str, values: Any, zone_id: str, path: Path) -> i
             listed = listed.replace("%", "%%")  # a column named with a %
         source = f"(SELECT {listed} FROM ({sql}) AS q) AS r"
         copy_sql = f"COPY (SELECT {line} FROM {source}) TO STDOUT WITH ({_COPY_OPTIONS})"
-        cursor.execute(f"SET LOCAL TIME ZONE {_literal(zone_id)}")
+        cursor.execute(f"SET LOCAL TIME ZONE {literal(zone_id)}")
         cursor.execute("SET LOCAL IntervalStyle = 'iso_8601'")
         cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
         with path.open("wb") as out, cursor.copy(copy_sql, values) as copy:
