@@ -118,11 +118,12 @@ def convert(
                 text = columns.join_rows(pieces, values)
                 return text.to_pybytes().replace(b'"\x00"', b"null") if nulls else text
 
-            # Batches converted side by side (pyarrow's kernels release the GIL), in order.
-            for batch, text in columns.in_order(lines, reader):
+            # One batch at a time: pyarrow's reader already parses ahead in its threads, and
+            # converting two batches side by side measured slower here, with 35 MB more.
+            for batch in reader:
                 if watch.seen:
                     return None
-                out.write(text)
+                out.write(lines(batch))
                 count += batch.num_rows
             if watch.seen:
                 return None

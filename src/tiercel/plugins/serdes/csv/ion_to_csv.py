@@ -172,17 +172,11 @@ class _Fast:
             raise TaskFailure(f"Unable to read '{uri}': {exc}") from None
         self.number = 0
         with raw:
-            stream = ion_arrow.blocks(raw)
-            for block in stream:  # until the first record gives the converter
+            for block in ion_arrow.blocks(raw):
                 if self.converter is None and rows.count == 0:
                     self._start(block, rows)
                 converter = self.converter
                 self._emit(block, converter.convert(block) if converter else None, uri, out, rows)
-                if converter is not None:
-                    # The next blocks converted side by side, written in their order.
-                    for block, text in columns.in_order(converter.convert, stream):
-                        self._emit(block, text, uri, out, rows)
-                    break
 
     def _emit(self, block: bytes, text: bytes | None, uri: str, out: IO[str], rows: _Rows
               ) -> None:  # fmt: skip
