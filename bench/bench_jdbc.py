@@ -89,12 +89,14 @@ def _as_postgres(*command: str) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else list(command)
 
 
-def _child(script: str, *args: str) -> tuple[list[str], float]:
-    """Run a script in a fresh interpreter; its printed words and its peak RSS in MB."""
+def _child(script: str, *args: str) -> tuple[list[str], float, float]:
+    """Run a script in a fresh interpreter; its printed words, its peak RSS in MB and the
+    CPU seconds it used (all its threads, from its start: imports included)."""
     wrapper = (
         "import resource, runpy, sys\n"
         f"exec(compile({script!r}, 'bench', 'exec'))\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "print(usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", wrapper, *args], capture_output=True, text=True, check=False
@@ -102,7 +104,12 @@ def _child(script: str, *args: str) -> tuple[list[str], float]:
     if done.returncode != 0:
         raise SystemExit(done.stderr[-3000:])
     lines = done.stdout.split("\n")
-    return lines[0].split(), float(lines[1])
+    rss, cpu = lines[1].split()
+    return lines[0].split(), float(rss), float(cpu)
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def main() -> None:
@@ -134,21 +141,22 @@ def main() -> None:
             conn.execute(CREATE.format(rows=ROWS))  # type: ignore[arg-type]
             conn.execute("VACUUM ANALYZE bench")
         work = Path(tempfile.mkdtemp(prefix="tiercel-bench-store-"))
-        copy_words, copy_rss = _child(COPY_SCRIPT, conninfo)
-        store_words, store_rss = _child(STORE_SCRIPT, FLOW.format(port=port), str(work))
+        copy_words, copy_rss, copy_cpu = _child(COPY_SCRIPT, conninfo)
+        store_words, store_rss, store_cpu = _child(STORE_SCRIPT, FLOW.format(port=port), str(work))
         shutil.rmtree(work, ignore_errors=True)
         copy_seconds, copy_bytes = float(copy_words[0]), int(copy_words[1])
         store_seconds, rows = float(store_words[0]), int(store_words[1])
         ion_bytes = int(store_words[2])
         assert rows == ROWS
         print(f"rows: {ROWS:,} (ten mixed columns)")
-        for name, seconds, size, rss in (
-            ("COPY TO STDOUT", copy_seconds, copy_bytes, copy_rss),
-            ("Query STORE", store_seconds, ion_bytes, store_rss),
+        for name, seconds, size, rss, cpu in (
+            ("COPY TO STDOUT", copy_seconds, copy_bytes, copy_rss, copy_cpu),
+            ("Query STORE", store_seconds, ion_bytes, store_rss, store_cpu),
         ):
             print(
                 f"{name:15}: {seconds:6.2f} s {ROWS / seconds:>10,.0f} rows/s "
-                f"{size / seconds / 1e6:6.1f} MB/s, {size / 1e6:.0f} MB, peak RSS {rss:.0f} MB"
+                f"{size / seconds / 1e6:6.1f} MB/s, {size / 1e6:.0f} MB, peak RSS {rss:.0f} MB, "
+                f"client CPU {cpu:.1f} s; load average {_load()}"
             )
         print(
             f"STORE / COPY throughput: {copy_seconds / store_seconds:.0%} (target >= 50%); "

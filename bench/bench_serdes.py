@@ -6,6 +6,7 @@ columns), each in a flow run in its own process, with its MB/s and peak memory (
 """
 
 import csv
+import os
 import random
 import shutil
 import subprocess
@@ -40,14 +41,16 @@ flow_text, data, source, target = sys.argv[1:5]
 with local_services(Path(data)) as services:
     runner = LocalRunner(services)
     start = time.perf_counter()
+    cpu = time.process_time()
     finished = runner.execute(flow, inputs={"file": source})
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     run = [r for r in finished.task_runs if r.task_id == "convert"][0]
     assert str(run.state.current) == "SUCCESS", [line.message for line in finished.logs]
     with services.storage.open(run.outputs["uri"]) as stored, open(target, "wb") as out:
         while block := stored.read(1 << 20):
             out.write(block)
-print(seconds, run.outputs["size"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(seconds, run.outputs["size"], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, cpu)
 """
 
 
@@ -75,7 +78,7 @@ def _generate(path: Path, megabytes: int) -> int:
     return rows
 
 
-def _run(task: str, source: Path, target: Path, data: Path) -> tuple[float, int, float]:
+def _run(task: str, source: Path, target: Path, data: Path) -> tuple[float, int, float, float]:
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, FLOW.format(task=task), str(data), str(source),
          str(target)],
@@ -83,8 +86,12 @@ def _run(task: str, source: Path, target: Path, data: Path) -> tuple[float, int,
     )  # fmt: skip
     if done.returncode != 0:
         raise SystemExit(done.stderr[-3000:])
-    seconds, size, rss = done.stdout.split()
-    return float(seconds), int(size), float(rss)
+    seconds, size, rss, cpu = done.stdout.split()
+    return float(seconds), int(size), float(rss), float(cpu)
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def main() -> None:
@@ -98,16 +105,19 @@ def main() -> None:
         # A reference measured on the same (possibly busy) machine: Python's csv module
         # reading the file, and a plain copy of it, converting nothing.
         start = time.perf_counter()
+        cpu = time.process_time()
         with source.open(newline="") as text:
             for _ in csv.reader(text):
                 pass
         parse = time.perf_counter() - start
+        parse_cpu = time.process_time() - cpu
         start = time.perf_counter()
         shutil.copyfile(source, root / "copy.csv")
         copy = time.perf_counter() - start
         size = source.stat().st_size / 1e6
         print(
-            f"reference: csv.reader alone {size / parse:.1f} MB/s, file copy {size / copy:.0f} MB/s"
+            f"reference: csv.reader alone {size / parse:.1f} MB/s ({size / parse_cpu:.1f} MB per "
+            f"CPU second), file copy {size / copy:.0f} MB/s; load average {_load()}"
         )
         ion_file = root / "output.ion"
         csv_file = root / "output.csv"
@@ -115,12 +125,13 @@ def main() -> None:
             ("CsvToIon", source, ion_file),
             ("IonToCsv", ion_file, csv_file),
         ):
-            seconds, size, rss = _run(task, src, dst, root / f"data-{task}")
+            seconds, size, rss, cpu = _run(task, src, dst, root / f"data-{task}")
             assert size == rows, (size, rows)
             megabytes = src.stat().st_size / 1e6
             print(f"{task}: {megabytes:.0f} MB in {seconds:.1f} s = {megabytes / seconds:.1f} MB/s "
-                  f"(read), {rows / seconds:,.0f} rows/s, peak RSS {rss:.0f} MB "
-                  f"(target >= 50 MB/s, flat memory)")  # fmt: skip
+                  f"(read), {rows / seconds:,.0f} rows/s, {cpu:.1f} CPU s (all threads) = "
+                  f"{megabytes / cpu:.1f} MB per CPU second, peak RSS {rss:.0f} MB "
+                  f"(target >= 50 MB/s, flat memory); load average {_load()}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from tests.plugins.jdbc.jdbc_support import messages, outputs, run_flow, state_of
 
-from tiercel.plugins.serdes import columns
 from tiercel.plugins.serdes.csv import csv_arrow, ion_arrow
 from tiercel.runtime.services import Finished, Services
 from tiercel.sdk import ion
+from tiercel.sdk import ion_columns as columns
 
 # Quotes, backslashes, separators and line breaks inside values, unicode, a tab, a rare
 # control character, \N nulls (quoted or not), empty fields, an empty trailing header column.
@@ -210,6 +210,9 @@ def test_ion_to_csv_fast_path_leaves_other_shapes_to_the_python_path(
     for block in (plain.encode(), "\n".join(tricky).encode() + b"\n"):
         converter = ion_arrow.Converter(["id", "name", "note"], ",", '"', "\n", False)
         assert (converter.convert(block) is None) == (block != plain.encode())
+    # Blank lines (first, inside, last) are left to the Python path, which skips them.
+    for blank in (b"\n" + plain.encode(), plain.encode() + b"\n" + plain.encode(), b"\n\n"):
+        assert converter.convert(blank) is None
 
 
 def test_skipped_rows_do_not_count_empty_lines_on_either_path(

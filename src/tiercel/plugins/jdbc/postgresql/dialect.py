@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.jdbc.connection import Dialect, Host, JdbcConnection, Settings, local_zone_name
-from tiercel.plugins.jdbc.postgresql import ion_copy
+from tiercel.plugins.jdbc.postgresql import copy_store
 from tiercel.sdk import Property, TaskFailure, Text, ion
 
 # JDBC driver parameters with a libpq equivalent; the others are the Java driver's own.
@@ -56,11 +56,11 @@ class PostgresDialect(Dialect):
     def store_rows(
         self, connection: Any, sql: str, values: Any, settings: Settings, path: Path
     ) -> int | None:
-        """A query's rows written as Ion by the server and copied out (see ``ion_copy``)."""
+        """A query's rows copied out and written as Ion a column at a time (``copy_store``)."""
         if not _QUERY.match(sql):
             return None
         zone = settings.zone_id or local_zone_name()
-        return ion_copy.store(connection, sql, values, zone, path)
+        return copy_store.store(connection, sql, values, zone, path)
 
     def cursor(self, connection: Any, sql: str, stream: bool, fetch_size: int) -> Any:
         """A server-side cursor for a stored query, so rows come ``fetch_size`` at a time."""

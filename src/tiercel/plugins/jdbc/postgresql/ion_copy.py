@@ -7,6 +7,11 @@ own functions (JSON string escaping is valid Ion, ISO timestamps are Ion timesta
 streams it with ``COPY ... TO STDOUT`` straight into the file. The lines are the ones the
 Python path writes; the Python path remains for what this one does not cover (statements
 that are not queries, duplicate column names).
+
+``copy_store`` is the faster path where pyarrow is installed: the server only sends the
+values (with this module's expressions for the few types it must write) and the client
+writes the lines; this one remains for where pyarrow is not installed and as the reference
+its tests compare with.
 """
 
 from pathlib import Path
@@ -22,7 +27,7 @@ _JSON = {114, 3802}
 _COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01'"
 
 
-def _expression(t: str, c: str, oid: int, category: str) -> tuple[str, bool]:
+def expression(t: str, c: str, oid: int, category: str) -> tuple[str, bool]:
     """The SQL that writes one value as Ion text (null stays null), from the value's text
     ``t`` (computed once in an inner query) or, when the second item is False, from the value
     ``c`` itself."""
@@ -67,11 +72,13 @@ def _expression(t: str, c: str, oid: int, category: str) -> tuple[str, bool]:
     return f"to_json({t})::text", True  # time, uuid, interval (ISO), enums...: their text
 
 
-def _quoted(name: str) -> str:
+def quoted_name(name: str) -> str:
+    """An SQL identifier, quoted."""
     return '"' + name.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
+    """An SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -94,16 +101,19 @@ def store(connection: Any, sql: str, values: Any, zone_id: str, path: Path) -> i
             prefix = ("{" if index == 0 else ",") + ion.field_name(name) + ":"
             if values is not None:
                 prefix = prefix.replace("%", "%%")  # the statement is bound client-side
-            column = "q." + _quoted(name)
-            value, from_text = _expression(f"v{index}", f"v{index}", oid, categories.get(oid, ""))
+            column = "q." + quoted_name(name)
+            value, from_text = expression(f"v{index}", f"v{index}", oid, categories.get(oid, ""))
             inner.append(f"{column}::text AS v{index}" if from_text else f"{column} AS v{index}")
-            parts.append(_literal(prefix))
+            parts.append(literal(prefix))
             parts.append(f"coalesce({value}, 'null')")
         # One variadic concat, not a chain of ||: each || copies the growing line again.
         line = f"concat({', '.join(parts)}, '}}')" if parts else "'{}'"
-        source = f"(SELECT {', '.join(inner) or '1'} FROM ({sql}) AS q) AS r"
+        listed = ", ".join(inner) or "1"
+        if values is not None:
+            listed = listed.replace("%", "%%")  # a column named with a %
+        source = f"(SELECT {listed} FROM ({sql}) AS q) AS r"
         copy_sql = f"COPY (SELECT {line} FROM {source}) TO STDOUT WITH ({_COPY_OPTIONS})"
-        cursor.execute(f"SET LOCAL TIME ZONE {_literal(zone_id)}")
+        cursor.execute(f"SET LOCAL TIME ZONE {literal(zone_id)}")
         cursor.execute("SET LOCAL IntervalStyle = 'iso_8601'")
         cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")
         with path.open("wb") as out, cursor.copy(copy_sql, values) as copy:

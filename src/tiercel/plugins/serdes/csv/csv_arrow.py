@@ -10,8 +10,8 @@ import importlib
 from collections.abc import Callable
 from typing import IO, Any
 
-from tiercel.plugins.serdes import columns
 from tiercel.sdk import RunContext, TaskFailure, ion
+from tiercel.sdk import ion_columns as columns
 
 _NULL = "\\N"
 _NULL_MARK = "\x00"  # never in an escaped value (a NUL is written \u0000)
@@ -104,11 +104,8 @@ def convert(
                 parse_options=parse,
                 convert_options=convert_options,
             )
-            for batch in reader:
-                if watch.seen:
-                    return None
-                if batch.num_rows == 0:
-                    continue
+
+            def lines(batch: Any) -> Any:
                 values = []
                 nulls = False
                 for column in batch.columns[: len(fields)]:
@@ -119,10 +116,14 @@ def convert(
                         column = pc.fill_null(column, _NULL_MARK)
                     values.append(column)
                 text = columns.join_rows(pieces, values)
-                if nulls:
-                    out.write(text.to_pybytes().replace(b'"\x00"', b"null"))
-                else:
-                    out.write(text)
+                return text.to_pybytes().replace(b'"\x00"', b"null") if nulls else text
+
+            # One batch at a time: pyarrow's reader already parses ahead in its threads, and
+            # converting two batches side by side measured slower here, with 35 MB more.
+            for batch in reader:
+                if watch.seen:
+                    return None
+                out.write(lines(batch))
                 count += batch.num_rows
             if watch.seen:
                 return None

@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import Field
 
-from tiercel.plugins.serdes import columns
 from tiercel.plugins.serdes.csv import csv_arrow
 from tiercel.plugins.serdes.files import BUFFER, encoding, new_file, reading, single_char, upload
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, ion, plugin
+from tiercel.sdk import ion_columns as columns
 
 _NULL = "\\N"
 _BATCH = 4096

@@ -16,8 +16,8 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-from tiercel.plugins.serdes import columns
 from tiercel.sdk import ion
+from tiercel.sdk import ion_columns as columns
 
 _BLOCK = 2 << 20
 _OTHER_ESCAPE = re.compile(rb'\\[^"\\]')
@@ -64,9 +64,17 @@ class Converter:
 
     def convert(self, block: bytes) -> bytes | None:
         """The block's records as CSV lines, or None when the block needs the Python path."""
-        if self.width < 2 or b"\r" in block or b"\n\n" in block or block.startswith(b"\n"):
-            return None  # one-column rows, CR line ends, blank lines: the Python path
-        if b"\\" in block and _OTHER_ESCAPE.search(block.replace(b"\\\\", b"")) is not None:
+        # One-column rows and CR line ends go the Python path; so do blank lines, which the
+        # CSV reader refuses (a row of one field).
+        if self.width < 2 or b"\r" in block:
+            return None
+        # An escape other than \" and \\: searched in the block as it is first (a match may
+        # be an escaped backslash before a letter), then with the \\ pairs taken out.
+        if (
+            b"\\" in block
+            and _OTHER_ESCAPE.search(block) is not None
+            and _OTHER_ESCAPE.search(block.replace(b"\\\\", b"")) is not None
+        ):
             return None
         # Each name and its value become two CSV fields: {id:"1",name:null} is read as
         # {id,"1",name,null. Inside a string, a double quote is escaped unless it closes the

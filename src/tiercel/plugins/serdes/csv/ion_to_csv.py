@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field
 
-from tiercel.plugins.serdes import columns
 from tiercel.plugins.serdes.csv import ion_arrow
 from tiercel.plugins.serdes.files import BUFFER, encoding, ion_values, new_file, single_char, upload
 from tiercel.plugins.serdes.values import CellFormat
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, ion, plugin
+from tiercel.sdk import ion_columns as columns
 
 
 class QuoteMode(StrEnum):
@@ -157,6 +157,8 @@ class _Fast:
     def __init__(self, separator: str, quote: str, line: str, always: bool) -> None:
         self.options = (separator, quote, line, always)
         self.converter: ion_arrow.Converter | None = None
+        self.number = 0
+        """Lines read so far (for error messages)."""
 
     def run(self, ctx: RunContext, uri: str, out: IO[str], rows: _Rows) -> None:
         """Convert the Ion file ``uri`` onto ``out``.
@@ -168,24 +170,28 @@ class _Fast:
             raw = ctx.files.open(uri)
         except (OSError, ValueError, KeyError) as exc:
             raise TaskFailure(f"Unable to read '{uri}': {exc}") from None
-        number = 0
-        utf8 = encoding(getattr(out, "encoding", "")) == "utf-8"
+        self.number = 0
         with raw:
             for block in ion_arrow.blocks(raw):
                 if self.converter is None and rows.count == 0:
                     self._start(block, rows)
-                text = self.converter.convert(block) if self.converter else None
-                lines = block.count(b"\n")
-                if text is None:
-                    self._slowly(block, number, uri, rows)
-                elif utf8:
-                    out.flush()
-                    out.buffer.write(text)  # type: ignore[attr-defined]
-                    rows.count += lines
-                else:
-                    out.write(text.decode("utf-8"))
-                    rows.count += lines
-                number += lines
+                converter = self.converter
+                self._emit(block, converter.convert(block) if converter else None, uri, out, rows)
+
+    def _emit(self, block: bytes, text: bytes | None, uri: str, out: IO[str], rows: _Rows
+              ) -> None:  # fmt: skip
+        """Write a block's CSV text, or its records one at a time when it has none."""
+        lines = block.count(b"\n")
+        if text is None:
+            self._slowly(block, self.number, uri, rows)
+        elif encoding(getattr(out, "encoding", "")) == "utf-8":
+            out.flush()
+            out.buffer.write(text)  # type: ignore[attr-defined]
+            rows.count += lines
+        else:
+            out.write(text.decode("utf-8"))
+            rows.count += lines
+        self.number += lines
 
     def _start(self, block: bytes, rows: _Rows) -> None:
         """The converter, when the file's first record is a struct: the header is written."""
