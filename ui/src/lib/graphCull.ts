@@ -6,6 +6,8 @@ import type { Layout, PlacedCluster, PlacedEdge, PlacedNode } from "@/lib/graph"
 /** Graphs with fewer parts than this are drawn whole: culling would save nothing visible. */
 export const CULL_ABOVE = 150;
 
+const UNMEASURED = { width: 1920, height: 1080 };
+
 export interface View {
   /** The viewport's size in pixels. */
   width: number;
@@ -55,22 +57,26 @@ function centred(part: { x: number; y: number; width: number; height: number }):
 }
 
 /**
- * What to draw of `layout` in `view`: everything for a small graph (or before the viewport has
- * a size), else the nodes, clusters and edges meeting the visible area grown by half a screen
- * on each side, so that panning shows drawn parts before the next frame adds the new ones.
+ * What to draw of `layout` in `view`: everything for a small graph, else the nodes, clusters
+ * and edges meeting the visible area grown by half a screen on each side, so that panning
+ * shows drawn parts before the next frame adds the new ones.
  */
 export function shownParts(layout: Layout, view: View): Shown {
   const total = layout.nodes.length + layout.clusters.length + layout.edges.length;
-  if (total <= CULL_ABOVE || view.width <= 0 || view.height <= 0 || view.scale <= 0) {
+  if (total <= CULL_ABOVE || view.scale <= 0) {
     return { nodes: layout.nodes, clusters: layout.clusters, edges: layout.edges };
   }
-  const marginX = view.width / 2;
-  const marginY = view.height / 2;
+  // A viewport not measured yet (hidden, or before its first layout) counts as a large screen:
+  // a big graph is never drawn whole, even once.
+  const width = view.width > 0 ? view.width : UNMEASURED.width;
+  const height = view.height > 0 ? view.height : UNMEASURED.height;
+  const marginX = width / 2;
+  const marginY = height / 2;
   const area: Box = {
     x0: (-view.tx - marginX) / view.scale,
     y0: (-view.ty - marginY) / view.scale,
-    x1: (view.width - view.tx + marginX) / view.scale,
-    y1: (view.height - view.ty + marginY) / view.scale,
+    x1: (width - view.tx + marginX) / view.scale,
+    y1: (height - view.ty + marginY) / view.scale,
   };
   return {
     nodes: layout.nodes.filter((n) => meets(centred(n), area)),
