@@ -66,7 +66,6 @@ def validate_flows(request: Request, response: Response, raw: RawBody) -> list[d
     messages, one a line; ``warnings`` and ``deprecationPaths`` the deprecated types), plus
     ``problems`` and ``notices``: the same, each with its line, column and field, for editors.
     """
-    ctx = _ctx(request)
     source = yaml_body(request, raw)
     timed = _checker(request).check(_documents(source), source)
     # What the check cost the server (wall and CPU ms): the editor's benchmark reads it.
