@@ -49,15 +49,22 @@ export function useValidator(delay = 300, onResult?: (result: Validation, text: 
   const failure = ref("");
   let latest = "";
   let timer: ReturnType<typeof setTimeout> | undefined;
-  /** The call out now: its text, its abort switch and its answer. */
-  let current: { text: string; controller: AbortController; answer: Promise<Validation | null> } | null = null;
+  /** The call out now: its text, its abort switch and its answer; a pinned one (a save waits
+   * for it) is never aborted. */
+  let current: { text: string; controller: AbortController; answer: Promise<Validation | null>; pinned: boolean } | null = null;
   let stopped = false;
+  let sent = 0;
+  let shown = 0; // the newest call whose answer is shown: an older one never replaces it
 
-  function send(text: string): Promise<Validation | null> {
-    if (current?.text === text) return current.answer;
-    current?.controller.abort(); // about an older text: its answer would be dropped anyway
+  function send(text: string, pinned = false): Promise<Validation | null> {
+    if (current?.text === text) {
+      current.pinned ||= pinned;
+      return current.answer;
+    }
+    if (!current?.pinned) current?.controller.abort(); // an older text: its answer is dropped anyway
     const controller = new AbortController();
     const started = performance.now();
+    const order = ++sent;
     const answer = (async (): Promise<Validation | null> => {
       try {
         const options = { method: "POST", body: text, contentType: "application/x-yaml", signal: controller.signal };
@@ -66,7 +73,8 @@ export function useValidator(delay = 300, onResult?: (result: Validation, text: 
         performance.measure(VALIDATE_MEASURE, { start: started, end: ended });
         failure.value = "";
         const entry = found ?? { index: 0, problems: [{ line: 1, column: 1, path: "", message: "empty source: there is no flow in it", text: "" }] };
-        if (!stopped && !controller.signal.aborted) {
+        if (!stopped && !controller.signal.aborted && order > shown) {
+          shown = order;
           result.value = entry;
           checkedText.value = text;
           onResult?.(entry, text, ended - started);
@@ -83,7 +91,7 @@ export function useValidator(delay = 300, onResult?: (result: Validation, text: 
         }
       }
     })();
-    current = { text, controller, answer };
+    current = { text, controller, answer, pinned };
     return answer;
   }
 
@@ -103,7 +111,7 @@ export function useValidator(delay = 300, onResult?: (result: Validation, text: 
     timer = undefined;
     if (checkedText.value === text && result.value && current?.text !== text) return result.value;
     pending.value = true;
-    return send(text);
+    return send(text, true);
   }
 
   function stop(): void {
