@@ -61,6 +61,43 @@ def test_validate_broken_yaml_points_at_the_line(live: LiveServer) -> None:
     assert problem["line"] == 2 and "invalid YAML" in problem["message"]
 
 
+def _timing(header: str) -> dict[str, str]:
+    return dict(part.strip().partition(";")[::2] for part in header.split(","))
+
+
+def test_validate_says_what_it_cost_and_answers_a_text_sent_again_the_same(
+    live: LiveServer,
+) -> None:
+    source = flow("timed").replace("message: hello", "mesage: hello")
+    first = live.client.post("/api/v1/main/flows/validate", content=source, headers=YAML)
+    timing = _timing(first.headers["server-timing"])
+    assert timing["validate"].startswith("dur=") and timing["cpu"].startswith("dur=")
+    assert float(timing["cpu"][4:]) >= 0 and "cache" not in timing
+    # The same text again (a save after the check): the same answer, from the cache.
+    again = live.client.post("/api/v1/main/flows/validate", content=source, headers=YAML)
+    assert _timing(again.headers["server-timing"])["cache"] == 'desc="hit"'
+    assert again.json() == first.json()
+    # Another text is checked afresh.
+    fixed = live.client.post("/api/v1/main/flows/validate", content=flow("timed"), headers=YAML)
+    assert "cache" not in _timing(fixed.headers["server-timing"])
+    assert fixed.json()[0]["problems"] == []
+
+
+def test_validate_cache_keeps_the_last_few_sources_only() -> None:
+    from tiercel.api.flow_checks import CACHED_SOURCES, SourceChecker
+    from tiercel.registry import default_registry
+
+    checker = SourceChecker(default_registry())
+    sources = [flow(f"f{index}") for index in range(CACHED_SOURCES + 1)]
+    for source in sources:
+        assert not checker.check([source], source).cached
+    answer = checker.check([sources[-1]], sources[-1])
+    assert answer.cached and answer.entries[0]["flow"] == f"f{CACHED_SOURCES}"
+    answer.entries[0]["flow"] = "changed by a caller"  # never reaches the cache
+    assert checker.check([sources[-1]], sources[-1]).entries[0]["flow"] == f"f{CACHED_SOURCES}"
+    assert not checker.check([sources[0]], sources[0]).cached  # the oldest was let go
+
+
 def test_expression_catalog_lists_the_engine_functions_and_filters(live: LiveServer) -> None:
     catalog = live.client.get("/api/v1/main/expressions").json()
     functions = {f["name"]: f for f in catalog["functions"]}

@@ -161,12 +161,24 @@ def read_documents(text: str) -> list[Document]:
 def _refuse_deep_brackets(text: str) -> None:
     if text.count("[") + text.count("{") <= _MAX_BRACKET_DEPTH:
         return
+    # The brackets alone first (a flow of many `{{ expressions }}` has thousands): walked as
+    # one short string, the text itself only searched again to name the line of a refusal.
+    depth = 0
+    for bracket in _NOT_BRACKETS.sub("", text):
+        depth += 1 if bracket in "[{" else -1
+        if depth > _MAX_BRACKET_DEPTH:
+            break
+    else:
+        return
     depth = 0
     for match in re.finditer(r"[\[\]{}]", text):
         depth += 1 if match.group() in "[{" else -1
         if depth > _MAX_BRACKET_DEPTH:
             line = text.count("\n", 0, match.start()) + 1
             raise SourceError(f"nesting deeper than {MAX_DEPTH} levels", line)
+
+
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
 
 
 class _Builder:

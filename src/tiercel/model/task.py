@@ -130,8 +130,13 @@ class Task(PluginObject):
         """Yield every task held directly by this one, with its path relative to this task."""
         for name, field in type(self).model_fields.items():
             value = getattr(self, name)
-            if value is not None:
+            if value is not None and not isinstance(value, _LEAVES):
                 yield from _tasks_in(value, (field.alias or name,))
+
+
+_LEAVES = (str, int, float, bytes)
+"""Values that hold nothing: skipped without a generator each, as the editor's validation of a
+flow of a thousand tasks walks every field of every task twice."""
 
 
 def _tasks_in(value: Any, path: Path) -> Iterator[tuple[Path, Task]]:
@@ -142,7 +147,7 @@ def _tasks_in(value: Any, path: Path) -> Iterator[tuple[Path, Task]]:
     elif isinstance(value, KestraModel):
         for name, field in type(value).model_fields.items():
             inner = getattr(value, name)
-            if inner is not None:
+            if inner is not None and not isinstance(inner, _LEAVES):
                 yield from _tasks_in(inner, (*path, field.alias or name))
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
@@ -159,7 +164,7 @@ def walk_plugin_objects(value: Any, path: Path) -> Iterator[tuple[Path, PluginOb
     if isinstance(value, KestraModel):
         for name, field in type(value).model_fields.items():
             inner = getattr(value, name)
-            if inner is not None:
+            if inner is not None and not isinstance(inner, _LEAVES):
                 yield from walk_plugin_objects(inner, (*path, field.alias or name))
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):

@@ -1,0 +1,1 @@
+import{G as e,S as t,V as n,X as r,ft as i,mt as a}from"./index-CaNUXCOd.js";var o=[`title`],s=t(e({__name:`LabelTag`,props:{text:{},tone:{}},setup(e){return(t,s)=>(r(),n(`span`,{class:i([`tag`,e.tone??`muted`]),title:e.text},a(e.text),11,o))}}),[[`__scopeId`,`data-v-3f9c8511`]]);export{s as t};

@@ -1,0 +1,1 @@
+import{$ as e,G as t,H as n,U as r,X as i,rt as a,s as o,z as s}from"./index-CaNUXCOd.js";var c=t({__name:`NotFoundView`,setup(t){return(t,c)=>{let l=e(`RouterLink`);return i(),s(o,{title:`Page not found`,hint:`There is nothing at this address.`},{default:a(()=>[r(l,{to:`/dashboard`},{default:a(()=>[...c[0]||=[n(`Go to the dashboard`,-1)]]),_:1})]),_:1})}}});export{c as default};

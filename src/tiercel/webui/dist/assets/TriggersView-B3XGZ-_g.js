@@ -1,0 +1,1 @@
+import{F as e,G as t,U as n,V as r,X as i,o as a}from"./index-CaNUXCOd.js";import{t as o}from"./TriggerTable-C__23olk.js";var s=t({__name:`TriggersView`,setup(t){return(t,s)=>(i(),r(e,null,[n(a,{title:`Triggers`,subtitle:`Every trigger of every flow: switch off and on, unlock, backfill`}),n(o,{searchable:``})],64))}});export{s as default};

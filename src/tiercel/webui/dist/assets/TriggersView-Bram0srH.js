@@ -1,1 +1,0 @@
-import{F as e,G as t,U as n,V as r,X as i,o as a}from"./index-BXP35SYG.js";import{t as o}from"./TriggerTable-Dat3st9x.js";var s=t({__name:`TriggersView`,setup(t){return(t,s)=>(i(),r(e,null,[n(a,{title:`Triggers`,subtitle:`Every trigger of every flow: switch off and on, unlock, backfill`}),n(o,{searchable:``})],64))}});export{s as default};
