@@ -1,0 +1,152 @@
+"""How many log lines each span of time holds: the summary that finds a page deep in the
+time-ordered list of log lines without walking the time index up to it.
+
+``log_counts`` counts the lines of each second, minute, hour and day (``SPANS``, in
+microseconds; a bucket is the timestamp floor-divided by its span). Every write of
+``log_entries`` updates it in the same transaction, so it is always exact. A page at offset N
+of the lines sorted by time (newest or oldest first) is then found from the top: the days'
+counts, summed in the sort's direction, name the day holding line N; that day's hours name
+the hour, and so on down to one second; the page is read from the time index starting at that
+second's edge, skipping only the lines of that second before line N. The cost is a few dozen
+summary rows and the lines of one second, whatever N is.
+
+Buckets are ranges of timestamps, so lines with equal timestamps (whose order the id breaks)
+never straddle two buckets, and a line written late lands in the bucket of its own timestamp.
+
+On PostgreSQL, concurrent writers would queue on the current second's row (a row lock held to
+commit), so each connection writes its own shard of each bucket (its backend pid modulo
+``SHARDS``) and readers add the shards up. SQLite has a single writer and one shard.
+"""
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from tiercel.storage.sql import dialects
+from tiercel.storage.sql.schema import log_counts
+
+SECOND = 1_000_000
+"""The finest span, in microseconds: a deep page skips at most one second's lines."""
+
+SPANS = (86_400 * SECOND, 3_600 * SECOND, 60 * SECOND, SECOND)
+"""The bucket widths, coarsest first; each divides the one before it."""
+
+SHARDS = 8
+"""Rows per bucket on PostgreSQL, one per group of writers."""
+
+_CHUNK = 500
+"""Rows per upsert statement (4 bound parameters each, well under SQLite's limit)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where the line at an offset of the time-ordered list stands.
+
+    Attributes:
+        edge: The timestamp (microseconds) where the line's second starts reading: the end of
+            the second (excluded) newest first, its start (included) oldest first.
+        skip: How many lines of that second come before the line, in the sort's order.
+    """
+
+    edge: int
+    skip: int
+
+
+def floor_div(value: Any, divisor: int) -> Any:
+    """``value // divisor`` in SQL, rounding down for negative values too (SQL's ``/`` on
+    integers truncates towards zero), as Python's ``//`` does."""
+    remainder = ((value % divisor) + divisor) % divisor
+    return (value - remainder) / divisor
+
+
+def by_second(timestamps: Iterable[int]) -> Counter[int]:
+    """How many of ``timestamps`` (microseconds) fall in each second."""
+    return Counter(stamp // SECOND for stamp in timestamps)
+
+
+def add(conn: Connection, seconds: Counter[int], *, sign: int = 1) -> None:
+    """Add (``sign`` 1) or remove (-1) lines counted by second to every level of the summary,
+    inside the caller's write transaction."""
+    if not seconds:
+        return
+    keys: Counter[tuple[int, int]] = Counter()
+    for second, lines in seconds.items():
+        for span in SPANS:
+            keys[(span, second * SECOND // span)] += lines * sign
+    dialect = conn.dialect.name
+    # PostgreSQL: a shard per connection, so that writers do not queue on one row.
+    shard: Any = func.pg_backend_pid() % SHARDS if dialect == "postgresql" else 0
+    # Rows in one order for every writer (spans, then buckets): two transactions locking the
+    # same rows lock them in the same order, and so cannot deadlock.
+    rows = [
+        {"span": span, "bucket": bucket, "shard": shard, "lines": lines}
+        for (span, bucket), lines in sorted(keys.items())
+        if lines
+    ]
+    for start in range(0, len(rows), _CHUNK):
+        upsert = dialects.insert(dialect, log_counts).values(rows[start : start + _CHUNK])
+        conn.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[log_counts.c.span, log_counts.c.bucket, log_counts.c.shard],
+                set_={"lines": log_counts.c.lines + upsert.excluded.lines},
+            )
+        )
+    if sign < 0:
+        # Buckets emptied by a delete go, rather than stay as zeros every reader sums.
+        for span in SPANS:
+            emptied = [bucket for (at, bucket), _ in keys.items() if at == span]
+            conn.execute(
+                log_counts.delete().where(
+                    log_counts.c.span == span,
+                    log_counts.c.bucket.in_(emptied),
+                    log_counts.c.lines == 0,
+                )
+            )
+
+
+def locate(conn: Connection, offset: int, *, descending: bool) -> tuple[int, Position | None]:
+    """The number of lines, and where the line at ``offset`` (from 0) of the list sorted by
+    timestamp then id, ``descending`` or not, stands; None past the end."""
+    top = _buckets(conn, SPANS[0], None, descending)
+    count = sum(lines for _, lines in top)
+    if offset >= count:
+        return count, None
+    bucket, skip = _walk(top, offset)
+    for parent, span in pairwise(SPANS):
+        ratio = parent // span
+        bucket, skip = _walk(
+            _buckets(conn, span, (bucket * ratio, (bucket + 1) * ratio), descending), skip
+        )
+    edge = (bucket + 1) * SECOND if descending else bucket * SECOND
+    return count, Position(edge, skip)
+
+
+def _buckets(
+    conn: Connection, span: int, within: tuple[int, int] | None, descending: bool
+) -> list[tuple[int, int]]:
+    """(bucket, lines) of one level, shards added up, in the sort's order; empty ones left
+    out."""
+    summed = func.sum(log_counts.c.lines)
+    statement = select(log_counts.c.bucket, summed).where(log_counts.c.span == span)
+    if within is not None:
+        statement = statement.where(
+            log_counts.c.bucket >= within[0], log_counts.c.bucket < within[1]
+        )
+    order = log_counts.c.bucket.desc() if descending else log_counts.c.bucket.asc()
+    statement = statement.group_by(log_counts.c.bucket).having(summed != 0).order_by(order)
+    return [(int(bucket), int(lines)) for bucket, lines in conn.execute(statement)]
+
+
+def _walk(buckets: Sequence[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """The bucket holding the line at ``offset`` of ``buckets`` (in order), and the offset of
+    that line within it."""
+    for bucket, lines in buckets:
+        if offset < lines:
+            return bucket, offset
+        offset -= lines
+    # The levels disagree with each other: only a summary edited by hand comes here.
+    raise LookupError("the log line summary is inconsistent: its levels count different lines")
