@@ -99,7 +99,8 @@ def test_every_page_is_the_index_walk_s_page(database: Database) -> None:
     ):
         want = expected(entries, descending=descending)
         for size in (1, 7, 25):
-            for page in range(1, len(entries) // size + 3):
+            # Every page of 7 and 25 lines; a sample of the pages of one line.
+            for page in range(1, len(entries) // size + 3, 23 if size == 1 else 1):
                 got = logs.search(LogQuery(), page, size, sort)
                 assert [e.message for e in got.results] == want[(page - 1) * size : page * size]
                 assert (got.total, got.exact) == (len(entries), True)

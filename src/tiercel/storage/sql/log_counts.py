@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Select, bindparam, func, select
+from sqlalchemy import BigInteger, Connection, Integer, Select, bindparam, func, select
 
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.schema import log_counts
@@ -37,9 +37,6 @@ SPANS = (86_400 * SECOND, 3_600 * SECOND, 60 * SECOND, SECOND)
 
 SHARDS = 8
 """Rows per bucket on PostgreSQL, one per group of writers."""
-
-_CHUNK = 500
-"""Rows per upsert statement (4 bound parameters each, well under SQLite's limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,35 +74,52 @@ def add(conn: Connection, seconds: Counter[int], *, sign: int = 1) -> None:
     for second, lines in seconds.items():
         for span in SPANS:
             keys[(span, second * SECOND // span)] += lines * sign
-    dialect = conn.dialect.name
-    # PostgreSQL: a shard per connection, so that writers do not queue on one row.
-    shard: Any = func.pg_backend_pid() % SHARDS if dialect == "postgresql" else 0
     # Rows in one order for every writer (spans, then buckets): two transactions locking the
     # same rows lock them in the same order, and so cannot deadlock.
     rows = [
-        {"span": span, "bucket": bucket, "shard": shard, "lines": lines}
+        {"span": span, "bucket": bucket, "lines": lines, "shards": SHARDS}
         for (span, bucket), lines in sorted(keys.items())
         if lines
     ]
-    for start in range(0, len(rows), _CHUNK):
-        upsert = dialects.insert(dialect, log_counts).values(rows[start : start + _CHUNK])
-        conn.execute(
-            upsert.on_conflict_do_update(
-                index_elements=[log_counts.c.span, log_counts.c.bucket, log_counts.c.shard],
-                set_={"lines": log_counts.c.lines + upsert.excluded.lines},
-            )
-        )
+    if rows:
+        conn.execute(_upsert(conn.dialect.name), rows)
     if sign < 0:
         # Buckets emptied by a delete go, rather than stay as zeros every reader sums.
-        for span in SPANS:
-            emptied = [bucket for (at, bucket), _ in keys.items() if at == span]
-            conn.execute(
-                log_counts.delete().where(
-                    log_counts.c.span == span,
-                    log_counts.c.bucket.in_(emptied),
-                    log_counts.c.lines == 0,
-                )
-            )
+        conn.execute(_DROP_EMPTY, [{"span": span, "bucket": bucket} for span, bucket in keys])
+
+
+_UPSERTS: dict[str, Any] = {}
+"""The upsert of a row of counts, per dialect: one compiled statement run for many rows."""
+
+
+def _upsert(dialect: str) -> Any:
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        # PostgreSQL: a shard per connection, so that writers do not queue on one row.
+        shard = (
+            func.pg_backend_pid() % bindparam("shards", type_=Integer)
+            if dialect == "postgresql"
+            else 0
+        )
+        upsert = dialects.insert(dialect, log_counts).values(
+            span=bindparam("span", type_=BigInteger),
+            bucket=bindparam("bucket", type_=BigInteger),
+            shard=shard,
+            lines=bindparam("lines", type_=BigInteger),
+        )
+        statement = upsert.on_conflict_do_update(
+            index_elements=[log_counts.c.span, log_counts.c.bucket, log_counts.c.shard],
+            set_={"lines": log_counts.c.lines + upsert.excluded.lines},
+        )
+        _UPSERTS[dialect] = statement
+    return statement
+
+
+_DROP_EMPTY = log_counts.delete().where(
+    log_counts.c.span == bindparam("span", type_=BigInteger),
+    log_counts.c.bucket == bindparam("bucket", type_=BigInteger),
+    log_counts.c.lines == 0,
+)
 
 
 def locate(conn: Connection, offset: int, *, descending: bool) -> tuple[int, Position | None]:
