@@ -14,8 +14,10 @@ Buckets are ranges of timestamps, so lines with equal timestamps (whose order th
 never straddle two buckets, and a line written late lands in the bucket of its own timestamp.
 
 On PostgreSQL, concurrent writers would queue on the current second's row (a row lock held to
-commit), so each connection writes its own shard of each bucket (its backend pid modulo
-``SHARDS``) and readers add the shards up. SQLite has a single writer and one shard.
+commit), so each connection adds its lines to its own shard of each bucket (its backend pid
+modulo ``SHARDS``) and readers add the shards up. A delete folds the shards of each bucket it
+touches back into one row, or none when it empties the bucket, so purging old lines shrinks the
+summary too. SQLite has a single writer and one shard.
 """
 
 from collections import Counter
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Integer, Select, bindparam, func, select
+from sqlalchemy import BigInteger, Connection, Integer, Select, bindparam, func, select, tuple_
 
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.schema import log_counts
@@ -37,6 +39,9 @@ SPANS = (86_400 * SECOND, 3_600 * SECOND, 60 * SECOND, SECOND)
 
 SHARDS = 8
 """Rows per bucket on PostgreSQL, one per group of writers."""
+
+_CHUNK = 500
+"""Buckets locked per statement by a delete (two bound parameters each)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,27 +70,69 @@ def by_second(timestamps: Iterable[int]) -> Counter[int]:
     return Counter(stamp // SECOND for stamp in timestamps)
 
 
-def add(conn: Connection, seconds: Counter[int], *, sign: int = 1) -> None:
-    """Add (``sign`` 1) or remove (-1) lines counted by second to every level of the summary,
-    inside the caller's write transaction."""
-    if not seconds:
+def add(conn: Connection, seconds: Counter[int]) -> None:
+    """Count lines (by second) into every level of the summary, inside the caller's write
+    transaction."""
+    keys = _keys(seconds)
+    if not keys:
         return
+    # Rows in one order for every writer (spans, then buckets): see ``remove``.
+    rows = [{"span": span, "bucket": bucket, "lines": keys[span, bucket]} for span, bucket in keys]
+    if conn.dialect.name == "postgresql":
+        rows = [row | {"shards": SHARDS} for row in rows]
+    conn.execute(_upsert(conn.dialect.name), rows)
+
+
+def remove(conn: Connection, seconds: Counter[int]) -> None:
+    """Take deleted lines (by second) out of every level of the summary, inside the caller's
+    write transaction, folding each bucket touched into one row (none when emptied), so that
+    purging old lines also shrinks the summary.
+
+    Every transaction locks summary rows in one order, (span, bucket, shard): a writer
+    upserts its own shard's rows in that order; this locks every shard's rows of its buckets
+    in that order (``FOR UPDATE``) before changing only those. Two transactions never wait
+    for each other in a cycle, so they cannot deadlock.
+    """
+    keys = _keys(seconds)
+    if not keys:
+        return
+    key = tuple_(log_counts.c.span, log_counts.c.bucket)
+    order = (log_counts.c.span, log_counts.c.bucket, log_counts.c.shard)
+    wanted = list(keys)
+    found: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        locked = (
+            select(*order, log_counts.c.lines)
+            .where(key.in_(wanted[start : start + _CHUNK]))
+            .order_by(*order)
+            .with_for_update()
+        )
+        for span, bucket, shard, lines in conn.execute(locked):
+            found.setdefault((int(span), int(bucket)), []).append((int(shard), int(lines)))
+    drop: list[dict[str, int]] = []
+    keep: list[dict[str, int]] = []
+    for (span, bucket), shards in found.items():
+        left = sum(lines for _, lines in shards) - keys[span, bucket]
+        rest = shards
+        if left:
+            (shard, _), *rest = shards
+            keep.append(
+                {"at_span": span, "at_bucket": bucket, "at_shard": shard, "new_lines": left}
+            )
+        drop.extend({"at_span": span, "at_bucket": bucket, "at_shard": shard} for shard, _ in rest)
+    if keep:
+        conn.execute(_SET_LINES, keep)
+    if drop:
+        conn.execute(_DROP, drop)
+
+
+def _keys(seconds: Counter[int]) -> dict[tuple[int, int], int]:
+    """Lines by (span, bucket) at every level, sorted, from lines by second."""
     keys: Counter[tuple[int, int]] = Counter()
     for second, lines in seconds.items():
         for span in SPANS:
-            keys[(span, second * SECOND // span)] += lines * sign
-    # Rows in one order for every writer (spans, then buckets): two transactions locking the
-    # same rows lock them in the same order, and so cannot deadlock.
-    rows = [
-        {"span": span, "bucket": bucket, "lines": lines, "shards": SHARDS}
-        for (span, bucket), lines in sorted(keys.items())
-        if lines
-    ]
-    if rows:
-        conn.execute(_upsert(conn.dialect.name), rows)
-    if sign < 0:
-        # Buckets emptied by a delete go, rather than stay as zeros every reader sums.
-        conn.execute(_DROP_EMPTY, [{"span": span, "bucket": bucket} for span, bucket in keys])
+            keys[(span, second * SECOND // span)] += lines
+    return {key: lines for key, lines in sorted(keys.items()) if lines}
 
 
 _UPSERTS: dict[str, Any] = {}
@@ -115,11 +162,19 @@ def _upsert(dialect: str) -> Any:
     return statement
 
 
-_DROP_EMPTY = log_counts.delete().where(
-    log_counts.c.span == bindparam("span", type_=BigInteger),
-    log_counts.c.bucket == bindparam("bucket", type_=BigInteger),
-    log_counts.c.lines == 0,
+def _one_row() -> Any:
+    # Parameter names other than the columns': UPDATE reserves those for its SET clause.
+    return (
+        log_counts.c.span == bindparam("at_span", type_=BigInteger),
+        log_counts.c.bucket == bindparam("at_bucket", type_=BigInteger),
+        log_counts.c.shard == bindparam("at_shard", type_=Integer),
+    )
+
+
+_SET_LINES = (
+    log_counts.update().where(*_one_row()).values(lines=bindparam("new_lines", type_=BigInteger))
 )
+_DROP = log_counts.delete().where(*_one_row())
 
 
 def locate(conn: Connection, offset: int, *, descending: bool) -> tuple[int, Position | None]:

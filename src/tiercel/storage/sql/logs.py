@@ -111,7 +111,7 @@ class SqlLogStore:
                 counted = select(second, func.count()).where(whose).group_by(second)
                 counts = _seconds(conn, counted)
                 conn.execute(delete(logs).where(whose))
-            log_counts.add(conn, counts, sign=-1)
+            log_counts.remove(conn, counts)
             return counts.total()
 
 
