@@ -14,15 +14,13 @@ commit costs what it costs on a server.
 import argparse
 import os
 import statistics
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from bench_search import postgres_cluster
-from sqlalchemy.engine import URL
+from bench_search import on_backends
 
 from tiercel.model.task import LogLevel
 from tiercel.storage import Database, LogEntry, SqlLogStore
@@ -34,7 +32,7 @@ def variant(name: str) -> Iterator[None]:
     """The summary's upkeep as the variant ``name`` has it, restored afterwards."""
     add, shards = log_counts.add, log_counts.SHARDS
     if name == "no summary":
-        log_counts.add = lambda *args, **kwargs: None  # type: ignore[assignment]
+        log_counts.add = lambda *args, **kwargs: None
     elif name == "1 shard":
         log_counts.SHARDS = 1
     try:
@@ -111,19 +109,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10, help="lines per append")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--postgres-url", help="a database to use instead of a throwaway one")
-    args = parser.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    if args.backend in ("sqlite", "both"):
-        print("== SQLite")
-        with tempfile.TemporaryDirectory(prefix="tiercel-bench-") as folder:
-            bench(URL.create("sqlite", database=f"{folder}/bench.db").render_as_string(), args)
-    if args.backend in ("postgres", "both"):
-        print("== PostgreSQL")
-        if args.postgres_url:
-            bench(args.postgres_url, args)
-        else:
-            with postgres_cluster() as url:
-                bench(url, args)
+    on_backends(bench, parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -448,11 +448,17 @@ def main() -> None:
     parser.add_argument(
         "--sqlite-file", help="the SQLite file to use (one already loaded by this bench is reused)"
     )
-    args = parser.parse_args()
+    on_backends(bench, parser.parse_args())
+
+
+def on_backends(bench: Callable[[str, argparse.Namespace], None], args: argparse.Namespace) -> None:
+    """Run ``bench(url, args)`` on the backends ``args.backend`` names: a SQLite file
+    (``args.sqlite_file`` when given, else a temporary one), a PostgreSQL database
+    (``args.postgres_url`` when given, else a throwaway cluster)."""
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if args.backend in ("sqlite", "both"):
         print("== SQLite")
-        if args.sqlite_file:
+        if getattr(args, "sqlite_file", None):
             bench(URL.create("sqlite", database=args.sqlite_file).render_as_string(), args)
         else:
             with tempfile.TemporaryDirectory(prefix="tiercel-bench-") as folder:
