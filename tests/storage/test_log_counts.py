@@ -15,7 +15,7 @@ from sqlalchemy.sql.expression import type_coerce
 from tiercel.model.task import LogLevel
 from tiercel.storage import Database, LogEntry, LogQuery, Sort, SqlLogStore
 from tiercel.storage.sql import MIGRATIONS
-from tiercel.storage.sql.log_counts import SPANS
+from tiercel.storage.sql.log_counts import SECOND, SPANS, Position, locate
 from tiercel.storage.sql.schema import log_counts, log_entries
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -231,3 +231,24 @@ def test_concurrent_writers_and_deletes_keep_the_counts_exact(database: Database
             logs.delete_by_execution(f"w{worker}-{execution}")
     with database.read() as conn:
         assert conn.execute(select(func.count()).select_from(log_counts)).scalar_one() == 0
+
+
+def test_a_deep_page_skips_only_lines_of_its_own_second(database: Database) -> None:
+    # 3 lines in second 0, 5 in second 1, 2 in second 3600 (the next hour), 4 the next day.
+    seconds = {0: 3, 1: 5, 3_600: 2, 86_400: 4}
+    SqlLogStore(database).append(
+        line(n, T0 + timedelta(seconds=second, microseconds=n))
+        for second, count in seconds.items()
+        for n in range(count)
+    )
+    base = int(T0.timestamp()) * SECOND
+    with database.read() as conn:
+        # Newest first: the next day's 4, then the 2, then the 5, then the 3.
+        assert locate(conn, 0, descending=True) == (14, Position(base + 86_401 * SECOND, 0))
+        assert locate(conn, 5, descending=True) == (14, Position(base + 3_601 * SECOND, 1))
+        assert locate(conn, 10, descending=True) == (14, Position(base + 2 * SECOND, 4))
+        assert locate(conn, 13, descending=True) == (14, Position(base + SECOND, 2))
+        assert locate(conn, 14, descending=True) == (14, None)
+        # Oldest first: from the start of each second.
+        assert locate(conn, 4, descending=False) == (14, Position(base + SECOND, 1))
+        assert locate(conn, 12, descending=False) == (14, Position(base + 86_400 * SECOND, 2))
