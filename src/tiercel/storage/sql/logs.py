@@ -124,8 +124,9 @@ def _counted_page(
     try:
         total, position = log_counts.locate(conn, offset, descending=descending)
     except LookupError:
-        # Only a summary edited by hand disagrees with itself: walk the time index instead.
-        _log.warning("the log line summary (log_counts) is inconsistent; rebuild it")
+        # Only a summary edited by hand disagrees with itself: the page is still right, only
+        # slower, read by walking the time index.
+        _log.warning("log_counts does not add up: this page of logs walks the time index")
         return None
     if position is None:
         return [], total, True
