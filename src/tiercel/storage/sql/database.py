@@ -129,10 +129,20 @@ class Database:
             return current_version(conn)
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """A transaction for reading: every query in it sees one consistent snapshot."""
-        with self._engine.connect() as conn, conn.begin():
-            yield conn
+    def read(self, *, snapshot: bool = False) -> Iterator[Connection]:
+        """A transaction for reading.
+
+        Args:
+            snapshot: Every query in it sees the same committed state. SQLite's read
+                transactions always do; on PostgreSQL (READ COMMITTED by default, where each
+                query sees what was committed when it started) this asks for REPEATABLE READ,
+                for a read whose queries depend on each other.
+        """
+        with self._engine.connect() as conn:
+            if snapshot and self.dialect == "postgresql":
+                conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:

@@ -1,16 +1,23 @@
-"""``SqlLogStore``: log lines in the ``log_entries`` table, in append order."""
+"""``SqlLogStore``: log lines in the ``log_entries`` table, in append order, counted by time
+in ``log_counts`` in the same transactions (see ``tiercel.storage.sql.log_counts``)."""
 
+import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Row, delete, func, insert, select
+from sqlalchemy import BigInteger, ColumnElement, Connection, Row, delete, func, insert, select
+from sqlalchemy.sql.expression import type_coerce
 
 from tiercel.model.task import LogLevel
 from tiercel.storage.paging import Page, Sort, check_page
 from tiercel.storage.ports import LogStore
 from tiercel.storage.records import LogEntry, LogQuery, levels_at_least
+from tiercel.storage.sql import log_counts
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import log_entries as logs
+from tiercel.storage.sql.schema import to_micros
 from tiercel.storage.sql.search import (
     clean,
     contains,
@@ -19,6 +26,8 @@ from tiercel.storage.sql.search import (
     page_keys,
     reads_in_order,
 )
+
+_log = logging.getLogger(__name__)
 
 
 class SqlLogStore:
@@ -37,9 +46,11 @@ class SqlLogStore:
         rows = [_row(entry) for entry in entries]
         if not rows:
             return
+        seconds = log_counts.by_second(to_micros(row["timestamp"]) for row in rows)
         # One executemany: the ids, which give the read order, follow the list order.
         with self._db.write() as conn:
             conn.execute(insert(logs), rows)
+            log_counts.add(conn, seconds)
 
     def find(self, query: LogQuery, *, offset: int = 0, limit: int | None = None) -> list[LogEntry]:
         """The lines matching ``query``, oldest appended first."""
@@ -61,9 +72,18 @@ class SqlLogStore:
         order = order_by(sort, _SORTS, _DEFAULT_SORT, [logs.c.id])
         in_order = reads_in_order(self._db.dialect, sort, _DEFAULT_SORT, "timestamp")
         matching = select(logs.c.id).where(*_filters(query, self._db.dialect, in_order=in_order))
-        with self._db.read() as conn:
-            keys, total, exact = page_keys(conn, matching, order, offset, size)
-            ids = [key.id for key in keys]
+        counted = _unfiltered(query)
+        # The summary and the lines it counts must be read as of one instant.
+        with self._db.read(snapshot=counted) as conn:
+            found = None
+            if counted:
+                descending = (list(sort) or list(_DEFAULT_SORT))[0].descending
+                found = _counted_page(conn, offset, size, descending)
+            if found is not None:
+                ids, total, exact = found
+            else:
+                keys, total, exact = page_keys(conn, matching, order, offset, size)
+                ids = [key.id for key in keys]
             # The page's ids came from the indexes; now only its lines are read.
             by_id = {row.id: row for row in conn.execute(select(logs).where(logs.c.id.in_(ids)))}
         return Page([_entry(by_id[line]) for line in ids if line in by_id], total, exact)
@@ -76,8 +96,58 @@ class SqlLogStore:
 
     def delete_by_execution(self, execution_id: str) -> int:
         """Delete every line of an execution; tell how many there were."""
+        stamp = type_coerce(logs.c.timestamp, BigInteger)
+        whose = logs.c.execution_id == execution_id
         with self._db.write() as conn:
-            return conn.execute(delete(logs).where(logs.c.execution_id == execution_id)).rowcount
+            if conn.dialect.name == "postgresql":
+                # Counted from what the DELETE removed: a line a worker adds meanwhile is
+                # either deleted and counted, or neither.
+                gone = delete(logs).where(whose).returning(stamp.label("stamp")).cte("gone")
+                second = log_counts.floor_div(gone.c.stamp, log_counts.SECOND)
+                counts = _seconds(conn, select(second, func.count()).group_by(second))
+            else:
+                # SQLite's write transaction excludes every other writer from here to the end.
+                second = log_counts.floor_div(stamp, log_counts.SECOND)
+                counted = select(second, func.count()).where(whose).group_by(second)
+                counts = _seconds(conn, counted)
+                conn.execute(delete(logs).where(whose))
+            log_counts.remove(conn, counts)
+            return counts.total()
+
+
+def _counted_page(
+    conn: Connection, offset: int, size: int, descending: bool
+) -> tuple[list[int], int, bool] | None:
+    """The ids of the page at ``offset`` of every line sorted by time, and their exact number,
+    found through the summary: the time index is read from the second holding the page's
+    first line, not from the start of the list."""
+    try:
+        total, position = log_counts.locate(conn, offset, descending=descending)
+    except LookupError:
+        # Only a summary edited by hand disagrees with itself: the page is still right, only
+        # slower, read by walking the time index.
+        _log.warning("log_counts does not add up: this page of logs walks the time index")
+        return None
+    if position is None:
+        return [], total, True
+    stamp = type_coerce(logs.c.timestamp, BigInteger)
+    if descending:
+        page = select(logs.c.id).where(stamp < position.edge)
+        page = page.order_by(logs.c.timestamp.desc(), logs.c.id.desc())
+    else:
+        page = select(logs.c.id).where(stamp >= position.edge)
+        page = page.order_by(logs.c.timestamp, logs.c.id)
+    ids = conn.execute(page.offset(position.skip).limit(size)).scalars().all()
+    return list(ids), total, True
+
+
+def _unfiltered(query: LogQuery) -> bool:
+    # ``order`` is not used by a search, and an empty text does not filter.
+    return replace(query, order="appended", text=query.text or None) == LogQuery()
+
+
+def _seconds(conn: Connection, statement: Any) -> Counter[int]:
+    return Counter({int(second): int(lines) for second, lines in conn.execute(statement)})
 
 
 def _filters(query: LogQuery, dialect: str, *, in_order: bool = False) -> list[ColumnElement[bool]]:

@@ -118,6 +118,16 @@ log_entries = Table(
     Index("ix_log_entries_level", "level", "timestamp"),
 )
 
+log_counts = Table(
+    "log_counts",
+    metadata,
+    Column("span", BigInteger, primary_key=True, autoincrement=False),
+    Column("bucket", BigInteger, primary_key=True, autoincrement=False),
+    Column("shard", Integer, primary_key=True, autoincrement=False),
+    Column("lines", BigInteger, nullable=False),
+)
+"""How many log lines each span of time holds (see ``tiercel.storage.sql.log_counts``)."""
+
 metric_entries = Table(
     "metric_entries",
     metadata,

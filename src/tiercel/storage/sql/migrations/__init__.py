@@ -20,6 +20,7 @@ from tiercel.storage.sql.migrations import (
     v0005_work,
     v0006_search,
     v0007_timelines,
+    v0008_log_counts,
 )
 
 
@@ -46,6 +47,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "work", v0005_work.upgrade),
     Migration(6, "search", v0006_search.upgrade),
     Migration(7, "timelines", v0007_timelines.upgrade),
+    Migration(8, "log counts", v0008_log_counts.upgrade),
 )
 """Every migration, in order."""
 
