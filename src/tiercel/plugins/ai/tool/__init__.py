@@ -7,9 +7,14 @@ from pydantic import Field
 from tiercel.plugins.ai.tool.base import OpenTools, ToolProvider
 from tiercel.plugins.ai.tool.kestra_flow import KestraFlow
 from tiercel.plugins.ai.tool.kestra_task import KestraTask
+from tiercel.plugins.ai.tool.sse_mcp_client import SseMcpClient
 from tiercel.plugins.ai.tool.stdio_mcp_client import StdioMcpClient
+from tiercel.plugins.ai.tool.streamable_http_mcp_client import StreamableHttpMcpClient
 
-AnyTool = Annotated[KestraFlow | KestraTask | StdioMcpClient, Field(discriminator="type")]
+AnyTool = Annotated[
+    KestraFlow | KestraTask | SseMcpClient | StdioMcpClient | StreamableHttpMcpClient,
+    Field(discriminator="type"),
+]
 """A tool provider, validated as the class its ``type`` names."""
 
 __all__ = ["AnyTool", "OpenTools", "ToolProvider"]
