@@ -12,6 +12,7 @@ from tiercel.plugins.ai.mcp.call_tool import CallTool
 from tiercel.plugins.ai.mcp.list_tools import ListTools
 from tiercel.plugins.ai.rag.chat_completion import ChatCompletion as RagChatCompletion
 from tiercel.plugins.ai.rag.ingest_document import IngestDocument
+from tiercel.plugins.ai.rag.search import Search
 from tiercel.sdk import PluginObject
 
 PLUGINS: list[type[PluginObject]] = [
@@ -23,4 +24,5 @@ PLUGINS: list[type[PluginObject]] = [
     IngestDocument,
     ListTools,
     CallTool,
+    Search,
 ]

@@ -12,4 +12,5 @@ INDEX: list[tuple[str, str, str, tuple[str, ...], str, bool]] = [
     ('tiercel.plugins.ai.mcp.list_tools:ListTools', 'task', 'io.kestra.plugin.ai.mcp.ListTools', (), 'List the tools exposed by an MCP server (name, description, argument schema).', False),
     ('tiercel.plugins.ai.rag.chat_completion:ChatCompletion', 'task', 'io.kestra.plugin.ai.rag.ChatCompletion', ('io.kestra.plugin.langchain4j.rag.ChatCompletion',), "Answer a prompt from an embedding store's segments (retrieval-augmented generation).", False),
     ('tiercel.plugins.ai.rag.ingest_document:IngestDocument', 'task', 'io.kestra.plugin.ai.rag.IngestDocument', ('io.kestra.plugin.langchain4j.rag.IngestDocument',), 'Ingest documents into an embedding store.', False),
+    ('tiercel.plugins.ai.rag.search:Search', 'task', 'io.kestra.plugin.ai.rag.Search', ('io.kestra.plugin.langchain4j.rag.Search',), "Search embeddings with a query's embedding, and optionally return the results.", False),
 ]
