@@ -1,30 +1,13 @@
 """``io.kestra.plugin.ai.tool.GoogleCustomWebSearch``:
 a ``searchWeb`` tool over Google Custom Search."""
 
-from typing import Any, Literal
+from typing import Literal
 
-from tiercel.plugins.ai.domain.tooling import AgentTool
-from tiercel.plugins.ai.domain.web_search import GoogleSearch, as_tool_answer, web_search_spec
-from tiercel.plugins.ai.tool.base import OpenTools, ToolProvider
-from tiercel.sdk import RunContext, TaskFailure
+from tiercel.plugins.ai.domain.web_search import GoogleSearch
+from tiercel.plugins.ai.tool.web_search_tool import WebSearchTool
 
 
-class GoogleCustomWebSearch(GoogleSearch, ToolProvider):
+class GoogleCustomWebSearch(GoogleSearch, WebSearchTool):
     """Let the model search the web with Google Custom Search."""
 
     type: Literal["io.kestra.plugin.ai.tool.GoogleCustomWebSearch"]
-
-    def open(self, ctx: RunContext) -> OpenTools:
-        """The ``searchWeb`` tool."""
-
-        def search(arguments: dict[str, Any]) -> str:
-            query = arguments.get("query")
-            if not isinstance(query, str) or not query.strip():
-                raise TaskFailure("searchWeb needs a `query` text")
-            return as_tool_answer(self.search(ctx, query, TOOL_RESULTS))
-
-        return OpenTools([AgentTool(web_search_spec(), search)])
-
-
-TOOL_RESULTS = 5
-"""Results the tool gives the model per search."""
