@@ -51,6 +51,8 @@ def get_attribute(obj: Any, key: Any, pos: int) -> Any:
         return obj.key if key == "key" else obj.value
     if isinstance(key, str) and key == "empty" and isinstance(obj, str | list | tuple):
         return len(obj) == 0
+    if key == "length" and isinstance(obj, str):
+        return len(obj)  # Pebble finds String.length() as the property `length`
     if (
         isinstance(key, str)
         and not key.startswith("_")

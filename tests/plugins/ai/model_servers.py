@@ -140,6 +140,8 @@ class StandIn:
     url: str = ""
     pages: dict[str, str] = field(default_factory=dict)
     """Documents served to GET requests, by path."""
+    answers_get: bool = False
+    """Whether GET requests go to ``handle`` too (a JSON API read by GET), not to ``pages``."""
 
 
 @contextmanager
@@ -168,6 +170,17 @@ def stand_in(
             self.wfile.write(data)
 
         def do_GET(self) -> None:
+            if state.answers_get:  # a JSON API: recorded and answered like a POST
+                headers = {key.lower(): value for key, value in self.headers.items()}
+                state.requests.append((self.path, headers, {}))
+                status, answer, _ = state.handle(self.path, headers, {})
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             page = state.pages.get(self.path)
             data = (page or "not found").encode()
             self.send_response(200 if page is not None else 404)

@@ -189,32 +189,6 @@ def test_a_tool_the_model_made_up_fails_the_task(
     assert "'delete_everything' tool, but no such tool exists" in error
 
 
-def test_tools_on_a_provider_without_tool_calling_fail_clearly(run_flow: RunFlow) -> None:
-    error = _agent_failure(
-        run_flow,
-        """
-        id: agent_gemini
-        namespace: company.ai
-        tasks:
-          - id: agent
-            type: io.kestra.plugin.ai.agent.AIAgent
-            provider:
-              type: io.kestra.plugin.ai.provider.GoogleGemini
-              apiKey: unused
-              modelName: gemini-2.5-flash
-              baseUrl: http://127.0.0.1:9
-            prompt: Go.
-            tools:
-              - type: io.kestra.plugin.ai.tool.KestraTask
-                tasks:
-                  - id: greet
-                    type: io.kestra.plugin.core.debug.Return
-                    format: hi
-        """,
-    )
-    assert "Google Gemini: tools are not supported by Tiercel for this provider yet" in error
-
-
 def test_kestra_task_refuses_a_flowable_task(
     run_flow: RunFlow, model: Callable[..., StandIn]
 ) -> None:

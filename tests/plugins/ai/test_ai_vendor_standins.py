@@ -223,3 +223,36 @@ def test_plugin_defaults_reach_the_provider_inside_a_task(run_flow: Any) -> None
     assert run.outputs["textOutput"] == "Paris"
     path, headers, _ = gemini.requests[0]
     assert path == "/models/gemini-2.5-flash:generateContent" and headers["x-goog-api-key"] == KEY
+
+
+@pytest.mark.parametrize(
+    ("provider", "authorization"),
+    [
+        ({"type": "io.kestra.plugin.ai.provider.OpenRouter", "apiKey": KEY}, f"Bearer {KEY}"),
+        (
+            {"type": "io.kestra.plugin.ai.provider.GitHubModels", "gitHubToken": KEY},
+            f"Bearer {KEY}",
+        ),
+        ({"type": "io.kestra.plugin.ai.provider.LocalAI"}, None),
+        ({"type": "io.kestra.plugin.ai.provider.DockerModel"}, "Bearer not-needed"),
+    ],
+)
+def test_openai_compatible_services(provider: dict[str, Any], authorization: str | None) -> None:
+    """OpenRouter, GitHub Models, LocalAI and Docker Model Runner speak OpenAI's API at their
+    own address: a stand-in of that API answers each."""
+    with stand_in(lambda path, headers, body: (200, openai_answer(), {})) as service:
+        result = chat({**provider, "modelName": "some/model", "baseUrl": service.url})
+    assert result.state is State.SUCCESS, result.error
+    path, headers, body = service.requests[0]
+    assert path == "/chat/completions" and body["model"] == "some/model"
+    assert body["max_tokens"] == 50 and body["seed"] == 7
+    assert headers.get("authorization") == authorization
+    assert result.values["textOutput"] == "Paris"
+    assert all(KEY not in line.message for line in result.logs)
+
+
+def test_local_ai_requires_its_base_url() -> None:
+    result = chat({"type": "io.kestra.plugin.ai.provider.LocalAI", "modelName": "m",
+                   "baseUrl": None})  # fmt: skip
+    assert result.state is State.FAILED
+    assert result.error == "LocalAI: `baseUrl` is required"

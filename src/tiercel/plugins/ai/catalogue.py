@@ -8,8 +8,11 @@ from tiercel.plugins.ai.agent.ai_agent import AIAgent
 from tiercel.plugins.ai.completion.chat_completion import ChatCompletion
 from tiercel.plugins.ai.completion.classification import Classification
 from tiercel.plugins.ai.completion.json_structured_extraction import JSONStructuredExtraction
+from tiercel.plugins.ai.mcp.call_tool import CallTool
+from tiercel.plugins.ai.mcp.list_tools import ListTools
 from tiercel.plugins.ai.rag.chat_completion import ChatCompletion as RagChatCompletion
 from tiercel.plugins.ai.rag.ingest_document import IngestDocument
+from tiercel.plugins.ai.rag.search import Search
 from tiercel.sdk import PluginObject
 
 PLUGINS: list[type[PluginObject]] = [
@@ -19,4 +22,7 @@ PLUGINS: list[type[PluginObject]] = [
     JSONStructuredExtraction,
     RagChatCompletion,
     IngestDocument,
+    ListTools,
+    CallTool,
+    Search,
 ]

@@ -8,7 +8,7 @@ from tiercel.plugins.ai.domain.chatting import converse_with_tools
 from tiercel.plugins.ai.domain.configuration import ChatConfiguration, Sampling
 from tiercel.plugins.ai.domain.messages import Message
 from tiercel.plugins.ai.domain.tooling import AgentTool, Exchange
-from tiercel.plugins.ai.memory import ChatMemory, KestraKVStore
+from tiercel.plugins.ai.memory.kestra_kv_store import ChatMemory, MemoryProvider
 from tiercel.plugins.ai.provider.base import Call, ModelProvider
 from tiercel.plugins.ai.tool import OpenTools, ToolProvider
 
@@ -19,7 +19,7 @@ def converse_in_session(
     configuration: ChatConfiguration,
     messages: Sequence[Message],
     tools: Sequence[ToolProvider] = (),
-    memory: KestraKVStore | None = None,
+    memory: MemoryProvider | None = None,
     max_invocations: int | None = None,
 ) -> tuple[Exchange, Sampling]:
     """Answer ``messages`` (with a memory: the remembered ones, then these), running the

@@ -6,6 +6,7 @@ from pydantic import Field
 from tiercel.plugins.ai.conversation import converse_in_session
 from tiercel.plugins.ai.domain.chatting import call_of, chat_outputs
 from tiercel.plugins.ai.domain.configuration import ChatConfiguration
+from tiercel.plugins.ai.domain.guardrails import Guardrails, input_violation, output_violation
 from tiercel.plugins.ai.domain.messages import Message, Role
 from tiercel.plugins.ai.domain.outputs import AIOutput
 from tiercel.plugins.ai.domain.retrieval import augmented
@@ -75,11 +76,19 @@ class AIAgent(RunnableTask[AIAgentOutput]):
     memory: AnyMemory | None = Field(
         default=None, description="A memory: the conversation kept across tasks."
     )
+    guardrails: Guardrails | None = Field(
+        default=None,
+        description="Rules on the prompt and the answer; the first that fails stops the task "
+        "with `guardrailViolated`.",
+    )
 
     def run(self, ctx: RunContext) -> AIAgentOutput:
         """``textOutput`` (or ``jsonOutput``), ``sources``, token usage, tool executions..."""
         call = call_of(ctx, self.timeout)
         prompt = str(ctx.render(self.prompt))
+        violation = input_violation(ctx, self.guardrails, prompt)
+        if violation:
+            return AIAgentOutput(guardrail_violated=True, guardrail_violation_message=violation)
         matches: list[Match] = []
         for retriever in self.content_retrievers or []:
             matches += retriever.retrieve(call, prompt)
@@ -97,4 +106,9 @@ class AIAgent(RunnableTask[AIAgentOutput]):
             self.memory,
             ctx.render_as(limit, int) if limit is not None else None,
         )
+        answer = exchange.answer
+        finish = answer.finish_reason.value if answer.finish_reason else None
+        violation = output_violation(ctx, self.guardrails, answer.text, finish, exchange.usage)
+        if violation:
+            return AIAgentOutput(guardrail_violated=True, guardrail_violation_message=violation)
         return AIAgentOutput(output_files={}, **chat_outputs(exchange, sampling, matches))

@@ -7,6 +7,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from tiercel.plugins.ai.conversation import converse_in_session
 from tiercel.plugins.ai.domain.chatting import call_of, chat_outputs
 from tiercel.plugins.ai.domain.configuration import ChatConfiguration
+from tiercel.plugins.ai.domain.guardrails import Guardrails, input_violation, output_violation
 from tiercel.plugins.ai.domain.messages import ROLES, ChatMessage, ChatMessageType, Message
 from tiercel.plugins.ai.domain.outputs import AIOutput
 from tiercel.plugins.ai.provider import AnyModelProvider
@@ -91,13 +92,30 @@ class ChatCompletion(RunnableTask[ChatCompletionOutput]):
     tools: list[AnyTool] | None = Field(
         default=None, description="Tools the model may call (flows, tasks, MCP servers)."
     )
+    guardrails: Guardrails | None = Field(
+        default=None,
+        description="Rules on the prompt and the answer; the first that fails stops the task "
+        "with `guardrailViolated`.",
+    )
 
     def run(self, ctx: RunContext) -> ChatCompletionOutput:
         """``textOutput`` (or ``jsonOutput``), ``tokenUsage``, ``finishReason``..."""
         messages = rendered_messages(ctx, self.messages)
+        violation = input_violation(ctx, self.guardrails, messages[-1].text)
+        if violation:
+            return ChatCompletionOutput(
+                guardrail_violated=True, guardrail_violation_message=violation
+            )
         call = call_of(ctx, self.timeout)
         exchange, sampling = converse_in_session(
             call, self.provider, self.configuration, messages, self.tools or ()
         )
+        answer = exchange.answer
+        finish = answer.finish_reason.value if answer.finish_reason else None
+        violation = output_violation(ctx, self.guardrails, answer.text, finish, exchange.usage)
+        if violation:
+            return ChatCompletionOutput(
+                guardrail_violated=True, guardrail_violation_message=violation
+            )
         outputs = chat_outputs(exchange, sampling)
         return ChatCompletionOutput(ai_response=outputs["text_output"], **outputs)

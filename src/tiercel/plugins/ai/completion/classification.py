@@ -4,6 +4,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.chatting import call_of, converse
 from tiercel.plugins.ai.domain.configuration import ChatConfiguration
+from tiercel.plugins.ai.domain.guardrails import Guardrails, input_violation, output_violation
 from tiercel.plugins.ai.domain.messages import Message, Role
 from tiercel.plugins.ai.domain.outputs import FinishReason, TokenUsage
 from tiercel.plugins.ai.provider import AnyModelProvider
@@ -48,7 +49,12 @@ class ClassificationOutput(Output):
     classification: str | None = Field(default=None, description="The model's answer.")
     token_usage: TokenUsage | None = Field(default=None, description="Token usage.")
     finish_reason: FinishReason | None = Field(default=None, description="Why the model stopped.")
-    guardrail_violated: bool = Field(default=False, description="Always false here.")
+    guardrail_violated: bool = Field(
+        default=False, description="Whether a guardrail rule was violated."
+    )
+    guardrail_violation_message: str | None = Field(
+        default=None, description="The message of the first violated guardrail rule."
+    )
 
 
 @plugin(
@@ -72,10 +78,20 @@ class Classification(RunnableTask[ClassificationOutput]):
     configuration: ChatConfiguration = Field(
         default_factory=ChatConfiguration, description="Chat configuration."
     )
+    guardrails: Guardrails | None = Field(
+        default=None,
+        description="Rules on the prompt and the answer; the first that fails stops the task "
+        "with `guardrailViolated`.",
+    )
 
     def run(self, ctx: RunContext) -> ClassificationOutput:
         """``classification``: the model's answer, stripped of surrounding blanks."""
         prompt = str(ctx.render(self.prompt))
+        violation = input_violation(ctx, self.guardrails, prompt)
+        if violation:
+            return ClassificationOutput(
+                guardrail_violated=True, guardrail_violation_message=violation
+            )
         classes = ctx.render_as(self.classes, list[str])
         if not classes:
             raise TaskFailure("`classes` must hold at least one class")
@@ -84,6 +100,12 @@ class Classification(RunnableTask[ClassificationOutput]):
         answer, _ = converse(
             call_of(ctx, self.timeout), self.provider, messages, self.configuration
         )
+        finish = answer.finish_reason.value if answer.finish_reason else None
+        violation = output_violation(ctx, self.guardrails, answer.text, finish, answer.usage)
+        if violation:
+            return ClassificationOutput(
+                guardrail_violated=True, guardrail_violation_message=violation
+            )
         return ClassificationOutput(
             classification=answer.text.strip(),
             token_usage=answer.usage,

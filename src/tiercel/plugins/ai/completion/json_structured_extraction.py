@@ -7,6 +7,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.chatting import call_of, converse, parsed_json
 from tiercel.plugins.ai.domain.configuration import ChatConfiguration, ResponseFormatType
+from tiercel.plugins.ai.domain.guardrails import Guardrails, input_violation, output_violation
 from tiercel.plugins.ai.domain.messages import Message, Role
 from tiercel.plugins.ai.domain.outputs import FinishReason, TokenUsage
 from tiercel.plugins.ai.provider import AnyModelProvider
@@ -47,7 +48,12 @@ class JSONStructuredExtractionOutput(Output):
     extracted_json: str | None = Field(default=None, description="The JSON the model answered.")
     token_usage: TokenUsage | None = Field(default=None, description="Token usage.")
     finish_reason: FinishReason | None = Field(default=None, description="Why the model stopped.")
-    guardrail_violated: bool = Field(default=False, description="Always false here.")
+    guardrail_violated: bool = Field(
+        default=False, description="Whether a guardrail rule was violated."
+    )
+    guardrail_violation_message: str | None = Field(
+        default=None, description="The message of the first violated guardrail rule."
+    )
 
 
 @plugin(
@@ -72,12 +78,23 @@ class JSONStructuredExtraction(RunnableTask[JSONStructuredExtractionOutput]):
     configuration: ChatConfiguration = Field(
         default_factory=ChatConfiguration, description="Chat configuration."
     )
+    guardrails: Guardrails | None = Field(
+        default=None,
+        description="Rules on the prompt and the answer; the first that fails stops the task "
+        "with `guardrailViolated`.",
+    )
 
     def run(self, ctx: RunContext) -> JSONStructuredExtractionOutput:
         """``extractedJson``: a JSON object with every field, as text."""
         fields = ctx.render_as(self.json_fields, list[str])
         if not fields:
             raise TaskFailure("`jsonFields` must name at least one field")
+        prompt = str(ctx.render(self.prompt))
+        violation = input_violation(ctx, self.guardrails, prompt)
+        if violation:
+            return JSONStructuredExtractionOutput(
+                guardrail_violated=True, guardrail_violation_message=violation
+            )
         call = call_of(ctx, self.timeout)
         schema = {
             "type": "object",
@@ -91,9 +108,15 @@ class JSONStructuredExtraction(RunnableTask[JSONStructuredExtractionOutput]):
         )
         messages = [
             Message(Role.SYSTEM, str(ctx.render(self.system_message))),
-            Message(Role.USER, str(ctx.render(self.prompt))),
+            Message(Role.USER, prompt),
         ]
         answer, _ = converse(call, self.provider, messages, self.configuration, sampling)
+        finish = answer.finish_reason.value if answer.finish_reason else None
+        violation = output_violation(ctx, self.guardrails, answer.text, finish, answer.usage)
+        if violation:
+            return JSONStructuredExtractionOutput(
+                guardrail_violated=True, guardrail_violation_message=violation
+            )
         parsed_json(answer.text)  # fail now on a broken answer, not in the next task
         return JSONStructuredExtractionOutput(
             schema_name=str(ctx.render(self.schema_name)),

@@ -53,6 +53,19 @@ class ApiClient:
             TaskFailure: the endpoint cannot be reached, answers an error (after the retries
                 for 429 and 503), or answers something that is not a JSON object.
         """
+        return self._request("POST", path, body, {})
+
+    def get(self, path: str, params: Mapping[str, str]) -> dict[str, Any]:
+        """GET ``path`` with query parameters; the JSON answer.
+
+        Raises:
+            TaskFailure: as ``post``.
+        """
+        return self._request("GET", path, None, params)
+
+    def _request(
+        self, method: str, path: str, body: Mapping[str, Any] | None, params: Mapping[str, str]
+    ) -> dict[str, Any]:
         url = f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
         seconds = self.timeout.total_seconds()
         backoff = FIRST_BACKOFF
@@ -61,7 +74,13 @@ class ApiClient:
                 with httpx.Client(
                     timeout=httpx.Timeout(seconds), verify=self.tls or True, follow_redirects=False
                 ) as http:
-                    response = http.post(url, json=body, headers=self.headers, params=self.params)
+                    response = http.request(
+                        method,
+                        url,
+                        json=body,
+                        headers=self.headers,
+                        params={**self.params, **params},
+                    )
             except httpx.TimeoutException:
                 raise self.failure(
                     f"no answer from {self.vendor} at {url} within {seconds:g}s"
@@ -123,6 +142,8 @@ def vendor_message(payload: Any) -> str | None:
         value = payload.get(key)
         if isinstance(value, str) and value:
             return value
+        if isinstance(value, dict) and isinstance(value.get("error"), str):
+            return str(value["error"])  # Tavily: {"detail": {"error": "..."}}
         if value:
             return json.dumps(value)
     return None

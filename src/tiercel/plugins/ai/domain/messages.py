@@ -1,6 +1,8 @@
 """Chat messages as flows write them (``messages`` of ``completion.ChatCompletion``), and the
 plain ``Message`` every provider maps to its vendor's shape."""
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -82,11 +84,23 @@ class Role(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ToolCall:
-    """A tool the model asks to run: the call's id, the tool's name, its JSON arguments."""
+    """A tool the model asks to run: the call's id, the tool's name, its JSON arguments, and
+    the opaque signature some vendors attach to it (Gemini's ``thoughtSignature``), which must
+    go back with the call on the next request."""
 
     id: str
     name: str
     arguments: str
+    signature: str | None = None
+
+    def argument_object(self) -> dict[str, Any]:
+        """The arguments as a JSON object, for vendors that send them as one (Gemini,
+        Anthropic, Ollama); empty when the text is not an object (the loop refused it)."""
+        try:
+            value = json.loads(self.arguments) if self.arguments.strip() else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,3 +129,19 @@ ROLES = {
     ChatMessageType.USER: Role.USER,
     ChatMessageType.AI: Role.ASSISTANT,
 }
+
+
+def grouped_tool_results(messages: Sequence[Message]) -> list[Message | list[Message]]:
+    """Messages with each run of consecutive TOOL messages gathered in a list: Gemini and
+    Anthropic want the results of one round of calls in a single turn."""
+    grouped: list[Message | list[Message]] = []
+    for message in messages:
+        if message.role is Role.TOOL:
+            last = grouped[-1] if grouped else None
+            if isinstance(last, list):
+                last.append(message)
+            else:
+                grouped.append([message])
+        else:
+            grouped.append(message)
+    return grouped

@@ -59,4 +59,9 @@ class AIOutput(Output):
     sources: list[ContentSource] = Field(
         default_factory=list, description="The segments retrieved for the answer (RAG)."
     )
-    guardrail_violated: bool = Field(default=False, description="Always false here.")
+    guardrail_violated: bool = Field(
+        default=False, description="Whether a guardrail rule was violated."
+    )
+    guardrail_violation_message: str | None = Field(
+        default=None, description="The message of the first violated guardrail rule."
+    )

@@ -58,9 +58,7 @@ def tool_turns(
         raise TaskFailure(f"Two tools have the same name: {', '.join(twice)}")
     if tools and not provider.tool_calling:
         raise TaskFailure(
-            f"{provider.vendor}: tools are not supported by Tiercel for this provider yet "
-            "(they are for OpenAI, Azure OpenAI, Mistral AI, DeepSeek and OpenAI-compatible "
-            "servers)"
+            f"{provider.vendor}: tools are not supported by Tiercel for this provider yet"
         )
     history = list(messages) if provider.tool_calling else without_tool_messages(messages)
     specs = [tool.spec for tool in tools]

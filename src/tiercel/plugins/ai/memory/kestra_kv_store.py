@@ -24,14 +24,9 @@ class Drop(StrEnum):
     AFTER_TASKRUN = "AFTER_TASKRUN"
 
 
-class KestraKVStore(KestraModel):
-    """Chat memory in a KV pair."""
+class MemoryProvider(KestraModel):
+    """What every memory has: the window size, the time to live, the key and when to drop."""
 
-    type: Literal[
-        "io.kestra.plugin.ai.memory.KestraKVStore",
-        "io.kestra.plugin.ai.memory.KestraKVMemory",
-        "io.kestra.plugin.langchain4j.memory.KestraKVMemory",
-    ]
     messages: Property[int] = Field(
         default=10,
         description="The most messages kept; the oldest go first, the system message stays.",
@@ -50,11 +45,11 @@ class KestraKVStore(KestraModel):
         "then erase it); NEVER by default.",
     )
 
-    def open(self, ctx: RunContext) -> "ChatMemory":
-        """Load the conversation (none when dropped before the run).
+    def settings(self, ctx: RunContext) -> tuple[int, str, Drop, timedelta]:
+        """The rendered window size, key, drop mode and time to live.
 
         Raises:
-            TaskFailure: the settings are invalid or the KV pair is not a chat memory.
+            TaskFailure: a setting is invalid.
         """
         env = Env.of_task(ctx)
         limit = env.value(self.messages, int)
@@ -63,7 +58,33 @@ class KestraKVStore(KestraModel):
         key = str(ctx.render(self.memory_id)).strip()
         if not key:
             raise TaskFailure("memory `memoryId` rendered empty (no system.correlationId label?)")
-        drop = env.value(self.drop, Drop)
+        return limit, key, env.value(self.drop, Drop), env.value(self.ttl, timedelta)
+
+    def open(self, ctx: RunContext) -> "ChatMemory":
+        """Load the conversation (none when dropped before the run).
+
+        Raises:
+            TaskFailure: the settings are invalid or the stored value is not a chat memory.
+        """
+        raise NotImplementedError
+
+
+class KestraKVStore(MemoryProvider):
+    """Chat memory in a KV pair."""
+
+    type: Literal[
+        "io.kestra.plugin.ai.memory.KestraKVStore",
+        "io.kestra.plugin.ai.memory.KestraKVMemory",
+        "io.kestra.plugin.langchain4j.memory.KestraKVMemory",
+    ]
+
+    def open(self, ctx: RunContext) -> "ChatMemory":
+        """Load the conversation from the KV pair (none when dropped before the run).
+
+        Raises:
+            TaskFailure: the settings are invalid or the KV pair is not a chat memory.
+        """
+        limit, key, drop, ttl = self.settings(ctx)
         kv = ctx.kv()
         memory = ChatMemory(limit)
         if drop is Drop.BEFORE_TASKRUN:
@@ -78,7 +99,6 @@ class KestraKVStore(KestraModel):
             if drop is Drop.AFTER_TASKRUN:
                 kv.delete(key)
             else:
-                ttl = env.value(self.ttl, timedelta)
                 kv.set(key, to_langchain4j(memory.messages), kv_type="STRING", ttl=ttl)
 
         memory.close = close

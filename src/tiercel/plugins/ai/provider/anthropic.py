@@ -1,5 +1,6 @@
 """``io.kestra.plugin.ai.provider.Anthropic``: Claude through the Messages API."""
 
+import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -7,7 +8,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import joined
-from tiercel.plugins.ai.domain.messages import Message, ToolSpec
+from tiercel.plugins.ai.domain.messages import Message, ToolCall, ToolSpec, grouped_tool_results
 from tiercel.plugins.ai.domain.outputs import FinishReason
 from tiercel.plugins.ai.provider.base import (
     Call,
@@ -38,6 +39,7 @@ class Anthropic(ModelProvider):
     """Anthropic Claude models (chat only)."""
 
     vendor = "Anthropic"
+    tool_calling = True
 
     type: Literal[
         "io.kestra.plugin.ai.provider.Anthropic", "io.kestra.plugin.langchain4j.provider.Anthropic"
@@ -78,7 +80,7 @@ class Anthropic(ModelProvider):
         body: dict[str, Any] = prune({
             "model": self.model(call),
             "max_tokens": limit or DEFAULT_MAX_TOKENS,
-            "messages": [{"role": turn.role.value, "content": turn.text} for turn in turns],
+            "messages": [wire_message(turn) for turn in grouped_tool_results(turns)],
             "temperature": sampling.temperature,
             "top_p": sampling.top_p,
             "top_k": sampling.top_k,
@@ -88,6 +90,15 @@ class Anthropic(ModelProvider):
             if sampling.prompt_caching:
                 block["cache_control"] = {"type": "ephemeral"}
             body["system"] = [block]
+        if tools:
+            body["tools"] = [
+                {
+                    "name": tool.name,
+                    "description": tool.description,
+                    "input_schema": tool.parameters,
+                }
+                for tool in tools
+            ]
         if sampling.thinking_enabled:
             body["thinking"] = prune({"type": "enabled", "budget_tokens": budget})
         headers = {"x-api-key": key, "anthropic-version": API_VERSION}
@@ -99,6 +110,13 @@ class Anthropic(ModelProvider):
         counted = answer.get("usage") or {}
         reason = answer.get("stop_reason")
         thinking = joined(b.get("thinking") for b in blocks if b.get("type") == "thinking")
+        calls = tuple(
+            ToolCall(
+                str(b.get("id") or f"toolu_{n}"), str(b["name"]), json.dumps(b.get("input") or {})
+            )
+            for n, b in enumerate(blocks)
+            if b.get("type") == "tool_use" and b.get("name")
+        )
         return ChatAnswer(
             text=joined(b.get("text") for b in blocks if b.get("type") == "text"),
             finish_reason=FINISH_REASONS.get(str(reason), FinishReason.OTHER) if reason else None,
@@ -106,4 +124,26 @@ class Anthropic(ModelProvider):
             response_id=answer.get("id"),
             thinking=thinking if thinking and sampling.return_thinking else None,
             duration_ms=duration,
+            tool_calls=calls,
         )
+
+
+def wire_message(turn: Message | list[Message]) -> dict[str, Any]:
+    """A turn as an Anthropic message: tool results as ``tool_result`` blocks of one user
+    message, tool calls as ``tool_use`` blocks after the text of an assistant message."""
+    if isinstance(turn, list):
+        return {
+            "role": "user",
+            "content": [
+                {"type": "tool_result", "tool_use_id": result.tool_call_id, "content": result.text}
+                for result in turn
+            ],
+        }
+    if not turn.tool_calls:
+        return {"role": turn.role.value, "content": turn.text}
+    blocks: list[dict[str, Any]] = [{"type": "text", "text": turn.text}] if turn.text else []
+    blocks.extend(
+        {"type": "tool_use", "id": call.id, "name": call.name, "input": call.argument_object()}
+        for call in turn.tool_calls
+    )
+    return {"role": "assistant", "content": blocks}

@@ -1,6 +1,7 @@
 """``io.kestra.plugin.ai.provider.GoogleGemini``: Gemini through the Generative Language API
 (``generateContent`` and ``batchEmbedContents``)."""
 
+import json
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, Literal
@@ -9,7 +10,13 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import ApiClient, joined
-from tiercel.plugins.ai.domain.messages import Message, Role, ToolSpec
+from tiercel.plugins.ai.domain.messages import (
+    Message,
+    Role,
+    ToolCall,
+    ToolSpec,
+    grouped_tool_results,
+)
 from tiercel.plugins.ai.domain.outputs import FinishReason
 from tiercel.plugins.ai.provider.base import (
     Call,
@@ -59,6 +66,7 @@ class GoogleGemini(ModelProvider):
     """Google Gemini models: chat and embeddings."""
 
     vendor = "Google Gemini"
+    tool_calling = True
 
     type: Literal[
         "io.kestra.plugin.ai.provider.GoogleGemini",
@@ -115,17 +123,13 @@ class GoogleGemini(ModelProvider):
             if sampling.json_schema is not None:
                 generation["responseJsonSchema"] = sampling.json_schema
         body: dict[str, Any] = {
-            "contents": [
-                {
-                    "role": "model" if turn.role is Role.ASSISTANT else "user",
-                    "parts": [{"text": turn.text}],
-                }
-                for turn in turns
-            ],
+            "contents": [wire_content(turn) for turn in grouped_tool_results(turns)],
             "generationConfig": generation,
         }
         if system:
             body["systemInstruction"] = {"parts": [{"text": system}]}
+        if tools:
+            body["tools"] = [{"functionDeclarations": [wire_function(tool) for tool in tools]}]
         self.logged_request(call, sampling, body)
         client = self._api(call)
         answer, duration = timed(client, f"models/{model}:generateContent", body)
@@ -141,9 +145,11 @@ class GoogleGemini(ModelProvider):
         thought = joined(part.get("text") for part in parts if part.get("thought"))
         counted = answer.get("usageMetadata") or {}
         reason = candidate.get("finishReason")
+        calls = function_calls(parts)
+        finish = FINISH_REASONS.get(str(reason), FinishReason.OTHER) if reason else None
         return ChatAnswer(
             text=text,
-            finish_reason=FINISH_REASONS.get(str(reason), FinishReason.OTHER) if reason else None,
+            finish_reason=FinishReason.TOOL_EXECUTION if calls else finish,
             usage=usage(
                 counted.get("promptTokenCount"),
                 counted.get("candidatesTokenCount"),
@@ -152,6 +158,7 @@ class GoogleGemini(ModelProvider):
             response_id=answer.get("responseId"),
             thinking=thought or None,
             duration_ms=duration,
+            tool_calls=calls,
         )
 
     def embed(self, call: Call, texts: Sequence[str]) -> Embedded:
@@ -181,6 +188,62 @@ class GoogleGemini(ModelProvider):
                 raise client.failure("Google Gemini answered a wrong number of embeddings")
             vectors.extend([float(x) for x in row.get("values") or []] for row in rows)
         return Embedded(vectors)
+
+
+def wire_content(turn: Message | list[Message]) -> dict[str, Any]:
+    """A turn as Gemini ``Content``: tool results as ``functionResponse`` parts of one user
+    turn, tool calls as ``functionCall`` parts (with their ``thoughtSignature``) of a model
+    turn, other messages as text."""
+    if isinstance(turn, list):
+        return {
+            "role": "user",
+            "parts": [
+                {
+                    "functionResponse": {
+                        "name": result.tool_name or "",
+                        "response": {"name": result.tool_name or "", "content": result.text},
+                    }
+                }
+                for result in turn
+            ],
+        }
+    parts: list[dict[str, Any]] = [{"text": turn.text}] if turn.text or not turn.tool_calls else []
+    for call in turn.tool_calls:
+        part: dict[str, Any] = {"functionCall": {"name": call.name, "args": call.argument_object()}}
+        if call.signature:
+            part["thoughtSignature"] = call.signature
+        parts.append(part)
+    return {"role": "model" if turn.role is Role.ASSISTANT else "user", "parts": parts}
+
+
+def wire_function(tool: ToolSpec) -> dict[str, Any]:
+    """A tool as a ``FunctionDeclaration``; its arguments as JSON Schema
+    (``parametersJsonSchema``), which Gemini takes whole, where ``parameters`` takes only
+    its OpenAPI subset."""
+    return {
+        "name": tool.name,
+        "description": tool.description,
+        "parametersJsonSchema": tool.parameters,
+    }
+
+
+def function_calls(parts: Sequence[Any]) -> tuple[ToolCall, ...]:
+    """The ``functionCall`` parts of an answer; an id is made up when Gemini gives none."""
+    calls = []
+    for number, part in enumerate(parts):
+        function = part.get("functionCall") if isinstance(part, dict) else None
+        if not isinstance(function, dict) or not function.get("name"):
+            continue
+        arguments = function.get("args")
+        calls.append(
+            ToolCall(
+                id=str(function.get("id") or f"call_{number}"),
+                name=str(function["name"]),
+                arguments=json.dumps(arguments if isinstance(arguments, dict) else {}),
+                signature=part.get("thoughtSignature"),
+            )
+        )
+    return tuple(calls)
 
 
 def _fields(client: ApiClient) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from tiercel.plugins.ai.domain.configuration import Sampling
 from tiercel.plugins.ai.domain.http import ApiClient
-from tiercel.plugins.ai.domain.messages import Message, ToolSpec
+from tiercel.plugins.ai.domain.messages import Message, Role, ToolSpec
 from tiercel.plugins.ai.domain.outputs import FinishReason
 from tiercel.plugins.ai.provider.base import (
     Call,
@@ -19,6 +19,7 @@ from tiercel.plugins.ai.provider.base import (
     timed,
     usage,
 )
+from tiercel.plugins.ai.provider.openai_wire import tool_calls, wire_tool
 from tiercel.sdk import Text
 
 
@@ -26,6 +27,7 @@ class Ollama(ModelProvider):
     """Models served by Ollama."""
 
     vendor = "Ollama"
+    tool_calling = True
 
     type: Literal[
         "io.kestra.plugin.ai.provider.Ollama", "io.kestra.plugin.langchain4j.provider.Ollama"
@@ -46,7 +48,7 @@ class Ollama(ModelProvider):
         """``POST {endpoint}/api/chat`` without streaming."""
         body: dict[str, Any] = {
             "model": self.model(call),
-            "messages": [{"role": m.role.value, "content": m.text} for m in messages],
+            "messages": [wire_message(message) for message in messages],
             "stream": False,
             "options": prune(
                 {
@@ -58,6 +60,8 @@ class Ollama(ModelProvider):
                 }
             ),
         }
+        if tools:
+            body["tools"] = [wire_tool(tool) for tool in tools]
         if sampling.json:
             body["format"] = sampling.json_schema if sampling.json_schema is not None else "json"
         if sampling.thinking_enabled:
@@ -69,13 +73,16 @@ class Ollama(ModelProvider):
         reason = answer.get("done_reason")
         reasons = {"stop": FinishReason.STOP, "length": FinishReason.LENGTH}
         thinking = message.get("thinking")
+        calls = tool_calls(message)
+        finish = reasons.get(str(reason), FinishReason.OTHER) if reason else None
         return ChatAnswer(
             text=str(message.get("content") or ""),
-            finish_reason=reasons.get(str(reason), FinishReason.OTHER) if reason else None,
+            finish_reason=FinishReason.TOOL_EXECUTION if calls else finish,
             usage=usage(answer.get("prompt_eval_count"), answer.get("eval_count")),
             response_id=None,
             thinking=thinking if isinstance(thinking, str) and sampling.return_thinking else None,
             duration_ms=duration,
+            tool_calls=calls,
         )
 
     def embed(self, call: Call, texts: Sequence[str]) -> Embedded:
@@ -89,3 +96,17 @@ class Ollama(ModelProvider):
         return Embedded(
             [[float(x) for x in row] for row in vectors], count if isinstance(count, int) else None
         )
+
+
+def wire_message(message: Message) -> dict[str, Any]:
+    """A message for ``/api/chat``: tool calls with their arguments as an object, tool
+    results named by ``tool_name`` (Ollama has no call ids)."""
+    if message.role is Role.TOOL:
+        return {"role": "tool", "content": message.text, "tool_name": message.tool_name}
+    wired: dict[str, Any] = {"role": message.role.value, "content": message.text}
+    if message.tool_calls:
+        wired["tool_calls"] = [
+            {"function": {"name": call.name, "arguments": call.argument_object()}}
+            for call in message.tool_calls
+        ]
+    return wired

@@ -1,7 +1,7 @@
 """``io.kestra.plugin.ai.provider.OpenAI``: OpenAI, or any OpenAI-compatible endpoint."""
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -20,9 +20,9 @@ class OpenAICompliant(ModelProvider):
 
     tool_calling = True
 
-    api_key: Text = Field(description="The API key.", json_schema_extra={"secret": True})
+    api_key: Text | None = Field(description="The API key.", json_schema_extra={"secret": True})
 
-    def _key(self, call: Call) -> str:
+    def _key(self, call: Call) -> str | None:
         key = call.env.optional(self.api_key, str)
         if not key:
             raise TaskFailure(f"{self.vendor}: `apiKey` is required")
@@ -30,7 +30,8 @@ class OpenAICompliant(ModelProvider):
 
     def _api(self, call: Call, default_url: str) -> tuple[ApiClient, bool]:
         key = self._key(call)
-        client = self.client(call, default_url, {"Authorization": f"Bearer {key}"}, [key])
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        client = self.client(call, default_url, headers, [key])
         official = client.base_url.rstrip("/") == default_url
         return client, official
 
@@ -63,6 +64,27 @@ class OpenAICompliant(ModelProvider):
         client, _ = self._api(call, default_url)
         body = {"model": self.model(call), "input": list(texts)}
         return openai_wire.embed(client, "embeddings", body, len(texts))
+
+
+class OpenAICompatibleService(OpenAICompliant):
+    """A service that is OpenAI's API at another address (OpenRouter, LocalAI...)."""
+
+    default_url: ClassVar[str | None] = None
+    """The service's address when ``baseUrl`` is not set (None: ``baseUrl`` is required)."""
+
+    def chat(
+        self,
+        call: Call,
+        messages: Sequence[Message],
+        sampling: Sampling,
+        tools: Sequence[ToolSpec] = (),
+    ) -> ChatAnswer:
+        """Chat completions (``POST {baseUrl}/chat/completions``)."""
+        return self._chat(call, messages, sampling, self.default_url or "", tools)
+
+    def embed(self, call: Call, texts: Sequence[str]) -> Embedded:
+        """Embeddings (``POST {baseUrl}/embeddings``)."""
+        return self._embed(call, texts, self.default_url or "")
 
 
 class OpenAI(OpenAICompliant):

@@ -6,6 +6,7 @@ from pydantic import Field
 from tiercel.plugins.ai.conversation import converse_in_session
 from tiercel.plugins.ai.domain.chatting import call_of, chat_outputs
 from tiercel.plugins.ai.domain.configuration import ChatConfiguration
+from tiercel.plugins.ai.domain.guardrails import Guardrails, input_violation, output_violation
 from tiercel.plugins.ai.domain.messages import Message, Role
 from tiercel.plugins.ai.domain.outputs import AIOutput
 from tiercel.plugins.ai.domain.retrieval import augmented, retrieve
@@ -97,6 +98,11 @@ class ChatCompletion(RunnableTask[RagChatCompletionOutput]):
     memory: AnyMemory | None = Field(
         default=None, description="A memory: the conversation kept across tasks."
     )
+    guardrails: Guardrails | None = Field(
+        default=None,
+        description="Rules on the prompt and the answer; the first that fails stops the task "
+        "with `guardrailViolated`.",
+    )
 
     def run(self, ctx: RunContext) -> RagChatCompletionOutput:
         """``textOutput``, ``sources`` (the segments given to the model), token usage..."""
@@ -104,6 +110,11 @@ class ChatCompletion(RunnableTask[RagChatCompletionOutput]):
             raise TaskFailure("Either `embeddings` or `contentRetrievers` must be provided.")
         call = call_of(ctx, self.timeout)
         prompt = str(ctx.render(self.prompt))
+        violation = input_violation(ctx, self.guardrails, prompt)
+        if violation:
+            return RagChatCompletionOutput(
+                guardrail_violated=True, guardrail_violation_message=violation
+            )
         matches: list[Match] = []
         if self.embeddings is not None:
             limits = self.content_retriever_configuration
@@ -129,5 +140,12 @@ class ChatCompletion(RunnableTask[RagChatCompletionOutput]):
             self.tools or (),
             self.memory,
         )
+        last = answer.answer
+        finish = last.finish_reason.value if last.finish_reason else None
+        violation = output_violation(ctx, self.guardrails, last.text, finish, answer.usage)
+        if violation:
+            return RagChatCompletionOutput(
+                guardrail_violated=True, guardrail_violation_message=violation
+            )
         outputs = chat_outputs(answer, sampling, matches)
         return RagChatCompletionOutput(completion=outputs["text_output"], **outputs)
