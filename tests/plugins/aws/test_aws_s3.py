@@ -136,6 +136,9 @@ def test_list_download_and_downloads_with_move(
     many = outputs(finished, "many")
     assert set(many["outputFiles"]) == {"in/a.csv", "in/b.csv"}
     assert stored(tmp_path, many["outputFiles"]["in/a.csv"]) == b"a"
+    assert [(item["key"], item["uri"]) for item in many["objects"]] == list(
+        many["outputFiles"].items()
+    )
     left = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
     assert left == ["in/skip.txt"]
     moved = [o["Key"] for o in s3.list_objects_v2(Bucket=archive)["Contents"]]

@@ -37,16 +37,18 @@ class Downloads(S3MaxFiles, ObjectRequest, RunnableTask):
         client = aws.client("s3")
         objects = self.limited(env, self.list_objects(env, aws, client))
 
-        def receive(item: dict[str, Any]) -> dict[str, Any]:
+        def receive(item: dict[str, Any]) -> None:
             info = fetched(env, aws, client, self.get_request(env, bucket, item["key"]))
-            return {**item, "uri": info["uri"]}
+            # Each listed object takes its copy's URI in place: ten thousand objects are not
+            # held twice.
+            item["uri"] = info["uri"]
 
         # Objects come down several at once: one at a time waits on a round trip each.
-        downloaded = each(objects, receive, CONCURRENT_DOWNLOADS)
+        each(objects, receive, CONCURRENT_DOWNLOADS)
         action = env.value(self.action, Action)
         keys = [item["key"] for item in objects]
         apply_action(env, aws, client, bucket, keys, action.value, self.move_to)
         return {
-            "objects": downloaded,
-            "outputFiles": {item["key"]: item["uri"] for item in downloaded},
+            "objects": objects,
+            "outputFiles": {item["key"]: item["uri"] for item in objects},
         }
