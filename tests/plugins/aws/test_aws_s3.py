@@ -139,6 +139,8 @@ def test_list_download_and_downloads_with_move(
     assert [(item["key"], item["uri"]) for item in many["objects"]] == list(
         many["outputFiles"].items()
     )
+    totals = {m.name: m.value for m in finished.metrics if m.name.startswith("files.")}
+    assert totals == {"files.count": 2.0, "files.size.total": 3.0}  # a.csv "a", b.csv "bb"
     left = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
     assert left == ["in/skip.txt"]
     moved = [o["Key"] for o in s3.list_objects_v2(Bucket=archive)["Contents"]]

@@ -11,7 +11,7 @@ from pydantic import Field
 from tiercel.plugins.aws.connection import AwsClients, AwsConnection
 from tiercel.plugins.cloud.env import Env
 from tiercel.plugins.cloud.sources import file_name, instant, joined
-from tiercel.sdk import KestraModel, LogLevel, Property, TaskFailure, Text
+from tiercel.sdk import KestraModel, Property, TaskFailure, Text
 
 DEFAULT_MAX_KEYS = 1000
 DEFAULT_MAX_FILES = 25
@@ -158,7 +158,6 @@ def download(
         finally:
             body.close()
     env.metric("file.size", counted.count)
-    env.log(LogLevel.DEBUG, f"Downloaded '{where}' ({counted.count} bytes)")
     return response, uri
 
 

@@ -39,16 +39,23 @@ class Downloads(S3MaxFiles, ObjectRequest, RunnableTask):
 
         def receive(item: dict[str, Any]) -> None:
             info = fetched(env, aws, client, self.get_request(env, bucket, item["key"]))
-            # Each listed object takes its copy's URI in place: ten thousand objects are not
-            # held twice.
+            # Each listed object takes its copy's URI (and checksum) in place: ten thousand
+            # objects are not held twice.
             item["uri"] = info["uri"]
+            for name in ("checksumAlgorithm", "checksumValue"):
+                if name in info:
+                    item[name] = info[name]
 
         # Objects come down several at once: one at a time waits on a round trip each.
         each(objects, receive, CONCURRENT_DOWNLOADS)
+        # As Kestra: folder markers ("a/b/") are downloaded but not listed in the outputs.
+        files = [item for item in objects if not item["key"].endswith("/")]
+        ctx.metric("files.count", len(files))
+        ctx.metric("files.size.total", sum(item.get("size") or 0 for item in files))
         action = env.value(self.action, Action)
         keys = [item["key"] for item in objects]
         apply_action(env, aws, client, bucket, keys, action.value, self.move_to)
         return {
-            "objects": objects,
-            "outputFiles": {item["key"]: item["uri"] for item in objects},
+            "objects": files,
+            "outputFiles": {item["key"]: item["uri"] for item in files},
         }
