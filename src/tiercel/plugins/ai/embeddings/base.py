@@ -2,8 +2,10 @@
 
 import importlib
 from types import ModuleType
+from typing import Any
 
 from tiercel.plugins.ai.domain.segments import EmbeddingStore
+from tiercel.plugins.cloud.errors import failure
 from tiercel.sdk import KestraModel, RunContext, TaskFailure
 
 
@@ -30,3 +32,25 @@ def driver(module: str, package: str) -> ModuleType:
             f"This embedding store needs {package}, which is not installed (no module "
             f"'{module}'): pip install 'tiercel[ai]'"
         ) from None
+
+
+def connect_postgres(host: str, port: int, user: str, password: str, database: str) -> Any:
+    """An autocommit psycopg connection (the PGVector store's and the PostgreSQL memory's).
+
+    Raises:
+        TaskFailure: psycopg is missing, or the server cannot be reached or refuses the login;
+            the message names the host, never the password.
+    """
+    psycopg = driver("psycopg", "psycopg")
+    try:
+        return psycopg.connect(
+            host=host,
+            port=port,
+            user=user,
+            password=password,
+            dbname=database,
+            connect_timeout=10,
+            autocommit=True,
+        )
+    except psycopg.Error as exc:
+        raise failure(f"Unable to connect to PostgreSQL at {host}", exc, [password]) from None

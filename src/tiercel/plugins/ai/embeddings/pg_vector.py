@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from tiercel.plugins.ai.domain.segments import Match, Segment
-from tiercel.plugins.ai.embeddings.base import EmbeddingStoreProvider, driver
+from tiercel.plugins.ai.embeddings.base import EmbeddingStoreProvider, connect_postgres, driver
 from tiercel.plugins.cloud.errors import failure
 from tiercel.sdk import Property, RunContext, Text
 
@@ -39,23 +39,17 @@ class PGVector(EmbeddingStoreProvider):
     def open(self, ctx: RunContext, dimension: int, drop: bool) -> "PgVectorStore":
         """Connect; create the extension and the table when missing (dropped first with
         ``drop``)."""
-        psycopg = driver("psycopg", "psycopg")
         sql = driver("psycopg.sql", "psycopg")
         password = str(ctx.render(self.password))
         table = str(ctx.render(self.table))
         host = str(ctx.render(self.host))
-        try:
-            conn = psycopg.connect(
-                host=host,
-                port=ctx.render_as(self.port, int),
-                user=str(ctx.render(self.user)),
-                password=password,
-                dbname=str(ctx.render(self.database)),
-                connect_timeout=10,
-                autocommit=True,
-            )
-        except psycopg.Error as exc:
-            raise failure(f"Unable to connect to PostgreSQL at {host}", exc, [password]) from None
+        conn = connect_postgres(
+            host,
+            ctx.render_as(self.port, int),
+            str(ctx.render(self.user)),
+            password,
+            str(ctx.render(self.database)),
+        )
         store = PgVectorStore(conn, sql.Identifier(table), password)
         with store.errors("Unable to prepare the embedding table"):
             name = sql.Identifier(table)

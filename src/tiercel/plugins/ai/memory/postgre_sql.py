@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from tiercel.plugins.ai.embeddings.base import driver
+from tiercel.plugins.ai.embeddings.base import connect_postgres, driver
 from tiercel.plugins.ai.memory.kestra_kv_store import (
     ChatMemory,
     Drop,
@@ -44,20 +44,13 @@ class PostgreSQL(MemoryProvider):
         table = sql.Identifier(str(ctx.render(self.table_name)))
 
         def connected() -> Any:
-            try:
-                return psycopg.connect(
-                    host=host,
-                    port=ctx.render_as(self.port, int),
-                    user=str(ctx.render(self.user)),
-                    password=password,
-                    dbname=str(ctx.render(self.database)),
-                    connect_timeout=10,
-                    autocommit=True,
-                )
-            except psycopg.Error as exc:
-                raise failure(
-                    f"Unable to connect to PostgreSQL at {host}", exc, [password]
-                ) from None
+            return connect_postgres(
+                host,
+                ctx.render_as(self.port, int),
+                str(ctx.render(self.user)),
+                password,
+                str(ctx.render(self.database)),
+            )
 
         def run(action: str, statements: list[tuple[Any, tuple[Any, ...]]]) -> Any:
             row = None
