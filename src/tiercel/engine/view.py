@@ -5,7 +5,7 @@ the execution has ten task runs or ten thousand.
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
 from tiercel.model.execution import Execution, TaskRun
@@ -16,6 +16,35 @@ from tiercel.sdk.flowable import Branches
 from tiercel.sdk.task import FlowableTask, enabled
 
 Key = tuple[str | None, str]  # (parent task run id, task id)
+
+
+class LiveMap(dict[str, Any]):
+    """A level of the ``outputs`` and ``tasks`` trees: the executor adds to it while tasks
+    already sent to worker threads read it.
+
+    Looking a key up is one step of the interpreter and always safe. Walking the map (a
+    template's ``for``, ``keys``, ``toJson``, the worker opening SECRET values) goes over a copy
+    taken in one step, so a reader never meets "dictionary changed size during iteration"
+    when a sibling's outputs arrive meanwhile.
+    """
+
+    __slots__ = ()
+
+    def _snapshot(self) -> dict[str, Any]:
+        # list() over the C view runs without yielding the GIL: a consistent copy.
+        return dict(list(dict.items(self)))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._snapshot())
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        return self._snapshot().keys()
+
+    def values(self) -> ValuesView[Any]:  # type: ignore[override]
+        return self._snapshot().values()
+
+    def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
+        return self._snapshot().items()
 
 
 class FlowIndex:
@@ -89,11 +118,11 @@ class ExecutionView:
         self._created: Counter[Key] = Counter()
         self._live: Counter[Key] = Counter()
         self._ended: dict[Key, Counter[State]] = {}
-        self.outputs: dict[str, Any] = {}
+        self.outputs: dict[str, Any] = LiveMap()
         self.base_variables: tuple[Execution, dict[str, Any]] | None = None
         """``context.base_variables``' last answer, with the execution record it was built
         from: built again only once the record has changed."""
-        self.states: dict[str, Any] = {}
+        self.states: dict[str, Any] = LiveMap()
         """``tasks.<id>.state``, nested by loop values like the outputs."""
         for run in runs:
             self.put(run)
@@ -197,9 +226,9 @@ class ExecutionView:
         if not values:
             tree[run.task_id] = leaf
             return
-        node = tree.setdefault(run.task_id, {})
+        node = tree.setdefault(run.task_id, LiveMap())
         for value in values[:-1]:
-            node = node.setdefault(value, {})
+            node = node.setdefault(value, LiveMap())
         node[values[-1]] = leaf
 
     def remove(self, run_id: str) -> None:

@@ -3,8 +3,10 @@
 import threading
 from collections.abc import Sequence
 
-from tiercel.engine import RunTask
+from tiercel.engine import RunTask, TaskResult
 from tiercel.model.execution import Execution
+from tiercel.model.state import State
+from tiercel.model.task import LogLevel
 from tiercel.runtime.ports import Inbox
 from tiercel.runtime.task_worker import TaskWorker
 from tiercel.runtime.worker import WorkerPool
@@ -71,7 +73,16 @@ class ThreadDispatcher:
 
     def _run(self, execution_id: str, command: RunTask) -> None:
         try:
-            result = self.worker.run(execution_id, command)
+            try:
+                result = self.worker.run(execution_id, command)
+            except Exception as exc:  # a bug here must not leave the run hanging
+                # The task's own failures are its result already; this is the worker's code
+                # failing around it. The run fails with the reason instead of waiting forever.
+                message = f"the worker failed to run this task: {type(exc).__name__}: {exc}"
+                self.worker.logbook.executor_line(
+                    execution_id, command.run, LogLevel.ERROR, message
+                )
+                result = TaskResult(command.run.id, State.FAILED)
             self._inbox.put(execution_id, result)
         finally:
             with self._lock:
