@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import URL, make_url
@@ -20,6 +20,7 @@ from tiercel.storage.sql.migrations import (
     check_sequence,
     current_version,
 )
+from tiercel.storage.sql.prepared import Writer
 
 
 class Database:
@@ -75,6 +76,7 @@ class Database:
             ) from err
         try:
             dialects.configure(self._engine, busy_timeout_s=busy_timeout_s)
+            self._writer = Writer(self._engine)
             self._applied = self._migrate(migrations)
         except BaseException:
             self._engine.dispose()
@@ -105,6 +107,7 @@ class Database:
         SQLite); new ones open when needed. A database in memory keeps its connections."""
         if self._engine.url.database in (None, "", ":memory:"):
             return
+        self._writer.release()
         self._engine.pool.dispose()
 
     @property
@@ -158,8 +161,16 @@ class Database:
             with conn.begin():
                 yield conn
 
+    @contextmanager
+    def write_cursor(self) -> Iterator[Any]:
+        """A DB-API cursor in a write transaction, for prepared statements on the hot path
+        (``prepared.Writer``): committed at the end unless an exception escapes."""
+        with self._writer.cursor() as cursor:
+            yield cursor
+
     def close(self) -> None:
         """Close every pooled connection."""
+        self._writer.release()
         self._engine.dispose()
 
     def __enter__(self) -> Self:

@@ -20,7 +20,7 @@ from tiercel.storage.sql.execution_search import (
     label_frequencies,
 )
 from tiercel.storage.sql.execution_stats import daily_statistics, matching_ids
-from tiercel.storage.sql.prepared import Prepared, write_cursor
+from tiercel.storage.sql.prepared import Prepared
 from tiercel.storage.sql.run_states import run_states, runs_by_id
 from tiercel.storage.sql.schema import execution_labels, executions, task_runs, to_micros
 from tiercel.storage.sql.search import clean, order_by, page_keys, reads_in_order
@@ -104,7 +104,7 @@ class SqlExecutionStore:
         if not (changed_executions or changed or dropped):
             return
         # Prepared statements on the driver's cursor: this runs once per engine step.
-        with write_cursor(self._db.engine) as cursor:
+        with self._db.write_cursor() as cursor:
             self._drop_run.run(cursor, [{"id": run_id} for run_id in dropped])
             self._put_execution.run(
                 cursor, [_execution_row(e) for e in changed_executions.values()]

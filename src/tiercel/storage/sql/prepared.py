@@ -2,6 +2,7 @@
 hot path (a save per engine step) skips SQLAlchemy's per-execution work, which cost several
 times the database's own."""
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -51,19 +52,72 @@ class Prepared:
 
 @contextmanager
 def write_cursor(engine: Engine) -> Iterator[Any]:
-    """A DB-API cursor in a write transaction, committed at the end unless an exception
-    escapes; on SQLite the transaction holds the write lock from the start, as
-    ``Database.write`` does."""
+    """A DB-API cursor in a write transaction on a pooled connection, committed at the end
+    unless an exception escapes; on SQLite the transaction holds the write lock from the
+    start, as ``Database.write`` does."""
     connection = engine.raw_connection()
     try:
-        cursor = connection.cursor()
-        if engine.dialect.name == "sqlite":
-            cursor.execute("BEGIN IMMEDIATE")
-        try:
+        with _transaction(engine, connection) as cursor:
             yield cursor
-        except BaseException:
-            connection.rollback()
-            raise
-        connection.commit()
     finally:
         connection.close()
+
+
+class Writer:
+    """Write transactions on DB-API cursors for the hot path (a save per engine step).
+
+    On SQLite one connection stays checked out for them between transactions: taking one from
+    SQLAlchemy's pool and giving it back cost more than a small transaction itself. One thread
+    at a time uses it (the executor's, in practice); a thread that finds it busy takes a pooled
+    connection as before. A transaction that fails gives its connection back to the pool, which
+    resets or replaces it. On PostgreSQL every transaction takes a pooled connection, which the
+    pool checks before lending (``pool_pre_ping``) after a server restart.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._keep = engine.dialect.name == "sqlite"
+        self._lock = threading.Lock()
+        self._held: Any = None
+
+    @contextmanager
+    def cursor(self) -> Iterator[Any]:
+        """A cursor in a write transaction, committed at the end unless an exception escapes."""
+        if not self._keep or not self._lock.acquire(blocking=False):
+            with write_cursor(self._engine) as cursor:
+                yield cursor
+            return
+        try:
+            connection, self._held = self._held or self._engine.raw_connection(), None
+            try:
+                with _transaction(self._engine, connection) as cursor:
+                    yield cursor
+            except BaseException:
+                connection.close()
+                raise
+            self._held = connection
+        finally:
+            self._lock.release()
+
+    def release(self) -> None:
+        """Give the kept connection back to the pool, unless a transaction is using it."""
+        if self._lock.acquire(blocking=False):
+            try:
+                if self._held is not None:
+                    self._held.close()
+                    self._held = None
+            finally:
+                self._lock.release()
+
+
+@contextmanager
+def _transaction(engine: Engine, connection: Any) -> Iterator[Any]:
+    cursor = connection.cursor()
+    if engine.dialect.name == "sqlite":
+        cursor.execute("BEGIN IMMEDIATE")
+    try:
+        yield cursor
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
