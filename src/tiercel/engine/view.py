@@ -4,10 +4,10 @@ Every index is updated as runs change, so that resolving one event costs the sam
 the execution has ten task runs or ten thousand.
 """
 
-from collections import Counter
 from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from typing import Any
 
+from tiercel.engine.counts import RunCounts
 from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.flow import Flow
 from tiercel.model.state import State
@@ -115,9 +115,7 @@ class ExecutionView:
         self.runs: dict[str, TaskRun] = {}
         self.order: list[str] = []
         self._by_value: dict[tuple[str | None, str, str | None, int | None], str] = {}
-        self._created: Counter[Key] = Counter()
-        self._live: Counter[Key] = Counter()
-        self._ended: dict[Key, Counter[State]] = {}
+        self._counts = RunCounts()
         self.outputs: dict[str, Any] = LiveMap()
         self.base_variables: tuple[Execution, dict[str, Any]] | None = None
         """``context.base_variables``' last answer, with the execution record it was built
@@ -149,20 +147,15 @@ class ExecutionView:
     ) -> int:
         """How many runs of these tasks exist under ``parent_id`` (all, ended or live)."""
         if terminated is None:
-            return sum(self._created[(parent_id, t)] for t in task_ids)
-        live = sum(self._live[(parent_id, t)] for t in task_ids)
+            return self._counts.created(parent_id, task_ids)
+        live = self._counts.live(parent_id, task_ids)
         if terminated:
-            return sum(self._created[(parent_id, t)] for t in task_ids) - live
+            return self._counts.created(parent_id, task_ids) - live
         return live
 
     def effective_states(self, parent_id: str | None, task_ids: frozenset[str]) -> frozenset[State]:
         """The states ended runs of these tasks count as for their parent."""
-        found: set[State] = set()
-        for task_id in task_ids:
-            counts = self._ended.get((parent_id, task_id))
-            if counts:
-                found.update(state for state, n in counts.items() if n)
-        return frozenset(found)
+        return self._counts.ended_states(parent_id, task_ids)
 
     def ancestors(self, run: TaskRun) -> Iterator[TaskRun]:
         """The runs enclosing ``run``, nearest first."""
@@ -178,29 +171,24 @@ class ExecutionView:
         """Add a run or replace it with a newer version, keeping every index right."""
         old = self.runs.get(run.id)
         key = (run.parent_task_run_id, run.task_id)
+        counted_as = self._counted_as(run)
         if old is None:
             self.order.append(run.id)
             child_key = (run.parent_task_run_id, run.task_id, run.value, run.iteration)
             self._by_value[child_key] = run.id
-            self._created[key] += 1
+            self._counts.add(key, counted_as)
         else:
-            self._forget_state(old, key)
+            self._counts.leave(key, self._counted_as(old))
+            self._counts.enter(key, counted_as)
         self.runs[run.id] = run
-        if run.state.current.is_terminated:
-            effective = self._effective(run)
-            self._ended.setdefault(key, Counter())[effective] += 1
-        else:
-            self._live[key] += 1
         if run.outputs is not None and (old is None or old.outputs != run.outputs):
             self._store_outputs(run)
         if old is None or old.state.current is not run.state.current:
             self._nest_under_values(self.states, run, {"state": run.state.current.value})
 
-    def _forget_state(self, old: TaskRun, key: Key) -> None:
-        if old.state.current.is_terminated:
-            self._ended[key][self._effective(old)] -= 1
-        else:
-            self._live[key] -= 1
+    def _counted_as(self, run: TaskRun) -> State | None:
+        """None while ``run`` is live; once ended, the state it counts as for its parent."""
+        return self._effective(run) if run.state.current.is_terminated else None
 
     def _effective(self, run: TaskRun) -> State:
         state = run.state.current
@@ -237,8 +225,7 @@ class ExecutionView:
         key = (run.parent_task_run_id, run.task_id)
         self.order.remove(run_id)
         del self._by_value[(run.parent_task_run_id, run.task_id, run.value, run.iteration)]
-        self._created[key] -= 1
-        self._forget_state(run, key)
+        self._counts.drop(key, self._counted_as(run))
 
     def task_runs(self) -> list[TaskRun]:
         """Every task run, in creation order."""
