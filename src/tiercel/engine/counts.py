@@ -60,16 +60,26 @@ class RunCounts:
     def add(self, key: Key, counted_as: State | None) -> None:
         """A new run: live when ``counted_as`` is None, else ended counting as that state."""
         self._created[key] += 1
-        for group in self._groups.get(key[1], ()):
-            self._group_created[(key[0], group)] += 1
+        groups = self._groups.get(key[1])
+        if groups:
+            for group in groups:
+                self._group_created[(key[0], group)] += 1
         self.enter(key, counted_as)
 
     def drop(self, key: Key, counted_as: State | None) -> None:
         """A run forgotten (``counted_as`` as it was last entered)."""
         self._created[key] -= 1
-        for group in self._groups.get(key[1], ()):
-            self._group_created[(key[0], group)] -= 1
+        groups = self._groups.get(key[1])
+        if groups:
+            for group in groups:
+                self._group_created[(key[0], group)] -= 1
         self.leave(key, counted_as)
+
+    def move(self, key: Key, was: State | None, now: State | None) -> None:
+        """A run that counted as ``was`` now counts as ``now`` (None: live)."""
+        if was is not now:  # CREATED to RUNNING, the most common change, changes nothing here
+            self.leave(key, was)
+            self.enter(key, now)
 
     def enter(self, key: Key, counted_as: State | None) -> None:
         """A run now live (None) or ended counting as ``counted_as``."""

@@ -178,8 +178,7 @@ class ExecutionView:
             self._by_value[child_key] = run.id
             self._counts.add(key, counted_as)
         else:
-            self._counts.leave(key, self._counted_as(old))
-            self._counts.enter(key, counted_as)
+            self._counts.move(key, self._counted_as(old), counted_as)
         self.runs[run.id] = run
         if run.outputs is not None and (old is None or old.outputs != run.outputs):
             self._store_outputs(run)
