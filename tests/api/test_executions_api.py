@@ -150,11 +150,16 @@ def test_kill_a_running_execution_then_a_second_kill_is_409(live: LiveServer) ->
     live.deploy(SLEEPY.format(behavior="QUEUE").replace("PT0.3S", "PT30S"))
     created = live.client.post(f"{BASE}/company.team/sleepy").json()
     _wait_state(live, created["id"], "RUNNING")
+    running = live.client.delete(f"{BASE}/{created['id']}")
+    assert running.status_code == 409 and "kill it first" in running.json()["message"]
     assert live.client.post(f"{BASE}/{created['id']}/kill").status_code == 202
     ended = live.wait_ended(created["id"])
     assert ended["state"]["current"] == "KILLED"
     again = live.client.post(f"{BASE}/{created['id']}/kill")
     assert again.status_code == 409 and "already ended" in again.json()["message"]
+    assert live.client.delete(f"{BASE}/{created['id']}").status_code == 204
+    gone = live.client.delete(f"{BASE}/{created['id']}")
+    assert gone.status_code == 404 and "not found" in gone.json()["message"]
 
 
 def test_resume_with_inputs_then_restart_is_refused_while_running(live: LiveServer) -> None:

@@ -3,6 +3,7 @@ files, as a worker would; the HTTP test talks to a real server on 127.0.0.1."""
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import Field, ValidationError
@@ -132,3 +133,18 @@ def test_the_working_directory_is_removed_after_the_run() -> None:
     (root / "f").write_text("x")
     run_task(make_task(Log, message="x"), ctx)
     assert not root.exists()
+
+
+def test_allowed_paths_follow_the_workers_rule(tmp_path: Path) -> None:
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    (tmp_path / "allowed2").mkdir()
+    (tmp_path / "outside.txt").write_text("y")
+    (allowed / "link.txt").symlink_to(tmp_path / "outside.txt")
+    ctx = TestRunContext(allowed_paths=[str(allowed)])
+    assert ctx.allowed_path(str(allowed))
+    assert ctx.allowed_path(str(allowed / "deeper" / "in.txt"))
+    assert not ctx.allowed_path(str(allowed / ".." / "outside.txt"))
+    assert not ctx.allowed_path(str(allowed / "link.txt"))
+    assert not ctx.allowed_path(str(tmp_path / "allowed2" / "in.txt"))
+    assert not TestRunContext().allowed_path(str(allowed))

@@ -1,6 +1,6 @@
 """A large flow in the editor: its topology draws only what the view shows (a flow of hundreds
-of tasks is a few tens of SVG groups, not hundreds), panning brings the rest in, and typing
-keeps the graph as it is."""
+of tasks is a few tens of SVG groups, not hundreds), panning brings the rest in, typing
+keeps the graph as it is, and keys saved at once are saved."""
 
 import httpx
 
@@ -55,9 +55,23 @@ def test_a_large_flow_topology_draws_what_is_in_view(ui_server: UiServer, page: 
     assert graph.locator("[data-node]").count() < TASKS / 3
 
     # Typing a comment changes no structure: the same graph stays, and the text stays valid.
+    # The editor hands its text on once typing pauses (CHANGE_DELAY): until then the page
+    # shows no change, so the mark of unsaved changes is what says the text has arrived.
     page.get_by_test_id("flow-editor").click()
     page.keyboard.press("Control+End")
     page.keyboard.type("# a note")
+    save = page.get_by_role("button", name="Save", exact=True)
+    expect(page.get_by_label("Unsaved changes")).to_be_visible()
+    expect(save).to_be_enabled()
     expect(page.get_by_test_id("validation-status")).to_have_text("Valid")
     expect(graph.locator('[data-node="step_8"]')).to_have_count(1)
     shot(page, "editor-large-flow-topology-panned")
+
+    # Keys typed then saved at once, inside that pause: the text saved is the latest one.
+    page.keyboard.type(" kept")
+    page.keyboard.press("Control+s")
+    expect(page.get_by_text("Saved revision 2")).to_be_visible(timeout=60_000)
+    expect(page.get_by_label("Unsaved changes")).to_have_count(0)
+    expect(save).to_be_disabled()
+    stored = httpx.get(f"{ui_server.api}/flows/{NAMESPACE}/wide", params={"source": "true"})
+    assert stored.json()["source"] == large_flow("wide") + "# a note kept"

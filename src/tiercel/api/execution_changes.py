@@ -128,9 +128,8 @@ async def set_labels(request: Request, execution_id: str, body: list[LabelBody])
 
 
 def _state_changes(ctx: ApiContext, execution_id: str, task_run_id: str) -> int:
-    stored = ctx.executions.load(execution_id)
-    runs = [] if stored is None else stored[1]
-    run = next((r for r in runs if r.id == task_run_id), None)
+    found = ctx.executions.runs([task_run_id])
+    run = next((r for r in found if r.execution_id == execution_id), None)
     return 0 if run is None else len(run.state.histories)
 
 

@@ -325,10 +325,10 @@ def delete_execution(
 ) -> Response:
     """Delete an ended execution, its task runs, and (by default) its logs and metrics."""
     ctx = _ctx(request)
-    stored = ctx.executions.load(execution_id)
-    if stored is None:
+    execution = ctx.executions.get(execution_id)
+    if execution is None:
         raise ApiError(404, f"execution '{execution_id}' not found")
-    if not stored[0].state.current.is_terminated:
+    if not execution.state.current.is_terminated:
         raise ApiError(409, f"execution '{execution_id}' is still running: kill it first")
     ctx.executions.delete([execution_id])
     if delete_logs:

@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 from tiercel.expr import Environment, render_value
 from tiercel.model.secrets import Masker
 from tiercel.model.task import LogLevel
-from tiercel.runtime.allowed_paths import path_allowed
 from tiercel.runtime.environment import default_task_env
 from tiercel.sdk import (
     ExecutionQueries,
@@ -23,6 +22,7 @@ from tiercel.sdk import (
     TaskFailure,
     Triggers,
 )
+from tiercel.sdk.allowed_paths import path_allowed
 from tiercel.sdk.coercion import coerce
 
 T = TypeVar("T")

@@ -51,10 +51,9 @@ def stored_run(services: Services) -> RunFinder:
     """Task runs as the store has them."""
 
     def find(execution_id: str, run_id: str) -> TaskRun | None:
-        stored = services.executions.load(execution_id)
-        if stored is None:
-            return None
-        return next((run for run in stored[1] if run.id == run_id), None)
+        # That one row, not the whole execution: it may have ten thousand task runs.
+        found = services.executions.runs([run_id])
+        return next((run for run in found if run.execution_id == execution_id), None)
 
     return find
 

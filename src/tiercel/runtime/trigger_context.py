@@ -14,8 +14,8 @@ from tiercel.expr import Environment, render_value
 from tiercel.model.flow import Flow
 from tiercel.model.state import State
 from tiercel.model.task import LogLevel, Trigger
-from tiercel.runtime.allowed_paths import path_allowed
 from tiercel.runtime.services import Services, kv_function, read_function
+from tiercel.sdk.allowed_paths import path_allowed
 from tiercel.storage.records import LogEntry
 from tiercel.storage.uris import flow_uri, segments_to_uri, slugify, uri_to_segments
 

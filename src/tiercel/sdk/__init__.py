@@ -7,7 +7,8 @@ follow the same pattern. What families share lives beside it: property models
 (``sdk.properties``), the working-directory helpers (``sdk.workdir``), credential masking
 (``sdk.credentials``) and the Ion codec (``sdk.ion``); and ``sdk.testing`` runs a task in
 memory for its unit tests. This layer builds on ``tiercel.model`` and ``tiercel.expr`` and
-imports nothing else; ``workdir`` and ``testing`` are its only parts that touch files. Local
+imports nothing else; ``workdir``, ``allowed_paths`` (Kestra's ``allowed-paths`` rule, which
+the worker and the test kit share) and ``testing`` are its only parts that touch files. Local
 processes are ``tiercel.host``'s: the SDK starts none.
 """
 

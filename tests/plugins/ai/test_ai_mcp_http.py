@@ -55,8 +55,8 @@ def mcp_url(request: pytest.FixtureRequest) -> Iterator[str]:
 def tool_client(url: str, token: str = TOKEN) -> str:
     """The ``tools:`` entry for the server's transport."""
     if url.endswith("/sse"):
-        return f"{{type: io.kestra.plugin.ai.tool.SseMcpClient, sseUrl: '{url}', logRequests: true, headers: {{Authorization: 'Bearer {token}'}}}}"  # noqa: E501
-    return f"{{type: io.kestra.plugin.ai.tool.StreamableHttpMcpClient, url: '{url}', logRequests: true, headers: {{Authorization: 'Bearer {token}'}}}}"  # noqa: E501
+        return f"{{type: io.kestra.plugin.ai.tool.SseMcpClient, sseUrl: '{url}', logRequests: true, logResponses: true, headers: {{Authorization: 'Bearer {token}'}}}}"  # noqa: E501
+    return f"{{type: io.kestra.plugin.ai.tool.StreamableHttpMcpClient, url: '{url}', logRequests: true, logResponses: true, headers: {{Authorization: 'Bearer {token}'}}}}"  # noqa: E501
 
 
 def mcp_task(kind: str, url: str, extra: str = "", token: str = TOKEN) -> str:
@@ -106,6 +106,8 @@ def test_agent_calls_the_tools_of_an_http_mcp_server(run_flow: RunFlow, mcp_url:
     assert [e["result"] for e in outputs["toolExecutions"]] == ["42", "bonjour"]
     logged = [line.message for line in finished.logs if line.message.startswith("MCP request")]
     assert any('"tools/call"' in line and '"add"' in line for line in logged), logged
+    answers = [line.message for line in finished.logs if line.message.startswith("MCP response")]
+    assert any('"text":"42"' in line for line in answers), answers
     assert all(TOKEN not in line.message for line in finished.logs)
 
 

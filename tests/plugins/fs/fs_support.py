@@ -1,6 +1,5 @@
 """A small ``TriggerContext`` for calling triggers directly, without a scheduler."""
 
-import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from tiercel.expr import render_value
 from tiercel.model.task import LogLevel
 from tiercel.registry import default_registry
 from tiercel.sdk import AnyTrigger, Trigger
+from tiercel.sdk.allowed_paths import path_allowed
 
 NAMESPACE = "company.team"
 FLOW_ID = "watcher"
@@ -66,5 +66,4 @@ class FakeTriggerContext:
         return uri
 
     def allowed_path(self, path: str) -> bool:
-        real = Path(os.path.realpath(path))
-        return any(real == root or root in real.parents for root in self.roots)
+        return path_allowed(path, [str(root) for root in self.roots])

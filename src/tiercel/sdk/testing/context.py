@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from tiercel.expr import Environment, render_value
 from tiercel.model.task import LogLevel
+from tiercel.sdk.allowed_paths import path_allowed
 from tiercel.sdk.coercion import coerce
 from tiercel.sdk.run_context import (
     ExecutionQueries,
@@ -205,10 +206,9 @@ class TestRunContext:
         return {name: os.environ[name] for name in keep if name in os.environ}
 
     def allowed_path(self, path: str) -> bool:
-        """Whether ``path`` lies under one of ``allowed_paths`` (none by default)."""
-        real = Path(os.path.realpath(path))
-        roots = [Path(os.path.realpath(root)) for root in self.allowed_paths]
-        return any(real == root or root in real.parents for root in roots)
+        """Whether ``path`` lies under one of ``allowed_paths`` (none by default), by the
+        worker's own rule."""
+        return path_allowed(path, self.allowed_paths)
 
     def now(self) -> datetime:
         """The run's clock: still, except for ``sleep``."""

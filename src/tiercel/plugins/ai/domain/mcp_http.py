@@ -114,7 +114,7 @@ class McpHttpSession:
             if not (self.endpoint.log_requests or self.endpoint.log_responses):
                 yield read, write
                 return
-            yield _LoggedRead(read, self), _LoggedWrite(write, self)
+            yield _Logged(read, self, "response"), _Logged(write, self, "request")
 
     def log(self, direction: str, item: Any) -> None:
         """Log one JSON-RPC message when the flow asks for it; header values masked."""
@@ -217,56 +217,39 @@ def result_text(result: "CallToolResult") -> str:
     return "\n".join(texts)
 
 
-class _LoggedRead:
-    """A transport's read stream that logs what the server sends."""
+class _Logged:
+    """A transport's stream that logs each message passing it, in ``direction``.
 
-    def __init__(self, stream: Any, session: McpHttpSession) -> None:
+    One wrapper serves both ends: a read stream is only received from and a write stream
+    only sent to, so each uses the half it has; the rest is the stream's own.
+    """
+
+    def __init__(self, stream: Any, session: McpHttpSession, direction: str) -> None:
         self.stream = stream
         self.session = session
+        self.direction = direction
 
     async def receive(self) -> Any:
         item = await self.stream.receive()
-        self.session.log("response", item)
+        self.session.log(self.direction, item)
         return item
 
-    async def aclose(self) -> None:
-        await self.stream.aclose()
+    async def send(self, item: Any, /) -> None:
+        self.session.log(self.direction, item)
+        await self.stream.send(item)
 
-    def __aiter__(self) -> "_LoggedRead":
+    def __aiter__(self) -> "_Logged":
         return self
 
     async def __anext__(self) -> Any:
         item = await self.stream.__anext__()
-        self.session.log("response", item)
+        self.session.log(self.direction, item)
         return item
-
-    async def __aenter__(self) -> "_LoggedRead":
-        await self.stream.__aenter__()
-        return self
-
-    async def __aexit__(self, *exc: Any) -> bool | None:
-        result: bool | None = await self.stream.__aexit__(*exc)
-        return result
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.stream, name)
-
-
-class _LoggedWrite:
-    """A transport's write stream that logs what the client sends."""
-
-    def __init__(self, stream: Any, session: McpHttpSession) -> None:
-        self.stream = stream
-        self.session = session
-
-    async def send(self, item: Any, /) -> None:
-        self.session.log("request", item)
-        await self.stream.send(item)
 
     async def aclose(self) -> None:
         await self.stream.aclose()
 
-    async def __aenter__(self) -> "_LoggedWrite":
+    async def __aenter__(self) -> "_Logged":
         await self.stream.__aenter__()
         return self
 
