@@ -20,7 +20,6 @@ from tiercel.api.context import ApiContext
 from tiercel.api.errors import ApiError
 from tiercel.api.executions import shown
 from tiercel.engine import SetLabels
-from tiercel.model.execution import Execution, TaskRun
 from tiercel.model.labels import SYSTEM_PREFIX, Label
 from tiercel.model.state import State
 from tiercel.ops import executions as ops
@@ -30,7 +29,9 @@ router = APIRouter(tags=["executions"], route_class=StrictJsonRoute)
 APPLY_WAIT = 10.0
 """The longest a change waits for the executor to have stored it, in seconds."""
 
-Applied = Callable[[Execution, list[TaskRun]], bool]
+Applied = Callable[[], bool]
+"""Whether the executor has stored a change yet: a light read (the execution's record, one
+task run), as it is asked every 50 ms until it has."""
 
 
 class StateRequest(BaseModel):
@@ -75,9 +76,9 @@ async def change_task_run_state(
     )
     before = await asyncio.to_thread(_state_changes, ctx, execution_id, body.task_run_id)
 
-    def applied(_: Execution, runs: list[TaskRun]) -> bool:
-        run = next((r for r in runs if r.id == body.task_run_id), None)
-        return run is None or len(run.state.histories) > before
+    def applied() -> bool:
+        now = _state_changes(ctx, execution_id, body.task_run_id)
+        return now is None or before is None or now > before
 
     await asyncio.to_thread(ctx.runner.send, execution_id, event)
     return await _once_applied(ctx, execution_id, applied, time.monotonic() + APPLY_WAIT)
@@ -113,7 +114,7 @@ async def label_executions(
         await asyncio.to_thread(ctx.runner.send, execution_id, event)
     deadline = time.monotonic() + APPLY_WAIT
     for execution_id, event in events:
-        await _once_applied(ctx, execution_id, _carrying(event), deadline)
+        await _once_applied(ctx, execution_id, _carrying(ctx, execution_id, event), deadline)
     return {"count": len(events)}
 
 
@@ -124,20 +125,26 @@ async def set_labels(request: Request, execution_id: str, body: list[LabelBody])
     labels = [Label(key=label.key, value=label.value) for label in body]
     event = await asyncio.to_thread(ops.set_labels, ctx.executions, execution_id, labels)
     await asyncio.to_thread(ctx.runner.send, execution_id, event)
-    return await _once_applied(ctx, execution_id, _carrying(event), time.monotonic() + APPLY_WAIT)
+    applied = _carrying(ctx, execution_id, event)
+    return await _once_applied(ctx, execution_id, applied, time.monotonic() + APPLY_WAIT)
 
 
-def _state_changes(ctx: ApiContext, execution_id: str, task_run_id: str) -> int:
+def _state_changes(ctx: ApiContext, execution_id: str, task_run_id: str) -> int | None:
+    """How many states the task run has been through; None once it is gone."""
     found = ctx.executions.runs([task_run_id])
     run = next((r for r in found if r.execution_id == execution_id), None)
-    return 0 if run is None else len(run.state.histories)
+    return None if run is None else len(run.state.histories)
 
 
-def _carrying(event: SetLabels) -> Applied:
-    """Whether an execution carries the labels ``event`` sets, and no other user label."""
+def _carrying(ctx: ApiContext, execution_id: str, event: SetLabels) -> Applied:
+    """Whether the execution carries the labels ``event`` sets, and no other user label (yes
+    once it is gone: the answer's read then says so)."""
     wanted = {(label.key, label.value) for label in event.labels}
 
-    def applied(execution: Execution, _: list[TaskRun]) -> bool:
+    def applied() -> bool:
+        execution = ctx.executions.get(execution_id)
+        if execution is None:
+            return True
         carried = {(label.key, label.value) for label in execution.labels}
         users = {pair for pair in carried if not pair[0].startswith(SYSTEM_PREFIX)}
         return wanted <= carried and users <= wanted
@@ -149,12 +156,12 @@ async def _once_applied(
     ctx: ApiContext, execution_id: str, applied: Applied, deadline: float
 ) -> dict[str, Any]:
     def answer() -> dict[str, Any] | None:
-        stored = ctx.executions.load(execution_id)
+        if not applied() and time.monotonic() < deadline:
+            return None
+        stored = ctx.executions.load(execution_id)  # the whole execution, once
         if stored is None:
             raise ApiError(404, f"execution '{execution_id}' not found")
-        if applied(*stored) or time.monotonic() >= deadline:
-            return shown(ctx, *stored)
-        return None
+        return shown(ctx, *stored)
 
     while True:
         done = await asyncio.to_thread(answer)
