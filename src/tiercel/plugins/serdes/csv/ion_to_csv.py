@@ -1,6 +1,7 @@
 """``io.kestra.plugin.serdes.csv.IonToCsv`` (formerly ``CsvWriter``): an Ion file to CSV."""
 
 import csv
+import itertools
 from collections.abc import Callable
 from datetime import UTC, tzinfo
 from enum import StrEnum
@@ -172,13 +173,22 @@ class _Fast:
             raise TaskFailure(f"Unable to read '{uri}': {exc}") from None
         self.number = 0
         with raw:
-            for block in ion_arrow.blocks(raw):
+            source = ion_arrow.blocks(raw)
+            for block in source:
                 if self.converter is None and rows.count == 0:
                     self._start(block, rows)
                 converter = self.converter
-                self._emit(block, converter.convert(block) if converter else None, uri, out, rows)
+                if converter is None:
+                    self._emit(block, None, uri, out, rows)
+                    continue
+                # From the first struct on, blocks are converted side by side (pyarrow's
+                # reader and kernels release the GIL), and written in their order.
+                pending = itertools.chain([block], source)
+                for done, text in columns.in_order(converter.convert, pending):
+                    self._emit(done, text, uri, out, rows)
+                return
 
-    def _emit(self, block: bytes, text: bytes | None, uri: str, out: IO[str], rows: _Rows
+    def _emit(self, block: bytes, text: memoryview | None, uri: str, out: IO[str], rows: _Rows
               ) -> None:  # fmt: skip
         """Write a block's CSV text, or its records one at a time when it has none."""
         lines = block.count(b"\n")
@@ -189,7 +199,7 @@ class _Fast:
             out.buffer.write(text)  # type: ignore[attr-defined]
             rows.count += lines
         else:
-            out.write(text.decode("utf-8"))
+            out.write(str(text, "utf-8"))
             rows.count += lines
         self.number += lines
 
