@@ -105,7 +105,8 @@ def convert(
             )
 
             # One batch at a time: pyarrow's reader already parses ahead in its threads, and
-            # converting two batches side by side measured slower here, with 35 MB more.
+            # converting two batches side by side measured no faster (0.72 against 0.69 CPU
+            # seconds for 100 MB, the same wall time: the reader is the slower stage).
             for batch in reader:
                 if watch is not None and watch.seen:
                     return None
