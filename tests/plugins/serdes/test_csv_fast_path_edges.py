@@ -3,6 +3,7 @@ field across pyarrow's block boundary, unicode, empty files, empty lines found l
 of empty fields, quoted names and nulls in IonToCsv's blocks; and the output pipe."""
 
 import codecs
+import io
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -200,3 +201,24 @@ def test_text_sink_writes_the_byte_order_mark_as_a_text_file_does(tmp_path: Path
             sink.write("a,é\r\n")
             sink.write("b\n")
         assert storage.read_bytes(stored.uri) == path.read_bytes(), charset
+
+
+class _ReadOnly:
+    """A stream with ``read`` only, a few bytes at a time (as some storages give)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, size: int = -1) -> bytes:
+        taken, self.data = self.data[: min(size, 3)], self.data[min(size, 3) :]
+        return taken
+
+
+def test_ion_blocks_are_whole_lines_whatever_the_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ion_arrow, "_BLOCK", 7)
+    data = "\ufeffab\ncdefghijklé\nmn\n\nop".encode()
+    for raw in (io.BytesIO(data), io.BufferedReader(io.BytesIO(data), 3), _ReadOnly(data)):
+        got = [bytes(block) for block in ion_arrow.blocks(raw)]  # type: ignore[arg-type]
+        assert all(block.endswith(b"\n") for block in got), got
+        assert b"".join(got) == "ab\ncdefghijklé\nmn\n\nop\n".encode()
+        assert got[0] == b"ab\n" and len(got) >= 3
