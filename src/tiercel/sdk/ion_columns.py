@@ -95,31 +95,22 @@ def join_rows(pieces: list[str], columns: list[Any]) -> Any:
     """Rows of text: ``pieces[0] + columns[0][i] + pieces[1] + ... + pieces[k]`` for each row
     ``i``, all the rows one after the other, as a pyarrow buffer (no separator is added).
 
-    The columns are string arrays of one length without nulls. The rows are gathered by one
-    ``take`` over the pieces and the columns laid end to end: the data buffer of its result
-    is the text wanted.
+    The columns are string arrays of one length without nulls. One element-wise join builds
+    every row in a single pass (the pieces broadcast as scalars); the data buffer of its
+    result is the text wanted, with no index of the values to build and no second copy.
     """
-    import numpy
-
-    pyarrow, _ = modules()
+    pyarrow, pc = modules()
     assert len(pieces) == len(columns) + 1
-    rows = len(columns[0]) if columns else 0
-    if rows == 0:
+    if not columns or len(columns[0]) == 0:
         return pyarrow.py_buffer(b"")
-    pa = pyarrow
-    width = len(pieces) + len(columns)
-    everything = pa.concat_arrays(
-        [pa.array(pieces, type=pa.string())] + [c.cast(pa.string()) for c in columns]
-    )
-    index = numpy.empty((rows, width), dtype=numpy.int64)
-    index[:, 0::2] = numpy.arange(len(pieces), dtype=numpy.int64)
-    index[:, 1::2] = (
-        len(pieces)
-        + numpy.arange(len(columns), dtype=numpy.int64) * rows
-        + numpy.arange(rows, dtype=numpy.int64)[:, None]
-    )
-    taken = everything.take(pa.array(index.ravel()))
-    return _data(taken)
+    arguments: list[Any] = []
+    for piece, column in zip(pieces, columns, strict=False):
+        if piece:
+            arguments.append(piece)
+        arguments.append(column.cast(pyarrow.string()))
+    if pieces[-1]:
+        arguments.append(pieces[-1])
+    return _data(pc.binary_join_element_wise(*arguments, ""))
 
 
 def _data(column: Any) -> Any:

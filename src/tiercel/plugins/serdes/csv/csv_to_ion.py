@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import Field
 
 from tiercel.plugins.serdes.csv import csv_arrow
-from tiercel.plugins.serdes.files import BUFFER, encoding, new_file, reading, single_char, upload
+from tiercel.plugins.serdes.files import encoding, reading, single_char
+from tiercel.plugins.serdes.storing import TextSink, storing
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, ion, plugin
 from tiercel.sdk import ion_columns as columns
 
@@ -81,23 +82,25 @@ class CsvToIon(RunnableTask):
         on_empty = ctx.render_as(self.on_empty_header, OnEmptyHeader)
         skip = ctx.render_as(self.skip_rows, int)
         csv.field_size_limit(max(ctx.render_as(self.max_field_size, int), 1))
-        path = new_file(ctx, ".ion")
         if header and columns.available():
-            with path.open("wb") as binary:
+            with storing(ctx, ".ion") as stored:
                 converted = csv_arrow.convert(
-                    ctx, uri, binary, encoding=_arrow_encoding(str(ctx.render(self.charset))),
+                    ctx, uri, stored.file, encoding=_arrow_encoding(str(ctx.render(self.charset))),
                     separator=separator, quote=quote, skip_empty=skip_empty, skip=skip,
                     on_bad=on_bad.value, max_field=max(ctx.render_as(self.max_field_size, int), 1),
                     header_names=lambda names: _header(ctx, names, on_empty),
                 )  # fmt: skip
+                if converted is None:
+                    stored.discard()
             if converted is not None:
                 ctx.metric("records", converted)
-                return {"uri": upload(ctx, path), "size": converted}
+                return {"uri": stored.uri, "size": converted}
         count = 0
         with (
             reading(ctx, uri, str(ctx.render(self.charset))) as text,
-            path.open("w", encoding="utf-8", newline="\n", buffering=BUFFER) as out,
+            storing(ctx, ".ion") as stored,
         ):
+            out = TextSink(stored.file, "utf-8")
             rows = csv.reader(text, delimiter=separator, quotechar=quote, strict=True)
             writer: _Writer | None = None if header else _Writer(None)
 
@@ -138,7 +141,7 @@ class CsvToIon(RunnableTask):
                 if on_bad is OnBadLines.WARN:
                     ctx.logger.warn(f"Bad line encountered (skipped): {exc}")
         ctx.metric("records", count)
-        return {"uri": upload(ctx, path), "size": count}
+        return {"uri": stored.uri, "size": count}
 
 
 def _header(ctx: RunContext, names: list[str], on_empty: OnEmptyHeader) -> list[str]:

@@ -1,16 +1,18 @@
 """``io.kestra.plugin.serdes.csv.IonToCsv`` (formerly ``CsvWriter``): an Ion file to CSV."""
 
 import csv
+import itertools
 from collections.abc import Callable
 from datetime import UTC, tzinfo
 from enum import StrEnum
-from typing import IO, Any, Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field
 
 from tiercel.plugins.serdes.csv import ion_arrow
-from tiercel.plugins.serdes.files import BUFFER, encoding, ion_values, new_file, single_char, upload
+from tiercel.plugins.serdes.files import encoding, ion_values, single_char
+from tiercel.plugins.serdes.storing import TextSink, storing
 from tiercel.plugins.serdes.values import CellFormat
 from tiercel.sdk import Property, RunContext, RunnableTask, TaskFailure, Text, ion, plugin
 from tiercel.sdk import ion_columns as columns
@@ -81,10 +83,9 @@ class IonToCsv(RunnableTask):
             _zone(ctx.render(self.time_zone_id)),
         )
         cell = formats.cell
-        path = new_file(ctx, ".csv")
-        with path.open(
-            "w", encoding=encoding(str(ctx.render(self.charset))), newline="", buffering=BUFFER
-        ) as out:
+        charset = encoding(str(ctx.render(self.charset)))
+        with storing(ctx, ".csv") as stored:
+            out = TextSink(stored.file, charset)
             writer = csv.writer(
                 out,
                 delimiter=single_char(str(ctx.render(self.field_separator)), "fieldSeparator"),
@@ -106,7 +107,7 @@ class IonToCsv(RunnableTask):
                     rows.add(value)
             count = rows.count
         ctx.metric("records", count)
-        return {"uri": upload(ctx, path), "size": count}
+        return {"uri": stored.uri, "size": count}
 
 
 def _zone(name: Any) -> tzinfo:
@@ -160,7 +161,7 @@ class _Fast:
         self.number = 0
         """Lines read so far (for error messages)."""
 
-    def run(self, ctx: RunContext, uri: str, out: IO[str], rows: _Rows) -> None:
+    def run(self, ctx: RunContext, uri: str, out: TextSink, rows: _Rows) -> None:
         """Convert the Ion file ``uri`` onto ``out``.
 
         Raises:
@@ -172,24 +173,34 @@ class _Fast:
             raise TaskFailure(f"Unable to read '{uri}': {exc}") from None
         self.number = 0
         with raw:
-            for block in ion_arrow.blocks(raw):
+            source = ion_arrow.blocks(raw)
+            for block in source:
                 if self.converter is None and rows.count == 0:
                     self._start(block, rows)
                 converter = self.converter
-                self._emit(block, converter.convert(block) if converter else None, uri, out, rows)
+                if converter is None:
+                    self._emit(block, None, uri, out, rows)
+                    continue
+                # From the first struct on, blocks are converted side by side (pyarrow's
+                # reader and kernels release the GIL), and written in their order.
+                pending = itertools.chain([block], source)
+                for done, text in columns.in_order(converter.convert, pending):
+                    self._emit(done, text, uri, out, rows)
+                return
 
-    def _emit(self, block: bytes, text: bytes | None, uri: str, out: IO[str], rows: _Rows
-              ) -> None:  # fmt: skip
+    def _emit(
+        self, block: bytes, text: memoryview | None, uri: str, out: TextSink, rows: _Rows
+    ) -> None:
         """Write a block's CSV text, or its records one at a time when it has none."""
         lines = block.count(b"\n")
         if text is None:
             self._slowly(block, self.number, uri, rows)
         elif encoding(getattr(out, "encoding", "")) == "utf-8":
             out.flush()
-            out.buffer.write(text)  # type: ignore[attr-defined]
+            out.buffer.write(text)
             rows.count += lines
         else:
-            out.write(text.decode("utf-8"))
+            out.write(str(text, "utf-8"))
             rows.count += lines
         self.number += lines
 
