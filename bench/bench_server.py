@@ -15,6 +15,7 @@ memory under 150 MB.
 
 import argparse
 import asyncio
+import os
 import signal
 import socket
 import subprocess
@@ -88,6 +89,15 @@ def start(data: Path, flows: Path, port: int) -> tuple[subprocess.Popen[bytes], 
                 process.kill()
                 raise SystemExit("the server did not start") from None
             time.sleep(0.01)
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -165,7 +175,13 @@ def main() -> None:
     global MODE
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mode", choices=("local", "standalone"), default="local")
-    MODE = parser.parse_args().mode
+    parser.add_argument(
+        "--rates", default=",".join(map(str, RATES)), help="executions a second to offer, in turn"
+    )
+    parser.add_argument("--no-recovery", action="store_true", help="skip the kill -9 recovery")
+    args = parser.parse_args()
+    MODE = args.mode
+    rates = [int(rate) for rate in args.rates.split(",")]
     print(f"tiercel server {MODE}")
     with tempfile.TemporaryDirectory(prefix="tiercel-bench-") as root:
         flows = Path(root) / "flows"
@@ -178,16 +194,24 @@ def main() -> None:
             time.sleep(1.0)
             print(f"server ready in {ready * 1000:.0f} ms   target < 2000")
             print(f"idle memory (RSS)      {rss_mb(process.pid):6.1f} MB   target < 150")
-            print("rate/s  ended/min   p50 ms   p99 ms")
+            print(f"load average {os.getloadavg()[0]:.1f}")
+            print("rate/s  ended/min   p50 ms   p99 ms   server CPU ms/exec   client CPU ms/exec")
             url = f"http://127.0.0.1:{port}"
             best = 0.0
-            for rate in RATES:
+            for rate in rates:
+                server_cpu, client_cpu = cpu_seconds(process.pid), time.process_time()
                 ended, latencies, took = asyncio.run(offer(url, rate, SECONDS_PER_RATE))
                 if not latencies:
                     break
+                # CPU per execution is what a loaded machine does not distort much.
+                server_cpu = (cpu_seconds(process.pid) - server_cpu) * 1000 / ended
+                client_cpu = (time.process_time() - client_cpu) * 1000 / ended
                 per_minute = ended / took * 60
                 p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
-                print(f"{rate:6d}  {per_minute:9.0f}  {p50:7.1f}  {p99:7.1f}")
+                print(
+                    f"{rate:6d}  {per_minute:9.0f}  {p50:7.1f}  {p99:7.1f}  "
+                    f"{server_cpu:19.2f}  {client_cpu:19.2f}"
+                )
                 if p99 < 150:
                     best = max(best, per_minute)
             print(f"best rate with p99 < 150 ms: {best:.0f} executions/min   target >= 6000")
@@ -195,6 +219,8 @@ def main() -> None:
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(30)
+        if args.no_recovery:
+            return
         took = recovery(Path(root) / "data2", flows)
         print(f"recovery after kill -9, 200 in flight: {took:.2f} s")
 
