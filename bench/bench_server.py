@@ -71,14 +71,44 @@ MODE = "local"
 """``local`` (task runs handed to threads in memory) or ``standalone`` (through the work
 queue in the database, as when worker processes share the work): ``--mode``."""
 
+DATABASE: str | None = None
+"""A PostgreSQL server (``postgresql+psycopg://user@host:port/db``) to run on instead of
+SQLite: ``--database``. Each server started gets a database of its own there."""
+
+
+def database_of(data: Path) -> dict[str, str]:
+    """The environment that points the server of ``data`` at its own database on
+    ``DATABASE``, made empty at its first start (none with SQLite, which lives in ``data``);
+    a restart finds what the killed server left there."""
+    if DATABASE is None:
+        return {}
+    from sqlalchemy.engine import make_url
+
+    url = make_url(DATABASE)
+    name = f"tiercel_bench_{data.name}_{os.getpid()}"
+    if data not in _MADE:
+        import psycopg  # only for this option
+
+        admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        _MADE.add(data)
+    return {"TIERCEL_DATABASE_URL": url.set(database=name).render_as_string(hide_password=False)}
+
+
+_MADE: set[Path] = set()
+
 
 def start(data: Path, flows: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
+    env = {**os.environ, **database_of(data)}
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "tiercel", "server", MODE, "--port", str(port),
          "--data-dir", str(data), "--flows", str(flows), "--threads", "32"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )  # fmt: skip
     while True:
         try:
@@ -172,17 +202,20 @@ def recovery(data: Path, flows: Path) -> float:
 
 
 def main() -> None:
-    global MODE
+    global MODE, DATABASE
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mode", choices=("local", "standalone"), default="local")
     parser.add_argument(
         "--rates", default=",".join(map(str, RATES)), help="executions a second to offer, in turn"
     )
     parser.add_argument("--no-recovery", action="store_true", help="skip the kill -9 recovery")
+    parser.add_argument(
+        "--database", help="a PostgreSQL URL (postgresql+psycopg://...) instead of SQLite"
+    )
     args = parser.parse_args()
-    MODE = args.mode
+    MODE, DATABASE = args.mode, args.database
     rates = [int(rate) for rate in args.rates.split(",")]
-    print(f"tiercel server {MODE}")
+    print(f"tiercel server {MODE} on {'PostgreSQL' if DATABASE else 'SQLite'}")
     with tempfile.TemporaryDirectory(prefix="tiercel-bench-") as root:
         flows = Path(root) / "flows"
         flows.mkdir()
