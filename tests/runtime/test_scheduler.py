@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tiercel.model import Flow, load_flows
-from tiercel.model.execution import Execution, RunState
+from tiercel.model.execution import Execution, ExecutionTrigger, RunState
 from tiercel.model.state import State
 from tiercel.ops import triggers as ops
+from tiercel.ops.flows import deploy_triggers
 from tiercel.registry import Registry
 from tiercel.runtime.scheduler import Scheduler, StartRequest
 from tiercel.runtime.services import Services
@@ -428,6 +429,27 @@ def test_stop_after_disables_the_trigger(services: Services, test_registry: Regi
     record = services.triggers.get("company.team", "scheduled", "schedule")
     assert record is not None and record.disabled and record.execution_id is None
     assert harness.run([T0 + timedelta(minutes=30)]) == []
+
+
+def test_a_webhook_end_disables_its_trigger_only_under_stop_after(
+    services: Services, test_registry: Registry
+) -> None:
+    hook = "- id: hook\n  type: io.kestra.plugin.core.trigger.Webhook\n  key: k\n"
+    for more, disabled in (("", False), ("  stopAfter: [FAILED]\n", True)):
+        flow = flow_of(test_registry, hook + more)
+        deploy_triggers(services.triggers, flow, T0)
+        scheduler = Scheduler(services, lambda f=flow: [f], lambda _: None)
+        trigger = ExecutionTrigger(id="hook", type=flow.triggers[0].type)
+        ended = Execution(
+            id=f"hooked-{disabled}",
+            namespace=flow.namespace,
+            flowId=flow.id,
+            state=RunState.start(State.FAILED, T0),
+            trigger=trigger,
+        )
+        scheduler.execution_ended(ended)
+        record = services.triggers.get("company.team", "scheduled", "hook")
+        assert record is not None and record.disabled is disabled
 
 
 def test_inputs_and_labels_are_rendered(services: Services, test_registry: Registry) -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import NullPool, create_engine, text
 
 from tiercel.storage import Database, StorageError
-from tiercel.storage.sql import MIGRATIONS
+from tiercel.storage.sql import MIGRATIONS, dialects
 from tiercel.storage.sql.dialects import _MIGRATION_LOCK_ID
 
 ALL_VERSIONS = tuple(m.version for m in MIGRATIONS)
@@ -72,3 +72,37 @@ def test_a_bad_url_is_a_storage_error_without_the_password(url: str) -> None:
     with pytest.raises(StorageError, match="database URL") as raised:
         Database(url)
     assert "s3cret" not in str(raised.value)
+
+
+def test_a_pooled_connection_the_server_closed_is_replaced_unseen(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dialects, "IDLE_BEFORE_PING", 0.0)  # every idle connection is checked
+    with Database(postgres_url) as db:
+        with db.read() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        # The server closes the pooled connection, as a restart would.
+        killer = create_engine(postgres_url, poolclass=NullPool)
+        with killer.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar_one()
+        killer.dispose()
+        with db.read() as conn:  # no error: a new connection took the closed one's place
+            assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+
+
+def test_a_connection_in_use_moments_ago_is_not_pinged(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Database(postgres_url) as db:
+        dialect = db._engine.dialect
+        pings: list[object] = []
+        ping = dialect.do_ping
+        monkeypatch.setattr(dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+        for _ in range(5):
+            with db.read() as conn:
+                conn.execute(text("SELECT 1"))
+        assert pings == []
+        monkeypatch.setattr(dialects, "IDLE_BEFORE_PING", 0.0)
+        with db.read() as conn:
+            conn.execute(text("SELECT 1"))
+        assert len(pings) == 1

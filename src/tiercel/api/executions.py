@@ -471,7 +471,7 @@ async def create_execution(
 
     execution = await asyncio.to_thread(create)
     if wait:
-        await asyncio.to_thread(ctx.ends.wait, execution.id, WAIT_LIMIT)
+        await ctx.ends.wait_async(execution.id, WAIT_LIMIT)
     return await asyncio.to_thread(execution_json, ctx, execution.id)
 
 

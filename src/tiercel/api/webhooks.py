@@ -84,7 +84,7 @@ async def webhook(request: Request, namespace: str, flow_id: str, key: str) -> R
     execution = started.execution
     if not started.wait:
         return JSONResponse(_summary(execution.to_kestra_json([])))
-    ended = await asyncio.to_thread(ctx.ends.wait, execution.id, WAIT_LIMIT)
+    ended = await ctx.ends.wait_async(execution.id, WAIT_LIMIT)
     final = ended or execution
     if started.return_outputs:
         if started.text:

@@ -6,12 +6,12 @@ queue table, task runs dispatched to threads or to the job table), never overrid
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, assert_never
 
-from tiercel.engine import ExecutionView, Kill, RunTask, Start, Step, advance
+from tiercel.engine import Event, ExecutionView, Kill, RunTask, Start, Step, advance
 from tiercel.engine.admission import Verdict
 from tiercel.model.execution import Execution, ExecutionTrigger
 from tiercel.model.flow import Flow
@@ -23,7 +23,7 @@ from tiercel.runtime.creation import new_execution
 from tiercel.runtime.held import Held
 from tiercel.runtime.ids import new_id
 from tiercel.runtime.logbook import Logbook
-from tiercel.runtime.ports import Admit, Call, Dispatcher, Inbox, Item, Retry
+from tiercel.runtime.ports import Admit, Call, Create, Dispatcher, Inbox, Item, Retry
 from tiercel.runtime.slots import Slots
 from tiercel.runtime.subflows import Subflows
 from tiercel.runtime.timers import Timers
@@ -36,6 +36,13 @@ POLL = 0.2
 
 GROUP = 256
 """The most items applied together, their steps stored in one transaction."""
+
+
+_Created = tuple[Create, Execution]
+"""A new execution to store with its group, and the request that made it."""
+
+_Admitted = tuple[Execution, bool, bool]
+"""A new execution admitted, whether it must be stored, and whether it starts now."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,29 +136,33 @@ class Executor:
             self._admit(view.flow, view.execution, stored=True)
 
     def _admit(self, flow: Flow, execution: Execution, *, stored: bool) -> Execution:
+        execution, store, start = self._admission(flow, execution, stored=stored)
+        if store:
+            self.services.executions.save(execution, ())
+        self.logbook.flush()
+        if start:
+            self.inbox.put(execution.id, Start())
+        return execution
+
+    def _admission(self, flow: Flow, execution: Execution, *, stored: bool) -> _Admitted:
+        """Apply the flow's concurrency to a new execution and hold it (or let it go): the
+        execution admitted, whether it must be stored, and whether it starts now."""
         now = self.services.clock()
         if execution.schedule_date is not None and execution.schedule_date > now:
-            if not stored:
-                self.services.executions.save(execution, ())
             self.held.hold(flow, execution, [])
             # Admitted when its time comes: the flow's concurrency applies then.
             self.timers.after(execution.schedule_date, execution.id, Admit())
-            return execution
+            return execution, not stored, False
         admission = self.slots.admit(flow, execution, now)
         execution = admission.execution
         if admission.message is not None and admission.level is not None:
             self.logbook.executor_line(execution.id, None, admission.level, admission.message)
-        if not stored or admission.verdict is not Verdict.RUN:
-            self.services.executions.save(execution, ())
-        self.logbook.flush()
-        if admission.verdict is Verdict.RUN:
-            self.held.hold(flow, execution, [])
-            self.inbox.put(execution.id, Start())
-        elif admission.verdict is Verdict.QUEUE or self._keep_ended:
+        store = not stored or admission.verdict is not Verdict.RUN
+        if admission.verdict in (Verdict.RUN, Verdict.QUEUE) or self._keep_ended:
             self.held.hold(flow, execution, [])
         else:
             self.held.release(execution.id)
-        return execution
+        return execution, store, admission.verdict is Verdict.RUN
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -218,25 +229,37 @@ class Executor:
     def apply_all(self, items: list[tuple[str, Item]]) -> None:
         """Apply items in order. The steps of consecutive events are stored in one transaction
         (a group commit), and only then are their commands carried out: a crash loses no
-        decision, and many results arriving together cost one commit, not one each."""
+        decision, and many results arriving together cost one commit, not one each. New
+        executions join the group: each is stored with its first step, in that same commit."""
         self.stepped_at = time.monotonic()
         steps: list[_Stepped] = []
+        created: list[_Created] = []
         for execution_id, item in items:
             if isinstance(item, Call | Retry | Admit):
-                self._commit(steps)  # what came before is stored and acted on first
-                steps = []
+                self._commit(steps, created)  # what came before is stored and acted on first
+                steps, created = [], []
                 self._apply_other(execution_id, item)
                 continue
-            view = self.load(execution_id)
-            if view is None:
-                continue  # a late report for an execution deleted meanwhile
-            before = view.execution.state.current
-            step = advance(view, item, self.services.clock(), new_id)
-            for line in step.logs:
-                run = view.runs.get(line.task_run_id) if line.task_run_id else None
-                self.logbook.executor_line(execution_id, run, line.level, line.message)
-            steps.append(_Stepped(view, step, before, view.execution))
-        self._commit(steps)
+            if isinstance(item, Create):
+                execution, _, start = self._admission(item.flow, item.execution, stored=False)
+                created.append((item, execution))
+                if start:
+                    self._step(execution.id, Start(), steps)
+                continue
+            self._step(execution_id, item, steps)
+        self._commit(steps, created)
+
+    def _step(self, execution_id: str, event: Event, steps: list["_Stepped"]) -> None:
+        """Apply ``event`` to its execution; the step joins ``steps``, to be stored."""
+        view = self.load(execution_id)
+        if view is None:
+            return  # a late report for an execution deleted meanwhile
+        before = view.execution.state.current
+        step = advance(view, event, self.services.clock(), new_id)
+        for line in step.logs:
+            run = view.runs.get(line.task_run_id) if line.task_run_id else None
+            self.logbook.executor_line(execution_id, run, line.level, line.message)
+        steps.append(_Stepped(view, step, before, view.execution))
 
     def _apply_other(self, execution_id: str, item: Call | Retry | Admit) -> None:
         match item:
@@ -249,22 +272,20 @@ class Executor:
             case _:
                 assert_never(item)
 
-    def _commit(self, steps: list[_Stepped]) -> None:
-        """Store the steps in one transaction, then carry out their commands in order."""
-        if not steps:
+    def _commit(self, steps: list[_Stepped], created: Sequence[_Created] = ()) -> None:
+        """Store the new executions and the steps in one transaction, then act on them."""
+        if not steps and not created:
             return
         # Stored before anything is acted on: a crash here loses no decision.
-        self.services.executions.save_all(
-            [
-                Transition(
-                    s.after if s.step.execution_changed else None,
-                    list(s.step.changed.values()),
-                    list(s.step.removed),
-                )
-                for s in steps
-            ]
-        )
+        try:
+            self.services.executions.save_all(_transitions(created, steps))
+        except BaseException as exc:
+            for create, _ in created:
+                create.answer(None, exc)  # its caller is not left waiting
+            raise
         self.logbook.flush()
+        for create, execution in created:
+            create.answer(execution)
         for stepped in steps:
             self._carry_out_step(stepped)
         self.dispatcher.flush()
@@ -284,6 +305,19 @@ class Executor:
         ended = view.execution.state.current.is_terminated
         if ended and not self._keep_ended and not self.subflows.awaited(execution_id):
             self.held.release(execution_id)
+
+
+def _transitions(created: Sequence[_Created], steps: Sequence[_Stepped]) -> list[Transition]:
+    """What a group stores: its new executions first (a new one's own first step, later in
+    the list, replaces it), then its steps."""
+    return [Transition(execution, [], []) for _, execution in created] + [
+        Transition(
+            s.after if s.step.execution_changed else None,
+            list(s.step.changed.values()),
+            list(s.step.removed),
+        )
+        for s in steps
+    ]
 
 
 def _missing_flow_line(logbook: Logbook) -> Callable[[str], None]:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from tiercel.engine import Event, RunTask
 from tiercel.model.execution import Execution
+from tiercel.model.flow import Flow
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,24 @@ class Call:
             self.done.set()
 
 
-Item = Event | Retry | Admit | Call
+@dataclass
+class Create:
+    """A new execution to admit, stored in the same transaction as the steps applied with it
+    (its start among them); the caller is told once it is stored."""
+
+    flow: Flow
+    execution: Execution
+    done: threading.Event
+    result: Execution | None = None
+    error: BaseException | None = None
+
+    def answer(self, result: Execution | None, error: BaseException | None = None) -> None:
+        """Tell the caller: the execution as stored, or why it was not."""
+        self.result, self.error = result, error
+        self.done.set()
+
+
+Item = Event | Retry | Admit | Call | Create
 """One item of the executor's work, for an execution (a call is for none)."""
 
 

@@ -95,6 +95,10 @@ class Scheduler:
         if execution.trigger is None:
             return
         trigger = self._declared(execution.namespace, execution.flow_id, execution.trigger.id)
+        if trigger is not None and not isinstance(trigger, _TIMED) and not trigger.stop_after:
+            # Only a schedule or a polling trigger locks its record: a webhook's end (one per
+            # call) has nothing to unlock, and reads no record.
+            return
         self._records.release(execution, trigger.stop_after if trigger is not None else None)
 
     def next_wake(self) -> datetime | None:

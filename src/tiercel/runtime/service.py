@@ -17,10 +17,11 @@ from tiercel.engine import Event
 from tiercel.model.execution import Execution, ExecutionTrigger
 from tiercel.model.flow import Flow
 from tiercel.model.labels import Label
+from tiercel.runtime.creation import new_execution
 from tiercel.runtime.executor import Executor
 from tiercel.runtime.ids import process_id
 from tiercel.runtime.memory import release_free_memory
-from tiercel.runtime.ports import Call
+from tiercel.runtime.ports import Call, Create
 from tiercel.runtime.task_worker import TaskWorker
 
 _log = logging.getLogger("tiercel.executor")
@@ -174,17 +175,35 @@ class ExecutorService:
         schedule_date: datetime | None = None,
     ) -> Execution:
         """Create an execution of ``flow`` and start it (or queue it, or refuse it, as the
-        flow's concurrency says).
+        flow's concurrency says); it is stored when this returns.
 
         Raises:
             InputError: the inputs are refused; no execution was created.
         """
         given = dict(inputs or {})
-        return self.call(
-            lambda: self.executor.create(
+        if threading.current_thread() is self._thread:
+            return self.executor.create(
                 flow, given, labels, trigger=trigger, schedule_date=schedule_date
             )
+        # Made here (its inputs resolved, their files stored), admitted and stored by the
+        # loop with the other steps of its group, its start among them: one commit, where
+        # a call of its own would cost two.
+        execution = new_execution(
+            self.executor.services,
+            flow,
+            given,
+            labels,
+            trigger=trigger,
+            schedule_date=schedule_date,
         )
+        create = Create(flow, execution, threading.Event())
+        self.executor.inbox.put(execution.id, create)
+        if not create.done.wait(30.0):
+            raise TimeoutError("the executor did not answer in time")
+        if create.error is not None:
+            raise create.error
+        assert create.result is not None
+        return create.result
 
     def send(self, execution_id: str, event: Event) -> None:
         """Apply ``event`` (a kill, a resume, a restart) to a stored execution."""

@@ -30,6 +30,10 @@ class TableInbox:
         self._halt = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._acked: queue.SimpleQueue[list[int]] = queue.SimpleQueue()
+        """Items the loop has applied, for the reading thread to delete from the table."""
+        self._reading = False
+        self._reading_lock = threading.Lock()
 
     def put(self, execution_id: str, item: Item) -> None:
         """Hand over ``item`` in this process."""
@@ -53,6 +57,7 @@ class TableInbox:
 
     def start(self, halt: Callable[[], None]) -> None:
         """Read the table on a thread of its own."""
+        self._reading = True
         self._thread = threading.Thread(target=self._read, name="tiercel-inbox", daemon=True)
         self._thread.start()
 
@@ -68,11 +73,20 @@ class TableInbox:
         # loop: PostgreSQL commits sequence numbers out of order, so a watermark could step
         # over an item committed late.
         delivered: set[int] = set()
-        acked: queue.SimpleQueue[list[int]] = queue.SimpleQueue()
-        while not self._halt.is_set():
-            while not acked.empty():
-                delivered.difference_update(acked.get())
+        try:
+            self._serve(delivered)
+        finally:
+            with self._reading_lock:
+                self._reading = False  # from now on the loop deletes what it applied itself
             try:
+                self._acknowledge(delivered)
+            except Exception:  # left in the table: the next executor applies them again
+                _log.exception("acknowledging the executor's inbox failed")
+
+    def _serve(self, delivered: set[int]) -> None:
+        while not self._halt.is_set():
+            try:
+                self._acknowledge(delivered)
                 items = self.work.take(0, _BATCH + len(delivered))
             except Exception:  # the database may be restarting: try again shortly
                 _log.exception("reading the executor's inbox failed")
@@ -87,8 +101,34 @@ class TableInbox:
             # reads them; this one skips them from now on (they stay in ``delivered``).
             seqs = [item.seq for item in fresh if self._deliver(item)]
             delivered.update(item.seq for item in fresh)
-            # Acknowledged once the loop has applied the items before it.
-            self._memory.put("", Call(_acknowledger(self.work, seqs, acked), threading.Event()))
+            # Acknowledged once the loop has applied (and stored) the items before it: the
+            # loop only says so, and this thread deletes them, off the loop's path.
+            self._memory.put("", Call(self._acknowledger(seqs), threading.Event()))
+
+    def _acknowledger(self, seqs: list[int]) -> Callable[[], None]:
+        """What the loop runs once it has applied the items before: the items ``seqs``
+        may go from the table."""
+
+        def ack() -> None:
+            with self._reading_lock:
+                if self._reading:
+                    self._acked.put(seqs)
+                    self._wake.set()
+                    return
+            self.work.ack(seqs)  # the reading thread has stopped
+
+        return ack
+
+    def _acknowledge(self, delivered: set[int]) -> None:
+        """Delete the items the loop has applied from the table."""
+        while not self._acked.empty():
+            seqs = self._acked.get()
+            try:
+                self.work.ack(seqs)
+            except Exception:
+                self._acked.put(seqs)  # tried again at the next read
+                raise
+            delivered.difference_update(seqs)
 
     def _deliver(self, item: InboxItem) -> bool:
         """Hand an item to the loop; False when it is left for an executor of its version."""
@@ -108,13 +148,3 @@ class TableInbox:
             return True
         self._memory.put(item.execution_id, event)
         return True
-
-
-def _acknowledger(
-    work: WorkQueue, seqs: list[int], acked: "queue.SimpleQueue[list[int]]"
-) -> Callable[[], None]:
-    def ack() -> None:
-        work.ack(seqs)
-        acked.put(seqs)
-
-    return ack

@@ -1,0 +1,75 @@
+"""The executor's inbox table: items reach the loop, and leave the table only once the loop
+has applied those before them, while the reader runs and after it has stopped."""
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tiercel.engine import Kill
+from tiercel.runtime.ports import Call
+from tiercel.runtime.table_inbox import TableInbox
+from tiercel.runtime.wire import encode_event
+from tiercel.wiring.local import Backend, open_backend, sqlite_url
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[Backend]:
+    with open_backend(sqlite_url(tmp_path), tmp_path / "storage") as opened:
+        yield opened
+
+
+def _apply_all(inbox: TableInbox, wanted: int) -> list[str]:
+    """Play the loop: take items until ``wanted`` events came, running each call."""
+    events: list[str] = []
+    deadline = time.monotonic() + 10
+    while len(events) < wanted:
+        assert time.monotonic() < deadline, "the items did not reach the loop"
+        got = inbox.get(0.1)
+        if got is None:
+            continue
+        execution_id, item = got
+        if isinstance(item, Call):
+            item.run()
+        else:
+            events.append(execution_id)
+    return events
+
+
+def _left(backend: Backend) -> int:
+    return len(backend.work.take(0, 100))
+
+
+def test_applied_items_leave_the_table_whether_the_reader_runs_or_not(
+    backend: Backend,
+) -> None:
+    inbox = TableInbox(backend.work, poll=0.01)
+    inbox.start(lambda: None)
+    try:
+        for n in range(3):
+            backend.work.post(f"e{n}", encode_event(Kill()), now=NOW)
+        assert _apply_all(inbox, 3) == ["e0", "e1", "e2"]
+        deadline = time.monotonic() + 10
+        while inbox.depth() == 0:  # the acknowledgement the reader queued after them
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert _left(backend) == 3  # not applied yet: still in the table
+        (_, ack) = inbox.get(1.0) or ("", None)
+        assert isinstance(ack, Call)
+        ack.run()
+        while _left(backend):  # the reader deletes them
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        backend.work.post("late", encode_event(Kill()), now=NOW)
+        assert _apply_all(inbox, 1) == ["late"]
+    finally:
+        inbox.stop(5)
+    # The reader has stopped: the loop's acknowledgement deletes the item itself.
+    while (got := inbox.get(0.5)) is not None:
+        if isinstance(got[1], Call):
+            got[1].run()
+    assert _left(backend) == 0
