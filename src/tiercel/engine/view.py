@@ -15,8 +15,6 @@ from tiercel.model.task import Task
 from tiercel.sdk.flowable import Branches
 from tiercel.sdk.task import FlowableTask, enabled
 
-Key = tuple[str | None, str]  # (parent task run id, task id)
-
 
 class LiveMap(dict[str, Any]):
     """A level of the ``outputs`` and ``tasks`` trees: the executor adds to it while tasks
