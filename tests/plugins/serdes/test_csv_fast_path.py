@@ -45,6 +45,26 @@ def _run_both(tmp_path: Path, flow: str, task_ids: list[str], monkeypatch: pytes
     return results
 
 
+def _spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What each fast path answered: ``csv <rows or None>``, ``ion <converted>``."""
+    used: list[str] = []
+    convert_csv, convert_ion = csv_arrow.convert, ion_arrow.Converter.convert
+
+    def spy_csv(*args: Any, **kwargs: Any) -> int | None:
+        done = convert_csv(*args, **kwargs)
+        used.append(f"csv {done}")
+        return done
+
+    def spy_ion(self: ion_arrow.Converter, block: bytes) -> memoryview | None:
+        done = convert_ion(self, block)
+        used.append(f"ion {done is not None}")
+        return done
+
+    monkeypatch.setattr(csv_arrow, "convert", spy_csv)
+    monkeypatch.setattr(ion_arrow.Converter, "convert", spy_ion)
+    return used
+
+
 def _flow(content: str, tasks: str) -> str:
     return f"""
         id: fast_path
@@ -121,21 +141,7 @@ def test_fast_paths_on_a_larger_file_with_options(
             type: io.kestra.plugin.serdes.csv.IonToCsv
             from: "{{ outputs.to_ion.uri }}"
     """
-    used: list[str] = []
-    convert_csv, convert_ion = csv_arrow.convert, ion_arrow.Converter.convert
-
-    def spy_csv(*args: Any, **kwargs: Any) -> int | None:
-        done = convert_csv(*args, **kwargs)
-        used.append(f"csv {done}")
-        return done
-
-    def spy_ion(self: ion_arrow.Converter, block: bytes) -> bytes | None:
-        done = convert_ion(self, block)
-        used.append(f"ion {done is not None}")
-        return done
-
-    monkeypatch.setattr(csv_arrow, "convert", spy_csv)
-    monkeypatch.setattr(ion_arrow.Converter, "convert", spy_ion)
+    used = _spy(monkeypatch)
     fast, slow = _run_both(tmp_path, _flow(content, tasks), ["to_ion", "to_csv"], monkeypatch)
     assert fast == slow
     assert used[0] == "csv 120000" and "ion True" in used  # the fast paths did the work

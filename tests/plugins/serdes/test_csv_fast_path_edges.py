@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from tests.plugins.jdbc.jdbc_support import messages, run_flow, state_of
-from tests.plugins.serdes.test_csv_fast_path import _flow, _run_both
+from tests.plugins.serdes.test_csv_fast_path import _flow, _run_both, _spy
 
 from tiercel.plugins.serdes.csv import csv_arrow, ion_arrow
 from tiercel.plugins.serdes.storing import TextSink, storing
@@ -26,26 +26,6 @@ _TO_ION_AND_BACK = """
             type: io.kestra.plugin.serdes.csv.IonToCsv
             from: "{{ outputs.to_ion.uri }}"
 """
-
-
-def _spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """What each fast path answered: ``csv <rows or None>``, ``ion <converted>``."""
-    used: list[str] = []
-    convert_csv, convert_ion = csv_arrow.convert, ion_arrow.Converter.convert
-
-    def spy_csv(*args: Any, **kwargs: Any) -> int | None:
-        done = convert_csv(*args, **kwargs)
-        used.append(f"csv {done}")
-        return done
-
-    def spy_ion(self: ion_arrow.Converter, block: bytes) -> memoryview | None:
-        done = convert_ion(self, block)
-        used.append(f"ion {done is not None}")
-        return done
-
-    monkeypatch.setattr(csv_arrow, "convert", spy_csv)
-    monkeypatch.setattr(ion_arrow.Converter, "convert", spy_ion)
-    return used
 
 
 def test_a_quoted_field_across_the_block_boundary_with_unicode_and_a_blank_line(
