@@ -202,3 +202,29 @@ def test_ion_blocks_are_whole_lines_whatever_the_stream(monkeypatch: pytest.Monk
         assert all(block.endswith(b"\n") for block in got), got
         assert b"".join(got) == "ab\ncdefghijklé\nmn\n\nop\n".encode()
         assert got[0] == b"ab\n" and len(got) >= 3
+
+
+def test_a_file_left_to_the_python_path_is_warned_about_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Repeated names send the file to the Python path after the fast path has read the
+    # header (a trailing unnamed column, dropped with a warning) and a bad line: each
+    # warning is logged once, by the path that converts the file.
+    flow = _flow(
+        "a,a,\n1,2,3\n4,5\n6,7,8\n",
+        """
+          - id: to_ion
+            type: io.kestra.plugin.serdes.csv.CsvToIon
+            from: "{{ outputs.write.uri }}"
+            onBadLines: WARN
+        """,
+    )
+    used = _spy(monkeypatch)
+    finished = run_flow(tmp_path, flow)
+    assert state_of(finished, "to_ion") == "SUCCESS"
+    assert used == ["csv None"]  # the fast path gave the file up
+    warnings = [m for m in messages(finished, "to_ion") if "Dropping" in m or "Bad line" in m]
+    assert warnings == [
+        "Dropping 1 trailing unnamed header column(s)",
+        "Bad line encountered (field count mismatch): Expected 3, got 2 fields.",
+    ]

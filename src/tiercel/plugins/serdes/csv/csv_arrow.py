@@ -29,11 +29,12 @@ def convert(
     skip: int,
     on_bad: str,
     max_field: int,
-    header_names: Callable[[list[str]], list[str]],
+    header_names: Callable[[list[str], Callable[[str], None]], list[str]],
 ) -> int | None:
     """Convert the CSV file ``uri`` (with a header) into Ion lines on ``out``; the rows
     written, or None when the file needs the Python path (names that repeat, an empty line
-    kept as a bad line, a UTF-16 or UTF-32 charset): then what was written is to be dropped.
+    kept as a bad line, a UTF-16 or UTF-32 charset): then what was written is to be dropped,
+    and nothing has been logged (the Python path logs its own warnings).
 
     Raises:
         TaskFailure: A bad line (``on_bad`` ERROR), a field over ``max_field`` characters.
@@ -60,7 +61,8 @@ def convert(
         if "Empty CSV file" in str(exc):
             return 0
         raise TaskFailure(f"Unable to read '{uri}' as CSV: {_message(exc)}") from None
-    fields = header_names(names)
+    warnings: list[str] = []  # logged once the file is converted here, not if it falls back
+    fields = header_names(names, warnings.append)
     if len(set(fields)) != len(fields):
         return None
     bad: list[Any] = []
@@ -74,7 +76,7 @@ def convert(
             bad.append(message)
             return "error"
         if on_bad == "WARN":
-            ctx.logger.warn(message)
+            warnings.append(message)
         return "skip"
 
     parse.invalid_row_handler = invalid
@@ -124,6 +126,8 @@ def convert(
         if bad:
             raise TaskFailure(bad[0]) from None
         raise TaskFailure(f"Unable to read '{uri}' as CSV: {_message(exc)}") from None
+    for warning in warnings:
+        ctx.logger.warn(warning)
     return count
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import json.encoder
+from collections.abc import Callable
 from enum import StrEnum
 from itertools import islice
 from typing import Any
@@ -88,7 +89,7 @@ class CsvToIon(RunnableTask):
                     ctx, uri, stored.file, encoding=_arrow_encoding(str(ctx.render(self.charset))),
                     separator=separator, quote=quote, skip_empty=skip_empty, skip=skip,
                     on_bad=on_bad.value, max_field=max(ctx.render_as(self.max_field_size, int), 1),
-                    header_names=lambda names: _header(ctx, names, on_empty),
+                    header_names=lambda names, warn: _header(names, on_empty, warn),
                 )  # fmt: skip
                 if converted is None:
                     stored.discard()
@@ -118,7 +119,7 @@ class CsvToIon(RunnableTask):
                                 continue
                             row = [""]
                         if writer is None:
-                            writer = _Writer(_header(ctx, row, on_empty), len(row))
+                            writer = _Writer(_header(row, on_empty, ctx.logger.warn), len(row))
                             continue
                         if skipped < skip:
                             skipped += 1
@@ -144,8 +145,9 @@ class CsvToIon(RunnableTask):
         return {"uri": stored.uri, "size": count}
 
 
-def _header(ctx: RunContext, names: list[str], on_empty: OnEmptyHeader) -> list[str]:
-    """The field names: trailing unnamed columns dropped (keeping one), or all renamed."""
+def _header(names: list[str], on_empty: OnEmptyHeader, warn: Callable[[str], None]) -> list[str]:
+    """The field names: trailing unnamed columns dropped (keeping one, with a warning), or
+    all renamed."""
     if on_empty is OnEmptyHeader.RENAME:
         taken = set(names)
         renamed: list[str] = []
@@ -160,7 +162,7 @@ def _header(ctx: RunContext, names: list[str], on_empty: OnEmptyHeader) -> list[
     named = [index for index, name in enumerate(names) if name]
     kept = (named[-1] + 1) if named else len(names)
     if kept < len(names):
-        ctx.logger.warn(f"Dropping {len(names) - kept} trailing unnamed header column(s)")
+        warn(f"Dropping {len(names) - kept} trailing unnamed header column(s)")
     return names[:kept]
 
 
