@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, bindparam, delete, select
 
 from tiercel.storage.records import TriggerRecord
 from tiercel.storage.sql import dialects
@@ -11,6 +11,10 @@ from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.schema import triggers
 
 _KEY = (triggers.c.namespace, triggers.c.flow_id, triggers.c.trigger_id)
+
+_GET = select(triggers).where(*(column == bindparam(column.name) for column in _KEY))
+"""One trigger's record: built once, so that a read (one per webhook call) finds its compiled
+form in SQLAlchemy's cache without building and hashing a new statement."""
 
 
 class SqlTriggerStore:
@@ -35,13 +39,9 @@ class SqlTriggerStore:
 
     def get(self, namespace: str, flow_id: str, trigger_id: str) -> TriggerRecord | None:
         """A trigger's record, or None when it has none."""
-        query = select(triggers).where(
-            triggers.c.namespace == namespace,
-            triggers.c.flow_id == flow_id,
-            triggers.c.trigger_id == trigger_id,
-        )
+        key = {"namespace": namespace, "flow_id": flow_id, "trigger_id": trigger_id}
         with self._db.read() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(_GET, key).first()
         return None if row is None else _record(row)
 
     def save(self, record: TriggerRecord) -> None:
