@@ -8,7 +8,7 @@ from typing import cast
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -121,47 +121,64 @@ def create_app(ctx: ApiContext) -> FastAPI:
 
     webui.install(app)
     _install_errors(app)
-    app.add_middleware(_WebhookLane, lane=_webhook_lane(ctx))
+    app.add_middleware(_WebhookLane, ctx=ctx)
     _install_guards(app, ctx)  # added last: the guard runs first, for the lane's calls too
     return app
 
 
-_WEBHOOK_CALL = re.compile(r"/api/v1(?:/main)?/executions/webhook/[^/]+/[^/]+/[^/]+")
-"""A webhook call's path, under either prefix: what only the webhook route serves."""
+_WEBHOOK_CALL = re.compile(r"/api/v1(?:/main)?/executions/webhook/([^/]+)/([^/]+)/([^/]+)")
+"""A webhook call's path, under either prefix: what only the webhook route serves; its
+groups are the route's parameters (namespace, flow id, key)."""
 
 
-def _webhook_lane(ctx: ApiContext) -> FastAPI:
-    """An application of the webhook routes alone, with the same error answers.
-
-    The whole API has a few hundred routes under two prefixes, and FastAPI tries them in
-    turn on each request: a webhook call under ``/api/v1`` was matched against every route
-    under ``/api/v1/main`` first, most of a millisecond of CPU, on the route a server takes
-    the most calls on. The lane serves the same endpoint, found among six routes.
-    """
-    lane = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
-    lane.state.ctx = ctx
-    for prefix in PREFIXES:
-        lane.include_router(webhooks.router, prefix=prefix)
-    _install_errors(lane)
-    return lane
+def _webhook_errors(ctx: ApiContext) -> FastAPI:
+    """An application that only holds the error answers, for the webhook lane to look up."""
+    errors = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    errors.state.ctx = ctx
+    _install_errors(errors)
+    return errors
 
 
 class _WebhookLane:
-    """Hands webhook calls to the lane, every other request to the application."""
+    """Serves webhook calls itself, and hands every other request to the application.
 
-    def __init__(self, app: ASGIApp, lane: ASGIApp) -> None:
+    The call goes straight to the webhook's endpoint, with the same error answers: no
+    router, no dependency solving, no FastAPI or Starlette middleware layer. Those cost a
+    webhook call about as much CPU as starting its execution, on the event loop that every
+    request shares, on the route a server takes the most calls on (the whole API has a few
+    hundred routes under two prefixes, which FastAPI tries in turn).
+    """
+
+    def __init__(self, app: ASGIApp, ctx: ApiContext) -> None:
         self._app = app
-        self._lane = lane
+        self._ctx = ctx
+        errors = _webhook_errors(ctx)
+        self._handlers = errors.exception_handlers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] in _WEBHOOK_METHODS
-            and _WEBHOOK_CALL.fullmatch(scope["path"])
-        ):
-            await self._lane(scope, receive, send)
+        if scope["type"] != "http" or scope["method"] not in _WEBHOOK_METHODS:
+            await self._app(scope, receive, send)
             return
-        await self._app(scope, receive, send)
+        call = _WEBHOOK_CALL.fullmatch(scope["path"])
+        if call is None:
+            await self._app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            namespace, flow_id, key = call.groups()
+            response = await webhooks.answer(self._ctx, request, namespace, flow_id, key)
+        except Exception as exc:
+            response = self._refusal(request, exc)
+        await response(scope, receive, send)
+
+    def _refusal(self, request: Request, exc: Exception) -> Response:
+        # As Starlette finds a handler: the nearest class of the error that has one (the
+        # handlers include one for ``Exception``, so one is always found).
+        for cls in type(exc).__mro__:
+            handler = self._handlers.get(cls)
+            if handler is not None:
+                return cast(Response, handler(request, exc))
+        raise exc
 
 
 _WEBHOOK_METHODS = frozenset(("GET", "POST", "PUT"))

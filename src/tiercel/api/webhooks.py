@@ -72,7 +72,14 @@ def _find_trigger(flow: Flow, key: str, ctx: ApiContext) -> Trigger | None:
 @router.put(WEBHOOK_PATH)
 async def webhook(request: Request, namespace: str, flow_id: str, key: str) -> Response:
     """Start an execution from a webhook call."""
-    ctx: ApiContext = request.app.state.ctx
+    return await answer(request.app.state.ctx, request, namespace, flow_id, key)
+
+
+async def answer(
+    ctx: ApiContext, request: Request, namespace: str, flow_id: str, key: str
+) -> Response:
+    """The answer to a webhook call: what the route serves, and the application's webhook
+    lane without the route (``api.app``)."""
     raw = await request.body()
     request_variables: dict[str, Any] = {
         "headers": {name: request.headers.getlist(name) for name in request.headers},

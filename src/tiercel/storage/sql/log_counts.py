@@ -26,7 +26,17 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Integer, Select, bindparam, func, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Integer,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    tuple_,
+)
 
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.schema import log_counts
@@ -73,14 +83,19 @@ def by_second(timestamps: Iterable[int]) -> Counter[int]:
 def add(conn: Connection, seconds: Counter[int]) -> None:
     """Count lines (by second) into every level of the summary, inside the caller's write
     transaction."""
+    rows = count_rows(seconds, conn.dialect.name)
+    if rows:
+        conn.execute(upsert(conn.dialect.name), rows)
+
+
+def count_rows(seconds: Counter[int], dialect: str) -> list[dict[str, int]]:
+    """The parameters of ``upsert`` that count lines (by second) into every level of the
+    summary, one row each, in the order every writer takes (see ``remove``)."""
     keys = _keys(seconds)
-    if not keys:
-        return
-    # Rows in one order for every writer (spans, then buckets): see ``remove``.
     rows = [{"span": span, "bucket": bucket, "lines": keys[span, bucket]} for span, bucket in keys]
-    if conn.dialect.name == "postgresql":
+    if dialect == "postgresql":
         rows = [row | {"shards": SHARDS} for row in rows]
-    conn.execute(_upsert(conn.dialect.name), rows)
+    return rows
 
 
 def remove(conn: Connection, seconds: Counter[int]) -> None:
@@ -139,14 +154,15 @@ _UPSERTS: dict[str, Any] = {}
 """The upsert of a row of counts, per dialect: one compiled statement run for many rows."""
 
 
-def _upsert(dialect: str) -> Any:
+def upsert(dialect: str) -> Any:
+    """The statement that adds a row of ``count_rows`` to the summary on ``dialect``."""
     statement = _UPSERTS.get(dialect)
     if statement is None:
         # PostgreSQL: a shard per connection, so that writers do not queue on one row.
         shard = (
             func.pg_backend_pid() % bindparam("shards", type_=Integer)
             if dialect == "postgresql"
-            else 0
+            else literal_column("0", Integer)  # in the SQL: no parameter to bind
         )
         upsert = dialects.insert(dialect, log_counts).values(
             span=bindparam("span", type_=BigInteger),

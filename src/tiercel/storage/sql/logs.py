@@ -16,6 +16,7 @@ from tiercel.storage.ports import LogStore
 from tiercel.storage.records import LogEntry, LogQuery, levels_at_least
 from tiercel.storage.sql import log_counts
 from tiercel.storage.sql.database import Database
+from tiercel.storage.sql.prepared import Prepared
 from tiercel.storage.sql.schema import log_entries as logs
 from tiercel.storage.sql.schema import to_micros
 from tiercel.storage.sql.search import (
@@ -40,17 +41,22 @@ class SqlLogStore:
             db: An open, migrated database.
         """
         self._db = db
+        self._insert = Prepared(db.engine, insert(logs), _COLUMNS)
+        self._count = Prepared(db.engine, log_counts.upsert(db.dialect))
 
     def append(self, entries: Iterable[LogEntry]) -> None:
         """Store a batch of lines in one transaction, in the given order."""
-        rows = [_row(entry) for entry in entries]
+        rows = [_stored_row(entry) for entry in entries]
         if not rows:
             return
-        seconds = log_counts.by_second(to_micros(row["timestamp"]) for row in rows)
-        # One executemany: the ids, which give the read order, follow the list order.
-        with self._db.write() as conn:
-            conn.execute(insert(logs), rows)
-            log_counts.add(conn, seconds)
+        seconds = log_counts.by_second(row["timestamp"] for row in rows)
+        counts = log_counts.count_rows(seconds, self._db.dialect)
+        # Prepared statements on the driver's cursor: a worker waits for its task's lines to
+        # be written before it reports, so this runs about once per task run. One
+        # executemany: the ids, which give the read order, follow the list order.
+        with self._db.write_cursor() as cursor:
+            self._insert.run(cursor, rows)
+            self._count.run(cursor, counts)
 
     def find(self, query: LogQuery, *, offset: int = 0, limit: int | None = None) -> list[LogEntry]:
         """The lines matching ``query``, oldest appended first."""
@@ -203,7 +209,43 @@ def _order(query: LogQuery) -> tuple[Any, ...]:
     return (logs.c.id,)
 
 
+_COLUMNS = (
+    "namespace",
+    "flow_id",
+    "task_id",
+    "execution_id",
+    "task_run_id",
+    "attempt_number",
+    "trigger_id",
+    "timestamp",
+    "level",
+    "thread",
+    "message",
+)
+"""The columns a line is stored with (``id`` is the database's)."""
+
+
+def _stored_row(entry: LogEntry) -> dict[str, Any]:
+    """A line's values as the driver takes them: what the columns' types would convert
+    (``UtcMicros``, ``NulFreeText``) converted here."""
+    thread = entry.thread
+    return {
+        "namespace": entry.namespace,
+        "flow_id": entry.flow_id,
+        "task_id": entry.task_id,
+        "execution_id": entry.execution_id,
+        "task_run_id": entry.task_run_id,
+        "attempt_number": entry.attempt_number,
+        "trigger_id": entry.trigger_id,
+        "timestamp": to_micros(entry.timestamp),
+        "level": entry.level.value,
+        "thread": None if thread is None else thread.replace("\x00", "\ufffd"),
+        "message": entry.message.replace("\x00", "\ufffd"),
+    }
+
+
 def _row(entry: LogEntry) -> dict[str, Any]:
+    """A line's values for a SQLAlchemy statement (the columns' types convert them)."""
     return {
         "namespace": entry.namespace,
         "flow_id": entry.flow_id,

@@ -3,14 +3,18 @@
 import json
 from typing import Any
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, bindparam, delete, select
 
 from tiercel.storage.records import TriggerRecord
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
-from tiercel.storage.sql.schema import triggers
+from tiercel.storage.sql.prepared import Prepared
+from tiercel.storage.sql.schema import from_micros, triggers
 
 _KEY = (triggers.c.namespace, triggers.c.flow_id, triggers.c.trigger_id)
+
+_GET = select(triggers).where(*(column == bindparam(column.name) for column in _KEY))
+"""One trigger's record, its columns in the table's order (``_stored_record``)."""
 
 
 class SqlTriggerStore:
@@ -23,6 +27,7 @@ class SqlTriggerStore:
             db: An open, migrated database.
         """
         self._db = db
+        self._get = Prepared(db.engine, _GET)
         statement = dialects.insert(db.dialect, triggers)
         self._upsert = statement.on_conflict_do_update(
             index_elements=list(_KEY),
@@ -35,14 +40,15 @@ class SqlTriggerStore:
 
     def get(self, namespace: str, flow_id: str, trigger_id: str) -> TriggerRecord | None:
         """A trigger's record, or None when it has none."""
-        query = select(triggers).where(
-            triggers.c.namespace == namespace,
-            triggers.c.flow_id == flow_id,
-            triggers.c.trigger_id == trigger_id,
-        )
-        with self._db.read() as conn:
-            row = conn.execute(query).first()
-        return None if row is None else _record(row)
+        key = {"namespace": namespace, "flow_id": flow_id, "trigger_id": trigger_id}
+        # One statement on the driver's cursor, outside any transaction of ours (one query
+        # sees one committed state): a webhook call reads its trigger's record each time.
+        connection = self._db.engine.raw_connection()
+        try:
+            rows = self._get.rows(connection.cursor(), key)
+        finally:
+            connection.close()  # back to the pool, which ends the driver's own transaction
+        return None if not rows else _stored_record(rows[0])
 
     def save(self, record: TriggerRecord) -> None:
         """Create or replace a trigger's record."""
@@ -83,6 +89,23 @@ class SqlTriggerStore:
             statement = statement.where(triggers.c.trigger_id == trigger_id)
         with self._db.write() as conn:
             return conn.execute(statement).rowcount
+
+
+def _stored_record(values: tuple[Any, ...]) -> TriggerRecord:
+    """A record from the driver's values of a ``_GET`` row: what the columns' types would
+    convert (``UtcMicros``) converted here."""
+    namespace, flow_id, trigger_id, disabled, date, next_date, execution_id, updated, state = values
+    return TriggerRecord(
+        namespace=namespace,
+        flow_id=flow_id,
+        trigger_id=trigger_id,
+        updated_at=from_micros(int(updated)),
+        disabled=bool(disabled),
+        date=None if date is None else from_micros(int(date)),
+        next_execution_date=None if next_date is None else from_micros(int(next_date)),
+        execution_id=execution_id,
+        state=json.loads(state),
+    )
 
 
 def _record(row: Row[Any]) -> TriggerRecord:
