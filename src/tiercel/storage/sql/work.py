@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, delete, false, func, insert, null, select, update
 
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
@@ -30,18 +30,7 @@ class SqlWorkQueue:
             db: An open, migrated database.
         """
         self._db = db
-        statement = dialects.insert(db.dialect, worker_jobs)
-        self._enqueue = statement.on_conflict_do_update(
-            index_elements=[worker_jobs.c.task_run_id],
-            set_={
-                "execution_id": statement.excluded.execution_id,
-                "payload": statement.excluded.payload,
-                "worker_id": None,
-                "lease_until": None,
-                "kill": False,
-                "created_at": statement.excluded.created_at,
-            },
-        )
+        self._enqueue = job_upsert(db.dialect)
         heartbeat = dialects.insert(db.dialect, workers)
         self._heartbeat = heartbeat.on_conflict_do_update(
             index_elements=[workers.c.worker_id],
@@ -54,18 +43,7 @@ class SqlWorkQueue:
         """Hand jobs over (replacing those of the same task runs)."""
         if not jobs:
             return
-        rows = [
-            {
-                "task_run_id": job.task_run_id,
-                "execution_id": job.execution_id,
-                "payload": job.payload,
-                "worker_id": None,
-                "lease_until": None,
-                "kill": False,
-                "created_at": job.created_at,
-            }
-            for job in jobs
-        ]
+        rows = [{**job_row(job), "created_at": job.created_at} for job in jobs]
         with self._db.write() as conn:
             conn.execute(self._enqueue, rows)
 
@@ -305,6 +283,41 @@ class SqlWorkQueue:
         """Give the lease ``name`` up, if ``holder`` has it."""
         with self._db.write() as conn:
             conn.execute(delete(leases).where(leases.c.name == name, leases.c.holder == holder))
+
+
+def job_upsert(dialect: str) -> Any:
+    """The statement that hands a job over, replacing the job of the same task run (a new
+    attempt) as unclaimed: ``SqlExecutionStore`` runs it in a step's transaction too."""
+    statement = dialects.insert(dialect, worker_jobs)
+    return statement.on_conflict_do_update(
+        index_elements=[worker_jobs.c.task_run_id],
+        set_={
+            "execution_id": statement.excluded.execution_id,
+            "payload": statement.excluded.payload,
+            # Written in the SQL, not bound: a prepared statement binds only its row's values.
+            "worker_id": null(),
+            "lease_until": null(),
+            "kill": false(),
+            "created_at": statement.excluded.created_at,
+        },
+    )
+
+
+JOB_COLUMNS = ("task_run_id", "execution_id", "payload", "worker_id", "lease_until", "kill")
+"""The columns ``job_row`` fills, ``created_at`` aside (its type differs by path)."""
+
+
+def job_row(job: Job) -> dict[str, object]:
+    """A job's row for ``job_upsert``, without ``created_at``: SQLAlchemy converts a
+    datetime, a prepared statement needs microseconds."""
+    return {
+        "task_run_id": job.task_run_id,
+        "execution_id": job.execution_id,
+        "payload": job.payload,
+        "worker_id": None,
+        "lease_until": None,
+        "kill": False,
+    }
 
 
 def _waiting(skip: Collection[str]) -> list[ColumnElement[bool]]:
