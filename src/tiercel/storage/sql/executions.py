@@ -20,6 +20,7 @@ from tiercel.storage.sql.execution_search import (
     label_frequencies,
 )
 from tiercel.storage.sql.execution_stats import daily_statistics, matching_ids
+from tiercel.storage.sql.notify import JOBS, notify_sql
 from tiercel.storage.sql.prepared import Prepared
 from tiercel.storage.sql.run_states import run_states, runs_by_id
 from tiercel.storage.sql.schema import execution_labels, executions, task_runs, to_micros
@@ -122,6 +123,8 @@ class SqlExecutionStore:
             self._put_job.run(
                 cursor, [{**job_row(job), "created_at": to_micros(job.created_at)} for job in jobs]
             )
+            if jobs and self._db.dialect == "postgresql":
+                cursor.execute(notify_sql(JOBS))  # workers elsewhere wake at the commit
 
     def _put_labels(self, cursor: Any, execution: Execution) -> None:
         """Make the labels table say what ``execution`` carries: its labels change seldom, so

@@ -5,14 +5,26 @@ PostgreSQL, workers on many machines claim different jobs without waiting on eac
 SQLite the write transaction is serialised anyway and the locking clause is left out.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, delete, false, func, insert, null, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    delete,
+    false,
+    func,
+    insert,
+    null,
+    select,
+    update,
+)
 
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
+from tiercel.storage.sql.notify import INBOX, JOBS, Listener, notify_sql
 from tiercel.storage.sql.schema import executor_inbox, leases, worker_jobs, workers
 from tiercel.storage.work import InboxItem, Job, WorkerRecord
 
@@ -31,6 +43,7 @@ class SqlWorkQueue:
         """
         self._db = db
         self._enqueue = job_upsert(db.dialect)
+        self._notifies = db.dialect == "postgresql"
         heartbeat = dialects.insert(db.dialect, workers)
         self._heartbeat = heartbeat.on_conflict_do_update(
             index_elements=[workers.c.worker_id],
@@ -46,6 +59,7 @@ class SqlWorkQueue:
         rows = [{**job_row(job), "created_at": job.created_at} for job in jobs]
         with self._db.write() as conn:
             conn.execute(self._enqueue, rows)
+            self._notify(conn, JOBS)
 
     def claim(
         self,
@@ -87,7 +101,10 @@ class SqlWorkQueue:
             .values(worker_id=None, lease_until=None)
         )
         with self._db.write() as conn:
-            return bool(conn.execute(statement).rowcount)
+            given = bool(conn.execute(statement).rowcount)
+            if given:
+                self._notify(conn, JOBS)
+            return given
 
     def renew(self, worker: WorkerRecord, *, lease: timedelta) -> list[Job]:
         """Record the worker's heartbeat and extend the leases of its jobs; those jobs (with
@@ -146,6 +163,7 @@ class SqlWorkQueue:
                     execution_id=held.execution_id, payload=answer, created_at=now
                 )
             )
+            self._notify(conn, INBOX)
         return True
 
     def kill(self, task_run_ids: Sequence[str]) -> None:
@@ -197,6 +215,7 @@ class SqlWorkQueue:
                     execution_id=execution_id, payload=payload, created_at=now
                 )
             )
+            self._notify(conn, INBOX)
 
     def take(self, after: int, limit: int) -> list[InboxItem]:
         """Inbox items after sequence number ``after``, in order."""
@@ -219,6 +238,20 @@ class SqlWorkQueue:
             for start in range(0, len(seqs), _CHUNK):
                 chunk = list(seqs[start : start + _CHUNK])
                 conn.execute(delete(executor_inbox).where(executor_inbox.c.seq.in_(chunk)))
+
+    # --- notifications ----------------------------------------------------------------------
+
+    def listener(self, wakes: Mapping[str, Callable[[], None]]) -> Listener | None:
+        """On PostgreSQL, a ``Listener`` calling ``wakes[channel]`` when the inbox (``INBOX``)
+        or the jobs (``JOBS``) are written to by any process; None on SQLite (readers poll)."""
+        if not self._notifies or not wakes:
+            return None
+        return Listener(self._db.engine, wakes)
+
+    def _notify(self, conn: Connection, channel: str) -> None:
+        """Notify ``channel`` at the commit of ``conn``'s transaction (PostgreSQL only)."""
+        if self._notifies:
+            conn.exec_driver_sql(notify_sql(channel))
 
     # --- workers ----------------------------------------------------------------------------
 
