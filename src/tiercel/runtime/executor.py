@@ -319,11 +319,8 @@ class Executor:
 def _transitions(created: Sequence[_Created], steps: Sequence[_Stepped]) -> list[Transition]:
     """What a group stores: its new executions first (a new one's own first step, later in
     the list, replaces it), then its steps."""
-    # A new execution has no labels stored yet: only one carrying some writes them.
-    return [
-        Transition(execution, [], [], labels_changed=bool(execution.labels))
-        for _, execution in created
-    ] + [
+    # A new execution has no labels stored yet: they are inserted without a lookup.
+    return [Transition(execution, [], [], new=True) for _, execution in created] + [
         Transition(
             s.after if s.step.execution_changed else None,
             list(s.step.changed.values()),

@@ -320,6 +320,9 @@ class Transition:
     labels_changed: bool = True
     """Whether the execution's labels may differ from those stored: the executor knows when a
     step left them as they were, and the labels table is then not looked at."""
+    new: bool = False
+    """Whether the execution was never stored before: its labels are inserted without
+    looking at what the table holds (nothing yet)."""
 
 
 class ExecutionStore(Protocol):

@@ -96,6 +96,7 @@ class SqlExecutionStore:
         looked at only when one of its transitions may have changed them."""
         changed_executions: dict[str, Execution] = {}
         relabelled: set[str] = set()
+        fresh: set[str] = set()  # never stored: their labels need no lookup
         changed: dict[str, TaskRun] = {}  # a task run keeps the place it was first seen at
         dropped: dict[str, None] = {}
         for transition in transitions:
@@ -104,7 +105,9 @@ class SqlExecutionStore:
                 dropped[run_id] = None
             if transition.execution is not None:
                 changed_executions[transition.execution.id] = transition.execution
-                if transition.labels_changed:
+                if transition.new:
+                    fresh.add(transition.execution.id)
+                elif transition.labels_changed:
                     relabelled.add(transition.execution.id)
             for run in transition.runs:
                 dropped.pop(run.id, None)
@@ -117,8 +120,20 @@ class SqlExecutionStore:
             self._put_execution.run(
                 cursor, [_execution_row(e) for e in changed_executions.values()]
             )
-            for execution_id in relabelled:
+            for execution_id in relabelled - fresh:
                 self._put_labels(cursor, changed_executions[execution_id])
+            self._put_label.run(
+                cursor,
+                [
+                    {
+                        "execution_id": execution_id,
+                        "key": clean(label.key),
+                        "value": clean(label.value),
+                    }
+                    for execution_id in fresh
+                    for label in changed_executions[execution_id].labels
+                ],
+            )
             self._put_run.run(cursor, [_run_row(run) for run in changed.values()])
             self._put_job.run(
                 cursor, [{**job_row(job), "created_at": to_micros(job.created_at)} for job in jobs]
