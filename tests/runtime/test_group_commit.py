@@ -17,6 +17,7 @@ from tiercel.runtime.inbox import MemoryInbox
 from tiercel.runtime.logbook import Logbook
 from tiercel.runtime.task_worker import TaskWorker
 from tiercel.storage import ExecutionStore, Transition
+from tiercel.storage.work import Job
 from tiercel.wiring import local_services
 
 FLOW = """\
@@ -39,9 +40,9 @@ class CountingStore:
         self.store = store
         self.groups: list[int] = []
 
-    def save_all(self, transitions: Sequence[Transition]) -> None:
+    def save_all(self, transitions: Sequence[Transition], jobs: Sequence[Job] = ()) -> None:
         self.groups.append(len(transitions))
-        self.store.save_all(transitions)
+        self.store.save_all(transitions, jobs)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)

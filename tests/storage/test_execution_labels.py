@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from tiercel.model.execution import Execution, ExecutionMetadata, RunState
 from tiercel.model.labels import Label
 from tiercel.model.state import State
-from tiercel.storage import Database, SqlExecutionStore
+from tiercel.storage import Database, SqlExecutionStore, Transition
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -51,3 +51,18 @@ def test_find_by_labels(database: Database) -> None:
     assert found(("odd", 'quote" 50%Ax\\y')) == []
     assert store.find(namespace="company.team", labels=[("env", "dev")]) == ["b"]
     assert store.find(labels=None) == ["a", "b", "c", "d", "e"]
+
+
+def test_labels_of_new_executions_and_of_changed_ones_only(database: Database) -> None:
+    """A new execution's labels are inserted; a later transition that says they did not
+    change leaves the table alone, one that says they changed rewrites it."""
+    store = SqlExecutionStore(database)
+    first = execution("a", 1, {"team": "data"})
+    store.save_all([Transition(first, [], [], new=True), Transition(first, [])])
+    assert store.find(labels=[("team", "data")]) == ["a"]
+    relabelled = execution("a", 1, {"team": "ops"})
+    store.save_all([Transition(relabelled, [], [], labels_changed=False)])
+    assert store.find(labels=[("team", "data")]) == ["a"]  # told unchanged: not looked at
+    store.save_all([Transition(relabelled, [], [], labels_changed=True)])
+    assert store.find(labels=[("team", "data")]) == []
+    assert store.find(labels=[("team", "ops")]) == ["a"]

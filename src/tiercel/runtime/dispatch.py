@@ -10,6 +10,7 @@ from tiercel.model.task import LogLevel
 from tiercel.runtime.ports import Inbox
 from tiercel.runtime.task_worker import TaskWorker
 from tiercel.runtime.worker import WorkerPool
+from tiercel.storage.work import Job
 
 
 class ThreadDispatcher:
@@ -37,6 +38,10 @@ class ThreadDispatcher:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+
+    def stage(self, execution: Execution, commands: Sequence[RunTask]) -> Sequence[Job]:
+        """No job: the task runs start on threads once their step is stored."""
+        return ()
 
     def dispatch(self, execution: Execution, commands: Sequence[RunTask]) -> None:
         """Run the task runs of ``commands`` on the next free threads."""

@@ -52,6 +52,8 @@ class _Stepped:
     view: ExecutionView
     step: Step
     before: State
+    labels: tuple[Label, ...]
+    """The execution's labels before the step: the labels table is written only on a change."""
     after: Execution
     """The execution as this step left it: a later step of the same group may change it."""
 
@@ -255,11 +257,12 @@ class Executor:
         if view is None:
             return  # a late report for an execution deleted meanwhile
         before = view.execution.state.current
+        labels = view.execution.labels
         step = advance(view, event, self.services.clock(), new_id)
         for line in step.logs:
             run = view.runs.get(line.task_run_id) if line.task_run_id else None
             self.logbook.executor_line(execution_id, run, line.level, line.message)
-        steps.append(_Stepped(view, step, before, view.execution))
+        steps.append(_Stepped(view, step, before, labels, view.execution))
 
     def _apply_other(self, execution_id: str, item: Call | Retry | Admit) -> None:
         match item:
@@ -276,9 +279,15 @@ class Executor:
         """Store the new executions and the steps in one transaction, then act on them."""
         if not steps and not created:
             return
-        # Stored before anything is acted on: a crash here loses no decision.
+        # Stored before anything is acted on, with the jobs the steps made for workers: a
+        # crash here loses no decision, and no job can be lost or stored for an unsaved step.
         try:
-            self.services.executions.save_all(_transitions(created, steps))
+            jobs = [
+                job
+                for stepped in steps
+                for job in self.dispatcher.stage(stepped.after, _run_tasks(stepped.step))
+            ]
+            self.services.executions.save_all(_transitions(created, steps), jobs)
         except BaseException as exc:
             for create, _ in created:
                 create.answer(None, exc)  # its caller is not left waiting
@@ -292,7 +301,7 @@ class Executor:
 
     def _carry_out_step(self, stepped: _Stepped) -> None:
         view, step, after = stepped.view, stepped.step, stepped.after
-        jobs = [command for command in step.commands if isinstance(command, RunTask)]
+        jobs = _run_tasks(step)
         if jobs:
             self.dispatcher.dispatch(after, jobs)
         for command in step.commands:
@@ -310,14 +319,20 @@ class Executor:
 def _transitions(created: Sequence[_Created], steps: Sequence[_Stepped]) -> list[Transition]:
     """What a group stores: its new executions first (a new one's own first step, later in
     the list, replaces it), then its steps."""
-    return [Transition(execution, [], []) for _, execution in created] + [
+    # A new execution has no labels stored yet: they are inserted without a lookup.
+    return [Transition(execution, [], [], new=True) for _, execution in created] + [
         Transition(
             s.after if s.step.execution_changed else None,
             list(s.step.changed.values()),
             list(s.step.removed),
+            labels_changed=s.after.labels != s.labels,
         )
         for s in steps
     ]
+
+
+def _run_tasks(step: Step) -> list[RunTask]:
+    return [command for command in step.commands if isinstance(command, RunTask)]
 
 
 def _missing_flow_line(logbook: Logbook) -> Callable[[str], None]:

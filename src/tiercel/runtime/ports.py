@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from tiercel.engine import Event, RunTask
 from tiercel.model.execution import Execution
 from tiercel.model.flow import Flow
+from tiercel.storage.work import Job
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +104,19 @@ class Dispatcher(Protocol):
         """Let the task runs of this process finish; take no more."""
         ...
 
+    def stage(self, execution: Execution, commands: Sequence[RunTask]) -> Sequence[Job]:
+        """The jobs for workers among ``commands`` (one step of ``execution``), to be stored
+        in the step's own transaction; ``dispatch`` leaves them alone afterwards.
+
+        Raises:
+            WireError: A task run's variables are not plain data (JSON cannot hold them).
+        """
+        ...
+
     def dispatch(self, execution: Execution, commands: Sequence[RunTask]) -> None:
-        """Have the task runs of ``commands`` (one step of ``execution``) run; their results
-        come back through the inbox."""
+        """Have the task runs of ``commands`` (one step of ``execution``) run, once the step
+        is stored, except those ``stage`` made jobs of; their results come back through the
+        inbox."""
         ...
 
     def kill(self, run_ids: list[str]) -> None:

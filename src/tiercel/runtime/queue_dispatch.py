@@ -11,8 +11,8 @@ from tiercel.storage.work import Job, WorkQueue
 
 
 class QueueDispatcher:
-    """A ``Dispatcher`` that hands task runs to ``work`` as jobs, once the step that made
-    them is stored; their results come back through the inbox table.
+    """A ``Dispatcher`` that hands task runs to workers as jobs, stored in the transaction
+    of the step that made them; their results come back through the inbox table.
 
     Task runs inside a working directory run on ``local`` threads instead: their files live
     on one machine.
@@ -24,7 +24,8 @@ class QueueDispatcher:
         self.work = work
         self.local = local
         self._clock = clock
-        self._outbox: list[Job] = []
+        self._staged = False
+        """Whether jobs were staged since the last ``flush``."""
         self.on_enqueue: Callable[[], None] | None = None
         """Called after jobs are handed over: a worker in this process starts at once."""
 
@@ -36,22 +37,29 @@ class QueueDispatcher:
         """Close the local threads."""
         self.local.close()
 
-    def dispatch(self, execution: Execution, commands: Sequence[RunTask]) -> None:
-        """Queue a job for each task run (or run it here, inside a working directory).
+    def stage(self, execution: Execution, commands: Sequence[RunTask]) -> Sequence[Job]:
+        """A job for each task run not inside a working directory, for the executor to store
+        with the step that made it: a step and its jobs are committed together.
 
         Raises:
             WireError: A task run's variables are not plain data (JSON cannot hold them).
         """
-        here = [command for command in commands if command.directory is not None]
-        if here:
-            self.local.dispatch(execution, here)
         now = self._clock()
         # A job names its task by id in the execution's flow revision: the worker loads it.
-        self._outbox.extend(
+        jobs = [
             Job(command.run.id, execution.id, encode_job(command, execution.flow_revision), now)
             for command in commands
             if command.directory is None
-        )
+        ]
+        self._staged = self._staged or bool(jobs)
+        return jobs
+
+    def dispatch(self, execution: Execution, commands: Sequence[RunTask]) -> None:
+        """Run the task runs inside a working directory here (``stage`` made jobs of the
+        others, stored by now)."""
+        here = [command for command in commands if command.directory is not None]
+        if here:
+            self.local.dispatch(execution, here)
 
     def kill(self, run_ids: list[str]) -> None:
         """Flag the jobs of ``run_ids`` (their workers stop them) and stop those here."""
@@ -59,10 +67,9 @@ class QueueDispatcher:
         self.local.kill(run_ids)
 
     def flush(self) -> None:
-        """Hand the step's jobs over, in one transaction."""
-        if self._outbox:
-            jobs, self._outbox = self._outbox, []
-            self.work.enqueue(jobs)
+        """Tell a worker of this process that jobs were stored, if some were."""
+        if self._staged:
+            self._staged = False
             if self.on_enqueue is not None:
                 self.on_enqueue()
 

@@ -23,6 +23,7 @@ from tiercel.storage.records import (
     TriggerRecord,
 )
 from tiercel.storage.stats import GroupBy, StatisticsBucket
+from tiercel.storage.work import Job
 
 
 class InternalStorage(Protocol):
@@ -316,6 +317,12 @@ class Transition:
     execution: Execution | None
     runs: Sequence[TaskRun]
     removed: Sequence[str] = ()
+    labels_changed: bool = True
+    """Whether the execution's labels may differ from those stored: the executor knows when a
+    step left them as they were, and the labels table is then not looked at."""
+    new: bool = False
+    """Whether the execution was never stored before: its labels are inserted without
+    looking at what the table holds (nothing yet)."""
 
 
 class ExecutionStore(Protocol):
@@ -328,9 +335,11 @@ class ExecutionStore(Protocol):
         the removal of the task runs ``removed`` names."""
         ...
 
-    def save_all(self, transitions: Sequence[Transition]) -> None:
+    def save_all(self, transitions: Sequence[Transition], jobs: Sequence[Job] = ()) -> None:
         """Store several transitions in one transaction (a group commit), as if saved one
-        after the other: a later record of an execution or a task run replaces an earlier one."""
+        after the other: a later record of an execution or a task run replaces an earlier one.
+        ``jobs`` are handed to workers in that same transaction (as ``WorkQueue.enqueue``
+        does), so that a step and the jobs it made are stored together or not at all."""
         ...
 
     def load(self, execution_id: str) -> tuple[Execution, list[TaskRun]] | None:

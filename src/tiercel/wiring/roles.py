@@ -32,6 +32,8 @@ from tiercel.runtime.service import ExecutorService
 from tiercel.runtime.services import Services
 from tiercel.runtime.shared import RemoteRunner
 from tiercel.runtime.shared_worker import SharedWorker
+from tiercel.storage.sql.notify import INBOX, JOBS
+from tiercel.storage.sql.work import SqlWorkQueue
 from tiercel.storage.work import WorkQueue
 from tiercel.wiring.flow_folder import FlowFolder
 from tiercel.wiring.reactions import Reactions
@@ -76,6 +78,23 @@ def build(part: Part, roles: Sequence[Role], stack: ExitStack) -> None:
     """Assemble the pieces of ``roles`` into ``part``; their stops go on ``stack``."""
     for role in roles:
         _BUILDERS[role](part, stack)
+    _listen(part, stack)
+
+
+def _listen(part: Part, stack: ExitStack) -> None:
+    """On PostgreSQL, wake this process's inbox reader and worker as soon as another process
+    writes to the inbox or the jobs (LISTEN/NOTIFY); they still poll, as on SQLite."""
+    if not isinstance(part.work, SqlWorkQueue):
+        return
+    wakes: dict[str, Callable[[], None]] = {}
+    if part.executor is not None:
+        wakes[INBOX] = part.executor.nudge
+    if part.worker is not None:
+        wakes[JOBS] = part.worker.nudge
+    listener = part.work.listener(wakes)
+    if listener is not None:
+        part.starts.append(listener.start)
+        stack.callback(listener.stop)
 
 
 def start(part: Part) -> None:

@@ -20,11 +20,14 @@ from tiercel.storage.sql.execution_search import (
     label_frequencies,
 )
 from tiercel.storage.sql.execution_stats import daily_statistics, matching_ids
+from tiercel.storage.sql.notify import JOBS, notify_sql
 from tiercel.storage.sql.prepared import Prepared
 from tiercel.storage.sql.run_states import run_states, runs_by_id
 from tiercel.storage.sql.schema import execution_labels, executions, task_runs, to_micros
 from tiercel.storage.sql.search import clean, order_by, page_keys, reads_in_order
+from tiercel.storage.sql.work import JOB_COLUMNS, job_row, job_upsert
 from tiercel.storage.stats import GroupBy, StatisticsBucket
+from tiercel.storage.work import Job
 
 
 class SqlExecutionStore:
@@ -76,6 +79,7 @@ class SqlExecutionStore:
             ),
         )
         self._put_label = Prepared(engine, self._insert_label, ("execution_id", "key", "value"))
+        self._put_job = Prepared(engine, job_upsert(db.dialect), (*JOB_COLUMNS, "created_at"))
 
     def save(
         self, execution: Execution | None, runs: Iterable[TaskRun], removed: Iterable[str] = ()
@@ -85,11 +89,14 @@ class SqlExecutionStore:
         removal of the ``removed`` task runs."""
         self.save_all([Transition(execution, list(runs), list(removed))])
 
-    def save_all(self, transitions: Sequence[Transition]) -> None:
+    def save_all(self, transitions: Sequence[Transition], jobs: Sequence[Job] = ()) -> None:
         """Store several transitions in one transaction, as if saved in turn: each execution
         and task run is written once, as the last transition left it, in one statement per
-        table."""
+        table; ``jobs`` are handed to workers in that transaction. An execution's labels are
+        looked at only when one of its transitions may have changed them."""
         changed_executions: dict[str, Execution] = {}
+        relabelled: set[str] = set()
+        fresh: set[str] = set()  # never stored: their labels need no lookup
         changed: dict[str, TaskRun] = {}  # a task run keeps the place it was first seen at
         dropped: dict[str, None] = {}
         for transition in transitions:
@@ -98,10 +105,14 @@ class SqlExecutionStore:
                 dropped[run_id] = None
             if transition.execution is not None:
                 changed_executions[transition.execution.id] = transition.execution
+                if transition.new:
+                    fresh.add(transition.execution.id)
+                elif transition.labels_changed:
+                    relabelled.add(transition.execution.id)
             for run in transition.runs:
                 dropped.pop(run.id, None)
                 changed[run.id] = run
-        if not (changed_executions or changed or dropped):
+        if not (changed_executions or changed or dropped or jobs):
             return
         # Prepared statements on the driver's cursor: this runs once per engine step.
         with self._db.write_cursor() as cursor:
@@ -109,9 +120,26 @@ class SqlExecutionStore:
             self._put_execution.run(
                 cursor, [_execution_row(e) for e in changed_executions.values()]
             )
-            for execution in changed_executions.values():
-                self._put_labels(cursor, execution)
+            for execution_id in relabelled - fresh:
+                self._put_labels(cursor, changed_executions[execution_id])
+            self._put_label.run(
+                cursor,
+                [
+                    {
+                        "execution_id": execution_id,
+                        "key": clean(label.key),
+                        "value": clean(label.value),
+                    }
+                    for execution_id in fresh
+                    for label in changed_executions[execution_id].labels
+                ],
+            )
             self._put_run.run(cursor, [_run_row(run) for run in changed.values()])
+            self._put_job.run(
+                cursor, [{**job_row(job), "created_at": to_micros(job.created_at)} for job in jobs]
+            )
+            if jobs and self._db.dialect == "postgresql":
+                cursor.execute(notify_sql(JOBS))  # workers elsewhere wake at the commit
 
     def _put_labels(self, cursor: Any, execution: Execution) -> None:
         """Make the labels table say what ``execution`` carries: its labels change seldom, so

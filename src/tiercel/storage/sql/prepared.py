@@ -116,6 +116,14 @@ def _transaction(engine: Engine, connection: Any) -> Iterator[Any]:
     if engine.dialect.name == "sqlite":
         cursor.execute("BEGIN IMMEDIATE")
     try:
+        if engine.dialect.name == "postgresql":
+            # In psycopg's pipeline mode the statements go out without waiting for each
+            # other's answers: a step's transaction costs one round trip, not one a statement.
+            # A query that returns rows (a rare labels lookup) waits for its own answer.
+            with connection.driver_connection.pipeline():
+                yield cursor
+                connection.commit()
+            return
         yield cursor
     except BaseException:
         connection.rollback()

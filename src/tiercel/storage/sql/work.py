@@ -5,14 +5,26 @@ PostgreSQL, workers on many machines claim different jobs without waiting on eac
 SQLite the write transaction is serialised anyway and the locking clause is left out.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    delete,
+    false,
+    func,
+    insert,
+    null,
+    select,
+    update,
+)
 
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
+from tiercel.storage.sql.notify import INBOX, JOBS, Listener, notify_sql
 from tiercel.storage.sql.schema import executor_inbox, leases, worker_jobs, workers
 from tiercel.storage.work import InboxItem, Job, WorkerRecord
 
@@ -30,18 +42,8 @@ class SqlWorkQueue:
             db: An open, migrated database.
         """
         self._db = db
-        statement = dialects.insert(db.dialect, worker_jobs)
-        self._enqueue = statement.on_conflict_do_update(
-            index_elements=[worker_jobs.c.task_run_id],
-            set_={
-                "execution_id": statement.excluded.execution_id,
-                "payload": statement.excluded.payload,
-                "worker_id": None,
-                "lease_until": None,
-                "kill": False,
-                "created_at": statement.excluded.created_at,
-            },
-        )
+        self._enqueue = job_upsert(db.dialect)
+        self._notifies = db.dialect == "postgresql"
         heartbeat = dialects.insert(db.dialect, workers)
         self._heartbeat = heartbeat.on_conflict_do_update(
             index_elements=[workers.c.worker_id],
@@ -54,20 +56,10 @@ class SqlWorkQueue:
         """Hand jobs over (replacing those of the same task runs)."""
         if not jobs:
             return
-        rows = [
-            {
-                "task_run_id": job.task_run_id,
-                "execution_id": job.execution_id,
-                "payload": job.payload,
-                "worker_id": None,
-                "lease_until": None,
-                "kill": False,
-                "created_at": job.created_at,
-            }
-            for job in jobs
-        ]
+        rows = [{**job_row(job), "created_at": job.created_at} for job in jobs]
         with self._db.write() as conn:
             conn.execute(self._enqueue, rows)
+            self._notify(conn, JOBS)
 
     def claim(
         self,
@@ -109,7 +101,10 @@ class SqlWorkQueue:
             .values(worker_id=None, lease_until=None)
         )
         with self._db.write() as conn:
-            return bool(conn.execute(statement).rowcount)
+            given = bool(conn.execute(statement).rowcount)
+            if given:
+                self._notify(conn, JOBS)
+            return given
 
     def renew(self, worker: WorkerRecord, *, lease: timedelta) -> list[Job]:
         """Record the worker's heartbeat and extend the leases of its jobs; those jobs (with
@@ -168,6 +163,7 @@ class SqlWorkQueue:
                     execution_id=held.execution_id, payload=answer, created_at=now
                 )
             )
+            self._notify(conn, INBOX)
         return True
 
     def kill(self, task_run_ids: Sequence[str]) -> None:
@@ -219,6 +215,7 @@ class SqlWorkQueue:
                     execution_id=execution_id, payload=payload, created_at=now
                 )
             )
+            self._notify(conn, INBOX)
 
     def take(self, after: int, limit: int) -> list[InboxItem]:
         """Inbox items after sequence number ``after``, in order."""
@@ -241,6 +238,20 @@ class SqlWorkQueue:
             for start in range(0, len(seqs), _CHUNK):
                 chunk = list(seqs[start : start + _CHUNK])
                 conn.execute(delete(executor_inbox).where(executor_inbox.c.seq.in_(chunk)))
+
+    # --- notifications ----------------------------------------------------------------------
+
+    def listener(self, wakes: Mapping[str, Callable[[], None]]) -> Listener | None:
+        """On PostgreSQL, a ``Listener`` calling ``wakes[channel]`` when the inbox (``INBOX``)
+        or the jobs (``JOBS``) are written to by any process; None on SQLite (readers poll)."""
+        if not self._notifies or not wakes:
+            return None
+        return Listener(self._db.engine, wakes)
+
+    def _notify(self, conn: Connection, channel: str) -> None:
+        """Notify ``channel`` at the commit of ``conn``'s transaction (PostgreSQL only)."""
+        if self._notifies:
+            conn.exec_driver_sql(notify_sql(channel))
 
     # --- workers ----------------------------------------------------------------------------
 
@@ -305,6 +316,41 @@ class SqlWorkQueue:
         """Give the lease ``name`` up, if ``holder`` has it."""
         with self._db.write() as conn:
             conn.execute(delete(leases).where(leases.c.name == name, leases.c.holder == holder))
+
+
+def job_upsert(dialect: str) -> Any:
+    """The statement that hands a job over, replacing the job of the same task run (a new
+    attempt) as unclaimed: ``SqlExecutionStore`` runs it in a step's transaction too."""
+    statement = dialects.insert(dialect, worker_jobs)
+    return statement.on_conflict_do_update(
+        index_elements=[worker_jobs.c.task_run_id],
+        set_={
+            "execution_id": statement.excluded.execution_id,
+            "payload": statement.excluded.payload,
+            # Written in the SQL, not bound: a prepared statement binds only its row's values.
+            "worker_id": null(),
+            "lease_until": null(),
+            "kill": false(),
+            "created_at": statement.excluded.created_at,
+        },
+    )
+
+
+JOB_COLUMNS = ("task_run_id", "execution_id", "payload", "worker_id", "lease_until", "kill")
+"""The columns ``job_row`` fills, ``created_at`` aside (its type differs by path)."""
+
+
+def job_row(job: Job) -> dict[str, object]:
+    """A job's row for ``job_upsert``, without ``created_at``: SQLAlchemy converts a
+    datetime, a prepared statement needs microseconds."""
+    return {
+        "task_run_id": job.task_run_id,
+        "execution_id": job.execution_id,
+        "payload": job.payload,
+        "worker_id": None,
+        "lease_until": None,
+        "kill": False,
+    }
 
 
 def _waiting(skip: Collection[str]) -> list[ColumnElement[bool]]:
