@@ -1,6 +1,7 @@
 """What the executor does with the commands of a stored step: timers, kills, subflows,
 resumes, retries, and what an execution's end sets off."""
 
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, assert_never
 
@@ -35,7 +36,10 @@ class Commands:
     """
 
     def __init__(self, executor: "Executor", on_end: Callable[[Execution], None] | None) -> None:
-        self._executor = executor
+        # A weak reference: the executor owns this object, and a cycle between the two would
+        # keep an ended runner's executions (ten thousand task runs, say) alive until the
+        # cyclic collector's rare full pass; without it they go as soon as the runner does.
+        self._executor = weakref.proxy(executor)
         self._on_end = on_end
 
     def carry_out(self, view: ExecutionView, command: Command) -> None:
