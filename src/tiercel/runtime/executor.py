@@ -28,6 +28,7 @@ from tiercel.runtime.slots import Slots
 from tiercel.runtime.subflows import Subflows
 from tiercel.runtime.timers import Timers
 from tiercel.storage.ports import Transition
+from tiercel.storage.work import Job
 
 Listener = Callable[[Execution], None]
 
@@ -176,7 +177,7 @@ class Executor:
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             got = self.inbox.get(wait)
             if got is not None:
-                self.apply_all(self._with_waiting(got))
+                self.apply_all(_with_waiting(self.inbox, got))
                 del got  # nothing of the item stays referenced while the loop waits
                 continue
             if killed:
@@ -196,7 +197,7 @@ class Executor:
             if got is None:
                 on_idle()
                 continue
-            self.apply_all(self._with_waiting(got))
+            self.apply_all(_with_waiting(self.inbox, got))
             del got
         self.logbook.flush()
         self.logbook.writer.sync()
@@ -216,13 +217,6 @@ class Executor:
             v.execution.state.current.is_terminated or v.execution.state.current is State.PAUSED
             for v in self.held
         )
-
-    def _with_waiting(self, first: tuple[str, Item]) -> list[tuple[str, Item]]:
-        """``first`` and the items waiting behind it, up to ``GROUP``."""
-        items = [first]
-        while len(items) < GROUP and (more := self.inbox.get(0)) is not None:
-            items.append(more)
-        return items
 
     def apply(self, execution_id: str, item: Item) -> None:
         """Apply one item: an event to its execution, or a call, retry or admission."""
@@ -282,11 +276,7 @@ class Executor:
         # Stored before anything is acted on, with the jobs the steps made for workers: a
         # crash here loses no decision, and no job can be lost or stored for an unsaved step.
         try:
-            jobs = [
-                job
-                for stepped in steps
-                for job in self.dispatcher.stage(stepped.after, _run_tasks(stepped.step))
-            ]
+            jobs = _staged_jobs(self.dispatcher, steps)
             self.services.executions.save_all(_transitions(created, steps), jobs)
         except BaseException as exc:
             for create, _ in created:
@@ -314,6 +304,19 @@ class Executor:
         ended = view.execution.state.current.is_terminated
         if ended and not self._keep_ended and not self.subflows.awaited(execution_id):
             self.held.release(execution_id)
+
+
+def _with_waiting(inbox: Inbox, first: tuple[str, Item]) -> list[tuple[str, Item]]:
+    """``first`` and the items waiting behind it, up to ``GROUP``."""
+    items = [first]
+    while len(items) < GROUP and (more := inbox.get(0)) is not None:
+        items.append(more)
+    return items
+
+
+def _staged_jobs(dispatcher: Dispatcher, steps: Sequence[_Stepped]) -> list[Job]:
+    """The jobs the steps made for workers, as the dispatcher stores them with the steps."""
+    return [job for s in steps for job in dispatcher.stage(s.after, _run_tasks(s.step))]
 
 
 def _transitions(created: Sequence[_Created], steps: Sequence[_Stepped]) -> list[Transition]:
