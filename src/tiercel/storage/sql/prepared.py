@@ -71,7 +71,8 @@ class Writer:
     at a time uses it (the executor's, in practice); a thread that finds it busy takes a pooled
     connection as before. A transaction that fails gives its connection back to the pool, which
     resets or replaces it. On PostgreSQL every transaction takes a pooled connection, which the
-    pool checks before lending (``pool_pre_ping``) after a server restart.
+    pool checks before lending once it has sat idle (``dialects``), so that one a server restart
+    closed is replaced.
     """
 
     def __init__(self, engine: Engine) -> None:
