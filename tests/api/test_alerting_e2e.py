@@ -7,9 +7,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from tests.api.conftest import LiveServer
 from tests.plugins.core.run.run_support import Reply, Server, serve
-
-from conftest import LiveServer
 
 FAILING = """\
 id: nightly_load

@@ -6,8 +6,7 @@ import base64
 import re
 
 import httpx
-
-from conftest import TOKEN, USERS, LiveServer
+from tests.api.conftest import TOKEN, USERS, LiveServer
 
 HOOKED = """\
 id: hooked

@@ -10,8 +10,8 @@ import time
 import httpx
 import pytest
 from fastapi.routing import APIRoute
+from tests.api.conftest import LiveServer
 
-from conftest import LiveServer
 from tiercel.api import (
     execution_changes,
     executions,

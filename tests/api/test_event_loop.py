@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 import pytest
+from tests.api.conftest import LiveServer
 
 import tiercel.api
-from conftest import LiveServer
 from tiercel.api.context import ApiContext
 
 # Long enough never to be reached by a loop that is free; a blocked loop fails the test.

@@ -4,7 +4,7 @@
 import time
 from typing import Any
 
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 BASE = "/api/v1/main/executions"
 LEGACY = "/api/v1/executions"

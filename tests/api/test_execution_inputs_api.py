@@ -4,7 +4,7 @@ against a real server."""
 
 from typing import Any
 
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 API = "/api/v1/main/executions"
 

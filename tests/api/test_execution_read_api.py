@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.api.conftest import LiveServer, start_live
 
-from conftest import LiveServer, start_live
 from tiercel.model.execution import Attempt, Execution, RunState, TaskRun
 from tiercel.model.secrets import ENCRYPTED_TYPE, MASK
 from tiercel.model.state import State

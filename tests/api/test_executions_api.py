@@ -10,11 +10,11 @@ import httpx
 import pytest
 from kestra import Flow  # Kestra's own client from PyPI, unchanged
 from sqlalchemy import func, insert, select, update
+from tests.api.conftest import LiveServer
 
-from conftest import LiveServer
 from tiercel.model.task import LogLevel
 from tiercel.storage.records import LogEntry
-from tiercel.storage.sql.logs import _row
+from tiercel.storage.sql.logs import _stored_row
 from tiercel.storage.sql.schema import log_entries
 
 GREET = """\
@@ -273,7 +273,10 @@ def test_log_follow_sends_each_line_once_even_one_committed_late(live: LiveServe
                         conn.execute(
                             update(log_entries).where(log_entries.c.id == place).values(id=top + 1)
                         )
-                        conn.execute(insert(log_entries).values(**_row(line("late")), id=place))
+                        late = line("late")
+                        # The stored values, its time as the column type takes it.
+                        values = {**_stored_row(late), "timestamp": late.timestamp, "id": place}
+                        conn.execute(insert(log_entries).values(**values))
                     live.client.post(f"{BASE}/{created['id']}/resume", data={"approved": "true"})
             elif event == "end":
                 break

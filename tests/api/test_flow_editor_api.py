@@ -4,7 +4,7 @@ flows exported and imported as a zip of YAML files."""
 import io
 import zipfile
 
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 YAML = {"content-type": "application/x-yaml"}
 

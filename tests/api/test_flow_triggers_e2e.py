@@ -4,7 +4,7 @@ waits for SUCCESS; a disabled flow trigger starts nothing."""
 
 import time
 
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 UPSTREAM = """\
 id: upstream

@@ -1,6 +1,6 @@
 """Flows over HTTP: deploy, read with source, revisions, search, validate, delete, bad input."""
 
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 HELLO = """\
 id: hello

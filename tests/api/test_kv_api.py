@@ -3,8 +3,7 @@ with metadata, inheritance, delete and bulk delete, a flow reading a key set thr
 and the refusals (bad key, bad namespace, bad TTL, empty value, unknown key) as 4xx JSON."""
 
 import pytest
-
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 KV = "/api/v1/main/namespaces/company.team/kv"
 

@@ -4,7 +4,7 @@ text, namespace (with those under it), flow, level and dates, newest first; and 
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 SEARCH = "/api/v1/main/logs/search"
 

@@ -6,8 +6,7 @@ import io
 import zipfile
 
 import pytest
-
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 FILES = "/api/v1/main/namespaces/company.team/files"
 

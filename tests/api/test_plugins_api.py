@@ -6,8 +6,8 @@ import json
 
 import jsonschema
 import pytest
+from tests.api.conftest import LiveServer
 
-from conftest import LiveServer
 from tiercel.api import plugins as plugins_api
 from tiercel.registry.schema import SCHEMA_DIALECT
 from tiercel.registry.schema_cache import PREFIX, schema_key

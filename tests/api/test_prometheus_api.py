@@ -2,8 +2,7 @@
 from the stores, flows and triggers, the executor's own gauges, and the process's."""
 
 from prometheus_client.parser import text_string_to_metric_families
-
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 HELLO = """\
 id: hello

@@ -5,7 +5,7 @@ import http.client
 import json
 from typing import Any
 
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 BASE = "/api/v1/main"
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.api.conftest import LiveServer, start_live
 
-from conftest import LiveServer, start_live
 from tiercel.model.secrets import variants
 from tiercel.runtime.services import RunLimits
 from tiercel.wiring.server import ServerConfig

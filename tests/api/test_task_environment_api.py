@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.api.conftest import LiveServer, start_live
 
-from conftest import LiveServer, start_live
 from tiercel.wiring.local import sqlite_url
 from tiercel.wiring.server import ServerConfig
 

@@ -5,7 +5,7 @@ refusals (unknown trigger, realtime trigger, no backfill, not locked, bad body) 
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import LiveServer
+from tests.api.conftest import LiveServer
 
 TRIGGERS = "/api/v1/main/triggers"
 

@@ -11,8 +11,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-
-from conftest import TOKEN, USERS, LiveServer
+from tests.api.conftest import TOKEN, USERS, LiveServer
 
 API = "/api/v1/main"
 

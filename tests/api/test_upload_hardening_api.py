@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.api.conftest import LiveServer, start_live
 
-from conftest import LiveServer, start_live
 from tiercel.wiring.server import ServerConfig
 
 BASE = "/api/v1/main/executions"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from azure_support import client, task
 from tests.plugins import cloud_flows
+from tests.plugins.azure.conftest import ACCOUNT, KEY
 from tests.plugins.cloud_flows import (
     TriggerProbe,
     all_logs,
@@ -19,8 +20,6 @@ from tests.plugins.cloud_flows import (
     unique,
     write,
 )
-
-from conftest import ACCOUNT, KEY
 
 BLOB = "io.kestra.plugin.azure.storage.blob"
 

@@ -207,9 +207,9 @@ def test_ion_blocks_are_whole_lines_whatever_the_stream(monkeypatch: pytest.Monk
 def test_a_file_left_to_the_python_path_is_warned_about_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Repeated names send the file to the Python path after the fast path has read the
-    # header (a trailing unnamed column, dropped with a warning) and a bad line: each
-    # warning is logged once, by the path that converts the file.
+    # Repeated names send the file to the Python path once the fast path has read the
+    # header (a trailing unnamed column, dropped with a warning): each warning, that one and
+    # the bad line's, is logged once, by the path that converts the file.
     flow = _flow(
         "a,a,\n1,2,3\n4,5\n6,7,8\n",
         """

@@ -244,23 +244,6 @@ def _stored_row(entry: LogEntry) -> dict[str, Any]:
     }
 
 
-def _row(entry: LogEntry) -> dict[str, Any]:
-    """A line's values for a SQLAlchemy statement (the columns' types convert them)."""
-    return {
-        "namespace": entry.namespace,
-        "flow_id": entry.flow_id,
-        "task_id": entry.task_id,
-        "execution_id": entry.execution_id,
-        "task_run_id": entry.task_run_id,
-        "attempt_number": entry.attempt_number,
-        "trigger_id": entry.trigger_id,
-        "timestamp": entry.timestamp,
-        "level": entry.level.value,
-        "thread": entry.thread,
-        "message": entry.message,
-    }
-
-
 def _entry(row: Row[Any]) -> LogEntry:
     return LogEntry(
         namespace=row.namespace,
