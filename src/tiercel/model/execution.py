@@ -31,7 +31,7 @@ def build(cls: type[_Record], fields: dict[str, Any]) -> _Record:
     """
     record = cls.__new__(cls)
     _set(record, "__dict__", fields)
-    _set(record, "__pydantic_fields_set__", set(fields))
+    _set(record, "__pydantic_fields_set__", _all_fields(cls, fields))
     _set(record, "__pydantic_extra__", None)
     _set(record, "__pydantic_private__", None)
     return record
@@ -42,10 +42,33 @@ def evolve(record: _Record, **changes: Any) -> _Record:
     without its generic copying."""
     copy = type(record).__new__(type(record))
     _set(copy, "__dict__", {**record.__dict__, **changes})
-    _set(copy, "__pydantic_fields_set__", record.__pydantic_fields_set__ | changes.keys())
+    names = record.__pydantic_fields_set__
+    _set(
+        copy,
+        "__pydantic_fields_set__",
+        names if changes.keys() <= names else names | changes.keys(),
+    )
     _set(copy, "__pydantic_extra__", None)
     _set(copy, "__pydantic_private__", None)
     return copy
+
+
+_FIELD_NAMES: dict[type[BaseModel], set[str]] = {}
+
+
+def _all_fields(cls: type[BaseModel], fields: dict[str, Any]) -> set[str]:
+    """The set of names of every field of ``cls``, one per class, shared by its records.
+
+    A set of its own per record would be one more object for the cyclic collector to walk,
+    several per task run, for as long as an execution is held (its 10,000-run loops most of
+    all). Sharing is safe: pydantic copies a record's set before it adds to it (``model_copy``)
+    and never changes it in place on a frozen model, and ``evolve`` makes a new one.
+    """
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = set(cls.model_fields)
+    # Every field is given, by contract; a caller that gives fewer gets a set of its own.
+    return names if len(fields) == len(names) else set(fields)
 
 
 class StateHistory(KestraModel):

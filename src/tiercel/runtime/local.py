@@ -35,12 +35,23 @@ def _fewer_collections() -> Iterator[None]:
     Each transition makes many small short-lived objects; with the default thresholds the full
     collections, which walk every live object, come often enough to make a 10,000-run loop
     cost more per task than a 1,000-run one.
+
+    At the end, what the run left alive (the executions it holds and returns) is moved to the
+    oldest generation at once (``gc.freeze`` then ``gc.unfreeze``, two list splices). With the
+    usual thresholds back, the first allocation would otherwise start a young collection of
+    everything the run made: after a 10,000-run loop, 200,000 objects and a third of the run's
+    time. Those objects are freed by reference counting as before; a cycle among them waits for
+    the next full collection. Skipped when something froze objects on purpose (a pre-fork
+    server), which ``unfreeze`` would undo.
     """
     before = gc.get_threshold()
     gc.set_threshold(100_000, 50, 100)
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         gc.set_threshold(*before)
 
 
