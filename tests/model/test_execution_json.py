@@ -4,7 +4,14 @@ shapes both, so the API's fast read (no model parsed) answers what the model wou
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
-from tiercel.model.execution import Attempt, RunState, TaskRun, state_json, task_run_json
+from tiercel.model.execution import (
+    Attempt,
+    RunState,
+    TaskRun,
+    evolve,
+    state_json,
+    task_run_json,
+)
 from tiercel.model.secrets import ENCRYPTED_TYPE, MASK
 from tiercel.model.state import State
 
@@ -131,3 +138,16 @@ def test_a_state_of_one_entry_lasts_nothing() -> None:
     assert shown["startDate"] == "x"
     assert shown["endDate"] is None
     assert shown["duration"] == "PT0S"
+
+
+def test_records_sharing_a_field_name_set_copy_and_dump_as_pydantic_models_do() -> None:
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    first, second = RunState.start(State.CREATED, now), RunState.start(State.RUNNING, now)
+    assert first.model_fields_set == {"current", "histories"} == second.model_fields_set
+    assert first.model_fields_set is second.model_fields_set  # one set, not one per record
+    changed = first.model_copy(update={"current": State.SUCCESS})
+    assert changed.current is State.SUCCESS and first.current is State.CREATED
+    assert second.model_fields_set == {"current", "histories"}  # the copy did not touch it
+    assert first.model_dump(exclude_unset=True)["current"] is State.CREATED
+    run = evolve(first, current=State.FAILED)
+    assert run.model_fields_set == {"current", "histories"} and run.current is State.FAILED
