@@ -78,13 +78,20 @@ class WorkerPool:
         )
         self._size = max(1, threads)
         self._name = name
-        self._idle = threading.Semaphore(0)
+        # Threads done with a job and not yet given another: a count under a plain lock,
+        # whose acquire and release are C calls (a Semaphore's are Python, on every job).
+        self._idle = 0
+        self._idle_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
 
     def submit(self, job: Callable[..., None], *args: Any) -> None:
         """Run ``job(*args)`` on the next free thread."""
         self._jobs.put((job, args))
-        if self._idle.acquire(blocking=False) or len(self._threads) >= self._size:
+        with self._idle_lock:
+            if self._idle:
+                self._idle -= 1
+                return
+        if len(self._threads) >= self._size:
             return
         thread = threading.Thread(
             target=self._serve, name=f"{self._name}-{len(self._threads)}", daemon=True
@@ -112,4 +119,5 @@ class WorkerPool:
             # Not kept while the thread waits: a job holds its task's variables (a trigger's
             # body, outputs), megabytes at times.
             del item, job, args
-            self._idle.release()
+            with self._idle_lock:
+                self._idle += 1

@@ -3,7 +3,7 @@
 import os
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import Any, Self
 
@@ -161,12 +161,10 @@ class Database:
             with conn.begin():
                 yield conn
 
-    @contextmanager
-    def write_cursor(self) -> Iterator[Any]:
+    def write_cursor(self) -> AbstractContextManager[Any]:
         """A DB-API cursor in a write transaction, for prepared statements on the hot path
         (``prepared.Writer``): committed at the end unless an exception escapes."""
-        with self._writer.cursor() as cursor:
-            yield cursor
+        return self._writer.cursor()
 
     def close(self) -> None:
         """Close every pooled connection."""
