@@ -267,6 +267,13 @@ class EngineCore:
                 "memo": None,
             },
         )
+        if _dispatched_at_once(task):
+            # Nothing reads it CREATED (no timeout, no runIf, no branch): it is stored and
+            # held RUNNING at once, as it would be within this same step anyway.
+            running = with_state(run, State.RUNNING, self.now)
+            attempt = attempt_in(RunState.start(State.RUNNING, self.now))
+            self._dispatch(evolve(running, attempts=(attempt,)), task)
+            return
         self._save(run)
         self._set_timeout(run, task)
         skip, problem = self._run_if(run, task)
@@ -435,6 +442,14 @@ class _ExecutionConditions:
 
     def render(self, value: Any) -> Any:
         return render_value(value, self.variables)
+
+
+def _dispatched_at_once(task: Task) -> bool:
+    """Whether a new run of ``task`` goes to a worker within the step that creates it, with
+    nothing evaluated on it before (a runnable task without a timeout or a ``runIf``)."""
+    if isinstance(task, FlowableTask | SubflowTask | ExecutionTask) or task.timeout is not None:
+        return False
+    return task.run_if.strip() in ("", "true")
 
 
 def with_state(run: TaskRun, state: State, now: datetime) -> TaskRun:

@@ -289,9 +289,7 @@ def reveal_secrets(
         if name in opened:
             opened[name] = open_(opened[name])
     outputs = opened.get("outputs")
-    if isinstance(outputs, dict) and any(
-        isinstance(value, dict) and "onResume" in value for value in outputs.values()
-    ):
+    if isinstance(outputs, dict) and _holds_resume_inputs(outputs):
         # A Pause's SECRET onResume inputs, stored encrypted in its outputs.
         opened["outputs"] = {
             task_id: {**value, "onResume": open_(value["onResume"])}
@@ -300,6 +298,15 @@ def reveal_secrets(
             for task_id, value in outputs.items()
         }
     return (opened, revealed) if revealed else (variables, [])
+
+
+def _holds_resume_inputs(outputs: dict[str, Any]) -> bool:
+    # A plain loop, not any() over a generator (a frame resumed per item): this runs for every
+    # task run, over every output of its execution so far.
+    for value in outputs.values():  # noqa: SIM110
+        if isinstance(value, dict) and "onResume" in value:
+            return True
+    return False
 
 
 def executor_reveal(
