@@ -60,8 +60,12 @@ class LogWriter:
 
     def sync(self, timeout: float | None = None) -> bool:
         """Wait until every line queued before this call is written; False on timeout."""
+        target = self._put
+        if self._written >= target:
+            # Everything queued so far is written (a task run that logged nothing): no lock
+            # nor condition to take. Both counts only grow, each under the lock.
+            return True
         with self._changed:
-            target = self._put
             return self._changed.wait_for(lambda: self._written >= target, timeout)
 
     def close(self) -> None:

@@ -161,7 +161,8 @@ class TaskWorker:
             outputs = spill_outputs(
                 self.services.storage, run, result.outputs, limits.output_bytes, warn
             )
-            result = replace(result, outputs=outputs)
+            if outputs is not result.outputs:  # most are within the limit, kept as they are
+                result = replace(result, outputs=outputs)
         if self.journal is not None:
             # A run stopped by a kill (or a shutdown, which leaves it to the next start) has
             # no result to keep.
