@@ -48,4 +48,9 @@ def spill_outputs(
 
 def json_size(value: Any) -> int:
     """The length of ``value`` as JSON (dates and such as strings)."""
-    return len(json.dumps(value, default=str))
+    return len(_SIZED.encode(value))
+
+
+_SIZED = json.JSONEncoder(default=str)
+"""``json.dumps(value, default=str)``'s encoder, made once: every task run's outputs are
+measured."""

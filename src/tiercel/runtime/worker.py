@@ -51,7 +51,7 @@ def run_task(command: RunTask, ctx: WorkerRunContext) -> TaskResult:
 
 def plain(outputs: Mapping[str, Any] | Output) -> dict[str, Any]:
     """Outputs as plain JSON values, so that they store and render the same everywhere."""
-    result: dict[str, Any] = json.loads(json.dumps(output_values(outputs), default=_default))
+    result: dict[str, Any] = json.loads(_PLAIN.encode(output_values(outputs)))
     return result
 
 
@@ -61,6 +61,11 @@ def _default(value: Any) -> Any:
     if hasattr(value, "total_seconds"):
         return value.total_seconds()
     return str(value)
+
+
+_PLAIN = json.JSONEncoder(default=_default)
+"""What ``json.dumps(value, default=_default)`` would build on every call (it keeps no state
+between calls): made once, as every task run's outputs go through it."""
 
 
 class WorkerPool:
