@@ -270,9 +270,9 @@ class EngineCore:
         if _dispatched_at_once(task):
             # Nothing reads it CREATED (no timeout, no runIf, no branch): it is stored and
             # held RUNNING at once, as it would be within this same step anyway.
-            running = with_state(run, State.RUNNING, self.now)
             attempt = attempt_in(RunState.start(State.RUNNING, self.now))
-            self._dispatch(evolve(running, attempts=(attempt,)), task)
+            state = run.state.to(State.RUNNING, self.now)
+            self._dispatch(evolve(run, state=state, attempts=(attempt,)), task)
             return
         self._save(run)
         self._set_timeout(run, task)
@@ -382,14 +382,15 @@ class EngineCore:
         return not is_truthy(value), None
 
     def _finish(self, run: TaskRun, state: State, outputs: dict[str, Any] | None) -> None:
-        ended = with_state(run, state, self.now)
-        if ended.attempts:
-            last = ended.attempts[-1]
+        # One copy of the run with every change, not one per change.
+        changes: dict[str, Any] = {"state": run.state.to(state, self.now)}
+        if run.attempts:
+            last = run.attempts[-1]
             attempt = attempt_in(last.state.to(state, self.now))
-            ended = evolve(ended, attempts=(*ended.attempts[:-1], attempt))
+            changes["attempts"] = (*run.attempts[:-1], attempt)
         if outputs is not None:
-            ended = evolve(ended, outputs=outputs)
-        self._save(ended)
+            changes["outputs"] = outputs
+        self._save(evolve(run, **changes))
         self.pending.append(run.parent_task_run_id)
 
     def _save(self, run: TaskRun) -> TaskRun:
