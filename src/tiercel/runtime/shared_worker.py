@@ -95,12 +95,8 @@ class SharedWorker:
         with self._lock:
             skip = frozenset(self._given_back)
         try:
-            jobs = (
-                self.queue.claim(
-                    self.worker_id, taken, now=self.services.clock(), lease=self.lease, skip=skip
-                )
-                if self.queue.any_waiting(skip)  # an idle poll writes nothing
-                else []
+            jobs = self.queue.claim(
+                self.worker_id, taken, now=self.services.clock(), lease=self.lease, skip=skip
             )
         except Exception:
             _log.exception("claiming jobs failed")

@@ -69,9 +69,10 @@ class TableInbox:
             self._thread.join(timeout)
 
     def _read(self) -> None:
-        # Every unacknowledged item is read again each time, less those already handed to the
-        # loop: PostgreSQL commits sequence numbers out of order, so a watermark could step
-        # over an item committed late.
+        # Every unacknowledged item stays in the table and is looked for again at each read,
+        # less those already handed to the loop (``delivered``, left out by the query):
+        # PostgreSQL commits sequence numbers out of order, so a watermark could step over an
+        # item committed late.
         delivered: set[int] = set()
         try:
             self._serve(delivered)
@@ -79,20 +80,22 @@ class TableInbox:
             with self._reading_lock:
                 self._reading = False  # from now on the loop deletes what it applied itself
             try:
-                self._acknowledge(delivered)
+                self.work.ack(self._applied())
             except Exception:  # left in the table: the next executor applies them again
                 _log.exception("acknowledging the executor's inbox failed")
 
     def _serve(self, delivered: set[int]) -> None:
         while not self._halt.is_set():
+            # The items the loop has applied leave the table in the read's transaction.
+            acked = self._applied()
             try:
-                self._acknowledge(delivered)
-                items = self.work.take(0, _BATCH + len(delivered))
+                fresh = self.work.read_inbox(acked, delivered, _BATCH)
             except Exception:  # the database may be restarting: try again shortly
+                self._acked.put(acked)  # deleted at the next read
                 _log.exception("reading the executor's inbox failed")
                 self._halt.wait(1.0)
                 continue
-            fresh = [item for item in items if item.seq not in delivered]
+            delivered.difference_update(acked)
             if not fresh:
                 self._wake.wait(self._poll)
                 self._wake.clear()
@@ -119,16 +122,12 @@ class TableInbox:
 
         return ack
 
-    def _acknowledge(self, delivered: set[int]) -> None:
-        """Delete the items the loop has applied from the table."""
+    def _applied(self) -> list[int]:
+        """The items the loop has applied since the last read, to delete from the table."""
+        applied: list[int] = []
         while not self._acked.empty():
-            seqs = self._acked.get()
-            try:
-                self.work.ack(seqs)
-            except Exception:
-                self._acked.put(seqs)  # tried again at the next read
-                raise
-            delivered.difference_update(seqs)
+            applied.extend(self._acked.get())
+        return applied
 
     def _deliver(self, item: InboxItem) -> bool:
         """Hand an item to the loop; False when it is left for an executor of its version."""

@@ -74,7 +74,8 @@ class WorkQueue(Protocol):
         skip: Collection[str] = (),
     ) -> list[Job]:
         """Take up to ``limit`` unclaimed jobs, oldest first, leased until ``now + lease``;
-        never those of the task runs in ``skip`` (jobs this worker gave back)."""
+        never those of the task runs in ``skip`` (jobs this worker gave back). An idle poll
+        (no job waiting) writes nothing."""
         ...
 
     def give_back(self, worker_id: str, task_run_id: str) -> bool:
@@ -122,6 +123,13 @@ class WorkQueue(Protocol):
 
     def ack(self, seqs: Sequence[int]) -> None:
         """Delete inbox items the executor has applied."""
+        ...
+
+    def read_inbox(
+        self, acked: Sequence[int], skip: Collection[int], limit: int
+    ) -> list[InboxItem]:
+        """Delete the items ``acked`` (applied by the executor), then return up to ``limit``
+        items in order, none of those in ``skip`` (handed to the executor already)."""
         ...
 
     def workers(self) -> list[WorkerRecord]:

@@ -46,8 +46,12 @@ class SqlTriggerStore:
         connection = self._db.engine.raw_connection()
         try:
             rows = self._get.rows(connection.cursor(), key)
+            # Ended by a commit, not by the pool's rollback at check-in: psycopg forgets a
+            # connection's prepared statements at every ROLLBACK (and sends DEALLOCATE ALL),
+            # so the hot path's statements would be parsed and planned afresh.
+            connection.commit()
         finally:
-            connection.close()  # back to the pool, which ends the driver's own transaction
+            connection.close()  # back to the pool
         return None if not rows else _stored_record(rows[0])
 
     def save(self, record: TriggerRecord) -> None:
