@@ -108,6 +108,37 @@ def test_the_inbox_is_read_in_order_and_acknowledged(database: Database) -> None
     assert [i.payload for i in queue.take(0, 10)] == [b"3", b"4"]
 
 
+def test_reading_the_inbox_deletes_the_applied_items_and_leaves_out_those_handed_over(
+    database: Database,
+) -> None:
+    queue = SqlWorkQueue(database)
+    for n in range(6):
+        queue.post(f"e{n}", str(n).encode(), now=T0)
+    first = queue.read_inbox([], set(), 2)
+    assert [i.payload for i in first] == [b"0", b"1"]
+    handed = {i.seq for i in first}
+    # Not applied yet: still in the table, but not read again.
+    assert [i.payload for i in queue.read_inbox([], handed, 2)] == [b"2", b"3"]
+    handed |= {i.seq for i in queue.take(0, 10)[2:4]}
+    # Applied: gone from the table, in the read's transaction.
+    rest = queue.read_inbox(sorted(s for s in handed if s in {i.seq for i in first}), handed, 10)
+    assert [i.payload for i in rest] == [b"4", b"5"]
+    assert [i.payload for i in queue.take(0, 10)] == [b"2", b"3", b"4", b"5"]
+
+
+def test_a_claim_takes_a_job_under_lease_and_finding_none_takes_none(database: Database) -> None:
+    queue = SqlWorkQueue(database)
+    assert queue.claim("w1", 4, now=T0, lease=LEASE) == []
+    queue.enqueue([job(1)])
+    (claimed,) = queue.claim("w1", 4, now=T0, lease=LEASE)
+    assert claimed == Job("run1", "e1", b"payload 1", job(1).created_at, "w1", kill=False)
+    assert queue.claim("w2", 4, now=T0, lease=LEASE) == []
+    assert queue.counts() == (0, 1)
+    # Held until its lease ends: then the executor takes it back.
+    assert queue.expired(T0 + LEASE) == []
+    assert [j.task_run_id for j in queue.expired(T0 + LEASE + timedelta(seconds=1))] == ["run1"]
+
+
 def test_workers_are_listed_and_forgotten(database: Database) -> None:
     queue = SqlWorkQueue(database)
     queue.renew(worker("old", T0), lease=LEASE)

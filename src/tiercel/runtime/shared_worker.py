@@ -107,7 +107,7 @@ class SharedWorker:
             with self._lock:
                 self._running[job.task_run_id] = job
             pool.submit(self._run_job, job)
-        if not jobs:
+        if len(jobs) < taken:  # all there was: the next comes with a wake, or a poll
             self._wake.wait(self._poll)
 
     def _take_slots(self) -> int:

@@ -86,6 +86,8 @@ class TableInbox:
 
     def _serve(self, delivered: set[int]) -> None:
         while not self._halt.is_set():
+            # Cleared before the read: a wake that comes during it brings another read.
+            self._wake.clear()
             # The items the loop has applied leave the table in the read's transaction.
             acked = self._applied()
             try:
@@ -96,17 +98,17 @@ class TableInbox:
                 self._halt.wait(1.0)
                 continue
             delivered.difference_update(acked)
-            if not fresh:
+            if fresh:
+                # Items of another version stay in the table, unacknowledged, for an executor
+                # that reads them; this one skips them from now on (they stay in
+                # ``delivered``).
+                seqs = [item.seq for item in fresh if self._deliver(item)]
+                delivered.update(item.seq for item in fresh)
+                # Acknowledged once the loop has applied (and stored) the items before it:
+                # the loop only says so, and this thread deletes them, off the loop's path.
+                self._memory.put("", Call(self._acknowledger(seqs), threading.Event()))
+            if len(fresh) < _BATCH:  # all there was: the next comes with a wake, or a poll
                 self._wake.wait(self._poll)
-                self._wake.clear()
-                continue
-            # Items of another version stay in the table, unacknowledged, for an executor that
-            # reads them; this one skips them from now on (they stay in ``delivered``).
-            seqs = [item.seq for item in fresh if self._deliver(item)]
-            delivered.update(item.seq for item in fresh)
-            # Acknowledged once the loop has applied (and stored) the items before it: the
-            # loop only says so, and this thread deletes them, off the loop's path.
-            self._memory.put("", Call(self._acknowledger(seqs), threading.Event()))
 
     def _acknowledger(self, seqs: list[int]) -> Callable[[], None]:
         """What the loop runs once it has applied the items before: the items ``seqs``
@@ -115,8 +117,9 @@ class TableInbox:
         def ack() -> None:
             with self._reading_lock:
                 if self._reading:
+                    # Deleted with the next read, which a poll or a new item soon brings: a
+                    # read of its own would cost a transaction for nothing new.
                     self._acked.put(seqs)
-                    self._wake.set()
                     return
             self.work.ack(seqs)  # the reading thread has stopped
 

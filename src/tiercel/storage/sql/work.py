@@ -24,7 +24,7 @@ from sqlalchemy import (
 
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
-from tiercel.storage.sql.notify import INBOX, JOBS, Listener, notify_sql
+from tiercel.storage.sql.notify import INBOX, JOBS, Listener, OwnSessions, notify_sql
 from tiercel.storage.sql.schema import executor_inbox, leases, worker_jobs, workers
 from tiercel.storage.sql.work_statements import PreparedWork
 from tiercel.storage.work import InboxItem, Job, WorkerRecord
@@ -47,6 +47,7 @@ class SqlWorkQueue:
         self._notifies = db.dialect == "postgresql"
         self._prepared = PreparedWork(db) if self._notifies else None
         """The busiest statements, compiled once for the driver (PostgreSQL only)."""
+        self._own = OwnSessions(db.engine) if self._notifies else None
         heartbeat = dialects.insert(db.dialect, workers)
         self._heartbeat = heartbeat.on_conflict_do_update(
             index_elements=[workers.c.worker_id],
@@ -265,12 +266,15 @@ class SqlWorkQueue:
 
     # --- notifications ----------------------------------------------------------------------
 
-    def listener(self, wakes: Mapping[str, Callable[[], None]]) -> Listener | None:
+    def listener(
+        self, wakes: Mapping[str, Callable[[], None]], *, own: bool = True
+    ) -> Listener | None:
         """On PostgreSQL, a ``Listener`` calling ``wakes[channel]`` when the inbox (``INBOX``)
-        or the jobs (``JOBS``) are written to by any process; None on SQLite (readers poll)."""
+        or the jobs (``JOBS``) are written to by another process (by any, ``own`` False: this
+        process's writers then tell its readers themselves); None on SQLite (readers poll)."""
         if not self._notifies or not wakes:
             return None
-        return Listener(self._db.engine, wakes)
+        return Listener(self._db.engine, wakes, own=self._own if own else None)
 
     def _notify(self, conn: Connection, channel: str) -> None:
         """Notify ``channel`` at the commit of ``conn``'s transaction (PostgreSQL only)."""
