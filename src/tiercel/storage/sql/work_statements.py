@@ -1,13 +1,13 @@
 """The work queue's busiest statements on PostgreSQL, compiled once and run on the driver's
-cursor in pipeline mode (``prepared``): a worker's claim and answer and the executor's inbox
-read, each one transaction of two round trips where SQLAlchemy's constructs took one round
-trip per statement (``BEGIN``, each statement, ``COMMIT``) and rebuilt them every time.
+cursor (``prepared``): a worker's claim and answer and the executor's inbox read, each one
+transaction in one round trip (``round_trip``), where SQLAlchemy's constructs took a round
+trip per statement (``BEGIN``, each statement, ``COMMIT``) and were rebuilt every time.
 
 SQLite keeps ``SqlWorkQueue``'s portable statements: it has no data-modifying ``WITH``, no
 arrays, and a write transaction there takes the database's lock.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, text, update
@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, select, text, update
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.notify import INBOX, notify_sql
 from tiercel.storage.sql.prepared import Prepared
+from tiercel.storage.sql.round_trip import in_one_trip
 from tiercel.storage.sql.schema import from_micros, to_micros, worker_jobs
 from tiercel.storage.work import InboxItem, Job
 
@@ -67,8 +68,7 @@ class PreparedWork:
     """Claiming, answering and reading the inbox on a PostgreSQL ``Database``."""
 
     def __init__(self, db: Database) -> None:
-        self._db = db
-        engine = db.engine
+        self._engine = engine = db.engine
         self._claim = Prepared(engine, _CLAIM)
         self._complete = Prepared(engine, _COMPLETE)
         self._ack = Prepared(engine, _ACK)
@@ -77,8 +77,7 @@ class PreparedWork:
     def claim(self, worker_id: str, limit: int, *, now: datetime, lease: timedelta) -> list[Job]:
         """As ``SqlWorkQueue.claim`` without jobs to skip."""
         values = {"claimer": worker_id, "until": to_micros(now + lease), "limit": limit}
-        with self._db.write_cursor() as cursor:
-            rows = self._claim.rows(cursor, values)
+        rows = in_one_trip(self._engine, [(self._claim, values)], rows_of=0)
         jobs = [
             Job(run_id, execution_id, bytes(payload), from_micros(created), worker_id, kill)
             for run_id, execution_id, payload, created, kill in rows
@@ -88,18 +87,22 @@ class PreparedWork:
     def complete(self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime) -> bool:
         """As ``SqlWorkQueue.complete``."""
         values = {"run": task_run_id, "claimer": worker_id, "payload": answer, "at": to_micros(now)}
-        with self._db.write_cursor() as cursor:
-            posted = bool(self._complete.rows(cursor, values))
-            if posted:
-                cursor.execute(notify_sql(INBOX))  # the executor, wherever it runs, wakes
-        return posted
+        # The executor, wherever it runs, wakes at the commit; a rare answer not posted (the
+        # job was taken back) wakes it for nothing, which costs less than a second trip.
+        statements: list[tuple[Prepared | str, Mapping[str, object]]] = [
+            (self._complete, values),
+            (notify_sql(INBOX), {}),
+        ]
+        return bool(in_one_trip(self._engine, statements, rows_of=0))
 
     def read_inbox(
         self, acked: Sequence[int], skip: Collection[int], limit: int
     ) -> list[InboxItem]:
         """As ``SqlWorkQueue.read_inbox``: the deletion and the read in one transaction."""
-        with self._db.write_cursor() as cursor:
-            if acked:
-                self._ack.run(cursor, [{"seqs": list(acked)}])
-            rows = self._fresh.rows(cursor, {"skip": list(skip), "limit": limit})
+        statements: list[tuple[Prepared | str, Mapping[str, object]]] = [
+            (self._fresh, {"skip": list(skip), "limit": limit})
+        ]
+        if acked:
+            statements.insert(0, (self._ack, {"seqs": list(acked)}))
+        rows = in_one_trip(self._engine, statements, rows_of=len(statements) - 1)
         return [InboxItem(seq, execution_id, bytes(payload)) for seq, execution_id, payload in rows]
