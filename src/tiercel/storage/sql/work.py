@@ -266,15 +266,13 @@ class SqlWorkQueue:
 
     # --- notifications ----------------------------------------------------------------------
 
-    def listener(
-        self, wakes: Mapping[str, Callable[[], None]], *, own: bool = True
-    ) -> Listener | None:
-        """On PostgreSQL, a ``Listener`` calling ``wakes[channel]`` when the inbox (``INBOX``)
-        or the jobs (``JOBS``) are written to by another process (by any, ``own`` False: this
-        process's writers then tell its readers themselves); None on SQLite (readers poll)."""
+    def listener(self, wakes: Mapping[str, Callable[[], None]]) -> Listener | None:
+        """On PostgreSQL, a ``Listener`` calling ``wakes[channel]`` when another process writes
+        to the inbox (``INBOX``) or the jobs (``JOBS``): this process's writers tell its
+        readers themselves. None on SQLite (readers poll)."""
         if not self._notifies or not wakes:
             return None
-        return Listener(self._db.engine, wakes, own=self._own if own else None)
+        return Listener(self._db.engine, wakes, own=self._own)
 
     def _notify(self, conn: Connection, channel: str) -> None:
         """Notify ``channel`` at the commit of ``conn``'s transaction (PostgreSQL only)."""
