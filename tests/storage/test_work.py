@@ -53,12 +53,12 @@ def test_completing_posts_the_answer_with_the_job_gone(database: Database) -> No
     queue = SqlWorkQueue(database)
     queue.enqueue([job(1)])
     (held,) = queue.claim("w1", 1, now=T0, lease=LEASE)
-    assert not queue.complete("w2", held.task_run_id, b"not mine", now=T0)
-    assert queue.complete("w1", held.task_run_id, b"done", now=T0)
+    assert queue.complete("w2", held.task_run_id, b"not mine", now=T0) is None
+    seq = queue.complete("w1", held.task_run_id, b"done", now=T0)
     assert queue.pending_runs() == set()
     (item,) = queue.take(0, 10)
-    assert (item.execution_id, item.payload) == ("e1", b"done")
-    assert not queue.complete("w1", held.task_run_id, b"twice", now=T0)
+    assert (item.seq, item.execution_id, item.payload) == (seq, "e1", b"done")
+    assert queue.complete("w1", held.task_run_id, b"twice", now=T0) is None
     assert len(queue.take(0, 10)) == 1
 
 
@@ -73,7 +73,7 @@ def test_a_lease_not_renewed_expires_and_the_late_answer_is_refused(database: Da
     expired = queue.expired(T0 + timedelta(seconds=40))
     assert [(j.task_run_id, j.worker_id) for j in expired] == [("run2", "dead")]
     assert queue.pending_runs() == {"run1"}
-    assert not queue.complete("dead", "run2", b"late", now=later)
+    assert queue.complete("dead", "run2", b"late", now=later) is None
     assert queue.take(0, 10) == []
 
 

@@ -88,11 +88,13 @@ class WorkQueue(Protocol):
         their kill flags), without payloads."""
         ...
 
-    def complete(self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime) -> bool:
+    def complete(
+        self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime
+    ) -> int | None:
         """Delete the worker's job and post ``answer`` to the inbox, in one transaction.
 
-        Returns False, posting nothing, when the worker no longer holds the job (its lease
-        expired and the executor took it back).
+        Returns the answer's sequence number in the inbox; None, posting nothing, when the
+        worker no longer holds the job (its lease expired and the executor took it back).
         """
         ...
 

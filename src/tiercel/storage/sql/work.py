@@ -153,11 +153,13 @@ class SqlWorkQueue:
             for row in rows
         ]
 
-    def complete(self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime) -> bool:
+    def complete(
+        self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime
+    ) -> int | None:
         """Delete the worker's job and post ``answer`` to the inbox, in one transaction.
 
-        Returns False, posting nothing, when the worker no longer holds the job (its lease
-        expired and the executor took it back).
+        Returns the answer's sequence number in the inbox; None, posting nothing, when the
+        worker no longer holds the job (its lease expired and the executor took it back).
         """
         if self._prepared is not None:
             return self._prepared.complete(worker_id, task_run_id, answer, now=now)
@@ -171,14 +173,14 @@ class SqlWorkQueue:
                 .returning(worker_jobs.c.execution_id)
             ).first()
             if held is None:
-                return False
-            conn.execute(
-                insert(executor_inbox).values(
-                    execution_id=held.execution_id, payload=answer, created_at=now
-                )
-            )
+                return None
+            seq = conn.execute(
+                insert(executor_inbox)
+                .values(execution_id=held.execution_id, payload=answer, created_at=now)
+                .returning(executor_inbox.c.seq)
+            ).scalar_one()
             self._notify(conn, INBOX)
-        return True
+        return int(seq)
 
     def kill(self, task_run_ids: Sequence[str]) -> None:
         """Drop the unclaimed jobs of these runs; flag the claimed ones for their workers."""

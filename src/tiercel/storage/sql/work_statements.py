@@ -84,7 +84,9 @@ class PreparedWork:
         ]
         return sorted(jobs, key=lambda job: job.created_at)
 
-    def complete(self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime) -> bool:
+    def complete(
+        self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime
+    ) -> int | None:
         """As ``SqlWorkQueue.complete``."""
         values = {"run": task_run_id, "claimer": worker_id, "payload": answer, "at": to_micros(now)}
         # The executor, wherever it runs, wakes at the commit; a rare answer not posted (the
@@ -93,7 +95,8 @@ class PreparedWork:
             (self._complete, values),
             (notify_sql(INBOX), {}),
         ]
-        return bool(in_one_trip(self._engine, statements, rows_of=0))
+        posted = in_one_trip(self._engine, statements, rows_of=0)
+        return int(posted[0][0]) if posted else None
 
     def read_inbox(
         self, acked: Sequence[int], skip: Collection[int], limit: int
