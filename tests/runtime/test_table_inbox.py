@@ -73,3 +73,45 @@ def test_applied_items_leave_the_table_whether_the_reader_runs_or_not(
         if isinstance(got[1], Call):
             got[1].run()
     assert _left(backend) == 0
+
+
+def test_an_item_posted_here_is_handed_over_from_memory_once_and_acknowledged(
+    backend: Backend,
+) -> None:
+    inbox = TableInbox(backend.work, poll=60)  # reads only when woken
+    inbox.start(lambda: None)
+    try:
+        backend.work.post("e1", encode_event(Kill()), now=NOW)
+        (item,) = backend.work.take(0, 10)
+        inbox.posted(item.seq, item.execution_id, item.payload)
+        inbox.posted(item.seq, item.execution_id, item.payload)  # told twice: handed over once
+        got = inbox.get(5.0)
+        assert got is not None and got[0] == "e1" and isinstance(got[1], Kill)
+        inbox.nudge()  # a read finds it handed over already, and queues its acknowledgement
+        (_, ack) = inbox.get(5.0) or ("", None)
+        assert isinstance(ack, Call)
+        ack.run()
+        assert inbox.get(0.2) is None  # neither read nor handed over again
+        assert _left(backend) == 1  # applied, deleted with the next read
+        inbox.nudge()
+        deadline = time.monotonic() + 10
+        while _left(backend):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    finally:
+        inbox.stop(5)
+
+
+def test_an_item_posted_while_the_reader_is_stopped_is_left_to_be_read(
+    backend: Backend,
+) -> None:
+    inbox = TableInbox(backend.work, poll=0.01)
+    backend.work.post("e1", encode_event(Kill()), now=NOW)
+    (item,) = backend.work.take(0, 10)
+    inbox.posted(item.seq, item.execution_id, item.payload)
+    assert inbox.get(0.1) is None
+    inbox.start(lambda: None)
+    try:
+        assert _apply_all(inbox, 1) == ["e1"]
+    finally:
+        inbox.stop(5)

@@ -72,3 +72,24 @@ def test_sqlite_has_no_listener(database: Database) -> None:
     assert (listener is None) == (database.dialect == "sqlite")
     if listener is not None:
         listener.stop()  # never started: stopping is harmless
+
+
+def test_a_listener_passes_over_what_its_own_process_notified(postgres_url: str) -> None:
+    woken = {INBOX: threading.Event(), JOBS: threading.Event()}
+    with Database(postgres_url) as ours, Database(postgres_url) as theirs:
+        queue = SqlWorkQueue(ours)
+        listener = queue.listener({name: event.set for name, event in woken.items()})
+        assert isinstance(listener, Listener)
+        listener.start()
+        try:
+            assert listener.listening.wait(WAIT)
+            queue.post("e1", b"ours", now=T0)  # this process's writer tells its reader itself
+            # Notifications arrive in commit order: once another process's has woken the
+            # workers, this process's own was passed over.
+            SqlWorkQueue(theirs).enqueue([Job("run1", "e1", b"job", T0)])
+            assert woken[JOBS].wait(WAIT)
+            assert not woken[INBOX].is_set()
+            SqlWorkQueue(theirs).post("e2", b"theirs", now=T0)
+            assert woken[INBOX].wait(WAIT)
+        finally:
+            listener.stop()

@@ -53,12 +53,12 @@ def test_completing_posts_the_answer_with_the_job_gone(database: Database) -> No
     queue = SqlWorkQueue(database)
     queue.enqueue([job(1)])
     (held,) = queue.claim("w1", 1, now=T0, lease=LEASE)
-    assert not queue.complete("w2", held.task_run_id, b"not mine", now=T0)
-    assert queue.complete("w1", held.task_run_id, b"done", now=T0)
+    assert queue.complete("w2", held.task_run_id, b"not mine", now=T0) is None
+    seq = queue.complete("w1", held.task_run_id, b"done", now=T0)
     assert queue.pending_runs() == set()
     (item,) = queue.take(0, 10)
-    assert (item.execution_id, item.payload) == ("e1", b"done")
-    assert not queue.complete("w1", held.task_run_id, b"twice", now=T0)
+    assert (item.seq, item.execution_id, item.payload) == (seq, "e1", b"done")
+    assert queue.complete("w1", held.task_run_id, b"twice", now=T0) is None
     assert len(queue.take(0, 10)) == 1
 
 
@@ -73,7 +73,7 @@ def test_a_lease_not_renewed_expires_and_the_late_answer_is_refused(database: Da
     expired = queue.expired(T0 + timedelta(seconds=40))
     assert [(j.task_run_id, j.worker_id) for j in expired] == [("run2", "dead")]
     assert queue.pending_runs() == {"run1"}
-    assert not queue.complete("dead", "run2", b"late", now=later)
+    assert queue.complete("dead", "run2", b"late", now=later) is None
     assert queue.take(0, 10) == []
 
 
@@ -106,6 +106,37 @@ def test_the_inbox_is_read_in_order_and_acknowledged(database: Database) -> None
     assert [i.payload for i in rest] == [b"3", b"4"]
     queue.ack([i.seq for i in items])
     assert [i.payload for i in queue.take(0, 10)] == [b"3", b"4"]
+
+
+def test_reading_the_inbox_deletes_the_applied_items_and_leaves_out_those_handed_over(
+    database: Database,
+) -> None:
+    queue = SqlWorkQueue(database)
+    for n in range(6):
+        queue.post(f"e{n}", str(n).encode(), now=T0)
+    first = queue.read_inbox([], set(), 2)
+    assert [i.payload for i in first] == [b"0", b"1"]
+    handed = {i.seq for i in first}
+    # Not applied yet: still in the table, but not read again.
+    assert [i.payload for i in queue.read_inbox([], handed, 2)] == [b"2", b"3"]
+    handed |= {i.seq for i in queue.take(0, 10)[2:4]}
+    # Applied: gone from the table, in the read's transaction.
+    rest = queue.read_inbox(sorted(s for s in handed if s in {i.seq for i in first}), handed, 10)
+    assert [i.payload for i in rest] == [b"4", b"5"]
+    assert [i.payload for i in queue.take(0, 10)] == [b"2", b"3", b"4", b"5"]
+
+
+def test_a_claim_takes_a_job_under_lease_and_finding_none_takes_none(database: Database) -> None:
+    queue = SqlWorkQueue(database)
+    assert queue.claim("w1", 4, now=T0, lease=LEASE) == []
+    queue.enqueue([job(1)])
+    (claimed,) = queue.claim("w1", 4, now=T0, lease=LEASE)
+    assert claimed == Job("run1", "e1", b"payload 1", job(1).created_at, "w1", kill=False)
+    assert queue.claim("w2", 4, now=T0, lease=LEASE) == []
+    assert queue.counts() == (0, 1)
+    # Held until its lease ends: then the executor takes it back.
+    assert queue.expired(T0 + LEASE) == []
+    assert [j.task_run_id for j in queue.expired(T0 + LEASE + timedelta(seconds=1))] == ["run1"]
 
 
 def test_workers_are_listed_and_forgotten(database: Database) -> None:

@@ -39,3 +39,6 @@ class MemoryInbox:
 
     def nudge(self) -> None:
         """Nothing to do: work put here is seen at once."""
+
+    def posted(self, seq: int, execution_id: str, payload: bytes) -> None:
+        """Nothing to do: this inbox reads no table."""

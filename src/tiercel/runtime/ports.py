@@ -92,6 +92,11 @@ class Inbox(Protocol):
         """Look for work now: something was posted for this executor in this process."""
         ...
 
+    def posted(self, seq: int, execution_id: str, payload: bytes) -> None:
+        """This process posted ``payload`` to the inbox table as item ``seq`` (committed): an
+        inbox reading that table takes it from here instead of reading it back."""
+        ...
+
 
 class Dispatcher(Protocol):
     """Where the executor sends the task runs to run, and their kills."""

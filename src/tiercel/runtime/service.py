@@ -210,8 +210,13 @@ class ExecutorService:
         self.executor.inbox.put(execution_id, event)
 
     def nudge(self) -> None:
-        """Look for work now: a worker of this process posted a result."""
+        """Look for work now: another process posted to the inbox."""
         self.executor.inbox.nudge()
+
+    def posted(self, seq: int, execution_id: str, payload: bytes) -> None:
+        """A worker of this process posted a result to the inbox table as item ``seq``:
+        applied from memory, not read back."""
+        self.executor.inbox.posted(seq, execution_id, payload)
 
     def watch(self, execution_id: str) -> Execution | None:
         """The execution as the executor holds it now, or None when it holds it no more."""

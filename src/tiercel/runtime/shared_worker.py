@@ -59,8 +59,9 @@ class SharedWorker:
         """Task runs whose jobs are of another version: this worker no longer claims them."""
         self._free = threading.Semaphore(self.threads)
         self._wake = threading.Event()
-        self.on_complete: Callable[[], None] | None = None
-        """Called after a result is posted: an executor in this process reads it at once."""
+        self.on_posted: Callable[[int, str, bytes], None] | None = None
+        """Called with a result's inbox sequence number, execution and payload once it is
+        posted: an executor in this process takes it without reading it back."""
 
     def nudge(self) -> None:
         """Look for jobs now: some were handed over in this process."""
@@ -95,12 +96,8 @@ class SharedWorker:
         with self._lock:
             skip = frozenset(self._given_back)
         try:
-            jobs = (
-                self.queue.claim(
-                    self.worker_id, taken, now=self.services.clock(), lease=self.lease, skip=skip
-                )
-                if self.queue.any_waiting(skip)  # an idle poll writes nothing
-                else []
+            jobs = self.queue.claim(
+                self.worker_id, taken, now=self.services.clock(), lease=self.lease, skip=skip
             )
         except Exception:
             _log.exception("claiming jobs failed")
@@ -111,7 +108,7 @@ class SharedWorker:
             with self._lock:
                 self._running[job.task_run_id] = job
             pool.submit(self._run_job, job)
-        if not jobs:
+        if len(jobs) < taken:  # all there was: the next comes with a wake, or a poll
             self._wake.wait(self._poll)
 
     def _take_slots(self) -> int:
@@ -162,12 +159,12 @@ class SharedWorker:
         answer: Event = Recover(lost=frozenset({run_id}), waits=False) if handed_back else result
         self.logbook.flush()
         try:
-            if not self.queue.complete(
-                self.worker_id, run_id, encode_event(answer), now=self.services.clock()
-            ):
+            payload = encode_event(answer)
+            seq = self.queue.complete(self.worker_id, run_id, payload, now=self.services.clock())
+            if seq is None:
                 _log.warning("task run %s was taken back while it ran: result dropped", run_id)
-            elif self.on_complete is not None:
-                self.on_complete()
+            elif self.on_posted is not None:
+                self.on_posted(seq, job.execution_id, payload)
         except Exception:
             _log.exception("reporting task run %s failed: its lease will expire", run_id)
         finally:

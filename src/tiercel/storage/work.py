@@ -74,7 +74,8 @@ class WorkQueue(Protocol):
         skip: Collection[str] = (),
     ) -> list[Job]:
         """Take up to ``limit`` unclaimed jobs, oldest first, leased until ``now + lease``;
-        never those of the task runs in ``skip`` (jobs this worker gave back)."""
+        never those of the task runs in ``skip`` (jobs this worker gave back). An idle poll
+        (no job waiting) writes nothing."""
         ...
 
     def give_back(self, worker_id: str, task_run_id: str) -> bool:
@@ -87,11 +88,13 @@ class WorkQueue(Protocol):
         their kill flags), without payloads."""
         ...
 
-    def complete(self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime) -> bool:
+    def complete(
+        self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime
+    ) -> int | None:
         """Delete the worker's job and post ``answer`` to the inbox, in one transaction.
 
-        Returns False, posting nothing, when the worker no longer holds the job (its lease
-        expired and the executor took it back).
+        Returns the answer's sequence number in the inbox; None, posting nothing, when the
+        worker no longer holds the job (its lease expired and the executor took it back).
         """
         ...
 
@@ -122,6 +125,13 @@ class WorkQueue(Protocol):
 
     def ack(self, seqs: Sequence[int]) -> None:
         """Delete inbox items the executor has applied."""
+        ...
+
+    def read_inbox(
+        self, acked: Sequence[int], skip: Collection[int], limit: int
+    ) -> list[InboxItem]:
+        """Delete the items ``acked`` (applied by the executor), then return up to ``limit``
+        items in order, none of those in ``skip`` (handed to the executor already)."""
         ...
 
     def workers(self) -> list[WorkerRecord]:

@@ -139,8 +139,9 @@ def build_worker(part: Part, stack: ExitStack) -> None:
     )
     part.worker = worker
     if part.executor is not None:
-        # In one process, each tells the other at once instead of waiting for a poll.
-        worker.on_complete = part.executor.nudge
+        # In one process, each tells the other at once instead of waiting for a poll; the
+        # executor takes the worker's results from memory, not reading them back.
+        worker.on_posted = part.executor.posted
     halt = threading.Event()
     thread = threading.Thread(
         target=worker.serve,

@@ -4,6 +4,11 @@ readers of this process at once instead of at their next poll.
 
 Polling stays the readers' fallback: a notification lost while the listening connection is
 down only delays them by one poll. SQLite has no such thing and keeps polling.
+
+A process's own writes wake its readers directly (a worker tells the executor beside it of a
+result, the executor its worker of new jobs), so the listener passes over the notifications
+its own process's connections sent: each would wake a reader a second time, for a read that
+finds nothing new.
 """
 
 import logging
@@ -11,7 +16,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 
 _log = logging.getLogger("tiercel.shared")
 
@@ -27,6 +32,26 @@ def notify_sql(channel: str) -> str:
     return f"SELECT pg_notify('{channel}', '')"
 
 
+class OwnSessions:
+    """The server process ids of ``engine``'s pooled connections: whatever they notify, this
+    process wrote. Told at each checkout (a dictionary look-up once known)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.pids: set[int] = set()
+        event.listen(engine, "checkout", self._checked_out)
+        event.listen(engine, "close", self._closed)
+
+    def _checked_out(self, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if "backend_pid" not in record.info:
+            pid = int(dbapi_connection.info.backend_pid)
+            record.info["backend_pid"] = pid
+            self.pids.add(pid)
+
+    def _closed(self, _dbapi_connection: Any, record: Any) -> None:
+        # Its server process ends with it; the id may come back for another client's.
+        self.pids.discard(record.info.pop("backend_pid", None))
+
+
 class Listener:
     """A thread LISTENing on the channels of ``wakes`` over a connection of its own, calling
     a channel's function at each notification.
@@ -35,14 +60,22 @@ class Listener:
         engine: A PostgreSQL engine, whose URL the connection is opened with.
         wakes: For each channel, what to call when it is notified (a reader's nudge).
         retry: Seconds to wait before opening the connection again after it failed.
+        own: The sessions of this process, whose notifications are passed over; None to
+            follow every notification.
     """
 
     def __init__(
-        self, engine: Engine, wakes: Mapping[str, Callable[[], None]], *, retry: float = 1.0
+        self,
+        engine: Engine,
+        wakes: Mapping[str, Callable[[], None]],
+        *,
+        retry: float = 1.0,
+        own: OwnSessions | None = None,
     ) -> None:
         self._engine = engine
         self._wakes = dict(wakes)
         self._retry = retry
+        self._own: set[int] = set() if own is None else own.pids
         self._halt = threading.Event()
         self._thread: threading.Thread | None = None
         self.listening = threading.Event()
@@ -80,6 +113,8 @@ class Listener:
             while not self._halt.is_set():
                 # A short timeout: the halt switch is looked at between waits.
                 for notice in driver.notifies(timeout=0.5):
+                    if notice.pid in self._own:
+                        continue  # this process's own write: its reader was told directly
                     wake = self._wakes.get(notice.channel)
                     if wake is not None:
                         wake()

@@ -9,6 +9,7 @@ from tiercel.storage.records import TriggerRecord
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
 from tiercel.storage.sql.prepared import Prepared
+from tiercel.storage.sql.round_trip import in_one_trip
 from tiercel.storage.sql.schema import from_micros, triggers
 
 _KEY = (triggers.c.namespace, triggers.c.flow_id, triggers.c.trigger_id)
@@ -41,13 +42,18 @@ class SqlTriggerStore:
     def get(self, namespace: str, flow_id: str, trigger_id: str) -> TriggerRecord | None:
         """A trigger's record, or None when it has none."""
         key = {"namespace": namespace, "flow_id": flow_id, "trigger_id": trigger_id}
-        # One statement on the driver's cursor, outside any transaction of ours (one query
-        # sees one committed state): a webhook call reads its trigger's record each time.
-        connection = self._db.engine.raw_connection()
-        try:
-            rows = self._get.rows(connection.cursor(), key)
-        finally:
-            connection.close()  # back to the pool, which ends the driver's own transaction
+        # One statement on the driver's cursor (one query sees one committed state): a
+        # webhook call reads its trigger's record each time.
+        if self._db.dialect == "postgresql":
+            # Its transaction in one round trip, ended by a commit: psycopg forgets a
+            # connection's prepared statements at each ROLLBACK (and sends DEALLOCATE ALL).
+            rows = in_one_trip(self._db.engine, [(self._get, key)], rows_of=0)
+        else:
+            connection = self._db.engine.raw_connection()
+            try:
+                rows = self._get.rows(connection.cursor(), key)
+            finally:
+                connection.close()  # back to the pool, which ends the driver's own transaction
         return None if not rows else _stored_record(rows[0])
 
     def save(self, record: TriggerRecord) -> None:

@@ -24,8 +24,9 @@ from sqlalchemy import (
 
 from tiercel.storage.sql import dialects
 from tiercel.storage.sql.database import Database
-from tiercel.storage.sql.notify import INBOX, JOBS, Listener, notify_sql
+from tiercel.storage.sql.notify import INBOX, JOBS, Listener, OwnSessions, notify_sql
 from tiercel.storage.sql.schema import executor_inbox, leases, worker_jobs, workers
+from tiercel.storage.sql.work_statements import PreparedWork
 from tiercel.storage.work import InboxItem, Job, WorkerRecord
 
 _CHUNK = 500
@@ -44,6 +45,9 @@ class SqlWorkQueue:
         self._db = db
         self._enqueue = job_upsert(db.dialect)
         self._notifies = db.dialect == "postgresql"
+        self._prepared = PreparedWork(db) if self._notifies else None
+        """The busiest statements, compiled once for the driver (PostgreSQL only)."""
+        self._own = OwnSessions(db.engine) if self._notifies else None
         heartbeat = dialects.insert(db.dialect, workers)
         self._heartbeat = heartbeat.on_conflict_do_update(
             index_elements=[workers.c.worker_id],
@@ -71,7 +75,15 @@ class SqlWorkQueue:
         skip: Collection[str] = (),
     ) -> list[Job]:
         """Take up to ``limit`` unclaimed jobs, oldest first, leased until ``now + lease``;
-        never those of the task runs in ``skip`` (jobs this worker gave back)."""
+        never those of the task runs in ``skip`` (jobs this worker gave back).
+
+        An idle poll writes nothing: on SQLite a read looks first (a write transaction there
+        takes the database's lock); on PostgreSQL a claim that finds nothing writes nothing.
+        """
+        if self._prepared is not None and not skip:
+            return self._prepared.claim(worker_id, limit, now=now, lease=lease)
+        if self._prepared is None and not self.any_waiting(skip):
+            return []
         oldest = (
             select(worker_jobs.c.task_run_id)
             .where(*_waiting(skip))
@@ -141,12 +153,16 @@ class SqlWorkQueue:
             for row in rows
         ]
 
-    def complete(self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime) -> bool:
+    def complete(
+        self, worker_id: str, task_run_id: str, answer: bytes, *, now: datetime
+    ) -> int | None:
         """Delete the worker's job and post ``answer`` to the inbox, in one transaction.
 
-        Returns False, posting nothing, when the worker no longer holds the job (its lease
-        expired and the executor took it back).
+        Returns the answer's sequence number in the inbox; None, posting nothing, when the
+        worker no longer holds the job (its lease expired and the executor took it back).
         """
+        if self._prepared is not None:
+            return self._prepared.complete(worker_id, task_run_id, answer, now=now)
         with self._db.write() as conn:
             held = conn.execute(
                 delete(worker_jobs)
@@ -157,14 +173,14 @@ class SqlWorkQueue:
                 .returning(worker_jobs.c.execution_id)
             ).first()
             if held is None:
-                return False
-            conn.execute(
-                insert(executor_inbox).values(
-                    execution_id=held.execution_id, payload=answer, created_at=now
-                )
-            )
+                return None
+            seq = conn.execute(
+                insert(executor_inbox)
+                .values(execution_id=held.execution_id, payload=answer, created_at=now)
+                .returning(executor_inbox.c.seq)
+            ).scalar_one()
             self._notify(conn, INBOX)
-        return True
+        return int(seq)
 
     def kill(self, task_run_ids: Sequence[str]) -> None:
         """Drop the unclaimed jobs of these runs; flag the claimed ones for their workers."""
@@ -239,14 +255,26 @@ class SqlWorkQueue:
                 chunk = list(seqs[start : start + _CHUNK])
                 conn.execute(delete(executor_inbox).where(executor_inbox.c.seq.in_(chunk)))
 
+    def read_inbox(
+        self, acked: Sequence[int], skip: Collection[int], limit: int
+    ) -> list[InboxItem]:
+        """Delete the items ``acked`` (applied by the executor), then return up to ``limit``
+        items in order, none of those in ``skip`` (handed to the executor already)."""
+        if self._prepared is not None:
+            return self._prepared.read_inbox(acked, skip, limit)
+        self.ack(acked)
+        items = self.take(0, limit + len(skip))
+        return [item for item in items if item.seq not in skip][:limit]
+
     # --- notifications ----------------------------------------------------------------------
 
     def listener(self, wakes: Mapping[str, Callable[[], None]]) -> Listener | None:
-        """On PostgreSQL, a ``Listener`` calling ``wakes[channel]`` when the inbox (``INBOX``)
-        or the jobs (``JOBS``) are written to by any process; None on SQLite (readers poll)."""
+        """On PostgreSQL, a ``Listener`` calling ``wakes[channel]`` when another process writes
+        to the inbox (``INBOX``) or the jobs (``JOBS``): this process's writers tell its
+        readers themselves. None on SQLite (readers poll)."""
         if not self._notifies or not wakes:
             return None
-        return Listener(self._db.engine, wakes)
+        return Listener(self._db.engine, wakes, own=self._own)
 
     def _notify(self, conn: Connection, channel: str) -> None:
         """Notify ``channel`` at the commit of ``conn``'s transaction (PostgreSQL only)."""
