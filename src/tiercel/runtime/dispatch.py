@@ -43,6 +43,9 @@ class ThreadDispatcher:
         """No job: the task runs start on threads once their step is stored."""
         return ()
 
+    def unstage(self) -> None:
+        """Nothing was staged."""
+
     def dispatch(self, execution: Execution, commands: Sequence[RunTask]) -> None:
         """Run the task runs of ``commands`` on the next free threads."""
         execution_id = execution.id

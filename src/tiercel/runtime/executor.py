@@ -279,6 +279,7 @@ class Executor:
             jobs = _staged_jobs(self.dispatcher, steps)
             self.services.executions.save_all(_transitions(created, steps), jobs)
         except BaseException as exc:
+            self.dispatcher.unstage()
             for create, _ in created:
                 create.answer(None, exc)  # its caller is not left waiting
             raise

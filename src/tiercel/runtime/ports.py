@@ -118,6 +118,11 @@ class Dispatcher(Protocol):
         """
         ...
 
+    def unstage(self) -> None:
+        """The jobs ``stage`` made since the last ``flush`` were not stored (the transaction
+        failed): forget them."""
+        ...
+
     def dispatch(self, execution: Execution, commands: Sequence[RunTask]) -> None:
         """Have the task runs of ``commands`` (one step of ``execution``) run, once the step
         is stored, except those ``stage`` made jobs of; their results come back through the

@@ -1,13 +1,34 @@
 """Task runs dispatched to worker processes through the backend's job table."""
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from tiercel.engine import RunTask
 from tiercel.model.execution import Execution
 from tiercel.runtime.dispatch import ThreadDispatcher
 from tiercel.runtime.wire import encode_job
 from tiercel.storage.work import Job, WorkQueue
+
+
+class LocalWorker(Protocol):
+    """A worker in the executor's own process, which takes jobs in memory."""
+
+    worker_id: str
+    lease: timedelta
+
+    def reserve(self, wanted: int) -> int:
+        """Set aside up to ``wanted`` free threads, without waiting; how many."""
+        ...
+
+    def unreserve(self, count: int) -> None:
+        """Give back ``count`` threads set aside and not handed a job."""
+        ...
+
+    def hand(self, jobs: Sequence[Job]) -> None:
+        """Run ``jobs``, stored claimed by this worker, on threads set aside for them."""
+        ...
 
 
 class QueueDispatcher:
@@ -28,6 +49,12 @@ class QueueDispatcher:
         """Whether jobs were staged since the last ``flush``."""
         self.on_enqueue: Callable[[], None] | None = None
         """Called after jobs are handed over: a worker in this process starts at once."""
+        self.worker: LocalWorker | None = None
+        """A worker of this process: the jobs it has free threads for are stored claimed by
+        it and handed over in memory, which spares a claim transaction per task run. Should
+        the process die, their leases expire and the executor takes them back as any other."""
+        self._claimed: list[Job] = []
+        """Jobs staged claimed by ``worker``, handed over at the next ``flush``."""
 
     def open(self) -> None:
         """Open the local threads."""
@@ -51,8 +78,34 @@ class QueueDispatcher:
             for command in commands
             if command.directory is None
         ]
-        self._staged = self._staged or bool(jobs)
+        if jobs and self.worker is not None:
+            jobs = self._claim_here(jobs, now)
+        self._staged = self._staged or any(job.worker_id is None for job in jobs)
         return jobs
+
+    def _claim_here(self, jobs: list[Job], now: datetime) -> list[Job]:
+        """``jobs``, the first as many as this process's worker has free threads for
+        claimed by it."""
+        worker = self.worker
+        assert worker is not None
+        here = worker.reserve(len(jobs))
+        if not here:
+            return jobs
+        until = now + worker.lease
+        claimed = [
+            replace(job, worker_id=worker.worker_id, lease_until=until) for job in jobs[:here]
+        ]
+        self._claimed.extend(claimed)
+        return claimed + jobs[here:]
+
+    def unstage(self) -> None:
+        """The jobs staged since the last ``flush`` were not stored: the threads set aside
+        for them are free again."""
+        self._staged = False
+        if self._claimed:
+            count, self._claimed = len(self._claimed), []
+            if self.worker is not None:
+                self.worker.unreserve(count)
 
     def dispatch(self, execution: Execution, commands: Sequence[RunTask]) -> None:
         """Run the task runs inside a working directory here (``stage`` made jobs of the
@@ -67,7 +120,12 @@ class QueueDispatcher:
         self.local.kill(run_ids)
 
     def flush(self) -> None:
-        """Tell a worker of this process that jobs were stored, if some were."""
+        """Hand the jobs stored claimed to this process's worker; tell it that jobs wait in
+        the table, if some were stored there."""
+        if self._claimed:
+            claimed, self._claimed = self._claimed, []
+            assert self.worker is not None
+            self.worker.hand(claimed)
         if self._staged:
             self._staged = False
             if self.on_enqueue is not None:

@@ -5,7 +5,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
@@ -59,6 +59,8 @@ class SharedWorker:
         """Task runs whose jobs are of another version: this worker no longer claims them."""
         self._free = threading.Semaphore(self.threads)
         self._wake = threading.Event()
+        self._pool: WorkerPool | None = None
+        """The job threads while the worker serves and takes jobs in memory (under the lock)."""
         self.on_posted: Callable[[int, str, bytes], None] | None = None
         """Called with a result's inbox sequence number, execution and payload once it is
         posted: an executor in this process takes it without reading it back."""
@@ -78,18 +80,59 @@ class SharedWorker:
         heartbeat.start()
         _log.info("worker %s is up with %d threads", self.worker_id, self.threads)
         pool = WorkerPool(self.threads, name="tiercel-job")
+        with self._lock:
+            self._pool = pool
         try:
             while not stop.is_set():
                 taken = self._take_slots()
                 if taken:
                     self._claim(taken, pool)
+            with self._lock:
+                self._pool = None  # jobs handed over from now on go back to the table
             self._wind_down(grace)
         finally:
+            with self._lock:
+                self._pool = None
             pool.close()
             halt_heartbeat.set()
             heartbeat.join()
             self.logbook.flush()
             self.logbook.writer.close()
+
+    def reserve(self, wanted: int) -> int:
+        """Set aside up to ``wanted`` free threads for jobs the executor of this process
+        stores claimed by this worker and hands over (``hand``); how many, without waiting."""
+        with self._lock:
+            if self._pool is None:
+                return 0
+        taken = 0
+        while taken < wanted and self._free.acquire(blocking=False):
+            taken += 1
+        return taken
+
+    def unreserve(self, count: int) -> None:
+        """Free ``count`` threads set aside whose jobs were not stored after all."""
+        for _ in range(count):
+            self._free.release()
+
+    def hand(self, jobs: Sequence[Job]) -> None:
+        """Run ``jobs``, stored claimed by this worker, on the threads set aside for them.
+        Once the worker is stopping they go back to the table, for the next claim."""
+        with self._lock:
+            pool = self._pool
+            if pool is not None:
+                for job in jobs:
+                    self._running[job.task_run_id] = job
+                    pool.submit(self._run_job, job)
+        if pool is not None:
+            return
+        for job in jobs:
+            try:
+                self.queue.give_back(self.worker_id, job.task_run_id)
+            except Exception:
+                _log.exception("giving job %s back failed: its lease will expire", job.task_run_id)
+            finally:
+                self._free.release()
 
     def _claim(self, taken: int, pool: WorkerPool) -> None:
         self._wake.clear()

@@ -26,6 +26,8 @@ class Job:
         created_at: When it was handed over: jobs are claimed oldest first.
         worker_id: The worker that holds it, or None while nobody has claimed it.
         kill: Whether the executor asked for the run to be killed.
+        lease_until: Until when ``worker_id`` holds it, for a job stored already claimed (a
+            worker of the executor's own process takes it in memory); None otherwise.
     """
 
     task_run_id: str
@@ -34,6 +36,7 @@ class Job:
     created_at: datetime
     worker_id: str | None = None
     kill: bool = False
+    lease_until: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

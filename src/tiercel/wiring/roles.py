@@ -27,6 +27,7 @@ from tiercel.registry import Registry
 from tiercel.runtime.assembly import server_executor, shared_executor
 from tiercel.runtime.flow_triggers import FlowTriggers
 from tiercel.runtime.ids import new_id
+from tiercel.runtime.queue_dispatch import QueueDispatcher
 from tiercel.runtime.scheduler import Scheduler, StartRequest
 from tiercel.runtime.service import ExecutorService
 from tiercel.runtime.services import Services
@@ -142,6 +143,9 @@ def build_worker(part: Part, stack: ExitStack) -> None:
         # In one process, each tells the other at once instead of waiting for a poll; the
         # executor takes the worker's results from memory, not reading them back.
         worker.on_posted = part.executor.posted
+        dispatcher = part.executor.executor.dispatcher
+        if isinstance(dispatcher, QueueDispatcher):
+            dispatcher.worker = worker  # and the worker takes the executor's jobs likewise
     halt = threading.Event()
     thread = threading.Thread(
         target=worker.serve,

@@ -79,7 +79,7 @@ class SqlExecutionStore:
             ),
         )
         self._put_label = Prepared(engine, self._insert_label, ("execution_id", "key", "value"))
-        self._put_job = Prepared(engine, job_upsert(db.dialect), (*JOB_COLUMNS, "created_at"))
+        self._put_job = Prepared(engine, job_upsert(db.dialect), JOB_COLUMNS)
 
     def save(
         self, execution: Execution | None, runs: Iterable[TaskRun], removed: Iterable[str] = ()
@@ -135,10 +135,9 @@ class SqlExecutionStore:
                 ],
             )
             self._put_run.run(cursor, [_run_row(run) for run in changed.values()])
-            self._put_job.run(
-                cursor, [{**job_row(job), "created_at": to_micros(job.created_at)} for job in jobs]
-            )
-            if jobs and self._db.dialect == "postgresql":
+            self._put_job.run(cursor, [job_row(job, to_micros) for job in jobs])
+            unclaimed = any(job.worker_id is None for job in jobs)
+            if unclaimed and self._db.dialect == "postgresql":
                 cursor.execute(notify_sql(JOBS))  # workers elsewhere wake at the commit
 
     def _put_labels(self, cursor: Any, execution: Execution) -> None:

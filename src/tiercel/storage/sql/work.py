@@ -17,7 +17,6 @@ from sqlalchemy import (
     false,
     func,
     insert,
-    null,
     select,
     update,
 )
@@ -60,10 +59,11 @@ class SqlWorkQueue:
         """Hand jobs over (replacing those of the same task runs)."""
         if not jobs:
             return
-        rows = [{**job_row(job), "created_at": job.created_at} for job in jobs]
+        rows = [job_row(job, _as_is) for job in jobs]
         with self._db.write() as conn:
             conn.execute(self._enqueue, rows)
-            self._notify(conn, JOBS)
+            if any(job.worker_id is None for job in jobs):
+                self._notify(conn, JOBS)
 
     def claim(
         self,
@@ -348,37 +348,51 @@ class SqlWorkQueue:
 
 def job_upsert(dialect: str) -> Any:
     """The statement that hands a job over, replacing the job of the same task run (a new
-    attempt) as unclaimed: ``SqlExecutionStore`` runs it in a step's transaction too."""
+    attempt), unclaimed or claimed as the job says: ``SqlExecutionStore`` runs it in a step's
+    transaction too."""
     statement = dialects.insert(dialect, worker_jobs)
     return statement.on_conflict_do_update(
         index_elements=[worker_jobs.c.task_run_id],
         set_={
             "execution_id": statement.excluded.execution_id,
             "payload": statement.excluded.payload,
+            "worker_id": statement.excluded.worker_id,
+            "lease_until": statement.excluded.lease_until,
             # Written in the SQL, not bound: a prepared statement binds only its row's values.
-            "worker_id": null(),
-            "lease_until": null(),
             "kill": false(),
             "created_at": statement.excluded.created_at,
         },
     )
 
 
-JOB_COLUMNS = ("task_run_id", "execution_id", "payload", "worker_id", "lease_until", "kill")
-"""The columns ``job_row`` fills, ``created_at`` aside (its type differs by path)."""
+JOB_COLUMNS = (
+    "task_run_id",
+    "execution_id",
+    "payload",
+    "worker_id",
+    "lease_until",
+    "kill",
+    "created_at",
+)
+"""The columns ``job_row`` fills."""
 
 
-def job_row(job: Job) -> dict[str, object]:
-    """A job's row for ``job_upsert``, without ``created_at``: SQLAlchemy converts a
-    datetime, a prepared statement needs microseconds."""
+def job_row(job: Job, when: Callable[[datetime], object]) -> dict[str, object]:
+    """A job's row for ``job_upsert``, its times passed through ``when``: SQLAlchemy
+    converts a datetime, a prepared statement needs microseconds."""
     return {
         "task_run_id": job.task_run_id,
         "execution_id": job.execution_id,
         "payload": job.payload,
-        "worker_id": None,
-        "lease_until": None,
+        "worker_id": job.worker_id,
+        "lease_until": None if job.lease_until is None else when(job.lease_until),
         "kill": False,
+        "created_at": when(job.created_at),
     }
+
+
+def _as_is(at: datetime) -> datetime:
+    return at
 
 
 def _waiting(skip: Collection[str]) -> list[ColumnElement[bool]]:
