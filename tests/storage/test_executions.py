@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 from tests.storage.contracts import run_threads
 from tiercel.model.execution import Attempt, Execution, ExecutionMetadata, RunState, TaskRun
 from tiercel.model.state import State
-from tiercel.storage import Database, SqlExecutionStore, Transition
+from tiercel.storage import Database, SqlExecutionStore, SqlWorkQueue, Transition
+from tiercel.storage.work import Job, WorkerRecord
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -146,3 +147,28 @@ def test_transitions_saved_together_read_as_if_saved_in_turn(database: Database)
     ]
     store.save_all([])  # nothing to store: no transaction, no error
     assert store.load("e1") == stored
+
+
+def test_jobs_stored_with_a_step_wait_for_a_claim_or_are_held_as_stored(
+    database: Database,
+) -> None:
+    store, queue = SqlExecutionStore(database), SqlWorkQueue(database)
+    lease = timedelta(seconds=30)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    waiting = Job("r1", "e1", b"one", at)
+    held = Job("r2", "e1", b"two", at, worker_id="here", lease_until=at + lease)
+    store.save_all([Transition(execution(), [task_run("r1"), task_run("r2")])], [waiting, held])
+    assert queue.counts() == (1, 1)
+    (claimed,) = queue.claim("elsewhere", 5, now=at, lease=lease)
+    assert claimed.task_run_id == "r1"
+    assert queue.expired(at + lease - timedelta(seconds=1)) == []
+    expired = queue.expired(at + lease + timedelta(seconds=1))
+    assert sorted((job.task_run_id, job.worker_id) for job in expired) == [
+        ("r1", "elsewhere"),
+        ("r2", "here"),
+    ]
+    # A new attempt stored claimed replaces the last one's job, held by its new worker.
+    store.save_all([], [held])
+    store.save_all([], [Job("r2", "e1", b"again", at, worker_id="next", lease_until=at)])
+    (renewed,) = queue.renew(WorkerRecord("next", "host", 1, 1, at, at), lease=lease)
+    assert (renewed.task_run_id, renewed.worker_id) == ("r2", "next")

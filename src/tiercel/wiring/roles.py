@@ -42,6 +42,11 @@ from tiercel.wiring.server_config import ServerConfig
 
 _log = logging.getLogger("tiercel.server")
 
+_POLL = 0.02
+"""Seconds between looks at the job and inbox tables where nothing tells of a write."""
+_NOTIFIED_POLL = 0.25
+"""The same where other processes' writes are notified: a look only in case one is lost."""
+
 
 class Role(StrEnum):
     """What a server process runs."""
@@ -98,6 +103,15 @@ def _listen(part: Part, stack: ExitStack) -> None:
         stack.callback(listener.stop)
 
 
+def _poll(work: WorkQueue) -> float:
+    """How often the worker and the inbox reader look at their tables unasked: seldom when
+    other processes' writes wake them (PostgreSQL), a poll a transaction; this process's
+    writers wake them themselves."""
+    if isinstance(work, SqlWorkQueue) and work.notifies:
+        return _NOTIFIED_POLL
+    return _POLL
+
+
 def start(part: Part) -> None:
     """Start the pieces built, in the order they were built."""
     for starter in part.starts:
@@ -136,6 +150,7 @@ def build_worker(part: Part, stack: ExitStack) -> None:
         part.work,
         threads=config.threads,
         lease=timedelta(seconds=config.lease_seconds),
+        poll=_poll(part.work),
         limits=config.limits,
     )
     part.worker = worker
@@ -236,6 +251,7 @@ def _executor(part: Part, stack: ExitStack, *, shared: bool) -> None:
             on_end=ended,
             on_change=changed,
             lease=timedelta(seconds=config.lease_seconds),
+            poll=_poll(part.work),
             limits=config.limits,
             on_enqueue=wake_worker,
         )

@@ -53,6 +53,11 @@ class SqlWorkQueue:
             set_={"heartbeat_at": heartbeat.excluded.heartbeat_at},
         )
 
+    @property
+    def notifies(self) -> bool:
+        """Whether writers tell other processes' readers at once (PostgreSQL's NOTIFY)."""
+        return self._notifies
+
     # --- jobs -------------------------------------------------------------------------------
 
     def enqueue(self, jobs: Sequence[Job]) -> None:
