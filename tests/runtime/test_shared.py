@@ -5,17 +5,14 @@ import itertools
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
+from tests.runtime.conftest import deployed
 from tiercel.engine import Kill
 from tiercel.model.state import State
 from tiercel.ops.flows import Flows
 from tiercel.ops.ports import EndSignal
-from tiercel.registry import default_registry
 from tiercel.runtime.assembly import shared_executor
 from tiercel.runtime.shared import RemoteRunner
 from tiercel.runtime.shared_worker import SharedWorker
@@ -59,20 +56,6 @@ inputs:
 """
 
 
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[Backend]:
-    with open_backend(sqlite_url(tmp_path), tmp_path / "storage") as opened:
-        yield opened
-
-
-def _flows(backend: Backend) -> Flows:
-    services = backend.services
-    flows = Flows(services.flows, services.triggers, default_registry(), services.clock)
-    for source in (FLOW, SLOW):
-        flows.deploy(source)
-    return flows
-
-
 class Worker:
     def __init__(self, backend: Backend, flows: Flows) -> None:
         self.worker = SharedWorker(
@@ -111,7 +94,7 @@ def test_standalone_runs_every_task_through_the_queue(tmp_path: Path) -> None:
 
 
 def test_a_result_outlives_the_executor_and_is_applied_by_the_next(backend: Backend) -> None:
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW, SLOW)
     runner = RemoteRunner(backend.services, backend.work)
     worker = Worker(backend, flows)
     first = shared_executor(backend.services, flows.find, backend.work)
@@ -145,7 +128,7 @@ def test_a_result_outlives_the_executor_and_is_applied_by_the_next(backend: Back
 def test_a_worker_that_stops_renewing_its_lease_loses_its_run_to_another(
     backend: Backend,
 ) -> None:
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW, SLOW)
     ends = EndSignal()
     executor = shared_executor(
         backend.services, flows.find, backend.work, on_end=ends.ended, lease=timedelta(seconds=1)
@@ -176,7 +159,7 @@ def test_a_worker_that_stops_renewing_its_lease_loses_its_run_to_another(
 
 
 def test_kill_reaches_a_script_on_a_worker(backend: Backend) -> None:
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW, SLOW)
     ends = EndSignal()
     executor = shared_executor(backend.services, flows.find, backend.work, on_end=ends.ended)
     executor.start()
@@ -203,7 +186,7 @@ def test_kill_reaches_a_script_on_a_worker(backend: Backend) -> None:
 
 
 def test_a_second_executor_stands_by_until_the_first_stops(backend: Backend) -> None:
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW, SLOW)
     lease = timedelta(seconds=0.6)
     first = shared_executor(backend.services, flows.find, backend.work, lease=lease)
     first.start()
@@ -231,7 +214,7 @@ def test_a_second_executor_stands_by_until_the_first_stops(backend: Backend) -> 
 
 
 def test_an_executor_killed_on_this_machine_is_not_waited_for(backend: Backend) -> None:
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW, SLOW)
     now = backend.services.clock()
     gone = f"{socket.gethostname()}-999999-dead00"  # no such process runs here
     assert backend.work.hold("executor", gone, now=now, lease=timedelta(hours=1))

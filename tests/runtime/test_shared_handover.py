@@ -3,22 +3,19 @@ free threads for are stored claimed by it in the step's transaction and handed o
 memory, without a claim; the others wait in the table as before (a real SQLite backend)."""
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
+from tests.runtime.conftest import deployed
 from tiercel.model.state import State
-from tiercel.ops.flows import Flows
 from tiercel.ops.ports import EndSignal
-from tiercel.registry import default_registry
 from tiercel.runtime.assembly import shared_executor
 from tiercel.runtime.queue_dispatch import QueueDispatcher
 from tiercel.runtime.shared import RemoteRunner
 from tiercel.runtime.shared_worker import SharedWorker
 from tiercel.storage.work import Job, WorkerRecord
-from tiercel.wiring.local import Backend, open_backend, sqlite_url
+from tiercel.wiring.local import Backend
 
 FLOW = """\
 id: pair
@@ -33,19 +30,6 @@ tasks:
 """
 
 
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[Backend]:
-    with open_backend(sqlite_url(tmp_path), tmp_path / "storage") as opened:
-        yield opened
-
-
-def _flows(backend: Backend) -> Flows:
-    services = backend.services
-    flows = Flows(services.flows, services.triggers, default_registry(), services.clock)
-    flows.deploy(FLOW)
-    return flows
-
-
 def test_the_worker_of_the_executors_process_runs_its_jobs_without_claiming_them(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -58,7 +42,7 @@ def test_the_worker_of_the_executors_process_runs_its_jobs_without_claiming_them
         return jobs
 
     monkeypatch.setattr(backend.work, "claim", counted)
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW)
     ends = EndSignal()
     executor = shared_executor(backend.services, flows.find, backend.work, on_end=ends.ended)
     worker = SharedWorker(
@@ -112,7 +96,7 @@ def test_a_job_stored_claimed_is_its_workers_alone_until_its_lease_expires(
 
 
 def test_threads_set_aside_for_jobs_not_stored_are_free_again(backend: Backend) -> None:
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW)
     worker = SharedWorker(backend.services, flows.find, backend.work, threads=2, poll=5.0)
     assert worker.reserve(1) == 0  # not serving: nothing is taken in memory
     stop = threading.Event()
@@ -131,7 +115,7 @@ def test_threads_set_aside_for_jobs_not_stored_are_free_again(backend: Backend) 
 
 
 def test_jobs_handed_to_a_stopped_worker_go_back_to_the_table(backend: Backend) -> None:
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW)
     worker = SharedWorker(
         backend.services, flows.find, backend.work, threads=2, worker_id="stopped"
     )

@@ -5,23 +5,21 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
+from tests.runtime.conftest import deployed
 from tiercel.engine import Wake
 from tiercel.model.state import State
-from tiercel.ops.flows import Flows
 from tiercel.ops.ports import EndSignal
-from tiercel.registry import default_registry
 from tiercel.runtime.assembly import shared_executor
 from tiercel.runtime.shared import RemoteRunner
 from tiercel.runtime.shared_worker import SharedWorker
 from tiercel.runtime.wire import MAJOR, encode_event
 from tiercel.storage.work import Job
-from tiercel.wiring.local import Backend, open_backend, sqlite_url
+from tiercel.wiring.local import Backend
 
 FLOW = """\
 id: hello
@@ -31,19 +29,6 @@ tasks:
     type: io.kestra.plugin.core.debug.Return
     format: "hello"
 """
-
-
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[Backend]:
-    with open_backend(sqlite_url(tmp_path), tmp_path / "storage") as opened:
-        yield opened
-
-
-def _flows(backend: Backend) -> Flows:
-    services = backend.services
-    flows = Flows(services.flows, services.triggers, default_registry(), services.clock)
-    flows.deploy(FLOW)
-    return flows
 
 
 def _newer(kind: str, body: object) -> bytes:
@@ -60,7 +45,7 @@ def _until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
 def test_a_worker_gives_a_newer_job_back_and_runs_the_others(
     backend: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW)
     now = backend.services.clock()
     backend.work.enqueue([Job("future-run", "future-exec", _newer("run-task", {}), now)])
     ends = EndSignal()
@@ -100,7 +85,7 @@ def test_a_worker_gives_a_newer_job_back_and_runs_the_others(
 def test_an_executor_leaves_a_newer_event_in_the_inbox_and_applies_the_others(
     backend: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW)
     now = backend.services.clock()
     backend.work.post("future-exec", _newer("wake", {"task_run_id": "x"}), now=now)
     backend.work.post("other-exec", encode_event(Wake("gone")), now=now)  # read, applied
@@ -142,7 +127,7 @@ def test_an_executor_leaves_a_newer_event_in_the_inbox_and_applies_the_others(
 def test_a_damaged_inbox_item_is_dropped_with_a_line(
     backend: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:
-    flows = _flows(backend)
+    flows = deployed(backend, FLOW)
     backend.work.post("broken-exec", b"\x80\x04not json", now=backend.services.clock())
     executor = shared_executor(backend.services, flows.find, backend.work)
     caplog.set_level(logging.ERROR, logger="tiercel.shared")

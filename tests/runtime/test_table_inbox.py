@@ -2,25 +2,15 @@
 has applied those before them, while the reader runs and after it has stopped."""
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 from tiercel.engine import Kill
 from tiercel.runtime.ports import Call
 from tiercel.runtime.table_inbox import TableInbox
 from tiercel.runtime.wire import encode_event
-from tiercel.wiring.local import Backend, open_backend, sqlite_url
+from tiercel.wiring.local import Backend
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[Backend]:
-    with open_backend(sqlite_url(tmp_path), tmp_path / "storage") as opened:
-        yield opened
 
 
 def _apply_all(inbox: TableInbox, wanted: int) -> list[str]:
