@@ -523,9 +523,16 @@ def resume_task(h: Harness, entry: Entry, case: dict[str, Any]) -> None:
 
 
 def kill(h: Harness, entry: Entry, case: dict[str, Any]) -> None:
-    created = h.start(entry.namespace, entry.id)
-    h.until(created.id, lambda e: e.state.current is State.RUNNING)
-    response = h.http.post(f"{BASE}/{created.id}/kill")
+    for _ in range(3):
+        created = h.start(entry.namespace, entry.id)
+        h.until(created.id, lambda e: e.state.current is State.RUNNING)
+        response = h.http.post(f"{BASE}/{created.id}/kill")
+        if response.status_code != 409:
+            break
+        # The flow's task may end before the kill arrives (a one-second Sleep on a loaded
+        # machine): then the answer says so, and the run really ended on its own. Again.
+        assert "has already ended (SUCCESS)" in response.text, response.text
+        assert h.ended(created.id)[0].state.current is State.SUCCESS
     assert response.status_code == 202, response.text
     execution, runs = h.ended(created.id)
     assert execution.state.current is State.KILLED

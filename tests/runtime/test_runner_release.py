@@ -45,15 +45,19 @@ def test_a_dropped_runner_frees_its_executions_without_the_cyclic_collector(
             gc.enable()
 
 
-def test_what_a_run_leaves_alive_is_not_left_for_a_young_collection(tmp_path: Path) -> None:
+def test_what_a_large_run_leaves_alive_is_not_left_for_a_young_collection(
+    tmp_path: Path,
+) -> None:
     # Once the usual thresholds are back, everything still young would be walked by the next
     # collection: after a large loop, a third of the run's time. The run ends with its
     # survivors in the oldest generation instead.
-    flow = load_flows(FLOW, "loop.yaml", default_registry()).valid_flows()[0]
+    text = FLOW.replace("value: [a, b, c]", 'value: "{{ range(1, 1000) }}"')
+    flow = load_flows(text, "loop.yaml", default_registry()).valid_flows()[0]
     with local_services(tmp_path) as services:
         finished = LocalRunner(services).execute(flow)
         young = gc.get_count()[0]
         oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert len(finished.task_runs) == 1001
     assert young < 700, young
     assert id(finished.execution) in oldest
     assert all(id(run) in oldest for run in finished.task_runs)

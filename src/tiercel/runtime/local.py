@@ -36,23 +36,30 @@ def _fewer_collections() -> Iterator[None]:
     collections, which walk every live object, come often enough to make a 10,000-run loop
     cost more per task than a 1,000-run one.
 
-    At the end, what the run left alive (the executions it holds and returns) is moved to the
-    oldest generation at once (``gc.freeze`` then ``gc.unfreeze``, two list splices). With the
-    usual thresholds back, the first allocation would otherwise start a young collection of
-    everything the run made: after a 10,000-run loop, 200,000 objects and a third of the run's
-    time. Those objects are freed by reference counting as before; a cycle among them waits for
-    the next full collection. Skipped when something froze objects on purpose (a pre-fork
-    server), which ``unfreeze`` would undo.
+    At the end of a run that left many young objects (the executions it holds and returns),
+    they are moved to the oldest generation at once (``gc.freeze`` then ``gc.unfreeze``, two
+    list splices). With the usual thresholds back, the first allocation would otherwise start a
+    young collection of everything the run made: after a 10,000-run loop, 200,000 objects and a
+    third of the run's time. Those objects are freed by reference counting as before; a cycle
+    among them (or among the young objects of the rest of the process, which move with them)
+    waits for the next full collection. After a small run the young collection is cheap and
+    keeps finding such cycles early, so it is left to run. Skipped when something froze objects
+    on purpose (a pre-fork server), which ``unfreeze`` would undo.
     """
     before = gc.get_threshold()
     gc.set_threshold(100_000, 50, 100)
     try:
         yield
     finally:
-        if gc.get_freeze_count() == 0:
+        if gc.get_count()[0] >= _PROMOTE_FROM and gc.get_freeze_count() == 0:
             gc.freeze()
             gc.unfreeze()
         gc.set_threshold(*before)
+
+
+_PROMOTE_FROM = 20_000
+"""Young objects from which a run's survivors skip the young collection (``_fewer_collections``):
+one of this size takes a few milliseconds."""
 
 
 class LocalRunner:
