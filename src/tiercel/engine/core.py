@@ -270,9 +270,7 @@ class EngineCore:
         if _dispatched_at_once(task):
             # Nothing reads it CREATED (no timeout, no runIf, no branch): it is stored and
             # held RUNNING at once, as it would be within this same step anyway.
-            attempt = attempt_in(RunState.start(State.RUNNING, self.now))
-            state = run.state.to(State.RUNNING, self.now)
-            self._dispatch(evolve(run, state=state, attempts=(attempt,)), task)
+            self._start_on_worker(run, task)
             return
         self._save(run)
         self._set_timeout(run, task)
@@ -290,9 +288,14 @@ class EngineCore:
         elif isinstance(task, ExecutionTask):
             self._change_execution(with_state(run, State.RUNNING, self.now), task)
         else:
-            running = with_state(run, State.RUNNING, self.now)
-            attempt = attempt_in(RunState.start(State.RUNNING, self.now))
-            self._dispatch(evolve(running, attempts=(attempt,)), task)
+            self._start_on_worker(run, task)
+
+    def _start_on_worker(self, run: TaskRun, task: Task) -> None:
+        """Send a new run of a runnable task to a worker: RUNNING, in its first attempt (one
+        copy of the run with both)."""
+        attempt = attempt_in(RunState.start(State.RUNNING, self.now))
+        state = run.state.to(State.RUNNING, self.now)
+        self._dispatch(evolve(run, state=state, attempts=(attempt,)), task)
 
     def _change_execution(self, running: TaskRun, task: ExecutionTask) -> None:
         self._save(running)
